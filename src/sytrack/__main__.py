@@ -1,0 +1,5 @@
+"""Entry point for `python -m sytrack`."""
+
+from sytrack.cli import main
+
+main()

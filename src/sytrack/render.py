@@ -1,0 +1,130 @@
+"""The one report writer (table, csv, tsv, json, jsonl, markdown) and the Rich views of sytrack's data."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from sytrack.values import format_plain
+
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
+# Cells that a spreadsheet would read as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the machine name: CSV/TSV header and JSON key
+    title_zh: str = ""
+    title_en: str = ""
+    kind: str = "text"  # text | number | date | bool: text cells are user text, guarded in CSV
+    to_text: Callable[[Any], str] | None = None  # how a structured cell reads in CSV, TSV and Markdown
+
+    def title(self, lang: str) -> str:
+        return (self.title_zh if lang == "zh" else self.title_en) or self.key
+
+
+def plain_cell(value: Any) -> str:
+    """A value as boring text: plain numbers, ISO dates, '' for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return format_plain(float(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _cell_text(column: Column, value: Any) -> str:
+    return column.to_text(value) if column.to_text and value is not None else plain_cell(value)
+
+
+def _guard_formula(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and value == int(value) and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def _write_delimited(rows: Iterable[dict], columns: Sequence[Column], out: IO[str], delimiter: str, excel: bool) -> None:
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n" if delimiter == "," else "\n")
+    writer.writerow([c.key for c in columns])
+    for row in rows:
+        cells = []
+        for column in columns:
+            text = _cell_text(column, row.get(column.key))
+            cells.append(_guard_formula(text) if column.kind == "text" else text)
+        writer.writerow(cells)
+
+
+def _markdown_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def write_report(
+    rows: Iterable[dict],
+    columns: Sequence[Column],
+    fmt: str,
+    out: IO[str],
+    *,
+    table: Callable[[list[dict]], Any] | None = None,
+    terminal: bool = False,
+    excel: bool = False,
+) -> None:
+    """Write `rows` (dicts keyed by column key) in `fmt`. `table` builds the Rich view for 'table'."""
+    if fmt == "csv":
+        _write_delimited(rows, columns, out, ",", excel)
+    elif fmt == "tsv":
+        _write_delimited(rows, columns, out, "\t", excel)
+    elif fmt == "json":
+        out.write("[")
+        for n, row in enumerate(rows):
+            out.write(",\n  " if n else "\n  ")
+            out.write(json.dumps({c.key: _json_value(row.get(c.key)) for c in columns}, ensure_ascii=False))
+        out.write("\n]\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps({c.key: _json_value(row.get(c.key)) for c in columns}, ensure_ascii=False) + "\n")
+    elif fmt == "markdown":
+        out.write("| " + " | ".join(c.key for c in columns) + " |\n")
+        out.write("|" + "|".join("---:" if c.kind == "number" else "---" for c in columns) + "|\n")
+        for row in rows:
+            out.write("| " + " | ".join(_markdown_cell(_cell_text(c, row.get(c.key))) for c in columns) + " |\n")
+    else:
+        assert table is not None, "a table view is needed for the table format"
+        print_rich(table(list(rows)), out, terminal=terminal)
+
+
+def print_rich(renderable: Any, out: IO[str], *, terminal: bool) -> None:
+    """Print a Rich renderable: fitted to a terminal, or plain and as wide as its content for a pipe."""
+    from rich.console import Console
+
+    if terminal:
+        Console(file=out).print(renderable)
+        return
+    # Not a terminal: no colour, and no wrapping or truncation whatever terminal is attached elsewhere.
+    measuring = Console(width=100_000, color_system=None, force_terminal=False)
+    width = measuring.measure(renderable).maximum
+    console = Console(file=out, width=max(width, 1), color_system=None, force_terminal=False,
+                      no_color=True, highlight=False, emoji=False, soft_wrap=False)
+    console.print(renderable, crop=False)
+
+
+def rich_text(value: str, style: str = "") -> Any:
+    """User text for a Rich table: never read as markup."""
+    from rich.text import Text
+
+    return Text(value, style=style)

@@ -1,0 +1,183 @@
+"""Parsing what users type: numbers with 万/亿/%/commas, yes/no, and dates or periods (2023-Q2)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import re
+import unicodedata
+
+from sytrack.errors import SytrackError
+from sytrack.model import NON_NEGATIVE_KINDS, Indicator
+
+MAGNITUDES = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
+# Longest first, so that 万亿 is not read as 万.
+_MAGNITUDE_ORDER = sorted(MAGNITUDES, key=len, reverse=True)
+
+_NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
+_YES = {"yes", "y", "done", "true", "1", "是", "完成", "已完成", "建成", "已建成"}
+_NO = {"no", "n", "not done", "false", "0", "否", "未完成", "未建成"}
+_NOT_FINITE = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+DATE_FORMS = "2023-06-30, 2023-06, 2023-Q2, 2023-H1 or 2023"
+
+
+def normalise(text: str) -> str:
+    """Fold full-width digits, commas and percent signs (common in Chinese input) to ASCII."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def split_unit(unit: str) -> tuple[float, str]:
+    """Split a catalogue unit such as 亿元 into its magnitude (1e8) and base (元)."""
+    unit = normalise(unit)
+    for prefix in _MAGNITUDE_ORDER:
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return MAGNITUDES[prefix], unit[len(prefix):]
+    return 1.0, unit
+
+
+def is_percent_unit(unit: str) -> bool:
+    return normalise(unit) == "%"
+
+
+def parse_number(text: str, unit: str) -> float:
+    """Read a number as typed (41,000 / 4.1万 / 8000亿元 / 65%) and return it in `unit`.
+
+    Raises SytrackError with a one-line reason when the text is not a number or its
+    suffix contradicts the unit.
+    """
+    raw = _shorten(text)
+    text = normalise(text).replace(" ", "")
+    if not text:
+        raise SytrackError("no value given")
+    if text.lower() in _NOT_FINITE:
+        raise SytrackError(f"{raw!r} is not a finite number: NaN and infinity cannot be recorded")
+    match = _NUMBER.match(text)
+    if not match:
+        raise SytrackError(f"{raw!r} is not a number (examples: 41000, 41,000, 4.1万, 65%)")
+    number_text, suffix = match.group(0), text[match.end():]
+    if suffix[:1] in (",", "."):
+        raise SytrackError(f"{raw!r}: commas may only group thousands (41,000); use . for decimals")
+    number = float(number_text.replace(",", ""))
+    if not math.isfinite(number):
+        raise SytrackError(f"{raw!r} is too large to store")
+
+    unit_magnitude, unit_base = split_unit(unit)
+    percent_unit = is_percent_unit(unit)
+    if suffix == "%":
+        if not percent_unit:
+            raise SytrackError(f"{raw!r} is a percentage, but this indicator is counted in {unit}")
+        return number
+    magnitude = 1.0
+    for prefix in _MAGNITUDE_ORDER:
+        if suffix.startswith(prefix):
+            magnitude, suffix = MAGNITUDES[prefix], suffix[len(prefix):]
+            break
+    if percent_unit and (magnitude != 1.0 or suffix):
+        raise SytrackError(f"{raw!r}: this indicator is a percentage; type 65 or 65%")
+    if suffix and suffix != unit_base:
+        raise SytrackError(f"{raw!r}: the suffix {suffix!r} does not match the unit {unit}")
+    value = number * magnitude / unit_magnitude
+    if not math.isfinite(value):
+        raise SytrackError(f"{raw!r} is too large to store")
+    return value
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    """Keep an echoed input short enough for a one-line message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_done(text: str) -> float:
+    """Read a milestone's state: 1.0 for done, 0.0 for not done."""
+    folded = normalise(text).lower()
+    if folded in _YES:
+        return 1.0
+    if folded in _NO:
+        return 0.0
+    raise SytrackError(f"{_shorten(text)!r} is not a milestone state (use yes/no, done, 是/否)")
+
+
+def parse_value(text: str, indicator: Indicator) -> float:
+    """Read a value for `indicator` and check it makes sense for its kind."""
+    if indicator.kind == "milestone":
+        return parse_done(text)
+    value = parse_number(text, indicator.unit)
+    check_value(value, indicator, shown=text)
+    return value
+
+
+def check_value(value: float, indicator: Indicator, shown: str | None = None) -> None:
+    """Reject a value that the indicator's kind cannot take (a negative count, a share over 100)."""
+    shown = shown if shown is not None else format_plain(value)
+    if not math.isfinite(value):
+        raise SytrackError(f"{shown!r} is not a finite number")
+    if indicator.kind == "milestone" and value not in (0.0, 1.0):
+        raise SytrackError(f"{shown!r}: a milestone is done (1) or not done (0)")
+    if indicator.kind == "share" and not 0 <= value <= 100:
+        raise SytrackError(f"{shown!r}: a share must lie between 0 and 100 percent")
+    if indicator.kind == "rank" and value < 1:
+        raise SytrackError(f"{shown!r}: a rank starts at 1")
+    if indicator.kind in NON_NEGATIVE_KINDS and value < 0:
+        raise SytrackError(f"{shown!r}: {indicator.id} cannot be negative")
+
+
+def _end_of_month(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_date(text: str) -> dt.date:
+    """Read a date or a period and return the date it ends on (2023-Q2 -> 2023-06-30)."""
+    folded = normalise(text).upper().replace("/", "-").replace(".", "-")
+    folded = re.sub(r"(\d)年(\d)", r"\1-\2", folded)
+    folded = re.sub(r"(\d)月(\d)", r"\1-\2", folded).rstrip("年月日")
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", folded):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", folded):
+            return _end_of_month(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})-?Q([1-4])", folded):
+            return _end_of_month(int(m[1]), int(m[2]) * 3)
+        if m := re.fullmatch(r"(\d{4})-?H([12])", folded):
+            return _end_of_month(int(m[1]), int(m[2]) * 6)
+        if m := re.fullmatch(r"(\d{4})", folded):
+            return dt.date(int(m[1]), 12, 31)
+    except ValueError:
+        pass  # a well-formed but impossible date such as 2023-02-30
+    raise SytrackError(f"{_shorten(text)!r} is not a date (use {DATE_FORMS})")
+
+
+def check_recordable_date(date: dt.date, indicator: Indicator, today: dt.date) -> None:
+    """A value may not be dated in the future, nor before the indicator's baseline."""
+    if date > today:
+        raise SytrackError(f"{date.isoformat()} is in the future (today is {today.isoformat()})")
+    if indicator.baseline and date < indicator.baseline.date:
+        raise SytrackError(
+            f"{date.isoformat()} is before the baseline of {indicator.id} "
+            f"({indicator.baseline.date.isoformat()})"
+        )
+
+
+def format_plain(value: float | None) -> str:
+    """A number for machines: no grouping, '.' decimal, no trailing zeros, '' for none."""
+    if value is None:
+        return ""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)  # the shortest text that reads back as exactly this float
+
+
+def format_human(value: float | None, unit: str = "", *, kind: str = "") -> str:
+    """A number for people: digit grouping, at most two decimals, the unit attached."""
+    if value is None:
+        return ""
+    if kind == "milestone":
+        return "done" if value >= 1 else "not done"
+    if value == int(value) and abs(value) < 1e15:
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit in ("%",) or not unit.isascii() else f"{text} {unit}"
