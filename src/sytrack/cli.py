@@ -95,6 +95,26 @@ class Session:
             self._catalogue = load_catalogue(self.located.path)
         return self._catalogue
 
+    @functools.cached_property
+    def data_path(self) -> tuple[Path, str]:
+        """The data file and why: --db, SYTRACK_DB, or the catalogue's own."""
+        from sytrack.store import data_path_for, user_data_dir
+
+        if self.db_option:
+            return Path(self.db_option), "--db"
+        if self.environ.get("SYTRACK_DB"):
+            return Path(self.environ["SYTRACK_DB"]), "SYTRACK_DB"
+        located = self.located
+        data_dir = user_data_dir(sys.platform, self.environ, Path.home())
+        how = "in the user data folder" if located.is_packaged else "next to the catalogue"
+        return data_path_for(located.path, located.is_packaged, data_dir), how
+
+    @functools.cached_property
+    def store(self):
+        from sytrack.store import Store
+
+        return Store(self.data_path[0], self.catalogue.plan.id)
+
     def lang(self, option: Lang | None) -> str:
         return option.value if option else self.catalogue.plan.language
 
@@ -228,6 +248,9 @@ def where_command(ctx: typer.Context) -> None:
     state = session(ctx)
     located = state.located
     print(f"catalogue: {located.path} ({located.how})")
+    path, how = state.data_path
+    exists = "" if path.exists() else "; not created yet: the first record creates it"
+    print(f"data file: {path} ({how}{exists})")
 
 
 @command("check")
@@ -305,6 +328,336 @@ def add_command(
         raise SytrackError("; ".join(p.message for p in problems))
     write_text_atomic(path, new_text)
     print(f"added {indicator_id} to {path}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording commands
+
+
+def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Tab completion of indicator ids; it must never print an error, so any failure offers nothing."""
+    try:
+        root_params = ctx.find_root().params
+        located = locate_catalogue(root_params.get("catalog"), os.environ.get("SYTRACK_CATALOG"), Path.cwd())
+        catalogue = load_catalogue(located.path)
+        return [(i.id, i.name_zh) for i in catalogue.indicators if i.id.startswith(incomplete)]
+    except Exception:  # noqa: BLE001 - completion runs inside the user's shell
+        return []
+
+
+IdArgument = Annotated[
+    str, typer.Argument(metavar="ID", help="The indicator's id, e.g. 5g-base-stations (see `sytrack list`).", autocompletion=complete_ids)
+]
+
+
+def login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on some systems; the record still needs a name
+        return "unknown"
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def standing_line(state: Session, indicator_id: str, today: dt.date) -> str:
+    """How one indicator stands today, in a few words, for the end of a `record` or `undo` line."""
+    from sytrack.progress import evaluate
+    from sytrack.views import target_text
+
+    catalogue = state.catalogue
+    indicator = require_indicator(catalogue, indicator_id)
+    progress = evaluate(indicator, state.store.current().get(indicator_id, []), today, catalogue.plan)
+    done = "" if progress.completion is None else f", {progress.completion:.0%} done"
+    target = target_text(progress.target, indicator.kind, indicator.unit)
+    return f"now {progress.status}{done} (target {target})"
+
+
+@command("record")
+def record_command(
+    ctx: typer.Context,
+    indicator_id: IdArgument,
+    value: Annotated[str, typer.Argument(help="The value as reported: 41000, 41,000, 4.1万, 8000亿, 65%, yes/no/done/是/否.")],
+    date: Annotated[Optional[str], typer.Option("--date", "-d", help="As-of date: 2023-06-30, 2023-06, 2023-Q2, 2023-H1 or 2023 (the period's last day). Default: today.")] = None,
+    note: Annotated[str, typer.Option("--note", "-m", help="Why: e.g. 'revised by the bureau'.")] = "",
+    source: Annotated[str, typer.Option("--source", "-s", help="Where the figure comes from: a report, a URL.")] = "",
+    by: Annotated[Optional[str], typer.Option("--by", help="Who records it (default: your login name).")] = None,
+    add: Annotated[bool, typer.Option("--add", help="VALUE is an increment: add it to the latest value (e.g. 3 more smart factories).")] = False,
+) -> None:
+    """Record an indicator's value as of a date.
+
+    For a flow (counted within a period) the value is the total since the period began; --add
+    adds to the latest total instead. A second value for the same date supersedes the first,
+    which stays in the history (`sytrack log --all`); `sytrack undo` takes a record back.
+    """
+    from sytrack.progress import choose_target, start_point
+    from sytrack.store import NewObservation
+    from sytrack.values import check_recordable_date, check_value, parse_date, parse_number, parse_value
+
+    state = session(ctx)
+    catalogue = state.catalogue
+    indicator = require_indicator(catalogue, indicator_id)
+    today = dt.date.today()
+    as_of = parse_date(date) if date is not None else today
+    check_recordable_date(as_of, indicator, today)
+    add_since = None
+    if add:
+        if indicator.kind not in ("flow", "level"):
+            raise UsageError(f"--add is for counts (flow or level); {indicator.id} is a {indicator.kind}")
+        number = parse_number(value, indicator.unit)
+        add_since = start_point(indicator, choose_target(indicator, as_of)[0], catalogue.plan)[0]
+    else:
+        number = parse_value(value, indicator)
+    new = NewObservation(indicator.id, as_of, number, by or login_name(), note, source, add_since=add_since)
+    stored = state.store.record(new, now_utc(), validate=lambda total: check_value(total, indicator))
+    from sytrack.values import format_human
+
+    replaced = f", supersedes #{stored.supersedes}" if stored.supersedes else ""
+    print(f"recorded #{stored.id}: {indicator.id} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
+          f" as of {as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, today)}")
+
+
+@command("undo")
+def undo_command(
+    ctx: typer.Context,
+    record_id: Annotated[Optional[int], typer.Option("--id", help="The record to retract (see `sytrack log`). Default: the latest record in force.")] = None,
+    note: Annotated[str, typer.Option("--note", "-m", help="Why it is retracted.")] = "",
+    by: Annotated[Optional[str], typer.Option("--by", help="Who retracts it (default: your login name).")] = None,
+) -> None:
+    """Retract a record. Nothing is deleted: the retraction is itself recorded, and shown by `log --all`."""
+    from sytrack.values import format_human
+
+    state = session(ctx)
+    catalogue = state.catalogue
+    target, retraction = state.store.undo(record_id, by or login_name(), now_utc(), note)
+    indicator = catalogue.find(target.indicator)
+    shown = format_human(target.value, indicator.unit if indicator else "", kind=indicator.kind if indicator else "")
+    standing = f"; {standing_line(state, target.indicator, dt.date.today())}" if indicator else ""
+    print(f"retracted #{target.id} ({target.indicator} = {shown} as of {target.as_of.isoformat()})"
+          f" with #{retraction.id}{standing}")
+
+
+@command("log")
+def log_command(
+    ctx: typer.Context,
+    indicator_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Only this indicator.", autocompletion=complete_ids)] = None,
+    show_all: Annotated[bool, typer.Option("--all", "-a", help="Also superseded and retracted records, and the retractions.")] = False,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only records made on or after this date (2023-06-30, 2023-Q2 ...).")] = None,
+    lang: LangOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """Show the history of records, newest first: value, as-of date, who recorded it, when and why."""
+    from sytrack.values import parse_date
+    from sytrack.views import OBSERVATION_COLUMNS, log_table, observation_row
+
+    state = session(ctx)
+    catalogue = state.catalogue
+    if indicator_id is not None:
+        require_indicator(catalogue, indicator_id)
+    since_day = None
+    if since is not None:
+        # A period means its first day here: --since 2023-Q2 starts on 1 April.
+        since_day = _period_start(since)
+    history = state.store.history(indicator_id)
+    rows = [
+        observation_row(o)
+        for o in reversed(history)
+        if (show_all or o.state == "current") and (since_day is None or o.recorded_at[:10] >= since_day.isoformat())
+    ]
+    emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(catalogue, state.lang(lang)))
+
+
+def _period_start(text: str) -> dt.date:
+    from sytrack.values import parse_date
+
+    end = parse_date(text)
+    folded = text.strip().upper()
+    if len(folded) == 4:
+        return dt.date(end.year, 1, 1)
+    if "Q" in folded:
+        return dt.date(end.year, end.month - 2, 1)
+    if "H" in folded:
+        return dt.date(end.year, end.month - 5, 1)
+    if folded.count("-") == 1 and "Q" not in folded:
+        return end.replace(day=1)
+    return end
+
+
+@command("export")
+def export_command(
+    ctx: typer.Context,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format: csv (default), tsv, json, jsonl, markdown or table.")] = Format.csv,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Write every record, superseded and retracted ones included, with every field.
+
+    The columns begin with the import's (indicator,value,date,note,source,by), so an export is itself
+    a valid import file: exporting, importing into an empty store and exporting again is identical.
+    """
+    from sytrack.views import OBSERVATION_COLUMNS, log_table, observation_row
+
+    state = session(ctx)
+    rows = (observation_row(o) for o in state.store.history())
+    emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(state.catalogue, state.lang(lang)))
+
+
+@command("import")
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV with header indicator,value,date (and optionally note,source,by); - reads standard input.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and say what would be written; write nothing.")] = False,
+    by: Annotated[Optional[str], typer.Option("--by", help="Who records rows without a 'by' column (default: your login name).")] = None,
+) -> None:
+    """Import values from a CSV file: every row is checked first, then all are written or none.
+
+    Every bad row is reported with its line number. UTF-8 with or without a byte-order mark
+    (Excel's "CSV UTF-8") is read. An export of sytrack is a valid import file.
+    """
+    from sytrack.imports import read_import
+
+    state = session(ctx)
+    catalogue = state.catalogue
+    if file == "-":
+        text, name = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        try:
+            text, name = Path(file).read_bytes(), file
+        except OSError as error:
+            raise SytrackError(f"{file}: cannot read: {error.strerror}") from None
+    records, problems = read_import(text, name, catalogue, dt.date.today(), by or login_name())
+    for problem in problems:
+        sys.stderr.write(f"{problem}\n")
+    if problems:
+        raise SytrackError(f"{len(problems)} bad row{'s' if len(problems) > 1 else ''} in {name}; nothing was written")
+    if dry_run:
+        print(f"{len(records)} records would be written to {state.store.path} (dry run: nothing written)")
+        return
+    count = state.store.import_records(records, now_utc())
+    print(f"imported {count} records from {name} into {state.store.path}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress commands
+
+
+class FailOn(str, Enum):
+    behind = "behind"
+    off_track = "off-track"
+    missed = "missed"
+
+
+class SortBy(str, Enum):
+    catalogue = "catalogue"
+    status = "status"
+
+
+def _as_of(text: str | None) -> dt.date:
+    from sytrack.values import parse_date
+
+    return parse_date(text) if text else dt.date.today()
+
+
+@command("status")
+def status_command(
+    ctx: typer.Context,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Judge as things stood on this date, from the recorded history (2023-06-30, 2023-Q2 ...). Default: today.")] = None,
+    group: Annotated[Optional[str], typer.Option("--group", "-g", help="Only this group (its id).")] = None,
+    only: Annotated[Optional[str], typer.Option("--status", help="Only these statuses, comma-separated: achieved,on-track,behind,off-track,missed,pending,no-data.")] = None,
+    sort: Annotated[SortBy, typer.Option("--sort", help="catalogue order, or status: worst first.")] = SortBy.catalogue,
+    target_year: Annotated[Optional[int], typer.Option("--target-year", help="Judge against the target due in this year (e.g. 2025) instead of the current one.")] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Exit 1 if any indicator is at this status or worse: behind, off-track or missed.")] = None,
+    ascii_only: Annotated[bool, typer.Option("--ascii", help="ASCII borders and bars, for terminals that draw box characters double-width.")] = False,
+    lang: LangOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """Show every target's progress: completion, time elapsed, pace, status, forecast.
+
+    Status: achieved, on-track (pace >= 0.95), behind (pace >= 0.6), off-track (slower, or moving
+    away), missed (deadline passed), pending (a milestone not yet due), no-data. Pace is
+    completion divided by time elapsed; `sytrack explain ID` shows every step for one indicator.
+    """
+    from sytrack.model import STATUSES
+    from sytrack.progress import SEVERITY, evaluate, is_at_or_worse
+    from sytrack.views import STATUS_COLUMNS, status_row, status_tables
+
+    state = session(ctx)
+    catalogue, language, day = state.catalogue, state.lang(lang), _as_of(as_of)
+    wanted = None
+    if only:
+        wanted = {s.strip() for s in only.split(",") if s.strip()}
+        unknown = wanted - set(STATUSES)
+        if unknown:
+            raise UsageError(f"unknown status {', '.join(sorted(unknown))}; use {', '.join(STATUSES)}")
+    if group is not None and group not in {g.id for g in catalogue.groups}:
+        raise SytrackError(f"unknown group {group!r}; groups: {', '.join(g.id for g in catalogue.groups)}")
+    series = state.store.current()
+    progresses = [
+        evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year)
+        for i in catalogue.in_group_order()
+        if group is None or i.group == group
+    ]
+    progresses = [p for p in progresses if wanted is None or p.status in wanted]
+    if sort == SortBy.status:
+        progresses.sort(key=lambda p: SEVERITY.index(p.status))
+    width = None if output is not None or not sys.stdout.isatty() else _terminal_width()
+    emit([status_row(catalogue, p) for p in progresses], STATUS_COLUMNS, fmt, output, excel,
+         lambda rows: status_tables(catalogue, progresses, language, width, ascii_only))
+    if fail_on is not None and any(is_at_or_worse(p.status, fail_on.value) for p in progresses):
+        raise typer.Exit(1)
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+@command("explain")
+def explain_command(
+    ctx: typer.Context,
+    indicator_id: IdArgument,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Judge as things stood on this date. Default: today.")] = None,
+    target_year: Annotated[Optional[int], typer.Option("--target-year", help="Judge against the target due in this year.")] = None,
+    lang: LangOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """Show every figure behind one indicator's status and how it is computed, to check by hand."""
+    from sytrack.progress import evaluate
+    from sytrack.render import Column
+    from sytrack.views import explain_fields
+
+    state = session(ctx)
+    catalogue, language = state.catalogue, state.lang(lang)
+    indicator = require_indicator(catalogue, indicator_id)
+    progress = evaluate(indicator, state.store.current().get(indicator.id, []), _as_of(as_of), catalogue.plan, target_year)
+    fields = explain_fields(progress, language)
+    columns = (Column("figure"), Column("value"), Column("how"))
+    rows = [{"figure": f, "value": v, "how": h} for f, v, h in fields]
+
+    def table(_rows: list[dict]):
+        from rich.table import Table
+
+        from sytrack.render import rich_text
+
+        view = Table(title=rich_text(f"{indicator.id} as of {progress.as_of.isoformat()}"), title_justify="left")
+        for title in ("figure", "value", "how"):
+            view.add_column(title, overflow="fold")
+        for f, v, h in fields:
+            view.add_row(rich_text(f), rich_text(v), rich_text(h, "dim"))
+        return view
+
+    emit(rows, columns, fmt, output, excel, table)
 
 
 def main() -> None:

@@ -165,3 +165,260 @@ def fields_table(fields: list[tuple[str, str]], title: str = ""):
     for label, text in fields:
         table.add_row(rich_text(label), rich_text(text))
     return table
+
+
+# ---------------------------------------------------------------------------------------------
+# sytrack log / export
+
+OBSERVATION_COLUMNS = (
+    # The first six are the import's columns, so an export is itself an import file.
+    Column("indicator", "指标", "indicator"),
+    Column("value", "数值", "value", kind="number"),
+    Column("date", "日期", "date", kind="date"),
+    Column("note", "备注", "note"),
+    Column("source", "来源", "source"),
+    Column("by", "记录人", "by"),
+    Column("id", "序号", "id", kind="number"),
+    Column("recorded_at", "记录时间(UTC)", "recorded at (UTC)", kind="date"),
+    Column("supersedes", "取代", "supersedes", kind="number"),
+    Column("retracts", "撤销", "retracts", kind="number"),
+    Column("state", "状态", "state"),
+)
+
+
+def observation_row(observation) -> dict[str, Any]:
+    return {
+        "indicator": observation.indicator,
+        "value": observation.value,
+        "date": observation.as_of,
+        "note": observation.note,
+        "source": observation.source,
+        "by": observation.recorded_by,
+        "id": observation.id,
+        "recorded_at": observation.recorded_at,
+        "supersedes": observation.supersedes,
+        "retracts": observation.retracts,
+        "state": observation.state,
+    }
+
+
+def log_table(catalogue: Catalogue, lang: str):
+    def build(rows: list[dict]):
+        from rich.table import Table
+
+        table = Table()
+        for title in ("#", "indicator", "as of", "value", "state", "recorded (UTC)", "by", "note / source"):
+            table.add_column(title, overflow="fold")
+        for row in rows:
+            indicator = catalogue.find(row["indicator"])
+            if row["retracts"] is not None:
+                value = f"retracts #{row['retracts']}"
+            elif indicator is not None:
+                value = format_human(row["value"], indicator.unit_in(lang), kind=indicator.kind)
+            else:
+                value = format_plain(row["value"])
+            state = row["state"] + (f" (replaces #{row['supersedes']})" if row["supersedes"] else "")
+            style = "dim" if row["state"] in ("superseded", "retracted") else ""
+            why = " / ".join(part for part in (row["note"], row["source"]) if part)
+            table.add_row(*(rich_text(str(cell), style) for cell in (
+                row["id"], row["indicator"], row["date"].isoformat(), value, state, row["recorded_at"], row["by"], why)))
+        return table
+
+    return build
+
+
+# ---------------------------------------------------------------------------------------------
+# sytrack status
+
+STATUS_COLUMNS = (
+    Column("id", "编号", "id"),
+    Column("group", "分组", "group"),
+    Column("name_zh", "指标", "name (zh)"),
+    Column("name_en", "指标(英文)", "name"),
+    Column("unit", "单位", "unit"),
+    Column("kind", "类型", "kind"),
+    Column("direction", "方向", "direction"),
+    Column("baseline", "基期值", "baseline", kind="number"),
+    Column("baseline_date", "基期日期", "baseline date", kind="date"),
+    Column("target", "目标值", "target", kind="number"),
+    Column("target_low", "目标下限", "target low", kind="number"),
+    Column("target_high", "目标上限", "target high", kind="number"),
+    Column("deadline", "期限", "deadline", kind="date"),
+    Column("latest", "最新值", "latest", kind="number"),
+    Column("latest_date", "最新日期", "latest date", kind="date"),
+    Column("completion_pct", "完成率%", "completion %", kind="number"),
+    Column("time_elapsed_pct", "序时进度%", "time elapsed %", kind="number"),
+    Column("pace", "进度比", "pace", kind="number"),
+    Column("days_ahead", "超前天数", "days ahead", kind="number"),
+    Column("required_per_month", "每月所需", "required per month", kind="number"),
+    Column("forecast", "预测值", "forecast", kind="number"),
+    Column("forecast_meets", "预测达标", "forecast meets", kind="bool"),
+    Column("status", "状态", "status"),
+    Column("comparison", "比较", "comparison"),
+    Column("start_date", "起点日期", "start date", kind="date"),
+    Column("start_value", "起点值", "start value", kind="number"),
+    Column("reason", "说明", "reason"),
+)
+
+STATUS_LOOK = {  # symbol, colour, Chinese word: the status reads without colour too
+    "achieved": ("++", "bold green", "已完成"),
+    "on-track": ("+", "green", "符合进度"),
+    "behind": ("-", "yellow", "滞后"),
+    "off-track": ("--", "red", "严重滞后"),
+    "missed": ("x", "bold red", "未完成"),
+    "pending": ("..", "cyan", "未到期"),
+    "no-data": ("?", "dim", "无数据"),
+}
+
+
+def _rounded(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def status_row(catalogue: Catalogue, p) -> dict[str, Any]:
+    indicator, target = p.indicator, p.target
+    return {
+        "id": indicator.id,
+        "group": indicator.group,
+        "name_zh": indicator.name_zh,
+        "name_en": indicator.name_en,
+        "unit": indicator.unit,
+        "kind": indicator.kind,
+        "direction": indicator.direction,
+        "baseline": indicator.baseline.value if indicator.baseline else None,
+        "baseline_date": indicator.baseline.date if indicator.baseline else None,
+        "target": target.value,
+        "target_low": target.low,
+        "target_high": target.high,
+        "deadline": target.deadline,
+        "latest": p.latest,
+        "latest_date": p.latest_date,
+        "completion_pct": _rounded(p.completion * 100 if p.completion is not None else None, 2),
+        "time_elapsed_pct": _rounded(p.time_elapsed * 100 if p.time_elapsed is not None else None, 2),
+        "pace": _rounded(p.pace, 3),
+        "days_ahead": None if p.days_ahead is None else round(p.days_ahead),
+        "required_per_month": _rounded(p.required_per_month, 4),
+        "forecast": _rounded(p.forecast, 4),
+        "forecast_meets": p.forecast_meets,
+        "status": p.status,
+        "comparison": target.comparison,
+        "start_date": p.start_date,
+        "start_value": p.start_value,
+        "reason": p.reason,
+    }
+
+
+def status_word(status: str, lang: str) -> str:
+    symbol, _, zh = STATUS_LOOK[status]
+    return f"{symbol} {zh if lang == 'zh' else status}"
+
+
+def _bar(fraction: float | None, width: int, ascii_only: bool) -> str:
+    if fraction is None:
+        return ""
+    filled = round(min(1.0, max(0.0, fraction)) * width)
+    full, empty = ("#", "-") if ascii_only else ("█", "░")
+    return full * filled + empty * (width - filled)
+
+
+def sparkline(values: list[float], ascii_only: bool) -> str:
+    levels = " .:-=+*#" if ascii_only else "▁▂▃▄▅▆▇█"
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if high == low:
+        return levels[len(levels) // 2] * len(values)
+    return "".join(levels[round((v - low) / (high - low) * (len(levels) - 1))] for v in values[-12:])
+
+
+def summary_text(summary, lang: str) -> str:
+    parts = [f"{status_word(s, lang)}: {summary.counts[s]}" for s in STATUS_LOOK if summary.counts.get(s)]
+    share = "" if summary.on_schedule_share is None else f"{summary.on_schedule_share:.0%}"
+    label = "达进度率" if lang == "zh" else "on track or achieved"
+    return "  ".join(parts) + (f"   {label} {share}" if share else "")
+
+
+def status_tables(catalogue: Catalogue, progresses: list, lang: str, width: int | None, ascii_only: bool):
+    """The Rich view of `sytrack status`: one table per group, each with its counts, then the total."""
+    from rich import box
+    from rich.console import Group as RenderGroup
+    from rich.table import Table
+
+    from sytrack.progress import summarise
+
+    wide = width is None or width >= 120
+    zh = lang == "zh"
+    blocks = []
+    by_group: dict[str, list] = {}
+    for p in progresses:
+        by_group.setdefault(p.indicator.group, []).append(p)
+    headers = [("指标", "indicator"), ("最新", "latest"), ("目标", "target"), ("完成", "done"),
+               ("序时", "time"), ("状态", "status")]
+    if wide:
+        headers += [("超前/滞后", "ahead"), ("预测", "forecast"), ("趋势", "trend")]
+    for group in sorted(catalogue.groups, key=lambda g: g.order):
+        members = by_group.get(group.id)
+        if not members:
+            continue
+        table = Table(title=rich_text(group.name(lang), "bold"), title_justify="left",
+                      box=box.ASCII if ascii_only else box.SIMPLE_HEAD, caption_justify="left",
+                      caption=rich_text(summary_text(summarise(members), lang)))
+        for n, (header_zh, header_en) in enumerate(headers):
+            table.add_column(header_zh if zh else header_en, overflow="fold",
+                             justify="right" if header_en in ("time", "ahead") else "left",
+                             ratio=3 if n == 0 else None)
+        for p in members:
+            indicator = p.indicator
+            unit = indicator.unit_in(lang)
+            latest = ""
+            if p.latest is not None:
+                latest = f"{format_human(p.latest, unit, kind=indicator.kind)} ({p.latest_date.isoformat()})"
+            symbol, colour, _ = STATUS_LOOK[p.status]
+            done = "" if p.completion is None else f"{_bar(p.completion, 8, ascii_only)} {p.completion:.0%}"
+            cells = [
+                rich_text(indicator.name(lang) + (" (?)" if indicator.doubt else "")),
+                rich_text(latest),
+                rich_text(target_text(p.target, indicator.kind, unit)),
+                rich_text(done),
+                rich_text("" if p.time_elapsed is None else f"{p.time_elapsed:.0%}"),
+                rich_text(status_word(p.status, lang), colour),
+            ]
+            if wide:
+                ahead = "" if p.days_ahead is None else f"{p.days_ahead:+.0f}d"
+                forecast = ""
+                if p.forecast is not None:
+                    forecast = format_human(p.forecast, unit, kind=indicator.kind) + (" ok" if p.forecast_meets else " short")
+                cells += [rich_text(ahead), rich_text(forecast),
+                          rich_text(sparkline([v for _, v in p.points], ascii_only))]
+            table.add_row(*cells)
+        blocks.append(table)
+    total = summarise(progresses)
+    label = "合计" if zh else "All"
+    blocks.append(rich_text(f"{label}: {summary_text(total, lang)}", "bold"))
+    return RenderGroup(*blocks)
+
+
+def explain_fields(p, lang: str) -> list[tuple[str, str, str]]:
+    """(what, value, how it is computed) for every figure behind one indicator's status."""
+    i = p.indicator
+    unit = i.unit_in(lang)
+    human = lambda v: format_human(v, unit, kind=i.kind)  # noqa: E731
+    pct = lambda v: "" if v is None else f"{v * 100:.2f}%"  # noqa: E731
+    rows = [
+        ("indicator", f"{i.id}: {i.name(lang)}", f"kind {i.kind}, direction {i.direction}"),
+        ("as of (A)", p.as_of.isoformat(), "--as-of, else today"),
+        ("target (T)", target_text(p.target, i.kind, unit), f"target {p.target_number} of {len(i.targets)}: the first due on or after A"),
+        ("deadline (D)", p.target.deadline.isoformat(), ""),
+        ("start (S)", p.start_date.isoformat(), "baseline date; else the previous target's deadline; else the start of the target's period"),
+        ("start value (B)", human(p.start_value) if p.start_value is not None else "none", "baseline; previous target; 0 for a flow"),
+        ("latest (V)", f"{human(p.latest)} on {p.latest_date}" if p.latest is not None else "nothing recorded", "the latest value in force dated between S and A"),
+        ("completion (c)", pct(p.completion), "(V − B)/(T − B); V/T without B"),
+        ("time elapsed (τ)", pct(p.time_elapsed), "(A − S)/(D − S)"),
+        ("pace", "" if p.pace is None else f"{p.pace:.3f}", "c / τ"),
+        ("thresholds", f"on track ≥ {p.on_track_threshold:g}, off track < {p.off_track_threshold:g}", "catalogue [plan] on_track, off_track"),
+        ("days ahead", "" if p.days_ahead is None else f"{p.days_ahead:+.1f}", "(c − τ) × (D − S) in days"),
+        ("required per month", "" if p.required_per_month is None else human(p.required_per_month), "(T − V) / months from A to D"),
+        ("forecast at D", "" if p.forecast is None else human(p.forecast) + (" (meets the target)" if p.forecast_meets else " (falls short)"), "least-squares line through (S, B) and the values since S"),
+        ("status", p.status, p.reason),
+    ]
+    return rows

@@ -1,0 +1,107 @@
+"""Reading an import file (CSV) into records, checking every row first and reporting every bad one."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+from sytrack.catalogue import require_indicator
+from sytrack.errors import Problem, SytrackError, Where
+from sytrack.model import Catalogue
+from sytrack.store import NewObservation
+from sytrack.values import check_recordable_date, parse_date, parse_value
+
+REQUIRED = ("indicator", "value", "date")
+OPTIONAL = ("note", "source", "by")
+# What an export adds: kept (id, recorded_at, retracts) or derived again on import (the rest).
+FROM_EXPORT = ("id", "recorded_at", "retracts", "supersedes", "state")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def read_import(
+    data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str
+) -> tuple[list[NewObservation | tuple[int, NewObservation]], list[Problem]]:
+    """Parse CSV bytes into records to store, and every problem found (file:line: message)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return [], [Problem(Where(name), None, f"not UTF-8 (byte {error.start}); save it as 'CSV UTF-8'")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return [], [Problem(Where(name), None, "empty file: expected a header indicator,value,date")]
+    except csv.Error as error:
+        return [], [Problem(Where(name, 1), None, f"not CSV: {error}")]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL + FROM_EXPORT]
+    if missing or unknown or len(set(header)) != len(header):
+        detail = (f"missing {', '.join(missing)}" if missing else "") or (
+            f"unknown column {', '.join(unknown)}" if unknown else "a column appears twice")
+        return [], [Problem(Where(name, 1), None, f"bad header ({detail}); expected indicator,value,date[,note,source,by]")]
+
+    records: list = []
+    problems: list[Problem] = []
+    seen_ids: set[int] = set()
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                problems.append(Problem(Where(name, line), None, f"{len(row)} cells where the header has {len(header)}"))
+                continue
+            cells = dict(zip(header, row))
+            try:
+                record = _record(cells, catalogue, today, default_by, seen_ids)
+            except SytrackError as error:
+                problems.append(Problem(Where(name, line), None, error.message))
+                continue
+            records.append(record)
+    except csv.Error as error:
+        problems.append(Problem(Where(name, reader.line_num), None, f"not CSV: {error}"))
+    return records, problems
+
+
+def _record(cells: dict[str, str], catalogue: Catalogue, today: dt.date, default_by: str, seen_ids: set[int]):
+    indicator = require_indicator(catalogue, cells["indicator"].strip())
+    as_of = parse_date(cells["date"])
+    check_recordable_date(as_of, indicator, today)
+    retracts = _whole_number(cells.get("retracts", ""), "retracts")
+    file_id = _whole_number(cells.get("id", ""), "id")
+    if retracts is not None:
+        if cells["value"].strip():
+            raise SytrackError("a retraction row has no value")
+        value = None
+    else:
+        value = parse_value(cells["value"], indicator)
+    recorded_at = cells.get("recorded_at", "").strip() or None
+    if recorded_at is not None and not _TIMESTAMP.fullmatch(recorded_at):
+        raise SytrackError(f"recorded_at {recorded_at!r} is not a UTC time such as 2023-07-01T08:00:00Z")
+    new = NewObservation(
+        indicator=indicator.id, as_of=as_of, value=value,
+        recorded_by=cells.get("by", "").strip() or default_by,
+        note=cells.get("note", ""), source=cells.get("source", ""),
+        retracts=retracts, recorded_at=recorded_at,
+    )
+    if file_id is None:
+        if retracts is not None:
+            raise SytrackError("a retraction row needs the id column to say what it retracts")
+        return new
+    if file_id in seen_ids:
+        raise SytrackError(f"id {file_id} appears twice")
+    if retracts is not None and retracts not in seen_ids:
+        raise SytrackError(f"retracts #{retracts}, which is not an earlier row of this file")
+    seen_ids.add(file_id)
+    return file_id, new
+
+
+def _whole_number(text: str, column: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise SytrackError(f"{column} {text!r} is not a whole number")
+    return int(text)

@@ -1,0 +1,232 @@
+"""Progress arithmetic, pure: completion, time elapsed, pace, days ahead, forecast and status.
+
+Nothing here reads the clock or a file: the as-of date and the observations are parameters.
+The formulas are written out, with a worked example, in docs/progress.md.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sytrack.model import Indicator, Plan, Target
+
+DAYS_PER_MONTH = 365.25 / 12
+# Worst first: the order of `status --sort status` and of `--fail-on`.
+SEVERITY = ("missed", "off-track", "behind", "no-data", "pending", "on-track", "achieved")
+Point = tuple[dt.date, float]
+
+
+@dataclass(frozen=True)
+class Progress:
+    indicator: Indicator
+    target: Target
+    target_number: int  # 1-based, among the indicator's targets
+    as_of: dt.date
+    start_date: dt.date
+    start_value: float | None  # B: the baseline, the previous target, or 0 for a flow; None if unknown
+    latest: float | None
+    latest_date: dt.date | None
+    completion: float | None  # a fraction: 0.524 is 52.4 %
+    time_elapsed: float | None
+    pace: float | None
+    days_ahead: float | None
+    required_per_month: float | None
+    forecast: float | None
+    forecast_meets: bool | None
+    status: str
+    reason: str
+    points: tuple[Point, ...]  # the observations since the start point that the figures use
+    on_track_threshold: float = 0.95
+    off_track_threshold: float = 0.6
+
+
+def choose_target(indicator: Indicator, as_of: dt.date, year: int | None = None) -> tuple[int, Target]:
+    """The current target: the first whose deadline is on or after `as_of` (else the last),
+    or the first one due in `year` when a year is asked for."""
+    targets = indicator.targets
+    if year is not None:
+        for number, target in enumerate(targets):
+            if target.deadline.year == year:
+                return number, target
+        return -1, targets[-1]
+    for number, target in enumerate(targets):
+        if target.deadline >= as_of:
+            return number, target
+    return len(targets) - 1, targets[-1]
+
+
+def start_point(indicator: Indicator, number: int, plan: Plan) -> tuple[dt.date, float | None]:
+    """Where the path to target `number` starts: (S, B). The path through several targets is a
+    staircase: each target starts where the previous one ended."""
+    target = indicator.targets[number]
+    if number > 0:
+        previous = indicator.targets[number - 1]
+        if indicator.kind == "flow":
+            return target.start or previous.deadline + dt.timedelta(days=1), 0.0
+        return target.start or previous.deadline, previous.goal(indicator.direction)
+    if indicator.kind == "flow":
+        return target.start or plan.start, 0.0
+    if indicator.baseline is not None:
+        return indicator.baseline.date, indicator.baseline.value
+    return target.start or plan.start, None
+
+
+def _month_index(day: dt.date) -> float:
+    """Months since year 0, counting a month as done at its last day (2022-12-31 -> 2023*12)."""
+    return day.year * 12 + (day.month - 1) + day.day / calendar.monthrange(day.year, day.month)[1]
+
+
+def time_elapsed(start: dt.date, deadline: dt.date, as_of: dt.date, basis: str = "day") -> float:
+    """τ = (A − S)/(D − S), clamped to [0, 1]; by day, or by month when the catalogue says so."""
+    if deadline <= start:
+        return 1.0 if as_of >= deadline else 0.0
+    if basis == "month":
+        fraction = (_month_index(as_of) - _month_index(start)) / (_month_index(deadline) - _month_index(start))
+    else:
+        fraction = (as_of - start).days / (deadline - start).days
+    return min(1.0, max(0.0, fraction))
+
+
+def completion(value: float, start_value: float | None, goal: float, direction: str) -> float:
+    """c = (V − B)/(T − B) with a start value, else V/T (T/V when lower is better)."""
+    sign = 1 if direction == "increase" else -1
+    if start_value is not None:
+        gap = goal - start_value
+        if gap * sign <= 0:
+            # The start already meets the goal: completion is all or nothing, never inverted.
+            return 1.0 if (value - goal) * sign >= 0 else 0.0
+        return (value - start_value) / gap
+    if direction == "increase":
+        return value / goal if goal > 0 else (1.0 if value >= goal else 0.0)
+    return goal / value if value > 0 else 1.0
+
+
+def least_squares(points: Sequence[Point], origin: dt.date) -> tuple[float, float] | None:
+    """Intercept and slope per day of the least-squares line through the points, or None."""
+    if len({day for day, _ in points}) < 2:
+        return None
+    xs = [(day - origin).days for day, _ in points]
+    ys = [value for _, value in points]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    variance = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / variance
+    return mean_y - slope * mean_x, slope
+
+
+def _limit(value: float, kind: str) -> float:
+    """Keep a projected value inside what the kind can take (a share within 0–100)."""
+    if kind == "share":
+        return min(100.0, max(0.0, value))
+    if kind == "rank":
+        return max(1.0, value)
+    if kind in ("level", "flow"):
+        return max(0.0, value)
+    return value
+
+
+def evaluate(
+    indicator: Indicator,
+    series: Sequence[Point],
+    as_of: dt.date,
+    plan: Plan,
+    target_year: int | None = None,
+) -> Progress:
+    """Every figure of the status table for one indicator, as of a date."""
+    number, target = choose_target(indicator, as_of, target_year)
+    number = number if number >= 0 else len(indicator.targets) - 1
+    start, start_value = start_point(indicator, number, plan)
+    deadline = target.deadline
+    goal = target.goal(indicator.direction)
+    known = [(day, value) for day, value in series if start <= day <= as_of]
+    latest_date, latest = known[-1] if known else (None, None)
+    elapsed = time_elapsed(start, deadline, as_of, plan.time_basis)
+    thresholds = {"on_track_threshold": plan.on_track, "off_track_threshold": plan.off_track}
+
+    def result(status: str, reason: str, **figures) -> Progress:
+        base = dict(completion=None, pace=None, days_ahead=None, required_per_month=None,
+                    forecast=None, forecast_meets=None)
+        base.update(figures)
+        return Progress(indicator, target, number + 1, as_of, start, start_value, latest, latest_date,
+                        time_elapsed=elapsed, status=status, reason=reason, points=tuple(known), **base, **thresholds)
+
+    if indicator.kind == "milestone":
+        if latest is not None and latest >= 1:
+            return result("achieved", "done", completion=1.0)
+        if as_of <= deadline:
+            return result("pending", "not yet due", completion=0.0 if latest is not None else None)
+        if latest is None:
+            return result("no-data", "deadline passed with nothing recorded")
+        return result("missed", "deadline passed, not done", completion=0.0)
+
+    if latest is None:
+        return result("no-data", f"nothing recorded since {start.isoformat()}")
+
+    met = target.is_met(latest)
+    done = completion(latest, start_value, goal, indicator.direction)
+    months_left = (deadline - as_of).days / DAYS_PER_MONTH
+    required = 0.0 if met else ((goal - latest) / months_left if months_left > 0 else None)
+
+    if indicator.kind == "rate":
+        # A growth rate is judged directly: the latest rate against the target rate.
+        if met:
+            final = latest_date is not None and latest_date >= deadline
+            return result("achieved" if final else "on-track",
+                          "target rate reached" + ("" if final else " so far"), completion=done)
+        if as_of > deadline:
+            return result("missed", "deadline passed, target rate not reached", completion=done)
+        ratio_status = "behind" if done >= plan.off_track else "off-track"
+        return result(ratio_status, f"latest rate is {done:.0%} of the target rate", completion=done)
+
+    points = ([(start, start_value)] if start_value is not None else []) + known
+    line = least_squares(points, start)
+    forecast = forecast_meets = None
+    sign = 1 if indicator.direction == "increase" else -1
+    if line is not None and as_of < deadline:
+        forecast = _limit(line[0] + line[1] * (deadline - start).days, indicator.kind)
+        forecast_meets = target.is_met(forecast)
+    span = (deadline - start).days
+    days_ahead = (done - elapsed) * span if span > 0 else None
+    pace = done / elapsed if elapsed > 0 else None
+    figures = dict(completion=done, pace=pace, days_ahead=days_ahead, required_per_month=required,
+                   forecast=forecast, forecast_meets=forecast_meets)
+
+    if met:
+        return result("achieved", "target met", **figures)
+    if as_of > deadline:
+        return result("missed", "deadline passed, target not met", **figures)
+    if done < 0 or (line is not None and line[1] * sign < 0):
+        return result("off-track", "moving away from the target", **figures)
+    if pace is None:
+        return result("on-track", "nothing is due yet", **figures)
+    if pace >= plan.on_track:
+        return result("on-track", f"pace {pace:.2f} ≥ {plan.on_track:g}", **figures)
+    if pace >= plan.off_track:
+        return result("behind", f"pace {pace:.2f} is below {plan.on_track:g}", **figures)
+    return result("off-track", f"pace {pace:.2f} is below {plan.off_track:g}", **figures)
+
+
+def is_at_or_worse(status: str, threshold: str) -> bool:
+    """For --fail-on: is `status` as bad as `threshold` or worse (no-data and pending never are)?"""
+    if status in ("no-data", "pending"):
+        return False
+    return SEVERITY.index(status) <= SEVERITY.index(threshold)
+
+
+@dataclass(frozen=True)
+class Summary:
+    counts: dict[str, int]
+    total: int
+    on_schedule_share: float | None  # (achieved + on-track) / indicators that can be judged
+
+
+def summarise(progress: Iterable[Progress]) -> Summary:
+    """Counts per status and the share on track or achieved (达进度率), leaving out
+    indicators with no data and milestones not yet due, which cannot be judged."""
+    counts = Counter(p.status for p in progress)
+    judged = sum(counts.values()) - counts["no-data"] - counts["pending"]
+    good = counts["achieved"] + counts["on-track"]
+    return Summary(dict(counts), sum(counts.values()), good / judged if judged else None)

@@ -1,0 +1,174 @@
+"""Shared fixtures: an isolated environment, a CLI runner with stdout and stderr apart, a small catalogue."""
+
+from __future__ import annotations
+
+import contextlib
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sytrack.cli import app
+
+# Typer 0.28 vendors its own Click: its CliRunner takes no `mix_stderr` (passing it is a TypeError)
+# and always keeps `result.stdout` and `result.stderr` apart. Its `.stdout` folds CRLF to LF, so the
+# helper below decodes the raw bytes instead: CSV's CRLF line ends are part of what is tested.
+
+SMALL_CATALOGUE = textwrap.dedent(
+    """\
+    # A small catalogue for tests: two groups, a level, a share with two targets, a milestone.
+    [plan]
+    id = "test-plan"
+    title_zh = "测试计划"
+    title_en = "Test plan"
+    start = 2024-01-01
+    language = "en"
+
+    [[group]]
+    id = "digital"
+    name_zh = "数字赋能"
+    name_en = "Digital"
+    order = 1
+
+    [[group]]
+    id = "parks"
+    name_zh = "园区"
+    name_en = "Parks"
+    order = 2
+
+    # A level with a baseline.
+    [[indicator]]
+    id = "5g-base-stations"
+    group = "digital"
+    name_zh = "5G基站数量"
+    name_en = "5G base stations"
+    unit = "个"
+    unit_en = "stations"
+    kind = "level"
+    direction = "increase"
+    department = "市工信局"
+    quote = "5G基站力争突破4万个"
+    baseline = { value = 30000, date = 2023-12-31 }
+
+    [[indicator.target]]
+    comparison = "more-than"
+    value = 40000
+    deadline = 2024-12-31
+
+    [[indicator]]
+    id = "cnc-rate"
+    group = "digital"
+    name_zh = "关键工序数控化率"
+    name_en = "Numerical-control rate"
+    unit = "%"
+    kind = "share"
+    direction = "increase"
+    baseline = { value = 62.9, date = 2023-12-31 }
+
+    [[indicator.target]]
+    comparison = "at-least"
+    value = 65
+    deadline = 2024-12-31
+
+    [[indicator.target]]
+    comparison = "at-least"
+    value = 70
+    deadline = 2025-12-31
+
+    [[indicator]]
+    id = "design-institute"
+    group = "parks"
+    name_zh = "创建工业设计研究院"
+    name_en = "Industrial design institute founded"
+    kind = "milestone"
+
+    [[indicator.target]]
+    deadline = 2024-12-31
+    """
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one CLI invocation did."""
+
+    code: int
+    stdout: str
+    stderr: str
+    stdout_bytes: bytes
+
+
+def isolated_environment(tmp_path: Path) -> dict[str, str | None]:
+    """Environment overrides that keep sytrack away from the user's real folders and settings.
+
+    None removes a variable: a SYTRACK_CATALOG or SYTRACK_DB in the developer's shell must not leak in.
+    """
+    return {
+        "HOME": str(tmp_path / "home"),
+        "USERPROFILE": str(tmp_path / "home"),
+        "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+        "LOCALAPPDATA": str(tmp_path / "localappdata"),
+        "APPDATA": str(tmp_path / "appdata"),
+        "SYTRACK_CATALOG": None,
+        "SYTRACK_DB": None,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test, not only CLI tests, runs with home and data folders inside its tmp_path."""
+    for name, value in isolated_environment(tmp_path).items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Callable[..., Run]:
+    """run(args, env=None, cwd=tmp_path) -> Run(code, stdout, stderr, stdout_bytes).
+
+    Unexpected exceptions are not caught: a traceback from the CLI fails the test that caused it.
+    """
+    runner = CliRunner()
+
+    def invoke(args: Sequence[str], env: Mapping[str, str | None] | None = None, cwd: Path | None = None) -> Run:
+        environment = isolated_environment(tmp_path)
+        environment.update(env or {})
+        with contextlib.chdir(cwd if cwd is not None else tmp_path):
+            result = runner.invoke(app, list(args), env=environment, catch_exceptions=False)
+        return Run(
+            code=result.exit_code,
+            stdout=result.stdout_bytes.decode("utf-8"),
+            stderr=result.stderr_bytes.decode("utf-8"),
+            stdout_bytes=result.stdout_bytes,
+        )
+
+    return invoke
+
+
+@pytest.fixture
+def catalogue_text() -> str:
+    return SMALL_CATALOGUE
+
+
+@pytest.fixture
+def catalogue_file(tmp_path: Path, catalogue_text: str) -> Path:
+    """The small catalogue written as tmp_path/indicators.toml, where `run` finds it by default."""
+    path = tmp_path / "indicators.toml"
+    path.write_bytes(catalogue_text.encode("utf-8"))
+    return path
+
+
+@pytest.fixture
+def empty_folder(tmp_path: Path) -> Path:
+    """A folder with no catalogue in it or above it, so discovery falls through to the packaged one."""
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    for parent in (folder, *folder.parents):
+        if (parent / "indicators.toml").is_file():
+            pytest.skip(f"{parent / 'indicators.toml'} exists above the test folder; discovery would find it")
+    return folder
