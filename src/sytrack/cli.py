@@ -376,11 +376,12 @@ def standing_line(state: Session, indicator_id: str, today: dt.date) -> str:
     return f"now {progress.status}{done} (target {target})"
 
 
-@command("record")
+# ignore_unknown_options lets a negative value through: `sytrack record growth -3.5%`.
+@command("record", context_settings={"ignore_unknown_options": True})
 def record_command(
     ctx: typer.Context,
     indicator_id: IdArgument,
-    value: Annotated[str, typer.Argument(help="The value as reported: 41000, 41,000, 4.1万, 8000亿, 65%, yes/no/done/是/否.")],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="The value as reported: 41000, 41,000, 4.1万, 8000亿, 65%, yes/no/done/是/否.")],
     date: Annotated[Optional[str], typer.Option("--date", "-d", help="As-of date: 2023-06-30, 2023-06, 2023-Q2, 2023-H1 or 2023 (the period's last day). Default: today.")] = None,
     note: Annotated[str, typer.Option("--note", "-m", help="Why: e.g. 'revised by the bureau'.")] = "",
     source: Annotated[str, typer.Option("--source", "-s", help="Where the figure comes from: a report, a URL.")] = "",

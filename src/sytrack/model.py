@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from sytrack.errors import Where
@@ -118,8 +119,12 @@ class Catalogue:
     def group(self, group_id: str) -> Group:
         return next(g for g in self.groups if g.id == group_id)
 
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.indicators}
+
     def find(self, indicator_id: str) -> Indicator | None:
-        return next((i for i in self.indicators if i.id == indicator_id), None)
+        return self._by_id.get(indicator_id)
 
     def in_group_order(self) -> list[Indicator]:
         """Indicators by group order, then file order within a group."""

@@ -229,33 +229,41 @@ class Store:
         """Retract a record (the latest one in force when `record_id` is None); return it and the retraction."""
         if not self.path.exists():
             raise SytrackError(f"nothing to undo: no data file yet ({self.path})")
+        # Check first without writing, so that a refused undo leaves the file byte for byte as it was.
+        with self.reading() as connection:
+            if connection is not None:
+                self._choose_retractable(connection, record_id)
         with self.writing() as connection:
-            if record_id is None:
-                row = connection.execute(
-                    f"SELECT {_COLUMNS} FROM observation o WHERE plan = ? AND value IS NOT NULL"
-                    " AND NOT EXISTS (SELECT 1 FROM observation r WHERE r.retracts = o.id) ORDER BY id DESC LIMIT 1",
-                    (self.plan,),
-                ).fetchone()
-                if row is None:
-                    raise SytrackError("nothing to undo: no record in force")
-            else:
-                row = connection.execute(
-                    f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND id = ?", (self.plan, record_id)
-                ).fetchone()
-                if row is None:
-                    raise SytrackError(f"no record #{record_id} (see `sytrack log --all`)")
-                if row[9] is not None:
-                    raise SytrackError(f"#{record_id} is itself a retraction; record the value again instead")
-                retracted_by = connection.execute("SELECT id FROM observation WHERE retracts = ?", (record_id,)).fetchone()
-                if retracted_by:
-                    raise SytrackError(f"#{record_id} was already retracted by #{retracted_by[0]}")
-            target = _observation(row)
+            target = self._choose_retractable(connection, record_id)
             retraction = self._insert(
                 connection,
                 NewObservation(target.indicator, target.as_of, None, recorded_by, note=note, retracts=target.id),
                 utc_timestamp(now),
             )
             return target, retraction
+
+    def _choose_retractable(self, connection: sqlite3.Connection, record_id: int | None) -> Observation:
+        """The record `undo` would retract, or a one-line refusal."""
+        if record_id is None:
+            row = connection.execute(
+                f"SELECT {_COLUMNS} FROM observation o WHERE plan = ? AND value IS NOT NULL"
+                " AND NOT EXISTS (SELECT 1 FROM observation r WHERE r.retracts = o.id) ORDER BY id DESC LIMIT 1",
+                (self.plan,),
+            ).fetchone()
+            if row is None:
+                raise SytrackError("nothing to undo: no record in force")
+        else:
+            row = connection.execute(
+                f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND id = ?", (self.plan, record_id)
+            ).fetchone()
+            if row is None:
+                raise SytrackError(f"no record #{record_id} (see `sytrack log --all`)")
+            if row[9] is not None:
+                raise SytrackError(f"#{record_id} is itself a retraction; record the value again instead")
+            retracted_by = connection.execute("SELECT id FROM observation WHERE retracts = ?", (record_id,)).fetchone()
+            if retracted_by:
+                raise SytrackError(f"#{record_id} was already retracted by #{retracted_by[0]}")
+        return _observation(row)
 
     def import_records(self, records: Iterable[NewObservation | tuple[int, NewObservation]], now: dt.datetime) -> int:
         """Write all records in one transaction, or none. A (file id, record) pair lets later

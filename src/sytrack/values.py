@@ -69,15 +69,19 @@ def parse_number(text: str, unit: str) -> float:
         if not percent_unit:
             raise SytrackError(f"{raw!r} is a percentage, but this indicator is counted in {unit}")
         return number
-    magnitude = 1.0
+    magnitude = None  # a bare number is already in the indicator's unit
     for prefix in _MAGNITUDE_ORDER:
         if suffix.startswith(prefix):
             magnitude, suffix = MAGNITUDES[prefix], suffix[len(prefix):]
             break
-    if percent_unit and (magnitude != 1.0 or suffix):
+    if percent_unit and (magnitude is not None or suffix):
         raise SytrackError(f"{raw!r}: this indicator is a percentage; type 65 or 65%")
     if suffix and suffix != unit_base:
         raise SytrackError(f"{raw!r}: the suffix {suffix!r} does not match the unit {unit}")
+    if magnitude is None:
+        if suffix and unit_magnitude != 1.0:
+            raise SytrackError(f"{raw!r}: give the value in {unit} (e.g. {number_text}{unit}) or with 万/亿")
+        return number
     value = number * magnitude / unit_magnitude
     if not math.isfinite(value):
         raise SytrackError(f"{raw!r} is too large to store")
@@ -129,6 +133,11 @@ def _end_of_month(year: int, month: int) -> dt.date:
 
 def parse_date(text: str) -> dt.date:
     """Read a date or a period and return the date it ends on (2023-Q2 -> 2023-06-30)."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        try:
+            return dt.date.fromisoformat(text)  # the common case, and the form exports use
+        except ValueError:
+            pass
     folded = normalise(text).upper().replace("/", "-").replace(".", "-")
     folded = re.sub(r"(\d)年(\d)", r"\1-\2", folded)
     folded = re.sub(r"(\d)月(\d)", r"\1-\2", folded).rstrip("年月日")

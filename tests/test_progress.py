@@ -1,0 +1,200 @@
+"""The progress arithmetic: worked cases from the plan, edge cases, and properties."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from sytrack.model import Baseline, Indicator, Plan, Target
+from sytrack.progress import completion, evaluate, is_at_or_worse, summarise, time_elapsed
+
+D = dt.date
+PLAN = Plan(id="p", title_zh="p", title_en="p", start=D(2023, 1, 1))
+
+
+def make(kind="level", direction="increase", targets=None, baseline=None, unit="个"):
+    targets = targets or (Target(D(2023, 12, 31), "at-least" if direction == "increase" else "at-most", 100.0),)
+    return Indicator(id="x", group="g", name_zh="x", name_en="x", unit=unit, kind=kind,
+                     direction=direction, targets=tuple(targets), baseline=baseline)
+
+
+CNC = make("share", targets=[Target(D(2023, 12, 31), "at-least", 65.0)], baseline=Baseline(62.9, D(2022, 12, 31)), unit="%")
+
+
+def test_worked_case_cnc_rate_mid_year():
+    p = evaluate(CNC, [(D(2023, 6, 30), 64.0)], D(2023, 6, 30), PLAN)
+    assert round(p.completion * 100, 1) == 52.4
+    assert round(p.time_elapsed * 100, 1) == 49.6
+    assert round(p.pace, 2) == 1.06
+    assert p.status == "on-track"
+    assert p.days_ahead == pytest.approx((1.1 / 2.1 - 181 / 365) * 365)
+
+
+def test_worked_case_5g_stations_with_forecast():
+    five_g = make("level", targets=[Target(D(2023, 12, 31), "more-than", 40000.0)], baseline=Baseline(30000, D(2022, 12, 31)))
+    p = evaluate(five_g, [(D(2023, 3, 31), 33000.0), (D(2023, 6, 30), 36000.0)], D(2023, 6, 30), PLAN)
+    assert p.completion == pytest.approx(0.6)
+    assert p.status == "on-track"
+    assert p.forecast > 40000 and p.forecast_meets is True
+    # 4,000 still needed over the six months (184 days) left
+    assert p.required_per_month == pytest.approx(4000 / (184 / (365.25 / 12)))
+
+
+def test_behind_and_off_track_by_pace():
+    behind = evaluate(CNC, [(D(2023, 6, 30), 63.7)], D(2023, 6, 30), PLAN)  # c = 0.38, pace 0.77
+    assert behind.status == "behind"
+    off = evaluate(CNC, [(D(2023, 6, 30), 63.3)], D(2023, 6, 30), PLAN)  # c = 0.19, pace 0.38
+    assert off.status == "off-track"
+
+
+def test_moving_away_is_off_track():
+    p = evaluate(CNC, [(D(2023, 6, 30), 62.0)], D(2023, 6, 30), PLAN)
+    assert p.status == "off-track" and p.reason == "moving away from the target"
+
+
+def test_thresholds_are_catalogue_settings():
+    strict = Plan(id="p", title_zh="p", title_en="p", start=D(2023, 1, 1), on_track=1.1, off_track=0.9)
+    assert evaluate(CNC, [(D(2023, 6, 30), 64.0)], D(2023, 6, 30), strict).status == "behind"
+
+
+def test_missed_after_the_deadline_and_achieved_whenever_met():
+    assert evaluate(CNC, [(D(2023, 12, 31), 64.0)], D(2024, 1, 31), PLAN).status == "missed"
+    assert evaluate(CNC, [(D(2023, 2, 1), 65.0)], D(2023, 2, 1), PLAN).status == "achieved"
+
+
+def test_no_data_shows_the_start_and_target():
+    p = evaluate(CNC, [], D(2023, 6, 30), PLAN)
+    assert p.status == "no-data" and p.start_value == 62.9 and p.target.value == 65.0
+
+
+def test_rank_lower_is_better():
+    rank = make("rank", "decrease", [Target(D(2023, 12, 31), "at-most", 20.0)], Baseline(25, D(2022, 12, 31)), unit="位")
+    p = evaluate(rank, [(D(2023, 6, 30), 22.0)], D(2023, 6, 30), PLAN)
+    assert p.completion == pytest.approx(0.6) and p.status == "on-track"
+    assert evaluate(rank, [(D(2023, 6, 30), 27.0)], D(2023, 6, 30), PLAN).status == "off-track"
+    assert evaluate(rank, [(D(2023, 6, 30), 19.0)], D(2023, 6, 30), PLAN).status == "achieved"
+
+
+def test_range_is_met_inside_its_bounds():
+    labs = make("level", targets=[Target(D(2023, 12, 31), "between", None, 4.0, 6.0)])
+    assert evaluate(labs, [(D(2023, 6, 30), 5.0)], D(2023, 6, 30), PLAN).status == "achieved"
+    assert evaluate(labs, [(D(2023, 6, 30), 7.0)], D(2024, 1, 1), PLAN).status == "missed"
+    p = evaluate(labs, [(D(2023, 6, 30), 2.0)], D(2023, 6, 30), PLAN)
+    assert p.completion == pytest.approx(0.5)  # towards the near end of the range, 4
+
+
+def test_rate_is_judged_directly():
+    growth = make("rate", targets=[Target(D(2023, 12, 31), "at-least", 6.0)], unit="%")
+    assert evaluate(growth, [(D(2023, 6, 30), 6.5)], D(2023, 6, 30), PLAN).status == "on-track"
+    assert evaluate(growth, [(D(2023, 12, 31), 6.5)], D(2024, 2, 1), PLAN).status == "achieved"
+    assert evaluate(growth, [(D(2023, 6, 30), 4.0)], D(2023, 6, 30), PLAN).status == "behind"
+    assert evaluate(growth, [(D(2023, 6, 30), 1.0)], D(2023, 6, 30), PLAN).status == "off-track"
+    assert evaluate(growth, [(D(2023, 12, 31), 5.0)], D(2024, 2, 1), PLAN).status == "missed"
+
+
+def test_flow_counts_from_zero_within_its_period():
+    factories = make("flow", targets=[Target(D(2023, 12, 31), "at-least", 30.0)])
+    p = evaluate(factories, [(D(2022, 12, 31), 25.0), (D(2023, 6, 30), 15.0)], D(2023, 6, 30), PLAN)
+    assert p.start_date == D(2023, 1, 1) and p.start_value == 0
+    assert p.latest == 15.0 and p.completion == pytest.approx(0.5)
+
+
+def test_milestone_pending_then_done_or_missed():
+    centre = make("milestone", targets=[Target(D(2023, 12, 31), "at-least", 1.0)], unit="")
+    assert evaluate(centre, [], D(2023, 6, 30), PLAN).status == "pending"
+    assert evaluate(centre, [(D(2023, 6, 30), 1.0)], D(2023, 6, 30), PLAN).status == "achieved"
+    assert evaluate(centre, [(D(2023, 6, 30), 0.0)], D(2024, 1, 1), PLAN).status == "missed"
+
+
+def test_several_targets_make_a_staircase():
+    two = make("level", targets=[Target(D(2023, 12, 31), "at-least", 40.0), Target(D(2025, 12, 31), "at-least", 60.0)],
+               baseline=Baseline(30, D(2022, 12, 31)))
+    first = evaluate(two, [(D(2023, 6, 30), 35.0)], D(2023, 6, 30), PLAN)
+    assert first.target_number == 1 and first.start_value == 30
+    second = evaluate(two, [(D(2024, 12, 31), 50.0)], D(2024, 12, 31), PLAN)
+    assert second.target_number == 2
+    assert second.start_date == D(2023, 12, 31) and second.start_value == 40.0
+    assert second.completion == pytest.approx(0.5)
+    later = evaluate(two, [(D(2023, 6, 30), 35.0)], D(2023, 6, 30), PLAN, target_year=2025)
+    assert later.target_number == 2
+
+
+def test_time_elapsed_by_month():
+    assert time_elapsed(D(2022, 12, 31), D(2023, 12, 31), D(2023, 6, 30), "month") == pytest.approx(0.5)
+
+
+def test_degenerate_dates_do_not_divide_by_zero():
+    same_day = make("level", targets=[Target(D(2023, 1, 1), "at-least", 10.0)], baseline=Baseline(5, D(2022, 12, 31)))
+    assert evaluate(same_day, [(D(2022, 12, 31), 6.0)], D(2022, 12, 31), PLAN).status in ("on-track", "behind", "off-track")
+    assert time_elapsed(D(2023, 1, 1), D(2023, 1, 1), D(2022, 6, 1)) == 0.0
+    assert time_elapsed(D(2023, 1, 1), D(2023, 1, 1), D(2023, 6, 1)) == 1.0
+
+
+def test_fail_on_severity_and_summary():
+    assert is_at_or_worse("off-track", "behind") and is_at_or_worse("missed", "off-track")
+    assert not is_at_or_worse("on-track", "behind") and not is_at_or_worse("no-data", "behind")
+    ps = [evaluate(CNC, [(D(2023, 6, 30), v)], D(2023, 6, 30), PLAN) for v in (64.0, 63.7, 65.0)]
+    ps.append(evaluate(CNC, [], D(2023, 6, 30), PLAN))
+    summary = summarise(ps)
+    assert summary.counts == {"on-track": 1, "behind": 1, "achieved": 1, "no-data": 1}
+    assert summary.on_schedule_share == pytest.approx(2 / 3)
+
+
+# -- properties -------------------------------------------------------------------------------
+
+values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+days = st.integers(min_value=0, max_value=3000)
+
+
+@given(v1=values, v2=values, start=values, goal=values, direction=st.sampled_from(["increase", "decrease"]),
+       with_start=st.booleans())
+def test_completion_is_monotonic_in_the_value(v1, v2, start, goal, direction, with_start):
+    low, high = sorted((v1, v2))
+    b = start if with_start else None
+    c_low, c_high = completion(low, b, goal, direction), completion(high, b, goal, direction)
+    if b is None and direction == "decrease" and (low <= 0 or high <= 0):
+        return  # T/V is only defined for a positive value; at or below zero the best is assumed
+    if direction == "increase":
+        assert c_low <= c_high
+    else:
+        assert c_low >= c_high
+
+
+@given(span=st.integers(min_value=1, max_value=3000), at=st.integers(min_value=0, max_value=3000),
+       base=st.integers(min_value=0, max_value=10**6), gain=st.integers(min_value=1, max_value=10**6))
+def test_a_value_on_the_straight_path_is_on_track_with_zero_days_ahead(span, at, base, gain):
+    assume(0 < at < span)
+    start = D(2022, 12, 31)
+    deadline = start + dt.timedelta(days=span)
+    as_of = start + dt.timedelta(days=at)
+    indicator = make("level", targets=[Target(deadline, "at-least", float(base + gain))], baseline=Baseline(base, start))
+    on_path = base + gain * at / span
+    p = evaluate(indicator, [(as_of, on_path)], as_of, PLAN)
+    assert p.status in ("on-track", "achieved")
+    assert p.days_ahead == pytest.approx(0, abs=1e-6)
+
+
+@given(value=st.floats(min_value=100, max_value=1e9), at=days, kind=st.sampled_from(["level", "flow", "share"]))
+def test_meeting_the_target_is_achieved_at_any_date(value, at, kind):
+    value = min(value, 100.0) if kind == "share" else value
+    indicator = make(kind, targets=[Target(D(2024, 12, 31), "at-least", 100.0)], baseline=Baseline(10, D(2023, 1, 1)) if kind != "flow" else None)
+    as_of = D(2023, 1, 1) + dt.timedelta(days=at)
+    p = evaluate(indicator, [(D(2023, 1, 1), value)], as_of, PLAN)
+    assert p.status == "achieved"
+
+
+@given(b=values, t=values, v=values, s=days, d=days, a=st.integers(min_value=-100, max_value=4000),
+       kind=st.sampled_from(["level", "flow", "share", "rate", "rank"]),
+       direction=st.sampled_from(["increase", "decrease"]))
+def test_nothing_divides_by_zero(b, t, v, s, d, a, kind, direction):
+    """B = T, S = D and A before S are all allowed: evaluate never raises."""
+    start = D(2023, 1, 1) + dt.timedelta(days=s)
+    deadline = D(2023, 1, 1) + dt.timedelta(days=d)
+    assume(start < deadline or s == d)
+    as_of = D(2023, 1, 1) + dt.timedelta(days=a)
+    comparison = "at-least" if direction == "increase" else "at-most"
+    indicator = make(kind, direction, [Target(deadline, comparison, t)],
+                     Baseline(b, start) if start < deadline else None)
+    p = evaluate(indicator, [(start, v), (as_of, v)], as_of, PLAN)
+    assert p.status in ("achieved", "on-track", "behind", "off-track", "missed", "no-data")

@@ -1,0 +1,135 @@
+"""The data file: history that never loses a value, migrations, and the data file's location."""
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sytrack.errors import SytrackError
+from sytrack.store import SCHEMA_VERSION, NewObservation, Store, data_path_for, user_data_dir
+
+D = dt.date
+NOW = dt.datetime(2023, 7, 1, 8, 0, tzinfo=dt.timezone.utc)
+
+
+def new(indicator="a", day=D(2023, 6, 30), value=1.0, **fields):
+    return NewObservation(indicator, day, value, "tester", **fields)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "data.db", "plan")
+
+
+def test_reading_never_creates_the_data_file(store):
+    assert store.history() == [] and store.current() == {}
+    assert not store.path.exists()
+
+
+def test_first_write_creates_a_wal_file_at_the_current_schema(store):
+    store.record(new(), NOW)
+    connection = sqlite3.connect(store.path)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_second_value_for_the_same_date_supersedes_and_keeps_the_first(store):
+    first = store.record(new(value=1.0, note="first"), NOW)
+    second = store.record(new(value=2.0, note="revised"), NOW)
+    assert second.supersedes == first.id
+    states = {o.id: o.state for o in store.history()}
+    assert states == {first.id: "superseded", second.id: "current"}
+    assert store.current() == {"a": [(D(2023, 6, 30), 2.0)]}
+
+
+def test_undo_retracts_without_deleting_and_restores_what_was_superseded(store):
+    first = store.record(new(value=1.0), NOW)
+    second = store.record(new(value=2.0), NOW)
+    undone, retraction = store.undo(None, "tester", NOW)
+    assert undone.id == second.id and retraction.retracts == second.id and retraction.value is None
+    assert [o.state for o in store.history()] == ["current", "retracted", "retraction"]
+    assert store.current() == {"a": [(D(2023, 6, 30), 1.0)]}
+    assert len(store.history()) == 3  # nothing was deleted
+
+
+def test_undo_by_id_and_its_refusals(store):
+    first = store.record(new(value=1.0), NOW)
+    store.record(new("b", value=5.0), NOW)
+    _, retraction = store.undo(first.id, "tester", NOW)
+    with pytest.raises(SytrackError, match="already retracted"):
+        store.undo(first.id, "tester", NOW)
+    with pytest.raises(SytrackError, match="is itself a retraction"):
+        store.undo(retraction.id, "tester", NOW)
+    with pytest.raises(SytrackError, match="no record #99"):
+        store.undo(99, "tester", NOW)
+
+
+def test_undo_with_no_data_file_creates_nothing(store):
+    with pytest.raises(SytrackError, match="nothing to undo"):
+        store.undo(None, "tester", NOW)
+    assert not store.path.exists()
+
+
+def test_add_increments_the_latest_value_since_a_date(store):
+    store.record(new(day=D(2023, 3, 31), value=10.0), NOW)
+    added = store.record(new(day=D(2023, 6, 30), value=3.0, add_since=D(2023, 1, 1)), NOW)
+    assert added.value == 13.0
+    fresh_period = store.record(new(day=D(2024, 3, 31), value=2.0, add_since=D(2024, 1, 1)), NOW)
+    assert fresh_period.value == 2.0
+
+
+def test_a_refused_value_writes_nothing(store):
+    store.record(new(value=1.0), NOW)
+    before = store.history()
+
+    def refuse(value):
+        raise SytrackError("no")
+
+    with pytest.raises(SytrackError):
+        store.record(new(value=2.0), NOW, validate=refuse)
+    assert store.history() == before
+
+
+def test_plans_sharing_a_file_do_not_mix(tmp_path):
+    one, two = Store(tmp_path / "d.db", "one"), Store(tmp_path / "d.db", "two")
+    one.record(new(value=1.0), NOW)
+    assert two.history() == [] and len(one.history()) == 1
+
+
+def test_import_is_all_or_nothing(store):
+    store.record(new(value=1.0), NOW)
+    before = store.history()
+    with pytest.raises(SytrackError, match="not earlier in the file"):
+        store.import_records([new("b"), (7, new("c", value=None, retracts=99))], NOW)
+    assert store.history() == before
+
+
+def test_a_newer_schema_is_refused(store):
+    store.record(new(), NOW)
+    connection = sqlite3.connect(store.path)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.close()
+    with pytest.raises(SytrackError, match="newer sytrack"):
+        store.history()
+    with pytest.raises(SytrackError, match="newer sytrack"):
+        store.record(new(), NOW)
+
+
+def test_a_file_that_is_not_a_database_gets_a_clear_error(store):
+    store.path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(SytrackError, match="not a usable sytrack data file"):
+        store.history()
+    with pytest.raises(SytrackError, match="not a usable sytrack data file"):
+        store.record(new(), NOW)
+
+
+def test_where_the_data_file_lives(tmp_path):
+    home = Path("/home/ana")
+    assert user_data_dir("linux", {}, home) == home / ".local/share/sytrack"
+    assert user_data_dir("linux", {"XDG_DATA_HOME": "/data"}, home) == Path("/data/sytrack")
+    assert user_data_dir("darwin", {}, home) == home / "Library/Application Support/sytrack"
+    assert user_data_dir("win32", {"LOCALAPPDATA": r"C:\Users\ana\AppData\Local"}, home) == Path(r"C:\Users\ana\AppData\Local") / "sytrack"
+    assert data_path_for(tmp_path / "plan" / "indicators.toml", False, tmp_path / "u") == tmp_path / "plan" / "indicators.db"
+    assert data_path_for(tmp_path / "pkg" / "indicators.toml", True, tmp_path / "u") == tmp_path / "u" / "indicators.db"
