@@ -129,17 +129,22 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def run(tmp_path: Path) -> Callable[..., Run]:
-    """run(args, env=None, cwd=tmp_path) -> Run(code, stdout, stderr, stdout_bytes).
+    """run(args, env=None, cwd=tmp_path, input=None) -> Run(code, stdout, stderr, stdout_bytes).
 
     Unexpected exceptions are not caught: a traceback from the CLI fails the test that caused it.
     """
     runner = CliRunner()
 
-    def invoke(args: Sequence[str], env: Mapping[str, str | None] | None = None, cwd: Path | None = None) -> Run:
+    def invoke(
+        args: Sequence[str],
+        env: Mapping[str, str | None] | None = None,
+        cwd: Path | None = None,
+        input: str | bytes | None = None,  # what the command reads on stdin
+    ) -> Run:
         environment = isolated_environment(tmp_path)
         environment.update(env or {})
         with contextlib.chdir(cwd if cwd is not None else tmp_path):
-            result = runner.invoke(app, list(args), env=environment, catch_exceptions=False)
+            result = runner.invoke(app, list(args), input=input, env=environment, catch_exceptions=False)
         return Run(
             code=result.exit_code,
             stdout=result.stdout_bytes.decode("utf-8"),

@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,48 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
 
 
+def _code_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(number, line) for each line that starts outside a multi-line string.
+
+    Lines end at "\n" only: TOML strings may hold U+2028 and friends, which str.splitlines()
+    would count as line ends. Quotes inside comments and one-line strings open nothing.
+    """
+    open_quote = ""  # '' or the delimiter of the multi-line string we are inside: \"\"\" or \'\'\'
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not open_quote:
+            yield number, line.rstrip("\r")
+        position = 0
+        while position < len(line):
+            if open_quote:
+                close = line.find(open_quote, position)
+                if close < 0:
+                    break
+                position, open_quote = close + 3, ""
+                continue
+            char = line[position]
+            if char == "#":
+                break
+            if line.startswith(('"""', "'''"), position):
+                open_quote, position = line[position:position + 3], position + 3
+            elif char in "\"'":
+                position = _end_of_string(line, position)
+            else:
+                position += 1
+
+
+def _end_of_string(line: str, position: int) -> int:
+    """The position after a one-line string starting at `position` (basic strings honour \\ escapes)."""
+    quote, position = line[position], position + 1
+    while position < len(line):
+        if quote == '"' and line[position] == "\\":
+            position += 2
+            continue
+        if line[position] == quote:
+            return position + 1
+        position += 1
+    return position
+
+
 @dataclass
 class LineIndex:
     """Line numbers of tables (`[[indicator]]` number i, its `[[indicator.target]]` number j) and keys."""
@@ -51,12 +93,7 @@ class LineIndex:
         index = cls(path)
         counts: dict[str, int] = {}
         current: tuple = ()
-        in_multiline = False
-        for number, line in enumerate(text.splitlines(), start=1):
-            quotes = line.count('"""') + line.count("'''")
-            if in_multiline:
-                in_multiline = quotes % 2 == 0
-                continue
+        for number, line in _code_lines(text):
             if header := _HEADER.match(line):
                 name = header.group(2).replace(" ", "")
                 if header.group(1) == "[[":
@@ -77,14 +114,14 @@ class LineIndex:
                 index.keys.setdefault((*current, key.group(1)), number)
                 if key.group(1) == "target" and current[:1] == ("indicator",):
                     index.tables.setdefault((*current, "target", 0), number)
-            if quotes % 2 == 1:
-                in_multiline = True
         return index
 
     def at(self, table: tuple, key: str | None = None) -> Where:
-        """The line of `key` in `table`, else of the table itself, else of its parent."""
-        if key is not None and (*table, key) in self.keys:
-            return Where(self.path, self.keys[(*table, key)])
+        """The line of `key` in `table` (a key or a sub-table), else of the table, else of its parent."""
+        if key is not None:
+            for candidate in (self.keys.get((*table, key)), self.tables.get((*table, key))):
+                if candidate is not None:
+                    return Where(self.path, candidate)
         while table:
             if table in self.tables:
                 return Where(self.path, self.tables[table])
@@ -323,7 +360,7 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
     baseline = _build_baseline(fields, unit)
     if baseline and kind == "share" and not 0 <= baseline.value <= 100:
         fields.problem(f"a share's baseline must lie between 0 and 100 percent, not {baseline.value:g}", "baseline")
-    targets: list[Target] = []
+    targets: list[tuple[int, Target]] = []
     raw_targets = raw.get("target")
     if raw_targets is None:
         fields.problem("missing target (add a [[indicator.target]] table with a deadline)")
@@ -336,13 +373,14 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
         for number, raw_target in enumerate(raw_targets):
             sub = _Collector(index, problems, ("indicator", position, "target", number), raw_target, subject)
             if (target := _build_target(sub, kind, direction, unit)) is not None:
-                targets.append(target)
-    for earlier, later in zip(targets, targets[1:]):
+                targets.append((number, target))
+    for (_, earlier), (number, later) in zip(targets, targets[1:]):
         if later.deadline <= earlier.deadline:
-            fields.problem(f"targets must be in deadline order ({later.deadline} is not after {earlier.deadline})", "target")
-    if baseline and targets and baseline.date >= targets[0].deadline:
+            problems.append(Problem(index.at(("indicator", position, "target", number), "deadline"), subject,
+                                    f"targets must be in deadline order ({later.deadline} is not after {earlier.deadline})"))
+    if baseline and targets and baseline.date >= targets[0][1].deadline:
         fields.problem(
-            f"baseline dated {baseline.date} is not before the first deadline {targets[0].deadline}", "baseline"
+            f"baseline dated {baseline.date} is not before the first deadline {targets[0][1].deadline}", "baseline"
         )
     if len(problems) > before:
         return None
@@ -355,7 +393,7 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
         unit_en=fields.text("unit_en", required=False),
         kind=kind,
         direction=direction,
-        targets=tuple(targets),
+        targets=tuple(target for _, target in targets),
         baseline=baseline,
         department=fields.text("department", required=False),
         source_text=fields.text("quote", required=False),
@@ -403,7 +441,7 @@ def parse_catalogue(text: str, path: str = CATALOGUE_NAME) -> tuple[Catalogue | 
     if not problems and not indicators:
         problems.append(Problem(Where(path, None), None, "no indicators: add an [[indicator]] table"))
     if problems or plan is None:
-        return None, problems
+        return None, sorted(problems, key=lambda p: (p.where.line or 0) if p.where else 0)
     return Catalogue(path, plan, tuple(groups), tuple(indicators)), problems
 
 

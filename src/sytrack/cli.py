@@ -267,7 +267,8 @@ def check_command(ctx: typer.Context) -> None:
     if problems:
         raise fail(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {path}")
     assert catalogue is not None
-    sys.stderr.write(f"ok: {len(catalogue.indicators)} indicators in {len(catalogue.groups)} groups ({path})\n")
+    indicators, groups = len(catalogue.indicators), len(catalogue.groups)
+    sys.stderr.write(f"ok: {indicators} indicator{'s' * (indicators != 1)} in {groups} group{'s' * (groups != 1)} ({path})\n")
 
 
 @command("init")
@@ -326,7 +327,9 @@ def add_command(
     catalogue, problems = parse_catalogue(new_text, str(path))
     if catalogue is None:
         raise SytrackError("; ".join(p.message for p in problems))
-    write_text_atomic(path, new_text)
+    # Keep a byte-order mark the file had: every original byte stays.
+    bom = "\ufeff" if path.read_bytes().startswith(b"\xef\xbb\xbf") else ""
+    write_text_atomic(path, bom + new_text)
     print(f"added {indicator_id} to {path}")
 
 

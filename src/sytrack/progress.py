@@ -100,8 +100,11 @@ def completion(value: float, start_value: float | None, goal: float, direction: 
             # The start already meets the goal: completion is all or nothing, never inverted.
             return 1.0 if (value - goal) * sign >= 0 else 0.0
         return (value - start_value) / gap
+    # Without a start value a ratio only means something for a positive goal; else all or nothing.
+    if goal <= 0:
+        return 1.0 if (value - goal) * sign >= 0 else 0.0
     if direction == "increase":
-        return value / goal if goal > 0 else (1.0 if value >= goal else 0.0)
+        return value / goal
     return goal / value if value > 0 else 1.0
 
 
