@@ -346,7 +346,7 @@ def status_tables(catalogue: Catalogue, progresses: list, lang: str, width: int 
 
     from sytrack.progress import summarise
 
-    wide = width is None or width >= 120
+    wide = width is None or width >= 140
     zh = lang == "zh"
     blocks = []
     by_group: dict[str, list] = {}
@@ -372,13 +372,20 @@ def status_tables(catalogue: Catalogue, progresses: list, lang: str, width: int 
             unit = indicator.unit_in(lang)
             latest = ""
             if p.latest is not None:
-                latest = f"{format_human(p.latest, unit, kind=indicator.kind)} ({p.latest_date.isoformat()})"
+                latest = format_human(p.latest, unit, kind=indicator.kind)
+                if wide:
+                    latest += f" ({p.latest_date.isoformat()})"
             symbol, colour, _ = STATUS_LOOK[p.status]
-            done = "" if p.completion is None else f"{_bar(p.completion, 8, ascii_only)} {p.completion:.0%}"
+            done = "" if p.completion is None else f"{_bar(p.completion, 8 if wide else 5, ascii_only)} {p.completion:.0%}"
+            target = target_text(p.target, indicator.kind, unit)
+            if not wide:  # "≥ 30个 by 2023-12-31" -> "≥ 30个 2023": a year-end deadline is just its year
+                deadline = p.target.deadline
+                target = target.replace(f" by {deadline.isoformat()}",
+                                        f" {deadline.year}" if (deadline.month, deadline.day) == (12, 31) else f" {deadline}")
             cells = [
                 rich_text(indicator.name(lang) + (" (?)" if indicator.doubt else "")),
                 rich_text(latest),
-                rich_text(target_text(p.target, indicator.kind, unit)),
+                rich_text(target),
                 rich_text(done),
                 rich_text("" if p.time_elapsed is None else f"{p.time_elapsed:.0%}"),
                 rich_text(status_word(p.status, lang), colour),
@@ -387,14 +394,16 @@ def status_tables(catalogue: Catalogue, progresses: list, lang: str, width: int 
                 ahead = "" if p.days_ahead is None else f"{p.days_ahead:+.0f}d"
                 forecast = ""
                 if p.forecast is not None:
-                    forecast = format_human(p.forecast, unit, kind=indicator.kind) + (" ok" if p.forecast_meets else " short")
+                    # A projection is an estimate: no more digits than the reader needs.
+                    rounded = round(p.forecast) if abs(p.forecast) >= 100 else round(p.forecast, 1)
+                    forecast = format_human(rounded, unit, kind=indicator.kind) + (" ok" if p.forecast_meets else " short")
                 cells += [rich_text(ahead), rich_text(forecast),
                           rich_text(sparkline([v for _, v in p.points], ascii_only))]
             table.add_row(*cells)
         blocks.append(table)
-    total = summarise(progresses)
-    label = "合计" if zh else "All"
-    blocks.append(rich_text(f"{label}: {summary_text(total, lang)}", "bold"))
+    if len(blocks) > 1:
+        label = "合计" if zh else "All"
+        blocks.append(rich_text(f"{label}: {summary_text(summarise(progresses), lang)}", "bold"))
     return RenderGroup(*blocks)
 
 
