@@ -235,3 +235,21 @@ def test_completion_offers_ids_and_never_fails(catalogue_file, tmp_path, monkeyp
     assert [i for i, _ in complete_ids(Context(), "5g")] == ["5g-base-stations"]
     catalogue_file.write_text("not [valid toml", encoding="utf-8")
     assert complete_ids(Context(), "5g") == []
+
+
+def test_formula_guard_in_an_export_is_undone_on_import(run, tmp_path):
+    notes = ["=1+1", "'quoted", "-minus", "plain"]
+    for n, note in enumerate(notes, start=1):
+        run(["record", "5g-base-stations", str(30000 + n), "--date", f"2024-0{n}", "--note", note])
+    exported_bytes = run(["export"]).stdout_bytes
+    assert b",'=1+1," in exported_bytes and b",''quoted," in exported_bytes
+    (tmp_path / "export.csv").write_bytes(exported_bytes)
+    run(["--db", str(tmp_path / "copy.db"), "import", "export.csv"])
+    copied = json.loads(run(["--db", str(tmp_path / "copy.db"), "export", "--format", "json"]).stdout)
+    assert [row["note"] for row in copied] == notes
+
+
+def test_a_hand_made_import_keeps_a_leading_quote(run, tmp_path):
+    (tmp_path / "in.csv").write_text("indicator,value,date,note\n5g-base-stations,1,2024-01,'as typed\n", encoding="utf-8")
+    run(["import", "in.csv"])
+    assert json.loads(run(["export", "--format", "json"]).stdout)[0]["note"] == "'as typed"

@@ -10,6 +10,7 @@ import re
 from sytrack.catalogue import require_indicator
 from sytrack.errors import Problem, SytrackError, Where
 from sytrack.model import Catalogue
+from sytrack.render import unguard_formula
 from sytrack.store import NewObservation
 from sytrack.values import check_recordable_date, parse_date, parse_value
 
@@ -66,6 +67,8 @@ def read_import(
 
 
 def _record(cells: dict[str, str], catalogue: Catalogue, today: dt.date, default_by: str, seen_ids: set[int]):
+    # sytrack's own exports (they carry ids) quote formula-like text for spreadsheets: undo that.
+    text = unguard_formula if "id" in cells else (lambda cell: cell)
     indicator = require_indicator(catalogue, cells["indicator"].strip())
     as_of = parse_date(cells["date"])
     check_recordable_date(as_of, indicator, today)
@@ -82,8 +85,8 @@ def _record(cells: dict[str, str], catalogue: Catalogue, today: dt.date, default
         raise SytrackError(f"recorded_at {recorded_at!r} is not a UTC time such as 2023-07-01T08:00:00Z")
     new = NewObservation(
         indicator=indicator.id, as_of=as_of, value=value,
-        recorded_by=cells.get("by", "").strip() or default_by,
-        note=cells.get("note", ""), source=cells.get("source", ""),
+        recorded_by=text(cells.get("by", "").strip()) or default_by,
+        note=text(cells.get("note", "")), source=text(cells.get("source", "")),
         retracts=retracts, recorded_at=recorded_at,
     )
     if file_id is None:

@@ -45,8 +45,15 @@ def _cell_text(column: Column, value: Any) -> str:
     return column.to_text(value) if column.to_text and value is not None else plain_cell(value)
 
 
-def _guard_formula(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+def guard_formula(text: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula by prefixing a quote. A cell that
+    already starts with a quote gets one too, so that `unguard_formula` restores any text exactly."""
+    return "'" + text if text.startswith(_FORMULA_STARTS + ("'",)) else text
+
+
+def unguard_formula(text: str) -> str:
+    """The inverse of guard_formula, for reading back a CSV that sytrack wrote."""
+    return text[1:] if text.startswith("'") else text
 
 
 def _json_value(value: Any) -> Any:
@@ -66,7 +73,7 @@ def _write_delimited(rows: Iterable[dict], columns: Sequence[Column], out: IO[st
         cells = []
         for column in columns:
             text = _cell_text(column, row.get(column.key))
-            cells.append(_guard_formula(text) if column.kind == "text" else text)
+            cells.append(guard_formula(text) if column.kind == "text" else text)
         writer.writerow(cells)
 
 
