@@ -57,6 +57,7 @@ class Format(str, Enum):
     json = "json"
     jsonl = "jsonl"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 class Lang(str, Enum):
@@ -66,7 +67,7 @@ class Lang(str, Enum):
 
 # Options shared by every command that lists things, spelled once.
 FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table for people; csv, tsv, json, jsonl, markdown for tools.")
+    Format, typer.Option("--format", "-f", help="Output format: table for people; csv, tsv, json, jsonl, markdown for tools; xlsx (with -o FILE) for Excel.")
 ]
 OutputOption = Annotated[
     Optional[Path],
@@ -187,9 +188,16 @@ def report_stream(output: Path | None, fmt: Format) -> Iterator[tuple[IO[str], b
         stream.detach()
 
 
-def emit(rows: Any, columns: Any, fmt: Format, output: Path | None, excel: bool, table: Callable | None) -> None:
+def emit(rows: Any, columns: Any, fmt: Format, output: Path | None, excel: bool, table: Callable | None,
+         sheet: str = "report") -> None:
     from sytrack.render import write_report
 
+    if fmt == Format.xlsx:
+        if output is None:
+            raise UsageError("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
+        with atomic_writer(output, "wb") as stream:
+            write_report(rows, columns, fmt.value, stream, sheet=sheet)
+        return
     with report_stream(output, fmt) as (stream, terminal):
         write_report(rows, columns, fmt.value, stream, table=table, terminal=terminal, excel=excel)
 
@@ -219,27 +227,40 @@ def list_command(
         raise SytrackError(f"unknown group {group!r}; groups: {', '.join(g.id for g in catalogue.groups)}")
     indicators = [i for i in catalogue.in_group_order() if group is None or i.group == group]
     rows = (indicator_row(catalogue, i, language) for i in indicators)
-    emit(rows, LIST_COLUMNS, fmt, output, excel, list_table(catalogue, language))
+    emit(rows, LIST_COLUMNS, fmt, output, excel, list_table(catalogue, language), sheet="list")
 
 
 @command("show")
 def show_command(
     ctx: typer.Context,
     indicator_id: Annotated[str, typer.Argument(metavar="ID", help="The indicator's id, e.g. 5g-base-stations.")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Draw and judge as things stood on this date. Default: today.")] = None,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     excel: ExcelOption = False,
 ) -> None:
-    """Show one indicator in full: names, kind, baseline, every target, and the plan's sentence."""
-    from sytrack.views import LIST_COLUMNS, fields_table, indicator_row, show_fields
+    """Show one indicator in full: names, kind, baseline, every target, the plan's sentence,
+    where it stands, and a chart of its records against the path to the target."""
+    from sytrack.chart import text_chart
+    from sytrack.progress import evaluate
+    from sytrack.views import LIST_COLUMNS, chart_for, indicator_row, show_fields, show_view, status_word
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
     indicator = require_indicator(catalogue, indicator_id)
     fields = show_fields(catalogue, indicator, language)
-    emit([indicator_row(catalogue, indicator, language)], LIST_COLUMNS, fmt, output, excel,
-         lambda rows: fields_table(fields, indicator.name(language)))
+
+    def view(_rows: list[dict]):
+        series = state.store.current().get(indicator.id, [])
+        progress = evaluate(indicator, series, _as_of(as_of), catalogue.plan)
+        chart = text_chart(chart_for(indicator, series, progress, catalogue.plan), width=60, height=10)
+        done = "" if progress.completion is None else f", {progress.completion:.0%} done"
+        standing = f"as of {progress.as_of.isoformat()}: {status_word(progress.status, language)}{done} — {progress.reason}"
+        colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in state.environ
+        return show_view(fields, indicator.name(language), chart, standing, colour)
+
+    emit([indicator_row(catalogue, indicator, language)], LIST_COLUMNS, fmt, output, excel, view, sheet=indicator.id)
 
 
 @command("where")
@@ -473,7 +494,7 @@ def log_command(
         for o in reversed(history)
         if (show_all or o.state == "current") and (since_day is None or o.recorded_at[:10] >= since_day.isoformat())
     ]
-    emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(catalogue, state.lang(lang)))
+    emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(catalogue, state.lang(lang)), sheet="log")
 
 
 def _period_start(text: str) -> dt.date:
@@ -509,7 +530,7 @@ def export_command(
 
     state = session(ctx)
     rows = (observation_row(o) for o in state.store.history())
-    emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(state.catalogue, state.lang(lang)))
+    emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(state.catalogue, state.lang(lang)), sheet="export")
 
 
 @command("import")
@@ -614,7 +635,7 @@ def status_command(
         progresses.sort(key=lambda p: SEVERITY.index(p.status))
     width = None if output is not None or not sys.stdout.isatty() else _terminal_width()
     emit([status_row(catalogue, p) for p in progresses], STATUS_COLUMNS, fmt, output, excel,
-         lambda rows: status_tables(catalogue, progresses, language, width, ascii_only))
+         lambda rows: status_tables(catalogue, progresses, language, width, ascii_only), sheet="status")
     if fail_on is not None and any(is_at_or_worse(p.status, fail_on.value) for p in progresses):
         raise typer.Exit(1)
 
@@ -623,6 +644,33 @@ def _terminal_width() -> int:
     import shutil
 
     return shutil.get_terminal_size().columns
+
+
+@command("report")
+def report_command(
+    ctx: typer.Context,
+    html_file: Annotated[Path, typer.Option("--html", metavar="FILE", help="Write a self-contained HTML page here (opens offline, prints to A4).", dir_okay=False)],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Judge as things stood on this date. Default: today.")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Write the status of every target as one HTML page with a chart per indicator, for people
+    who read pictures: no network, no scripts, Chinese in the system's own fonts."""
+    from sytrack.html_report import render_html
+    from sytrack.progress import evaluate
+    from sytrack.views import chart_for
+
+    state = session(ctx)
+    catalogue, language, day = state.catalogue, state.lang(lang), _as_of(as_of)
+    series = state.store.current()
+    progresses, charts = [], {}
+    for indicator in catalogue.in_group_order():
+        points = series.get(indicator.id, [])
+        progress = evaluate(indicator, points, day, catalogue.plan)
+        progresses.append(progress)
+        charts[indicator.id] = chart_for(indicator, points, progress, catalogue.plan)
+    generated = now_utc().strftime("%Y-%m-%d %H:%M UTC")
+    write_text_atomic(html_file, render_html(catalogue, progresses, charts, language, day, generated))
+    sys.stderr.write(f"wrote {html_file}\n")
 
 
 @command("explain")
@@ -661,7 +709,7 @@ def explain_command(
             view.add_row(rich_text(f), rich_text(v), rich_text(h, "dim"))
         return view
 
-    emit(rows, columns, fmt, output, excel, table)
+    emit(rows, columns, fmt, output, excel, table, sheet=indicator.id)
 
 
 def main() -> None:

@@ -26,14 +26,20 @@ def atomic_writer(path: Path, mode: str = "w", encoding: str | None = "utf-8") -
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        if path.exists():
-            # Keep the permissions of the file being replaced.
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        # mkstemp makes the file private (0600): give it the mode of the file it replaces, else the
+        # mode any new file gets (0666 less the umask).
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(path: Path, text: str) -> None:

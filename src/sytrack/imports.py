@@ -1,4 +1,4 @@
-"""Reading an import file (CSV) into records, checking every row first and reporting every bad one."""
+"""Reading an import file (CSV or Excel) into records, checking every row first and reporting every bad one."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterator
 
 from sytrack.catalogue import require_indicator
 from sytrack.errors import Problem, SytrackError, Where
@@ -19,51 +20,92 @@ OPTIONAL = ("note", "source", "by")
 # What an export adds: kept (id, recorded_at, retracts) or derived again on import (the rest).
 FROM_EXPORT = ("id", "recorded_at", "retracts", "supersedes", "state")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+XLSX_MAGIC = b"PK\x03\x04"
+
+Row = tuple[Where, list[str]]
 
 
 def read_import(
     data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str
 ) -> tuple[list[NewObservation | tuple[int, NewObservation]], list[Problem]]:
-    """Parse CSV bytes into records to store, and every problem found (file:line: message)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return [], [Problem(Where(name), None, f"not UTF-8 (byte {error.start}); save it as 'CSV UTF-8'")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        return [], [Problem(Where(name), None, "empty file: expected a header indicator,value,date")]
-    except csv.Error as error:
-        return [], [Problem(Where(name, 1), None, f"not CSV: {error}")]
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL + FROM_EXPORT]
-    if missing or unknown or len(set(header)) != len(header):
-        detail = (f"missing {', '.join(missing)}" if missing else "") or (
-            f"unknown column {', '.join(unknown)}" if unknown else "a column appears twice")
-        return [], [Problem(Where(name, 1), None, f"bad header ({detail}); expected indicator,value,date[,note,source,by]")]
-
+    """Parse an import file into records to store, and every problem found (file:line: message).
+    An Excel workbook is read sheet by sheet; each sheet starts with its own header row."""
+    tables = _workbook_tables(data, name) if data.startswith(XLSX_MAGIC) else _csv_tables(data, name)
     records: list = []
     problems: list[Problem] = []
     seen_ids: set[int] = set()
     try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
+        for where, header, rows, padded in tables:
+            header_problem = _check_header(header)
+            if header_problem:
+                problems.append(Problem(where, None, header_problem))
                 continue
-            if len(row) != len(header):
-                problems.append(Problem(Where(name, line), None, f"{len(row)} cells where the header has {len(header)}"))
-                continue
-            cells = dict(zip(header, row))
-            try:
-                record = _record(cells, catalogue, today, default_by, seen_ids)
-            except SytrackError as error:
-                problems.append(Problem(Where(name, line), None, error.message))
-                continue
-            records.append(record)
-    except csv.Error as error:
-        problems.append(Problem(Where(name, reader.line_num), None, f"not CSV: {error}"))
+            for row_where, row in rows:
+                if not any(cell.strip() for cell in row):
+                    continue
+                # A spreadsheet drops empty trailing cells; a CSV row must match its header.
+                if len(row) > len(header) or (len(row) < len(header) and not padded):
+                    problems.append(Problem(row_where, None, f"{len(row)} cells where the header has {len(header)}"))
+                    continue
+                cells = dict(zip(header, row + [""] * (len(header) - len(row))))
+                try:
+                    records.append(_record(cells, catalogue, today, default_by, seen_ids))
+                except SytrackError as error:
+                    problems.append(Problem(row_where, None, error.message))
+    except SytrackError as error:
+        problems.append(Problem(Where(name), None, error.message))
     return records, problems
+
+
+def _check_header(header: list[str]) -> str | None:
+    if not header:
+        return "empty: expected a header indicator,value,date"
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL + FROM_EXPORT]
+    if not missing and not unknown and len(set(header)) == len(header):
+        return None
+    detail = (f"missing {', '.join(missing)}" if missing else "") or (
+        f"unknown column {', '.join(unknown)}" if unknown else "a column appears twice")
+    return f"bad header ({detail}); expected indicator,value,date[,note,source,by]"
+
+
+def _csv_tables(data: bytes, name: str) -> Iterator[tuple[Where, list[str], Iterator[Row], bool]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SytrackError(f"not UTF-8 (byte {error.start}); save it as 'CSV UTF-8'") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise SytrackError("empty file: expected a header indicator,value,date") from None
+    except csv.Error as error:
+        raise SytrackError(f"not CSV: {error}") from None
+
+    def rows() -> Iterator[Row]:
+        try:
+            for row in reader:
+                yield Where(name, reader.line_num), row
+        except csv.Error as error:
+            raise SytrackError(f"line {reader.line_num}: not CSV: {error}") from None
+
+    yield Where(name, 1), header, rows(), False
+
+
+def _workbook_tables(data: bytes, name: str) -> Iterator[tuple[Where, list[str], Iterator[Row], bool]]:
+    from sytrack.xlsx import read_sheets
+
+    by_sheet: dict[str, list[tuple[int, list[str]]]] = {}
+    for sheet, number, cells in read_sheets(data, name):
+        by_sheet.setdefault(sheet, []).append((number, cells))
+    for sheet, rows in by_sheet.items():
+        place = f"{name}[{sheet}]"
+        rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+        if not rows:
+            continue
+        (header_number, header), body = rows[0], rows[1:]
+        yield (Where(place, header_number), [h.strip().lower() for h in header],
+               iter([(Where(place, n), cells) for n, cells in body]), True)
 
 
 def _record(cells: dict[str, str], catalogue: Catalogue, today: dt.date, default_by: str, seen_ids: set[int]):

@@ -233,3 +233,24 @@ def summarise(progress: Iterable[Progress]) -> Summary:
     judged = sum(counts.values()) - counts["no-data"] - counts["pending"]
     good = counts["achieved"] + counts["on-track"]
     return Summary(dict(counts), sum(counts.values()), good / judged if judged else None)
+
+
+def expected_path(indicator: Indicator, plan: Plan) -> list[list[Point]]:
+    """The straight paths from each start point to its target: one segment per target, so several
+    targets make a staircase (a level) or a saw-tooth (a flow, which restarts at 0 each period)."""
+    if indicator.kind in ("milestone", "rate"):
+        return []
+    segments = []
+    for number, target in enumerate(indicator.targets):
+        start, start_value = start_point(indicator, number, plan)
+        if start_value is None:
+            start_value = 0.0
+        segments.append([(start, start_value), (target.deadline, target.goal(indicator.direction))])
+    return segments
+
+
+def forecast_segment(progress: Progress) -> list[Point]:
+    """The forecast drawn from the latest value to the projected value at the deadline."""
+    if progress.forecast is None or progress.latest is None or progress.latest_date is None:
+        return []
+    return [(progress.latest_date, progress.latest), (progress.target.deadline, progress.forecast)]

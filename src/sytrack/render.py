@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from sytrack.values import format_plain
 
-FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown", "xlsx")
 # Cells that a spreadsheet would read as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -90,9 +90,15 @@ def write_report(
     table: Callable[[list[dict]], Any] | None = None,
     terminal: bool = False,
     excel: bool = False,
+    sheet: str = "report",
 ) -> None:
-    """Write `rows` (dicts keyed by column key) in `fmt`. `table` builds the Rich view for 'table'."""
-    if fmt == "csv":
+    """Write `rows` (dicts keyed by column key) in `fmt`. `table` builds the Rich view for 'table';
+    'xlsx' needs a binary `out` and names its one sheet `sheet`."""
+    if fmt == "xlsx":
+        from sytrack.xlsx import write_workbook
+
+        write_workbook(rows, columns, out, sheet)  # type: ignore[arg-type]
+    elif fmt == "csv":
         _write_delimited(rows, columns, out, ",", excel)
     elif fmt == "tsv":
         _write_delimited(rows, columns, out, "\t", excel)

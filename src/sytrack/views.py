@@ -431,3 +431,39 @@ def explain_fields(p, lang: str) -> list[tuple[str, str, str]]:
         ("status", p.status, p.reason),
     ]
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+def chart_for(indicator: Indicator, series, progress, plan):
+    """What a chart of one indicator shows: records, baseline, targets, expected path, forecast."""
+    from sytrack.chart import ChartData
+    from sytrack.progress import expected_path, forecast_segment
+
+    baseline = (indicator.baseline.date, indicator.baseline.value) if indicator.baseline else None
+    targets = () if indicator.kind == "milestone" else tuple(
+        (t.deadline, t.goal(indicator.direction)) for t in indicator.targets)
+    observed = tuple((day, value) for day, value in series if day <= progress.as_of)
+    return ChartData(observed, tuple(tuple(s) for s in expected_path(indicator, plan)), targets,
+                     tuple(forecast_segment(progress)), baseline, progress.as_of)
+
+
+def show_view(fields: list[tuple[str, str]], title: str, chart_lines: list[str], standing: str, colour: bool):
+    """`sytrack show` on a terminal: the fields, where the indicator stands, and its chart."""
+    from rich.console import Group as RenderGroup
+    from rich.text import Text
+
+    from sytrack.chart import LEGEND
+
+    styles = {"o": "bold green", "T": "bold red", "~": "yellow", ".": "cyan", "B": "bold blue"}
+    chart = Text()
+    for line in chart_lines:
+        label, bar, plot = line.partition("|")
+        chart.append(label + bar)
+        for char in plot:
+            chart.append(char, styles.get(char, "") if colour and bar else "")
+        chart.append("\n")
+    return RenderGroup(fields_table(fields, title), rich_text(""), rich_text(standing, "bold"), chart,
+                       rich_text(LEGEND, "dim"))
