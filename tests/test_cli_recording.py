@@ -88,7 +88,7 @@ def test_reads_never_create_the_data_file(run, db):
     assert "not created yet" in run(["where"]).stdout
 
 
-def test_a_correction_supersedes_and_keeps_the_first_value(run):
+def test_a_correction_supersedes_and_keeps_the_first_value(run, catalogue_file):
     run(["record", "5g-base-stations", "36000", "--date", "2024-06-30"])
     result = run(["record", "5g-base-stations", "37000", "--date", "2024-06-30", "--note", "revised"])
     assert "supersedes #1" in result.stdout
@@ -98,7 +98,7 @@ def test_a_correction_supersedes_and_keeps_the_first_value(run):
     assert [(r["id"], r["state"], r["supersedes"]) for r in everything] == [(2, "current", 1), (1, "superseded", None)]
 
 
-def test_undo_retracts_the_latest_and_the_value_before_returns(run):
+def test_undo_retracts_the_latest_and_the_value_before_returns(run, catalogue_file):
     run(["record", "5g-base-stations", "36000", "--date", "2024-06-30"])
     run(["record", "5g-base-stations", "37000", "--date", "2024-06-30"])
     result = run(["undo", "--note", "typo"])
@@ -109,7 +109,7 @@ def test_undo_retracts_the_latest_and_the_value_before_returns(run):
     assert {r["id"]: r["latest"] for r in status}["5g-base-stations"] == "36000"
 
 
-def test_undo_by_id(run):
+def test_undo_by_id(run, catalogue_file):
     run(["record", "5g-base-stations", "36000", "--date", "2024-03-31"])
     run(["record", "cnc-rate", "64", "--date", "2024-03-31"])
     assert run(["undo", "--id", "1"]).code == 0
@@ -117,13 +117,13 @@ def test_undo_by_id(run):
     assert [r["state"] for r in exported(run)] == ["retracted", "current", "retraction"]
 
 
-def test_add_counts_up_from_the_latest_total(run):
+def test_add_counts_up_from_the_latest_total(run, catalogue_file):
     run(["record", "5g-base-stations", "36000", "--date", "2024-03-31"])
     result = run(["record", "5g-base-stations", "2000", "--add", "--date", "2024-04-30"])
     assert "= 38,000个" in result.stdout
 
 
-def test_log_filters(run):
+def test_log_filters(run, catalogue_file):
     run(["record", "5g-base-stations", "36000", "--date", "2024-03-31"])
     run(["record", "cnc-rate", "64%", "--date", "2024-03-31"])
     only = json.loads(run(["log", "cnc-rate", "--format", "json"]).stdout)
@@ -136,7 +136,7 @@ def test_log_filters(run):
 IMPORT_OK = "indicator,value,date,note\n5g-base-stations,\"36,000\",2024-Q1,from report\ncnc-rate,64%,2024-03,\n"
 
 
-def test_import_writes_every_row(run, tmp_path):
+def test_import_writes_every_row(run, tmp_path, catalogue_file):
     (tmp_path / "in.csv").write_text(IMPORT_OK, encoding="utf-8")
     result = run(["import", "in.csv"])
     assert result.code == 0, result.stderr
@@ -145,7 +145,7 @@ def test_import_writes_every_row(run, tmp_path):
         ("5g-base-stations", "36000", "2024-03-31"), ("cnc-rate", "64", "2024-03-31")]
 
 
-def test_import_reads_excel_bom_and_stdin(run, tmp_path):
+def test_import_reads_excel_bom_and_stdin(run, tmp_path, catalogue_file):
     (tmp_path / "bom.csv").write_bytes(b"\xef\xbb\xbf" + IMPORT_OK.encode("utf-8"))
     assert run(["import", "bom.csv"]).code == 0
     runner_input = IMPORT_OK.replace("2024-03", "2024-04").replace("2024-Q1", "2024-Q2")
@@ -193,12 +193,12 @@ def test_import_dry_run_writes_nothing(run, tmp_path, db):
     assert not db.exists()
 
 
-def test_import_of_a_missing_file(run):
+def test_import_of_a_missing_file(run, catalogue_file):
     result = run(["import", "nowhere.csv"])
     assert result.code == 1 and "nowhere.csv: cannot read" in result.stderr
 
 
-def test_export_import_export_is_identical(run, tmp_path):
+def test_export_import_export_is_identical(run, tmp_path, catalogue_file):
     run(["record", "5g-base-stations", "36000", "--date", "2024-03-31", "--note", "=cmd|' /C calc'!A0"])
     run(["record", "5g-base-stations", "36500", "--date", "2024-03-31", "--note", "revised, \"quoted\"\nnext line"])
     run(["record", "cnc-rate", "63.45", "--date", "2024-06-30", "--source", "统计局"])
@@ -237,7 +237,7 @@ def test_completion_offers_ids_and_never_fails(catalogue_file, tmp_path, monkeyp
     assert complete_ids(Context(), "5g") == []
 
 
-def test_formula_guard_in_an_export_is_undone_on_import(run, tmp_path):
+def test_formula_guard_in_an_export_is_undone_on_import(run, tmp_path, catalogue_file):
     notes = ["=1+1", "'quoted", "-minus", "plain"]
     for n, note in enumerate(notes, start=1):
         run(["record", "5g-base-stations", str(30000 + n), "--date", f"2024-0{n}", "--note", note])
@@ -249,7 +249,7 @@ def test_formula_guard_in_an_export_is_undone_on_import(run, tmp_path):
     assert [row["note"] for row in copied] == notes
 
 
-def test_a_hand_made_import_keeps_a_leading_quote(run, tmp_path):
+def test_a_hand_made_import_keeps_a_leading_quote(run, tmp_path, catalogue_file):
     (tmp_path / "in.csv").write_text("indicator,value,date,note\n5g-base-stations,1,2024-01,'as typed\n", encoding="utf-8")
     run(["import", "in.csv"])
     assert json.loads(run(["export", "--format", "json"]).stdout)[0]["note"] == "'as typed"

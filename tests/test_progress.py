@@ -96,8 +96,10 @@ def test_rate_is_judged_directly():
 def test_flow_counts_from_zero_within_its_period():
     factories = make("flow", targets=[Target(D(2023, 12, 31), "at-least", 30.0)])
     p = evaluate(factories, [(D(2022, 12, 31), 25.0), (D(2023, 6, 30), 15.0)], D(2023, 6, 30), PLAN)
-    assert p.start_date == D(2023, 1, 1) and p.start_value == 0
+    # The period begins on 1 January, that is where 31 December ended: a year of 365 days.
+    assert p.start_date == D(2022, 12, 31) and p.start_value == 0
     assert p.latest == 15.0 and p.completion == pytest.approx(0.5)
+    assert p.time_elapsed == pytest.approx(181 / 365)
 
 
 def test_milestone_pending_then_done_or_missed():
@@ -118,6 +120,31 @@ def test_several_targets_make_a_staircase():
     assert second.completion == pytest.approx(0.5)
     later = evaluate(two, [(D(2023, 6, 30), 35.0)], D(2023, 6, 30), PLAN, target_year=2025)
     assert later.target_number == 2
+
+
+def test_after_the_deadline_a_late_success_is_still_missed():
+    p = evaluate(CNC, [(D(2023, 12, 31), 64.0), (D(2024, 3, 31), 66.0)], D(2024, 6, 30), PLAN)
+    assert p.status == "missed" and p.latest == 64.0 and p.latest_date == D(2023, 12, 31)
+
+
+def test_overshooting_a_range_is_not_meeting_it():
+    labs = make("level", targets=[Target(D(2023, 12, 31), "between", None, 4.0, 6.0)])
+    p = evaluate(labs, [(D(2023, 6, 30), 7.0)], D(2023, 6, 30), PLAN)
+    assert p.status == "off-track" and p.reason == "past the far end of the target"
+
+
+def test_a_rate_met_before_the_deadline_is_achieved_once_it_passes():
+    growth = make("rate", targets=[Target(D(2023, 12, 31), "at-least", 6.0)], unit="%")
+    assert evaluate(growth, [(D(2023, 9, 30), 7.0)], D(2024, 3, 1), PLAN).status == "achieved"
+
+
+def test_a_staircase_step_started_below_its_start_says_so():
+    two = make("level", targets=[Target(D(2023, 12, 31), "at-least", 40.0), Target(D(2025, 12, 31), "at-least", 60.0)],
+               baseline=Baseline(30, D(2022, 12, 31)))
+    p = evaluate(two, [(D(2023, 12, 31), 36.0), (D(2024, 6, 30), 38.0)], D(2024, 6, 30), PLAN)
+    assert p.target_number == 2 and p.completion < 0
+    assert p.status == "off-track" and p.reason == "below where the path to this target starts"
+    assert p.forecast is not None  # fitted to the whole history since the baseline, rising
 
 
 def test_time_elapsed_by_month():

@@ -59,20 +59,26 @@ def choose_target(indicator: Indicator, as_of: dt.date, year: int | None = None)
     return len(targets) - 1, targets[-1]
 
 
+def _beginning(day: dt.date) -> dt.date:
+    """A period that begins on `day` starts where the day before ended: all dates here are ends of
+    days, like a baseline dated 2022-12-31, so a year counts 365 days whichever way it is given."""
+    return day - dt.timedelta(days=1)
+
+
 def start_point(indicator: Indicator, number: int, plan: Plan) -> tuple[dt.date, float | None]:
     """Where the path to target `number` starts: (S, B). The path through several targets is a
-    staircase: each target starts where the previous one ended."""
+    staircase: each target starts where the previous one ended (a flow starts again from 0)."""
     target = indicator.targets[number]
+    explicit = _beginning(target.start) if target.start else None
     if number > 0:
         previous = indicator.targets[number - 1]
-        if indicator.kind == "flow":
-            return target.start or previous.deadline + dt.timedelta(days=1), 0.0
-        return target.start or previous.deadline, previous.goal(indicator.direction)
+        start = explicit or previous.deadline
+        return start, 0.0 if indicator.kind == "flow" else previous.goal(indicator.direction)
     if indicator.kind == "flow":
-        return target.start or plan.start, 0.0
+        return explicit or _beginning(plan.start), 0.0
     if indicator.baseline is not None:
         return indicator.baseline.date, indicator.baseline.value
-    return target.start or plan.start, None
+    return explicit or _beginning(plan.start), None
 
 
 def _month_index(day: dt.date) -> float:
@@ -131,6 +137,18 @@ def _limit(value: float, kind: str) -> float:
     return value
 
 
+def _beyond(target: Target, value: float, direction: str) -> bool:
+    """Past the far side of a range or an 'about' target: overshooting is not meeting it."""
+    if target.comparison == "between":
+        assert target.low is not None and target.high is not None
+        return value > target.high if direction == "increase" else value < target.low
+    if target.comparison == "about":
+        assert target.value is not None
+        excess = (value - target.value) * (1 if direction == "increase" else -1)
+        return excess > (target.tolerance or 0.0)
+    return False
+
+
 def evaluate(
     indicator: Indicator,
     series: Sequence[Point],
@@ -138,13 +156,20 @@ def evaluate(
     plan: Plan,
     target_year: int | None = None,
 ) -> Progress:
-    """Every figure of the status table for one indicator, as of a date."""
+    """Every figure of the status table for one indicator, as of a date.
+
+    After a deadline, the target is judged on the values dated on or before it: a late success
+    does not turn a missed target into an achieved one.
+    """
     number, target = choose_target(indicator, as_of, target_year)
     number = number if number >= 0 else len(indicator.targets) - 1
     start, start_value = start_point(indicator, number, plan)
     deadline = target.deadline
     goal = target.goal(indicator.direction)
-    known = [(day, value) for day, value in series if start <= day <= as_of]
+    until = min(as_of, deadline)
+    flow = indicator.kind == "flow"
+    # A flow counts from zero after its start; a level's value on its start date is part of its path.
+    known = [(day, value) for day, value in series if (start < day if flow else start <= day) and day <= until]
     latest_date, latest = known[-1] if known else (None, None)
     elapsed = time_elapsed(start, deadline, as_of, plan.time_basis)
     thresholds = {"on_track_threshold": plan.on_track, "off_track_threshold": plan.off_track}
@@ -166,7 +191,7 @@ def evaluate(
         return result("missed", "deadline passed, not done", completion=0.0)
 
     if latest is None:
-        return result("no-data", f"nothing recorded since {start.isoformat()}")
+        return result("no-data", f"nothing recorded after {start.isoformat()}" if flow else f"nothing recorded since {start.isoformat()}")
 
     met = target.is_met(latest)
     done = completion(latest, start_value, goal, indicator.direction)
@@ -176,7 +201,7 @@ def evaluate(
     if indicator.kind == "rate":
         # A growth rate is judged directly: the latest rate against the target rate.
         if met:
-            final = latest_date is not None and latest_date >= deadline
+            final = as_of > deadline or latest_date >= deadline
             return result("achieved" if final else "on-track",
                           "target rate reached" + ("" if final else " so far"), completion=done)
         if as_of > deadline:
@@ -184,8 +209,15 @@ def evaluate(
         ratio_status = "behind" if done >= plan.off_track else "off-track"
         return result(ratio_status, f"latest rate is {done:.0%} of the target rate", completion=done)
 
-    points = ([(start, start_value)] if start_value is not None else []) + known
-    line = least_squares(points, start)
+    # The trend is fitted to the whole history since the baseline (or the flow's period start),
+    # not just since an interim target: a staircase step is a goal, not an observation.
+    if flow:
+        fit = [(start, 0.0)] + known
+    else:
+        origin = indicator.baseline.date if indicator.baseline else start
+        fit = ([(origin, indicator.baseline.value)] if indicator.baseline else []) + [
+            (day, value) for day, value in series if origin <= day <= until and not (indicator.baseline and day == origin)]
+    line = least_squares(fit, start)
     forecast = forecast_meets = None
     sign = 1 if indicator.direction == "increase" else -1
     if line is not None and as_of < deadline:
@@ -201,8 +233,12 @@ def evaluate(
         return result("achieved", "target met", **figures)
     if as_of > deadline:
         return result("missed", "deadline passed, target not met", **figures)
-    if done < 0 or (line is not None and line[1] * sign < 0):
+    if _beyond(target, latest, indicator.direction):
+        return result("off-track", "past the far end of the target", **figures)
+    if line is not None and line[1] * sign < 0:
         return result("off-track", "moving away from the target", **figures)
+    if done < 0:
+        return result("off-track", "below where the path to this target starts", **figures)
     if pace is None:
         return result("on-track", "nothing is due yet", **figures)
     if pace >= plan.on_track:
