@@ -442,7 +442,7 @@ def test_share_target_above_100_percent():
         """
     )
     problem = the_problem(text)
-    assert problem.message == "a share's target must lie between 0 and 100 percent, not 120"
+    assert problem.message == "target value 120: a share must lie between 0 and 100 percent"
     assert problem.where.line == line_of(text, "value = 120")
 
 
@@ -551,7 +551,7 @@ def test_every_problem_is_reported_not_only_the_first():
     assert catalogue is None
     assert sorted((p.where.line, p.subject, p.message.split(" (")[0]) for p in problems) == [
         (line_of(text, 'kind = "levl"'), "stations", "unknown kind 'levl'"),
-        (line_of(text, "value = 165"), "cnc-rate", "a share's target must lie between 0 and 100 percent, not 165"),
+        (line_of(text, "value = 165"), "cnc-rate", "target value 165: a share must lie between 0 and 100 percent"),
         (line_of(text, 'group = "digtal"'), "stations-2", "unknown group 'digtal'"),
     ]
 
@@ -602,3 +602,62 @@ def test_an_appended_indicator_keeps_the_text_before_it_and_reads_back(indicator
     # Its line is counted as TOML counts lines: only "\n" ends one, whatever the names hold.
     header = new_text.index("[[indicator]]", len(original))
     assert added.where.line == new_text[:header].count("\n") + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Values a kind cannot take, starts, and milestones
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "message"),
+    [
+        ("value = 40000", "value = -1", "target value -1: a level cannot be negative"),
+        ("baseline = { value = 30000", "baseline = { value = -5", "baseline -5: a level cannot be negative"),
+        ("deadline = 2024-12-31", "deadline = 2024-12-31\nstart = 2025-01-01", "start 2025-01-01 is after the deadline 2024-12-31"),
+    ],
+)
+def test_values_and_starts_the_kind_cannot_take(replace, by, message):
+    text = catalogue_text(LEVEL.replace(replace, by))
+    problem = the_problem(text)
+    assert problem.message == message
+    assert problem.where.line == line_of(text, by.splitlines()[-1])
+
+
+def test_a_rank_starts_at_1():
+    rank = LEVEL.replace('kind = "level"', 'kind = "rank"').replace('direction = "increase"', 'direction = "decrease"')
+    rank = rank.replace('comparison = "more-than"', 'comparison = "at-most"').replace("value = 40000", "value = 0")
+    rank = rank.replace("baseline = { value = 30000, date = 2023-12-31 }", "baseline = { value = 25, date = 2023-12-31 }")
+    assert the_problem(catalogue_text(rank)).message == "target value 0: a rank starts at 1"
+
+
+def test_a_milestone_target_has_no_comparison():
+    milestone = """
+    [[indicator]]
+    id = "centre"
+    group = "digital"
+    name_zh = "数据交易中心"
+    name_en = "Data exchange centre"
+    kind = "milestone"
+
+    [[indicator.target]]
+    comparison = "at-most"
+    deadline = 2024-12-31
+    """
+    problem = the_problem(catalogue_text(milestone))
+    assert problem.message == "a milestone's target has only a deadline (and start), not 'comparison'"
+
+
+def test_a_period_as_a_start_means_its_first_day():
+    text = catalogue_text(LEVEL.replace("deadline = 2024-12-31", 'deadline = 2024-12-31\nstart = "2024-Q2"'))
+    text = text.replace("start = 2024-01-01", 'start = "2024"')
+    catalogue, problems = parse_catalogue(text, PATH)
+    assert problems == []
+    assert catalogue.plan.start == dt.date(2024, 1, 1)
+    assert catalogue.indicators[0].targets[0].start == dt.date(2024, 4, 1)
+
+
+def test_names_are_checked_even_when_other_fields_are_wrong():
+    text = catalogue_text(LEVEL.replace('kind = "level"', 'kind = "levl"').replace('name_en = "5G base stations"\n', ""))
+    _, problems = parse_catalogue(text, PATH)
+    messages = [p.message for p in problems]
+    assert "missing 'name_en'" in messages and any("unknown kind 'levl'" in m for m in messages)

@@ -461,7 +461,7 @@ def test_add_a_milestone_and_a_range(run, catalogue_file):
         ({"--group": "nope"}, "unknown group 'nope'"),
         ({"--id": "cnc-rate"}, "duplicate id"),
         ({"--id": "Smart Factories"}, "must be lowercase ASCII"),
-        ({"--kind": "share", "--unit": "%", "--target": "120@2025"}, "a share's target must lie between 0 and 100 percent"),
+        ({"--kind": "share", "--unit": "%", "--target": "120@2025"}, "a share must lie between 0 and 100 percent"),
         ({"--direction": "up"}, "unknown direction 'up'"),
     ],
     ids=["bad-value", "no-date", "bad-date", "unknown-group", "duplicate-id", "bad-id", "share-over-100", "bad-direction"],

@@ -13,7 +13,7 @@ from typing import Any
 
 from sytrack.errors import CatalogueError, Problem, SytrackError, Where
 from sytrack.model import COMPARISONS, DIRECTIONS, KINDS, Baseline, Catalogue, Group, Indicator, Plan, Target
-from sytrack.values import is_percent_unit, parse_date, parse_number
+from sytrack.values import impossible_value, is_percent_unit, parse_date, parse_number, parse_period_start
 
 CATALOGUE_NAME = "indicators.toml"
 PACKAGED_CATALOGUE = Path(__file__).with_name(CATALOGUE_NAME)
@@ -173,7 +173,9 @@ class _Collector:
             return ""
         return value
 
-    def date(self, key: str, required: bool = True) -> dt.date | None:
+    def date(self, key: str, required: bool = True, period_start: bool = False) -> dt.date | None:
+        """A date; a period written as text (2023, 2023-Q2) means its last day, or its first day
+        when the field is a start."""
         value = self.data.get(key)
         if value is None:
             if required:
@@ -185,7 +187,7 @@ class _Collector:
             return value
         if isinstance(value, str):
             try:
-                return parse_date(value)
+                return parse_period_start(value) if period_start else parse_date(value)
             except SytrackError as error:
                 self.problem(f"{key!r}: {error.message}", key)
                 return None
@@ -242,7 +244,7 @@ def _build_plan(data: dict, index: LineIndex, problems: list[Problem]) -> Plan |
     plan_id = fields.text("id")
     if plan_id and not ID_PATTERN.fullmatch(plan_id):
         fields.problem(f"plan id {plan_id!r} must be lowercase ASCII letters, digits and '-'", "id")
-    start = fields.date("start")
+    start = fields.date("start", period_start=True)
     thresholds = {}
     for key, default in (("on_track", 0.95), ("off_track", 0.6)):
         value = fields.number(key, "", required=False)
@@ -299,10 +301,15 @@ def _build_baseline(fields: _Collector, unit: str) -> Baseline | None:
 def _build_target(sub: _Collector, kind: str, direction: str, unit: str) -> Target | None:
     sub.unknown_fields(TARGET_FIELDS, "target")
     deadline = sub.date("deadline")
-    start = sub.date("start", required=False)
+    start = sub.date("start", required=False, period_start=True)
+    if start and deadline and start > deadline:
+        sub.problem(f"start {start} is after the deadline {deadline}", "start")
     if kind == "milestone":
         if sub.data.get("value", True) is not True:
             sub.problem("a milestone's target has no value other than true (it is done or not)", "value")
+        for key in ("comparison", "low", "high", "tolerance"):
+            if key in sub.data:
+                sub.problem(f"a milestone's target has only a deadline (and start), not {key!r}", key)
         if deadline is None:
             return None
         return Target(deadline=deadline, comparison="at-least", value=1.0, start=start)
@@ -324,10 +331,9 @@ def _build_target(sub: _Collector, kind: str, direction: str, unit: str) -> Targ
         sub.problem("tolerance must not be negative", "tolerance")
     if direction == "increase" and comparison in FALLING or direction == "decrease" and comparison in RISING:
         sub.problem(f"comparison {comparison!r} contradicts direction {direction!r}", "comparison")
-    if kind == "share":
-        for key, number in (("value", value), ("low", low), ("high", high)):
-            if number is not None and not 0 <= number <= 100:
-                sub.problem(f"a share's target must lie between 0 and 100 percent, not {number:g}", key)
+    for key, number in (("value", value), ("low", low), ("high", high)):
+        if number is not None and (reason := impossible_value(number, kind)):
+            sub.problem(f"target {key} {number:g}: {reason}", key)
     if deadline is None or not comparison or (value is None and (low is None or high is None)):
         return None
     return Target(deadline, comparison, value, low, high, tolerance, start)
@@ -358,8 +364,8 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
     if kind == "share" and unit and not is_percent_unit(unit):
         fields.problem(f"a share is counted in '%', not {unit!r}", "unit")
     baseline = _build_baseline(fields, unit)
-    if baseline and kind == "share" and not 0 <= baseline.value <= 100:
-        fields.problem(f"a share's baseline must lie between 0 and 100 percent, not {baseline.value:g}", "baseline")
+    if baseline and (reason := impossible_value(baseline.value, kind)):
+        fields.problem(f"baseline {baseline.value:g}: {reason}", "baseline")
     targets: list[tuple[int, Target]] = []
     raw_targets = raw.get("target")
     if raw_targets is None:
@@ -382,22 +388,24 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
         fields.problem(
             f"baseline dated {baseline.date} is not before the first deadline {targets[0][1].deadline}", "baseline"
         )
+    texts = {key: fields.text(key, required=key in ("name_zh", "name_en"))
+             for key in ("name_zh", "name_en", "unit_en", "department", "quote", "doubt")}
     if len(problems) > before:
         return None
     return Indicator(
         id=indicator_id,
         group=group,
-        name_zh=fields.text("name_zh"),
-        name_en=fields.text("name_en"),
+        name_zh=texts["name_zh"],
+        name_en=texts["name_en"],
         unit=unit,
-        unit_en=fields.text("unit_en", required=False),
+        unit_en=texts["unit_en"],
         kind=kind,
         direction=direction,
         targets=tuple(target for _, target in targets),
         baseline=baseline,
-        department=fields.text("department", required=False),
-        source_text=fields.text("quote", required=False),
-        doubt=fields.text("doubt", required=False),
+        department=texts["department"],
+        source_text=texts["quote"],
+        doubt=texts["doubt"],
         where=index.at(("indicator", position)),
     )
 
@@ -533,7 +541,7 @@ def _split_at(text: str, what: str) -> tuple[str, dt.date]:
 def indicator_entry(
     *, indicator_id: str, group: str, name_zh: str, name_en: str, unit: str, unit_en: str, kind: str,
     direction: str | None, comparison: str | None, targets: list[str], baseline: str | None,
-    department: str, quote: str,
+    department: str, quote: str, tolerance: str | None = None,
 ) -> dict[str, Any]:
     """The TOML table for a new indicator, from what a user typed; values are read as `record` reads them."""
     entry: dict[str, Any] = {"id": indicator_id, "group": group, "name_zh": name_zh, "name_en": name_en}
@@ -563,8 +571,10 @@ def indicator_entry(
             entry["target"].append({"comparison": "between", "low": _number(parse_number(low, unit)),
                                     "high": _number(parse_number(high, unit)), "deadline": deadline})
         else:
-            entry["target"].append({"comparison": comparison, "value": _number(parse_number(value, unit)),
-                                    "deadline": deadline})
+            table = {"comparison": comparison, "value": _number(parse_number(value, unit)), "deadline": deadline}
+            if tolerance is not None:
+                table["tolerance"] = _number(parse_number(tolerance, unit))
+            entry["target"].append(table)
     return entry
 
 

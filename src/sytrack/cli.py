@@ -318,7 +318,8 @@ def add_command(
     direction: Annotated[Optional[str], typer.Option("--direction", help="increase or decrease (required except for a milestone).")] = None,
     unit: Annotated[str, typer.Option("--unit", help="Unit as the plan writes it: 个, 户, %, 亿元 ...")] = "",
     unit_en: Annotated[str, typer.Option("--unit-en", help="Unit in English.")] = "",
-    comparison: Annotated[Optional[str], typer.Option("--comparison", help="at-least, more-than, at-most, less-than (default: at-least when increasing, at-most when decreasing).")] = None,
+    comparison: Annotated[Optional[str], typer.Option("--comparison", help="at-least, more-than, at-most, less-than or about (default: at-least when increasing, at-most when decreasing).")] = None,
+    tolerance: Annotated[Optional[str], typer.Option("--tolerance", help="With --comparison about: how far from the value still counts as met, e.g. 0.5.")] = None,
     baseline: Annotated[Optional[str], typer.Option("--baseline", metavar="VALUE@DATE", help="Last known value, e.g. 30000@2022-12-31.")] = None,
     department: Annotated[str, typer.Option("--department", help="Responsible department.")] = "",
     quote: Annotated[str, typer.Option("--quote", help="The plan's sentence the target comes from.")] = "",
@@ -342,12 +343,12 @@ def add_command(
     entry = indicator_entry(
         indicator_id=indicator_id, group=group, name_zh=name_zh, name_en=name_en, unit=unit, unit_en=unit_en,
         kind=kind, direction=direction, comparison=comparison, targets=target, baseline=baseline,
-        department=department, quote=quote,
+        department=department, quote=quote, tolerance=tolerance,
     )
     new_text = append_indicator_text(text, entry, tomli_w.dumps)
     catalogue, problems = parse_catalogue(new_text, str(path))
     if catalogue is None:
-        raise SytrackError("; ".join(p.message for p in problems))
+        raise SytrackError(f"{path}: {indicator_id}: " + "; ".join(p.message for p in problems) + " (nothing was written)")
     # Keep a byte-order mark the file had: every original byte stays.
     bom = "\ufeff" if path.read_bytes().startswith(b"\xef\xbb\xbf") else ""
     write_text_atomic(path, bom + new_text)
@@ -387,17 +388,26 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def standing_line(state: Session, indicator_id: str, today: dt.date) -> str:
-    """How one indicator stands today, in a few words, for the end of a `record` or `undo` line."""
+def standing_line(state: Session, indicator_id: str, as_of: dt.date, today: dt.date) -> str:
+    """How one indicator stands, in a few words, for the end of a `record` or `undo` line: as of
+    the value's date, and today too when that differs (back-filled figures meet passed deadlines)."""
     from sytrack.progress import evaluate
     from sytrack.views import target_text
 
     catalogue = state.catalogue
     indicator = require_indicator(catalogue, indicator_id)
-    progress = evaluate(indicator, state.store.current().get(indicator_id, []), today, catalogue.plan)
-    done = "" if progress.completion is None else f", {progress.completion:.0%} done"
-    target = target_text(progress.target, indicator.kind, indicator.unit)
-    return f"now {progress.status}{done} (target {target})"
+    series = state.store.current().get(indicator_id, [])
+
+    def judged(day: dt.date) -> tuple[str, str]:
+        progress = evaluate(indicator, series, day, catalogue.plan)
+        done = "" if progress.completion is None else f", {progress.completion:.0%} done"
+        return f"{progress.status}{done}", target_text(progress.target, indicator.kind, indicator.unit)
+
+    then, target = judged(as_of)
+    if as_of >= today:
+        return f"now {then} (target {target})"
+    now, _ = judged(today)
+    return f"on {as_of.isoformat()} {then} (target {target}); today {now}"
 
 
 # ignore_unknown_options lets a negative value through: `sytrack record growth -3.5%`.
@@ -420,7 +430,7 @@ def record_command(
     """
     from sytrack.progress import choose_target, start_point
     from sytrack.store import NewObservation
-    from sytrack.values import check_recordable_date, check_value, parse_date, parse_number, parse_value
+    from sytrack.values import check_recordable_date, check_value, parse_date, parse_number, parse_value, percent_fraction_hint
 
     state = session(ctx)
     catalogue = state.catalogue
@@ -438,11 +448,13 @@ def record_command(
         number = parse_value(value, indicator)
     new = NewObservation(indicator.id, as_of, number, by or login_name(), note, source, add_since=add_since)
     stored = state.store.record(new, now_utc(), validate=lambda total: check_value(total, indicator))
+    if (hint := percent_fraction_hint(stored.value, indicator)) is not None:
+        sys.stderr.write(f"sytrack: note: {hint}\n")
     from sytrack.values import format_human
 
     replaced = f", supersedes #{stored.supersedes}" if stored.supersedes else ""
     print(f"recorded #{stored.id}: {indicator.id} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
-          f" as of {as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, today)}")
+          f" as of {as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, as_of, today)}")
 
 
 @command("undo")
@@ -460,7 +472,8 @@ def undo_command(
     target, retraction = state.store.undo(record_id, by or login_name(), now_utc(), note)
     indicator = catalogue.find(target.indicator)
     shown = format_human(target.value, indicator.unit if indicator else "", kind=indicator.kind if indicator else "")
-    standing = f"; {standing_line(state, target.indicator, dt.date.today())}" if indicator else ""
+    today = dt.date.today()
+    standing = f"; {standing_line(state, target.indicator, min(target.as_of, today), today)}" if indicator else ""
     print(f"retracted #{target.id} ({target.indicator} = {shown} as of {target.as_of.isoformat()})"
           f" with #{retraction.id}{standing}")
 
@@ -477,7 +490,7 @@ def log_command(
     excel: ExcelOption = False,
 ) -> None:
     """Show the history of records, newest first: value, as-of date, who recorded it, when and why."""
-    from sytrack.values import parse_date
+    from sytrack.values import parse_period_start
     from sytrack.views import OBSERVATION_COLUMNS, log_table, observation_row
 
     state = session(ctx)
@@ -487,7 +500,7 @@ def log_command(
     since_day = None
     if since is not None:
         # A period means its first day here: --since 2023-Q2 starts on 1 April.
-        since_day = _period_start(since)
+        since_day = parse_period_start(since)
     history = state.store.history(indicator_id)
     rows = [
         observation_row(o)
@@ -495,22 +508,6 @@ def log_command(
         if (show_all or o.state == "current") and (since_day is None or o.recorded_at[:10] >= since_day.isoformat())
     ]
     emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(catalogue, state.lang(lang)), sheet="log")
-
-
-def _period_start(text: str) -> dt.date:
-    from sytrack.values import parse_date
-
-    end = parse_date(text)
-    folded = text.strip().upper()
-    if len(folded) == 4:
-        return dt.date(end.year, 1, 1)
-    if "Q" in folded:
-        return dt.date(end.year, end.month - 2, 1)
-    if "H" in folded:
-        return dt.date(end.year, end.month - 5, 1)
-    if folded.count("-") == 1 and "Q" not in folded:
-        return end.replace(day=1)
-    return end
 
 
 @command("export")
@@ -624,20 +621,25 @@ def status_command(
             raise UsageError(f"unknown status {', '.join(sorted(unknown))}; use {', '.join(STATUSES)}")
     if group is not None and group not in {g.id for g in catalogue.groups}:
         raise SytrackError(f"unknown group {group!r}; groups: {', '.join(g.id for g in catalogue.groups)}")
+    indicators = [i for i in catalogue.in_group_order() if group is None or i.group == group]
+    if target_year is not None:
+        indicators = [i for i in indicators if any(t.deadline.year == target_year for t in i.targets)]
+        if not indicators:
+            raise SytrackError(f"no target is due in {target_year}; deadlines: {_deadline_years(catalogue)}")
     series = state.store.current()
-    progresses = [
-        evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year)
-        for i in catalogue.in_group_order()
-        if group is None or i.group == group
-    ]
-    progresses = [p for p in progresses if wanted is None or p.status in wanted]
+    judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
+    progresses = [p for p in judged if wanted is None or p.status in wanted]
     if sort == SortBy.status:
         progresses.sort(key=lambda p: SEVERITY.index(p.status))
     width = None if output is not None or not sys.stdout.isatty() else _terminal_width()
     emit([status_row(catalogue, p) for p in progresses], STATUS_COLUMNS, fmt, output, excel,
-         lambda rows: status_tables(catalogue, progresses, language, width, ascii_only), sheet="status")
+         lambda rows: status_tables(catalogue, progresses, language, width, ascii_only, judged), sheet="status")
     if fail_on is not None and any(is_at_or_worse(p.status, fail_on.value) for p in progresses):
         raise typer.Exit(1)
+
+
+def _deadline_years(catalogue: Catalogue) -> str:
+    return ", ".join(str(y) for y in sorted({t.deadline.year for i in catalogue.indicators for t in i.targets}))
 
 
 def _terminal_width() -> int:
@@ -686,16 +688,16 @@ def explain_command(
 ) -> None:
     """Show every figure behind one indicator's status and how it is computed, to check by hand."""
     from sytrack.progress import evaluate
-    from sytrack.render import Column
-    from sytrack.views import explain_fields
+    from sytrack.views import EXPLAIN_COLUMNS, explain_fields
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
     indicator = require_indicator(catalogue, indicator_id)
+    if target_year is not None and not any(t.deadline.year == target_year for t in indicator.targets):
+        years = ", ".join(str(t.deadline.year) for t in indicator.targets)
+        raise SytrackError(f"{indicator.id} has no target due in {target_year} (its deadlines: {years})")
     progress = evaluate(indicator, state.store.current().get(indicator.id, []), _as_of(as_of), catalogue.plan, target_year)
-    fields = explain_fields(progress, language)
-    columns = (Column("figure"), Column("value"), Column("how"))
-    rows = [{"figure": f, "value": v, "how": h} for f, v, h in fields]
+    rows = explain_fields(progress, language)
 
     def table(_rows: list[dict]):
         from rich.table import Table
@@ -705,11 +707,11 @@ def explain_command(
         view = Table(title=rich_text(f"{indicator.id} as of {progress.as_of.isoformat()}"), title_justify="left")
         for title in ("figure", "value", "how"):
             view.add_column(title, overflow="fold")
-        for f, v, h in fields:
-            view.add_row(rich_text(f), rich_text(v), rich_text(h, "dim"))
+        for row in rows:
+            view.add_row(rich_text(row["figure"]), rich_text(row["text"]), rich_text(row["how"], "dim"))
         return view
 
-    emit(rows, columns, fmt, output, excel, table, sheet=indicator.id)
+    emit(rows, EXPLAIN_COLUMNS, fmt, output, excel, table, sheet=indicator.id)
 
 
 def main() -> None:

@@ -42,6 +42,7 @@ class Progress:
     points: tuple[Point, ...]  # the observations since the start point that the figures use
     on_track_threshold: float = 0.95
     off_track_threshold: float = 0.6
+    time_basis: str = "day"
 
 
 def choose_target(indicator: Indicator, as_of: dt.date, year: int | None = None) -> tuple[int, Target]:
@@ -172,7 +173,8 @@ def evaluate(
     known = [(day, value) for day, value in series if (start < day if flow else start <= day) and day <= until]
     latest_date, latest = known[-1] if known else (None, None)
     elapsed = time_elapsed(start, deadline, as_of, plan.time_basis)
-    thresholds = {"on_track_threshold": plan.on_track, "off_track_threshold": plan.off_track}
+    thresholds = {"on_track_threshold": plan.on_track, "off_track_threshold": plan.off_track,
+                  "time_basis": plan.time_basis}
 
     def result(status: str, reason: str, **figures) -> Progress:
         base = dict(completion=None, pace=None, days_ahead=None, required_per_month=None,

@@ -112,19 +112,27 @@ def parse_value(text: str, indicator: Indicator) -> float:
     return value
 
 
-def check_value(value: float, indicator: Indicator, shown: str | None = None) -> None:
-    """Reject a value that the indicator's kind cannot take (a negative count, a share over 100)."""
-    shown = shown if shown is not None else format_plain(value)
+def impossible_value(value: float, kind: str) -> str | None:
+    """Why a value cannot be one of `kind` (a negative count, a share over 100), or None."""
     if not math.isfinite(value):
-        raise SytrackError(f"{shown!r} is not a finite number")
-    if indicator.kind == "milestone" and value not in (0.0, 1.0):
-        raise SytrackError(f"{shown!r}: a milestone is done (1) or not done (0)")
-    if indicator.kind == "share" and not 0 <= value <= 100:
-        raise SytrackError(f"{shown!r}: a share must lie between 0 and 100 percent")
-    if indicator.kind == "rank" and value < 1:
-        raise SytrackError(f"{shown!r}: a rank starts at 1")
-    if indicator.kind in NON_NEGATIVE_KINDS and value < 0:
-        raise SytrackError(f"{shown!r}: {indicator.id} cannot be negative")
+        return "not a finite number"
+    if kind == "milestone" and value not in (0.0, 1.0):
+        return "a milestone is done (1) or not done (0)"
+    if kind == "share" and not 0 <= value <= 100:
+        return "a share must lie between 0 and 100 percent"
+    if kind == "rank" and value < 1:
+        return "a rank starts at 1"
+    if kind in NON_NEGATIVE_KINDS and value < 0:
+        return f"a {kind} cannot be negative"
+    return None
+
+
+def check_value(value: float, indicator: Indicator, shown: str | None = None) -> None:
+    """Reject a value that the indicator's kind cannot take."""
+    reason = impossible_value(value, indicator.kind)
+    if reason:
+        shown = shown if shown is not None else format_plain(value)
+        raise SytrackError(f"{shown!r}: {reason}")
 
 
 def _end_of_month(year: int, month: int) -> dt.date:
@@ -155,6 +163,33 @@ def parse_date(text: str) -> dt.date:
     except ValueError:
         pass  # a well-formed but impossible date such as 2023-02-30
     raise SytrackError(f"{_shorten(text)!r} is not a date (use {DATE_FORMS})")
+
+
+def percent_fraction_hint(value: float | None, indicator: Indicator) -> str | None:
+    """A percentage typed as a fraction (0.64 for 64%) is a value sytrack keeps as typed; but when
+    every reference figure is far above 1 it is worth a word."""
+    if value is None or not is_percent_unit(indicator.unit) or not 0 < value < 1:
+        return None
+    references = [t.goal(indicator.direction) for t in indicator.targets]
+    references += [indicator.baseline.value] if indicator.baseline else []
+    if references and all(abs(r) >= 5 for r in references):
+        return f"{format_plain(value)}% was stored; if you meant {format_plain(round(value * 100, 10))}%, record it again with that date"
+    return None
+
+
+def parse_period_start(text: str) -> dt.date:
+    """Read a date or a period and return the day it begins (2023-Q2 -> 2023-04-01)."""
+    end = parse_date(text)
+    folded = normalise(text).upper()
+    if re.fullmatch(r"\d{4}", folded):
+        return dt.date(end.year, 1, 1)
+    if re.search(r"Q[1-4]$", folded):
+        return dt.date(end.year, end.month - 2, 1)
+    if re.search(r"H[12]$", folded):
+        return dt.date(end.year, end.month - 5, 1)
+    if re.fullmatch(r"\d{4}[-/.年]\d{1,2}月?", folded):
+        return end.replace(day=1)
+    return end
 
 
 def check_recordable_date(date: dt.date, indicator: Indicator, today: dt.date) -> None:
