@@ -23,6 +23,7 @@ class ChartData:
     forecast: tuple[Point, ...]  # a segment, or empty
     baseline: Point | None = None
     as_of: dt.date | None = None
+    start: dt.date | None = None  # where the time axis begins even with nothing drawn there yet
 
     def all_points(self) -> list[Point]:
         points = list(self.observed) + list(self.targets) + list(self.forecast)
@@ -37,6 +38,8 @@ def _bounds(data: ChartData) -> tuple[dt.date, dt.date, float, float] | None:
     if not points:
         return None
     first, last = min(p[0] for p in points), max(p[0] for p in points)
+    if data.start is not None:
+        first = min(first, data.start)
     low, high = min(p[1] for p in points), max(p[1] for p in points)
     if last == first:
         last = first + dt.timedelta(days=1)

@@ -173,7 +173,8 @@ def report_stream(output: Path | None, fmt: Format) -> Iterator[tuple[IO[str], b
         return
     terminal = sys.stdout.isatty()
     if fmt == Format.table and terminal:
-        yield sys.stdout, True
+        with reader_may_leave():
+            yield sys.stdout, True
         return
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
@@ -181,11 +182,27 @@ def report_stream(output: Path | None, fmt: Format) -> Iterator[tuple[IO[str], b
         yield sys.stdout, False
         return
     stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    with reader_may_leave():
+        try:
+            yield stream, False
+        finally:
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                stream.flush()
+            stream.detach()
+
+
+@contextlib.contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """`sytrack export | head -1`: when the reader closes the pipe it has what it wanted, so stop
+    quietly with exit code 0 (Typer's own handler would exit 1)."""
     try:
-        yield stream, False
-    finally:
-        stream.flush()
-        stream.detach()
+        yield
+    except BrokenPipeError:
+        # Later flushes of standard output, at exit too, must not fail again or print anything.
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
 
 
 def emit(rows: Any, columns: Any, fmt: Format, output: Path | None, excel: bool, table: Callable | None,
@@ -715,11 +732,5 @@ def explain_command(
 
 
 def main() -> None:
-    """The console script: runs the app, and ends quietly when a reader closes the pipe early."""
-    try:
-        app()
-    except BrokenPipeError:
-        # `sytrack status | head -1`: the reader has what it wanted. Silence the final flush too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+    """The console script."""
+    app()

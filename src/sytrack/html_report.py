@@ -39,10 +39,12 @@ h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.2rem; margin: 2r
 .card { border: 1px solid #d0d7de; border-radius: .5rem; padding: .75rem; margin: .75rem 0;
         break-inside: avoid; page-break-inside: avoid; }
 .card h3 { font-size: 1rem; margin: 0 0 .4rem; }
+.card .body { display: grid; grid-template-columns: 1fr; gap: .5rem; align-items: start; }
+@media (min-width: 48rem) { .card .body { grid-template-columns: 1fr 1fr; } }
 .status { display: inline-block; color: #fff; border-radius: .3rem; padding: 0 .4rem; font-size: .85rem; }
-dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .2rem .75rem; margin: .4rem 0; }
+dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr)); gap: .2rem .75rem; margin: 0; }
 dt { color: #57606a; font-size: .8rem; } dd { margin: 0; font-variant-numeric: tabular-nums; }
-svg.chart { width: 100%; max-width: 36rem; height: auto; display: block; }
+svg.chart { width: 100%; max-width: 32rem; height: auto; display: block; }
 svg .axis { stroke: #8c959f; stroke-width: 1; } svg .tick { font-size: 10px; fill: #57606a; }
 svg .path { fill: none; stroke: #0969da; stroke-width: 1.5; stroke-dasharray: 2 3; }
 svg .forecast { fill: none; stroke: #bf8700; stroke-width: 1.5; stroke-dasharray: 6 3; }
@@ -91,7 +93,7 @@ def _card(p: Progress, svg: str, lang: str) -> str:
     cells = "".join(f"<div><dt>{escape(label)}</dt><dd>{escape(value)}</dd></div>" for label, value in figures if value)
     doubt = f'<p class="doubt">? {escape(i.doubt)}</p>' if i.doubt else ""
     return (f'<section class="card" id="{escape(i.id)}"><h3>{escape(i.name(lang))} {_status_badge(p.status, lang)}</h3>'
-            f"<dl>{cells}</dl>{svg}{doubt}</section>")
+            f'<div class="body"><dl>{cells}</dl>{svg}</div>{doubt}</section>')
 
 
 def render_html(catalogue: Catalogue, progresses: list[Progress], charts: dict[str, object], lang: str,

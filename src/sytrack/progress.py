@@ -282,7 +282,7 @@ def expected_path(indicator: Indicator, plan: Plan) -> list[list[Point]]:
     for number, target in enumerate(indicator.targets):
         start, start_value = start_point(indicator, number, plan)
         if start_value is None:
-            start_value = 0.0
+            continue  # no baseline: where the path starts is unknown, so none is drawn
         segments.append([(start, start_value), (target.deadline, target.goal(indicator.direction))])
     return segments
 

@@ -67,7 +67,9 @@ def _json_value(value: Any) -> Any:
 def _write_delimited(rows: Iterable[dict], columns: Sequence[Column], out: IO[str], delimiter: str, excel: bool) -> None:
     if excel:
         out.write("\ufeff")
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n" if delimiter == "," else "\n")
+    # CRLF for TSV too: the csv module quotes a field only for characters of the line terminator,
+    # so with LF alone a bare carriage return in a note would split the row.
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([c.key for c in columns])
     for row in rows:
         cells = []

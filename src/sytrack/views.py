@@ -485,7 +485,7 @@ def chart_for(indicator: Indicator, series, progress, plan):
         (t.deadline, t.goal(indicator.direction)) for t in indicator.targets)
     observed = tuple((day, value) for day, value in series if day <= progress.as_of)
     return ChartData(observed, tuple(tuple(s) for s in expected_path(indicator, plan)), targets,
-                     tuple(forecast_segment(progress)), baseline, progress.as_of)
+                     tuple(forecast_segment(progress)), baseline, progress.as_of, progress.start_date)
 
 
 def show_view(fields: list[tuple[str, str]], title: str, chart_lines: list[str], standing: str, colour: bool):
