@@ -110,6 +110,7 @@ def isolated_environment(tmp_path: Path) -> dict[str, str | None]:
         "HOME": str(tmp_path / "home"),
         "USERPROFILE": str(tmp_path / "home"),
         "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+        "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
         "LOCALAPPDATA": str(tmp_path / "localappdata"),
         "APPDATA": str(tmp_path / "appdata"),
         "SYTRACK_CATALOG": None,

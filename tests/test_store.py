@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from sytrack.errors import SytrackError
-from sytrack.store import SCHEMA_VERSION, NewObservation, Store, data_path_for, user_data_dir
+from sytrack.paths import data_path_for, user_data_dir
+from sytrack.store import SCHEMA_VERSION, NewObservation, Store
 
 D = dt.date
 NOW = dt.datetime(2023, 7, 1, 8, 0, tzinfo=dt.timezone.utc)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +27,12 @@ BASELINE_FIELDS = {"value", "date"}
 TARGET_FIELDS = {"value", "low", "high", "comparison", "deadline", "tolerance", "start"}
 RISING = ("at-least", "more-than")
 FALLING = ("at-most", "less-than")
+
+
+def _close_matches(word: str, choices: list[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    import difflib  # only a mistake needs it
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,7 +149,7 @@ class _Collector:
     def unknown_fields(self, allowed: set[str], what: str) -> None:
         for key in self.data:
             if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                close = _close_matches(key, sorted(allowed), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 self.problem(f"unknown field {key!r} in {what}{hint}", key)
 
@@ -349,7 +353,7 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
         fields.problem(f"id {indicator_id!r} must be lowercase ASCII letters, digits and '-' (e.g. 5g-base-stations)", "id")
     group = fields.text("group")
     if group and group not in group_ids:
-        close = difflib.get_close_matches(group, sorted(group_ids), n=1)
+        close = _close_matches(group, sorted(group_ids), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else f" (declare it in a [[group]] table)"
         fields.problem(f"unknown group {group!r}{hint}", "group")
     kind = fields.choice("kind", KINDS)
@@ -410,7 +414,7 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
     )
 
 
-def _toml_error_where(path: str, error: tomllib.TOMLDecodeError) -> tuple[Where, str]:
+def _toml_error_where(path: str, error: Exception) -> tuple[Where, str]:
     message = str(error)
     match = re.search(r"\(at line (\d+), column (\d+)\)", message)
     if match:
@@ -420,6 +424,8 @@ def _toml_error_where(path: str, error: tomllib.TOMLDecodeError) -> tuple[Where,
 
 def parse_catalogue(text: str, path: str = CATALOGUE_NAME) -> tuple[Catalogue | None, list[Problem]]:
     """Parse and validate catalogue text; return the catalogue (None if unusable) and every problem."""
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -453,26 +459,89 @@ def parse_catalogue(text: str, path: str = CATALOGUE_NAME) -> tuple[Catalogue | 
     return Catalogue(path, plan, tuple(groups), tuple(indicators)), problems
 
 
-def read_catalogue_text(path: Path) -> str:
-    """The catalogue file's text; a missing or unreadable file is a one-line error."""
+def read_catalogue_bytes(path: Path) -> bytes:
+    """The catalogue file's bytes; a missing or unreadable file is a one-line error."""
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes()
     except FileNotFoundError:
         raise SytrackError(f"{path}: no such catalogue (create one with `sytrack init {path}`)") from None
     except IsADirectoryError:
         raise SytrackError(f"{path}: is a folder, not a catalogue file") from None
-    except UnicodeDecodeError as error:
-        raise SytrackError(f"{path}: not UTF-8 text (byte {error.start}); save the file as UTF-8") from None
     except OSError as error:
         raise SytrackError(f"{path}: cannot read: {error.strerror}") from None
 
 
-def load_catalogue(path: Path) -> Catalogue:
-    """Read and validate a catalogue; any problem raises CatalogueError."""
-    catalogue, problems = parse_catalogue(read_catalogue_text(path), str(path))
+def decode_catalogue(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SytrackError(f"{path}: not UTF-8 text (byte {error.start}); save the file as UTF-8") from None
+
+
+def read_catalogue_text(path: Path) -> str:
+    """The catalogue file's text; a missing, unreadable or non-UTF-8 file is a one-line error."""
+    return decode_catalogue(read_catalogue_bytes(path), path)
+
+
+def load_catalogue(path: Path, cache_dir: Path | None = None) -> Catalogue:
+    """Read and validate a catalogue; any problem raises CatalogueError.
+
+    With a cache folder, a catalogue already validated is loaded from there instead of parsed again.
+    The cache is keyed by the file's exact bytes (and its path and sytrack's version), read once
+    here: an edited file has another key, so the cache can never serve stale targets, and one
+    command never mixes an old and a new version of the file.
+    """
+    data = read_catalogue_bytes(path)
+    cached = _cache_file(cache_dir, path, data) if cache_dir is not None else None
+    if cached is not None:
+        catalogue = _read_cache(cached, str(path))
+        if catalogue is not None:
+            return catalogue
+    catalogue, problems = parse_catalogue(decode_catalogue(data, path), str(path))
     if catalogue is None:
         raise CatalogueError(problems)
+    if cached is not None:
+        _write_cache(cached, catalogue)
     return catalogue
+
+
+def _cache_file(cache_dir: Path, path: Path, data: bytes) -> Path:
+    import hashlib
+
+    from sytrack import __version__
+
+    key = hashlib.blake2b(data, digest_size=20)
+    key.update(f"\0{path.resolve()}\0{__version__}".encode())
+    return cache_dir / f"catalogue-{key.hexdigest()}.pickle"
+
+
+def _read_cache(cached: Path, path: str) -> Catalogue | None:
+    import pickle
+
+    try:
+        plan, groups, encoded = pickle.loads(cached.read_bytes())
+    except Exception:  # noqa: BLE001 - a missing, partial or foreign cache file is only a miss
+        return None
+    return Catalogue(path, plan, groups, encoded=encoded)
+
+
+def _write_cache(cached: Path, catalogue: Catalogue) -> None:
+    """Best effort: a cache that cannot be written costs speed, never correctness."""
+    import contextlib
+    import os
+    import pickle
+    import tempfile
+
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        # Keep the folder small: the 16 most recent catalogues (or versions of one) are plenty.
+        existing = sorted(cached.parent.glob("catalogue-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in existing[:-15]:
+            old.unlink()
+        handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=".catalogue-", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump((catalogue.plan, catalogue.groups, catalogue.encode()), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cached)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -505,7 +574,7 @@ def locate_catalogue(option: str | None, environment: str | None, cwd: Path) -> 
 def suggest_ids(catalogue: Catalogue, wrong: str, limit: int = 3) -> list[str]:
     """The ids closest to a mistyped one, including ids whose names match what was typed."""
     by_name = [i.id for i in catalogue.indicators if wrong in (i.name_zh, i.name_en.lower())]
-    close = difflib.get_close_matches(wrong.lower(), [i.id for i in catalogue.indicators], n=limit, cutoff=0.5)
+    close = _close_matches(wrong.lower(), [i.id for i in catalogue.indicators], n=limit, cutoff=0.5)
     contains = [i.id for i in catalogue.indicators if wrong.lower() in i.id or wrong in i.name_zh]
     return list(dict.fromkeys(by_name + close + contains))[:limit]
 

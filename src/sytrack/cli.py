@@ -40,7 +40,7 @@ else the catalogue packaged with sytrack (Shenyang's 2023 industrial plan).
 Exit codes: 0 ok, 1 bad data or a failed check, 2 bad usage.
 """
 
-app = typer.Typer(
+_APP_SETTINGS: dict[str, Any] = dict(
     name="sytrack",
     help=HELP,
     rich_markup_mode=None,  # help text is plain: "[year|quarter]" must not vanish as markup
@@ -48,6 +48,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
+app = typer.Typer(**_APP_SETTINGS)
 
 
 class Format(str, Enum):
@@ -93,13 +94,16 @@ class Session:
     @property
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
-            self._catalogue = load_catalogue(self.located.path)
+            from sytrack.paths import user_cache_dir
+
+            cache = None if self.environ.get("SYTRACK_NO_CACHE") else user_cache_dir(sys.platform, self.environ, Path.home())
+            self._catalogue = load_catalogue(self.located.path, cache)
         return self._catalogue
 
     @functools.cached_property
     def data_path(self) -> tuple[Path, str]:
         """The data file and why: --db, SYTRACK_DB, or the catalogue's own."""
-        from sytrack.store import data_path_for, user_data_dir
+        from sytrack.paths import data_path_for, user_data_dir
 
         if self.db_option:
             return Path(self.db_option), "--db"
@@ -409,11 +413,11 @@ def standing_line(state: Session, indicator_id: str, as_of: dt.date, today: dt.d
     """How one indicator stands, in a few words, for the end of a `record` or `undo` line: as of
     the value's date, and today too when that differs (back-filled figures meet passed deadlines)."""
     from sytrack.progress import evaluate
-    from sytrack.views import target_text
+    from sytrack.values import target_text
 
     catalogue = state.catalogue
     indicator = require_indicator(catalogue, indicator_id)
-    series = state.store.current().get(indicator_id, [])
+    series = state.store.current(indicator_id).get(indicator_id, [])
 
     def judged(day: dt.date) -> tuple[str, str]:
         progress = evaluate(indicator, series, day, catalogue.plan)
@@ -540,10 +544,11 @@ def export_command(
     The columns begin with the import's (indicator,value,date,note,source,by), so an export is itself
     a valid import file: exporting, importing into an empty store and exporting again is identical.
     """
-    from sytrack.views import OBSERVATION_COLUMNS, log_table, observation_row
+    from sytrack.views import OBSERVATION_COLUMNS, log_table
 
     state = session(ctx)
-    rows = (observation_row(o) for o in state.store.history())
+    keys = [column.key for column in OBSERVATION_COLUMNS]
+    rows = (dict(zip(keys, row)) for row in state.store.export_rows())
     emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(state.catalogue, state.lang(lang)), sheet="export")
 
 
@@ -732,5 +737,35 @@ def explain_command(
 
 
 def main() -> None:
-    """The console script."""
-    app()
+    """The console script. Typer turns every registered command into a Click command before it
+    runs one; for a command named on the line, only that one is built (start-up is most of a
+    `record`). Help, completion and anything unusual go through the full app."""
+    name = _command_named(sys.argv[1:])
+    if name is None:
+        app()
+        return
+    single = typer.Typer(**_APP_SETTINGS)
+    single.callback()(root)
+    info = next(c for c in app.registered_commands if c.name == name)
+    single.registered_commands.append(info)
+    single()
+
+
+def _command_named(arguments: list[str]) -> str | None:
+    """The command a command line runs, when it is plain: global options, then a command's name."""
+    if "--install-completion" in arguments or "--show-completion" in arguments or "_SYTRACK_COMPLETE" in os.environ:
+        return None
+    names = {c.name for c in app.registered_commands}
+    takes_value = {"--catalog", "-c", "--db"}
+    position = 0
+    while position < len(arguments):
+        word = arguments[position]
+        if word in names:
+            return word
+        if word in takes_value:
+            position += 2
+        elif word.startswith("--catalog=") or word.startswith("--db="):
+            position += 1
+        else:
+            return None  # --help, --version, or a mistake: let the full app answer
+    return None

@@ -32,6 +32,8 @@ def plain_cell(value: Any) -> str:
     """A value as boring text: plain numbers, ISO dates, '' for none."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -71,12 +73,14 @@ def _write_delimited(rows: Iterable[dict], columns: Sequence[Column], out: IO[st
     # so with LF alone a bare carriage return in a note would split the row.
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([c.key for c in columns])
-    for row in rows:
-        cells = []
-        for column in columns:
-            text = _cell_text(column, row.get(column.key))
-            cells.append(guard_formula(text) if column.kind == "text" else text)
-        writer.writerow(cells)
+    # One converter per column, chosen once: an export writes a million rows through here.
+    converters = [
+        (lambda value, c=column: guard_formula(_cell_text(c, value))) if column.kind == "text"
+        else (lambda value, c=column: _cell_text(c, value))
+        for column in columns
+    ]
+    keys = [column.key for column in columns]
+    writer.writerows([convert(row.get(key)) for key, convert in zip(keys, converters)] for row in rows)
 
 
 def _markdown_cell(text: str) -> str:

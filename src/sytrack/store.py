@@ -16,6 +16,7 @@ BUSY_TIMEOUT_SECONDS = 30.0
 
 # Each entry upgrades the schema by one version; PRAGMA user_version counts how many have run.
 MIGRATIONS: tuple[str, ...] = (
+    # 1: every record, never changed once written.
     """
     CREATE TABLE observation (
         id          INTEGER PRIMARY KEY,
@@ -34,10 +35,28 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX observation_by_indicator ON observation(plan, indicator, as_of);
     CREATE INDEX observation_by_retracts ON observation(retracts) WHERE retracts IS NOT NULL;
     """,
+    # 2: which record is in force, and what retracted it, kept beside the facts so that reading a
+    # million records needs no correlated subquery. Derived from the facts and rebuilt from them here.
+    """
+    ALTER TABLE observation ADD COLUMN in_force INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE observation ADD COLUMN retracted_by INTEGER REFERENCES observation(id);
+    UPDATE observation SET retracted_by = (SELECT r.id FROM observation r WHERE r.retracts = observation.id)
+        WHERE id IN (SELECT retracts FROM observation WHERE retracts IS NOT NULL);
+    UPDATE observation SET in_force = 1 WHERE id IN (
+        SELECT max(id) FROM observation WHERE value IS NOT NULL AND retracted_by IS NULL GROUP BY plan, indicator, as_of);
+    CREATE INDEX observation_in_force ON observation(plan, in_force, indicator, as_of, value);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+_IN_FORCE, _RETRACTED_BY = 11, 12  # positions in an import's row lists
 
-_COLUMNS = "id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts"
+_COLUMNS = "id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts, in_force, retracted_by"
+# The export's column order: the import's six first (see views.OBSERVATION_COLUMNS).
+EXPORT_SELECT = (
+    "SELECT indicator, value, as_of, note, source, recorded_by, id, recorded_at, supersedes, retracts,"
+    " CASE WHEN retracts IS NOT NULL THEN 'retraction' WHEN retracted_by IS NOT NULL THEN 'retracted'"
+    " WHEN in_force THEN 'current' ELSE 'superseded' END FROM observation WHERE plan = ?"
+)
 
 
 @dataclass(frozen=True)
@@ -55,25 +74,24 @@ class NewObservation:
     add_since: dt.date | None = None  # --add: the value is an increment on the latest since this date
 
 
-def user_data_dir(platform: str, environ: dict[str, str], home: Path) -> Path:
-    """The per-user folder for data that belongs to no project (the packaged catalogue's data)."""
-    if platform.startswith("win"):
-        base = Path(environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
-    elif platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        base = Path(environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    return base / "sytrack"
-
-
-def data_path_for(catalogue_path: Path, packaged: bool, data_dir: Path) -> Path:
-    """The data file that belongs to a catalogue: beside it, or in the user's data folder for the packaged one."""
-    folder = data_dir if packaged else catalogue_path.parent
-    return folder / f"{catalogue_path.stem}.db"
-
-
 def utc_timestamp(now: dt.datetime) -> str:
     return now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _state(retracts: int | None, retracted_by: int | None, in_force: int) -> str:
+    if retracts is not None:
+        return "retraction"
+    if retracted_by is not None:
+        return "retracted"
+    return "current" if in_force else "superseded"
+
+
+def _observation(row: tuple) -> Observation:
+    return Observation(
+        id=row[0], indicator=row[1], value=row[2], as_of=dt.date.fromisoformat(row[3]), recorded_at=row[4],
+        recorded_by=row[5], note=row[6], source=row[7], supersedes=row[8], retracts=row[9],
+        state=_state(row[9], row[11], row[10]),
+    )
 
 
 class Store:
@@ -93,6 +111,8 @@ class Store:
             text = str(error)
             if "locked" in text or "busy" in text:
                 raise SytrackError(f"{self.path}: the data file is busy (another sytrack is writing); try again") from None
+            if "readonly" in text or "unable to open" in text:
+                raise SytrackError(f"{self.path}: cannot write the data file ({text}); check its permissions") from None
             raise SytrackError(f"{self.path}: {text}") from None
         except sqlite3.DatabaseError as error:
             raise SytrackError(f"{self.path}: not a usable sytrack data file ({error})") from None
@@ -110,9 +130,14 @@ class Store:
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         return connection
 
+    def _check_version(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise SytrackError(f"{self.path} was written by a newer sytrack (schema {version}); upgrade sytrack")
+
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection | None]:
-        """A read-only connection, or None when there is no data file yet."""
+        """A read-only connection at the current schema, or None when there is no data yet.
+        A file at an older schema is upgraded first: that is a write, once."""
         if not self.path.exists():
             yield None
             return
@@ -120,12 +145,16 @@ class Store:
             connection = self._connect(read_only=True)
             try:
                 version = connection.execute("PRAGMA user_version").fetchone()[0]
-                if version > SCHEMA_VERSION:
-                    raise SytrackError(f"{self.path} was written by a newer sytrack (schema {version}); upgrade sytrack")
+                self._check_version(version)
+                if version == 0 and not connection.execute("SELECT 1 FROM sqlite_master").fetchone():
+                    yield None  # an empty file: nothing recorded yet
+                    return
                 if version < SCHEMA_VERSION:
-                    yield None if version == 0 else connection  # an older schema is read as it is
-                else:
-                    yield connection
+                    connection.close()
+                    with self.writing():
+                        pass  # runs the migrations
+                    connection = self._connect(read_only=True)
+                yield connection
             finally:
                 connection.close()
 
@@ -152,8 +181,7 @@ class Store:
 
     def _migrate(self, connection: sqlite3.Connection) -> None:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise SytrackError(f"{self.path} was written by a newer sytrack (schema {version}); upgrade sytrack")
+        self._check_version(version)
         for script in MIGRATIONS[version:]:
             for statement in filter(str.strip, script.split(";")):
                 connection.execute(statement)
@@ -172,19 +200,41 @@ class Store:
             if indicator is not None:
                 query += " AND indicator = ?"
                 parameters.append(indicator)
-            rows = connection.execute(query + " ORDER BY id", parameters).fetchall()
-        return mark_states([_observation(row) for row in rows])
+            return [_observation(row) for row in connection.execute(query + " ORDER BY id", parameters)]
 
-    def current(self) -> dict[str, list[tuple[dt.date, float]]]:
+    def export_rows(self) -> Iterator[tuple]:
+        """Every record as a tuple in the export's column order, oldest first, streamed."""
+        with self.reading() as connection:
+            if connection is None:
+                return
+            yield from connection.execute(EXPORT_SELECT + " ORDER BY id", (self.plan,))
+
+    def current(self, indicator: str | None = None) -> dict[str, list[tuple[dt.date, float]]]:
         """The values in force, per indicator, as (as-of date, value) in date order."""
         series: dict[str, list[tuple[dt.date, float]]] = {}
-        for observation in self.history():
-            if observation.state == "current":
-                assert observation.value is not None
-                series.setdefault(observation.indicator, []).append((observation.as_of, observation.value))
-        for points in series.values():
-            points.sort()
+        with self.reading() as connection:
+            if connection is None:
+                return series
+            query = "SELECT indicator, as_of, value FROM observation WHERE plan = ? AND in_force = 1"
+            parameters: tuple = (self.plan,)
+            if indicator is not None:
+                query, parameters = query + " AND indicator = ?", (self.plan, indicator)
+            dates: dict[str, dt.date] = {}  # a million rows share a few hundred dates: parse each once
+            for name, as_of, value in connection.execute(query + " ORDER BY indicator, as_of", parameters):
+                day = dates.get(as_of)
+                if day is None:
+                    day = dates[as_of] = dt.date.fromisoformat(as_of)
+                points = series.get(name)
+                if points is None:
+                    points = series[name] = []
+                points.append((day, value))
         return series
+
+    def indicators_with_records(self) -> set[str]:
+        with self.reading() as connection:
+            if connection is None:
+                return set()
+            return {row[0] for row in connection.execute("SELECT DISTINCT indicator FROM observation WHERE plan = ?", (self.plan,))}
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -194,36 +244,52 @@ class Store:
         with self.writing() as connection:
             return self._insert(connection, new, utc_timestamp(now), validate)
 
+    def _in_force(self, connection: sqlite3.Connection, indicator: str, as_of: str) -> int | None:
+        row = connection.execute(
+            "SELECT id FROM observation WHERE plan = ? AND in_force = 1 AND indicator = ? AND as_of = ?",
+            (self.plan, indicator, as_of)).fetchone()
+        return row[0] if row else None
+
     def _insert(self, connection: sqlite3.Connection, new: NewObservation, timestamp: str,
                 validate: Callable[[float], None] | None = None) -> Observation:
-        value = new.value
+        value, as_of = new.value, new.as_of.isoformat()
         if new.add_since is not None and value is not None:
             latest = connection.execute(
-                f"SELECT value FROM observation o WHERE plan = ? AND indicator = ? AND value IS NOT NULL"
-                f" AND as_of BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM observation r WHERE r.retracts = o.id)"
-                f" ORDER BY as_of DESC, id DESC LIMIT 1",
-                (self.plan, new.indicator, new.add_since.isoformat(), new.as_of.isoformat()),
+                "SELECT value FROM observation WHERE plan = ? AND in_force = 1 AND indicator = ?"
+                " AND as_of BETWEEN ? AND ? ORDER BY as_of DESC LIMIT 1",
+                (self.plan, new.indicator, new.add_since.isoformat(), as_of),
             ).fetchone()
             value = (latest[0] if latest else 0.0) + value
         if validate is not None and value is not None:
             validate(value)
         supersedes = None
         if new.retracts is None:
-            row = connection.execute(
-                "SELECT id FROM observation o WHERE plan = ? AND indicator = ? AND as_of = ? AND value IS NOT NULL"
-                " AND NOT EXISTS (SELECT 1 FROM observation r WHERE r.retracts = o.id) ORDER BY id DESC LIMIT 1",
-                (self.plan, new.indicator, new.as_of.isoformat()),
-            ).fetchone()
-            supersedes = row[0] if row else None
+            supersedes = self._in_force(connection, new.indicator, as_of)
+            if supersedes is not None:
+                connection.execute("UPDATE observation SET in_force = 0 WHERE id = ?", (supersedes,))
         cursor = connection.execute(
             "INSERT INTO observation (plan, indicator, value, as_of, recorded_at, recorded_by, note, source,"
-            " supersedes, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self.plan, new.indicator, value, new.as_of.isoformat(), new.recorded_at or timestamp,
-             new.recorded_by, new.note, new.source, supersedes, new.retracts),
+            " supersedes, retracts, in_force) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.plan, new.indicator, value, as_of, new.recorded_at or timestamp, new.recorded_by, new.note,
+             new.source, supersedes, new.retracts, int(new.retracts is None)),
         )
-        return Observation(cursor.lastrowid, new.indicator, value, new.as_of, new.recorded_at or timestamp,
+        new_id = cursor.lastrowid
+        if new.retracts is not None:
+            self._retract(connection, new.retracts, new_id)
+        return Observation(new_id, new.indicator, value, new.as_of, new.recorded_at or timestamp,
                            new.recorded_by, new.note, new.source, supersedes, new.retracts,
                            "retraction" if new.retracts is not None else "current")
+
+    def _retract(self, connection: sqlite3.Connection, target: int, by: int) -> None:
+        """Mark `target` retracted; if it was in force, the latest earlier value for its date returns."""
+        indicator, as_of, was_in_force = connection.execute(
+            "SELECT indicator, as_of, in_force FROM observation WHERE id = ?", (target,)).fetchone()
+        connection.execute("UPDATE observation SET retracted_by = ?, in_force = 0 WHERE id = ?", (by, target))
+        if was_in_force:
+            connection.execute(
+                "UPDATE observation SET in_force = 1 WHERE id = (SELECT max(id) FROM observation WHERE plan = ?"
+                " AND indicator = ? AND as_of = ? AND value IS NOT NULL AND retracted_by IS NULL)",
+                (self.plan, indicator, as_of))
 
     def undo(self, record_id: int | None, recorded_by: str, now: dt.datetime, note: str = "") -> tuple[Observation, Observation]:
         """Retract a record (the latest one in force when `record_id` is None); return it and the retraction."""
@@ -246,69 +312,72 @@ class Store:
         """The record `undo` would retract, or a one-line refusal."""
         if record_id is None:
             row = connection.execute(
-                f"SELECT {_COLUMNS} FROM observation o WHERE plan = ? AND value IS NOT NULL"
-                " AND NOT EXISTS (SELECT 1 FROM observation r WHERE r.retracts = o.id) ORDER BY id DESC LIMIT 1",
-                (self.plan,),
-            ).fetchone()
+                f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND value IS NOT NULL AND retracted_by IS NULL"
+                " ORDER BY id DESC LIMIT 1", (self.plan,)).fetchone()
             if row is None:
                 raise SytrackError("nothing to undo: no record in force")
         else:
             row = connection.execute(
-                f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND id = ?", (self.plan, record_id)
-            ).fetchone()
+                f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND id = ?", (self.plan, record_id)).fetchone()
             if row is None:
                 raise SytrackError(f"no record #{record_id} (see `sytrack log --all`)")
             if row[9] is not None:
                 raise SytrackError(f"#{record_id} is itself a retraction; record the value again instead")
-            retracted_by = connection.execute("SELECT id FROM observation WHERE retracts = ?", (record_id,)).fetchone()
-            if retracted_by:
-                raise SytrackError(f"#{record_id} was already retracted by #{retracted_by[0]}")
+            if row[11] is not None:
+                raise SytrackError(f"#{record_id} was already retracted by #{row[11]}")
         return _observation(row)
 
     def import_records(self, records: Iterable[NewObservation | tuple[int, NewObservation]], now: dt.datetime) -> int:
         """Write all records in one transaction, or none. A (file id, record) pair lets later
-        records retract earlier ones by the ids an export gave them."""
+        records retract earlier ones by the ids an export gave them.
+
+        The whole file's effect is worked out in memory first (which record supersedes which, which
+        stays in force), then written with executemany: a million rows in one pass."""
         timestamp = utc_timestamp(now)
-        count = 0
         with self.writing() as connection:
-            new_ids: dict[int, int] = {}
+            next_id = (connection.execute("SELECT max(id) FROM observation").fetchone()[0] or 0) + 1
+            # (indicator, as_of) -> ids of value records not retracted, oldest first; the last is in force.
+            stacks: dict[tuple[str, str], list[int]] = {}
+            # One list per record, in the INSERT's column order (see below); RETRACTED_BY and IN_FORCE
+            # are filled in as later records of the file retract or supersede it.
+            rows: list[list] = []
+            position: dict[int, int] = {}  # new id -> index in rows
+            file_ids: dict[int, int] = {}
             for item in records:
                 file_id, new = item if isinstance(item, tuple) else (None, item)
-                if new.retracts is not None:
-                    if new.retracts not in new_ids:
-                        raise SytrackError(f"a retraction refers to #{new.retracts}, which is not earlier in the file")
-                    new = NewObservation(**{**new.__dict__, "retracts": new_ids[new.retracts]})
-                stored = self._insert(connection, new, timestamp)
+                as_of = new.as_of.isoformat()
+                new_id, next_id = next_id, next_id + 1
                 if file_id is not None:
-                    new_ids[file_id] = stored.id
-                count += 1
-        return count
-
-
-def _observation(row: tuple) -> Observation:
-    return Observation(
-        id=row[0], indicator=row[1], value=row[2], as_of=dt.date.fromisoformat(row[3]), recorded_at=row[4],
-        recorded_by=row[5], note=row[6], source=row[7], supersedes=row[8], retracts=row[9],
-    )
-
-
-def mark_states(observations: list[Observation]) -> list[Observation]:
-    """Mark each record current, superseded (a later record for the same date is in force),
-    retracted, or a retraction. Records must come oldest first."""
-    retracted = {o.retracts for o in observations if o.retracts is not None}
-    latest_in_force: dict[tuple[str, dt.date], int] = {}
-    for o in observations:
-        if o.retracts is None and o.id not in retracted:
-            latest_in_force[(o.indicator, o.as_of)] = o.id
-    marked = []
-    for o in observations:
-        if o.retracts is not None:
-            state = "retraction"
-        elif o.id in retracted:
-            state = "retracted"
-        elif latest_in_force.get((o.indicator, o.as_of)) != o.id:
-            state = "superseded"
-        else:
-            state = "current"
-        marked.append(Observation(**{**o.__dict__, "state": state}))
-    return marked
+                    file_ids[file_id] = new_id
+                supersedes = retracts = None
+                if new.retracts is None:
+                    key = (new.indicator, as_of)
+                    stack = stacks.get(key)
+                    if stack is None:
+                        before = self._in_force(connection, new.indicator, as_of)
+                        stack = stacks[key] = [] if before is None else [before]
+                    supersedes = stack[-1] if stack else None
+                    stack.append(new_id)
+                else:
+                    if new.retracts not in file_ids:
+                        raise SytrackError(f"a retraction refers to #{new.retracts}, which is not earlier in the file")
+                    retracts = file_ids[new.retracts]
+                    retracted = rows[position[retracts]]
+                    if retracted[_RETRACTED_BY] is not None:
+                        raise SytrackError(f"#{new.retracts} is retracted twice in the file")
+                    retracted[_RETRACTED_BY] = new_id
+                    stacks[(retracted[2], retracted[4])].remove(retracts)
+                position[new_id] = len(rows)
+                rows.append([new_id, self.plan, new.indicator, new.value, as_of, new.recorded_at or timestamp,
+                             new.recorded_by, new.note, new.source, supersedes, retracts, 0, None])
+            leaving_force = []
+            for stack in stacks.values():
+                if stack and stack[-1] in position:
+                    rows[position[stack[-1]]][_IN_FORCE] = 1
+                # A record of the store superseded by the file leaves force.
+                leaving_force += [(earlier,) for earlier in stack[:-1] if earlier not in position]
+            connection.executemany("UPDATE observation SET in_force = 0 WHERE id = ?", leaving_force)
+            connection.executemany(
+                "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note, source,"
+                " supersedes, retracts, in_force, retracted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return len(rows)

@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from sytrack.errors import SytrackError
-from sytrack.model import NON_NEGATIVE_KINDS, Indicator
+from sytrack.model import NON_NEGATIVE_KINDS, Indicator, Target
 
 MAGNITUDES = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
 # Longest first, so that 万亿 is not read as 万.
@@ -225,3 +225,21 @@ def format_human(value: float | None, unit: str = "", *, kind: str = "") -> str:
     if not unit:
         return text
     return f"{text}{unit}" if unit in ("%",) or not unit.isascii() else f"{text} {unit}"
+
+
+COMPARISON_SIGNS = {"at-least": "≥", "more-than": ">", "at-most": "≤", "less-than": "<", "about": "≈"}
+
+
+def target_text(target: Target, kind: str, unit: str = "", *, human: bool = True) -> str:
+    """One target in a few words: '> 40,000个 by 2023-12-31', or plain for machines."""
+    number = (lambda v: format_human(v, unit, kind=kind)) if human else format_plain
+    if kind == "milestone":
+        what = "done"
+    elif target.comparison == "between":
+        what = f"{number(target.low)}–{number(target.high)}" if human else f"between {number(target.low)} and {number(target.high)}"
+    else:
+        sign = COMPARISON_SIGNS[target.comparison] if human else target.comparison
+        what = f"{sign} {number(target.value)}"
+        if target.comparison == "about":
+            what += f" ± {number(target.tolerance)}"
+    return f"{what} by {target.deadline.isoformat()}"

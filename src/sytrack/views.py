@@ -4,27 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sytrack.model import Catalogue, Indicator, Target
+from sytrack.model import Catalogue, Indicator
 from sytrack.render import Column, rich_text
-from sytrack.values import format_human, format_plain
-
-COMPARISON_SIGNS = {"at-least": "≥", "more-than": ">", "at-most": "≤", "less-than": "<", "about": "≈"}
-
-
-def target_text(target: Target, kind: str, unit: str = "", *, human: bool = True) -> str:
-    """One target in a few words: '> 40,000个 by 2023-12-31', or plain for machines."""
-    number = (lambda v: format_human(v, unit, kind=kind)) if human else format_plain
-    if kind == "milestone":
-        what = "done"
-    elif target.comparison == "between":
-        what = f"{number(target.low)}–{number(target.high)}" if human else f"between {number(target.low)} and {number(target.high)}"
-    else:
-        sign = COMPARISON_SIGNS[target.comparison] if human else target.comparison
-        what = f"{sign} {number(target.value)}"
-        if target.comparison == "about":
-            what += f" ± {number(target.tolerance)}"
-    return f"{what} by {target.deadline.isoformat()}"
-
+from sytrack.values import format_human, format_plain, target_text
 
 def _targets_plain(targets: list[dict]) -> str:
     parts = []
@@ -221,7 +203,7 @@ def log_table(catalogue: Catalogue, lang: str):
             style = "dim" if row["state"] in ("superseded", "retracted") else ""
             why = " / ".join(part for part in (row["note"], row["source"]) if part)
             table.add_row(*(rich_text(str(cell), style) for cell in (
-                row["id"], row["indicator"], row["date"].isoformat(), value, state, row["recorded_at"], row["by"], why)))
+                row["id"], row["indicator"], str(row["date"]), value, state, row["recorded_at"], row["by"], why)))
         return table
 
     return build

@@ -1,0 +1,191 @@
+"""Benchmarks: sytrack against the simplest correct Python doing the same I/O, as whole processes.
+
+    python benchmarks/run.py            # 10,000 indicators, 1,000,000 observations (a few minutes)
+    python benchmarks/run.py --quick    # 1,000 indicators, 100,000 observations
+
+Prints each figure beside its reference and the ratio the project targets. Nothing here asserts:
+timings belong in this report, not in the test suite. Run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+import tomli_w
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "indicators.toml"
+BIN = Path(sys.executable).parent
+SYTRACK = [str(BIN / "sytrack")] if (BIN / "sytrack").exists() else [sys.executable, "-m", "sytrack"]
+
+IMPORT_REFERENCE = """
+import csv, sqlite3, sys
+connection = sqlite3.connect(sys.argv[2], isolation_level=None)
+connection.execute("PRAGMA journal_mode = WAL")
+connection.execute("PRAGMA synchronous = FULL")
+connection.execute("CREATE TABLE IF NOT EXISTS observation (indicator TEXT, value REAL, as_of TEXT)")
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    rows = csv.reader(f)
+    next(rows)
+    connection.execute("BEGIN IMMEDIATE")
+    connection.executemany("INSERT INTO observation VALUES (?, ?, ?)", ((i, float(v), d) for i, v, d in rows))
+    connection.execute("COMMIT")
+"""
+EXPORT_REFERENCE = """
+import csv, sqlite3, sys
+connection = sqlite3.connect(sys.argv[1])
+writer = csv.writer(sys.stdout)
+writer.writerow(["indicator", "value", "date"])
+writer.writerows(connection.execute("SELECT indicator, value, as_of FROM observation ORDER BY rowid"))
+"""
+STATUS_REFERENCE = """
+import csv, sqlite3, sys
+connection = sqlite3.connect(sys.argv[1])
+writer = csv.writer(sys.stdout)
+writer.writerow(["indicator", "value", "date"])
+writer.writerows(connection.execute(
+    "SELECT indicator, value, max(as_of) FROM observation GROUP BY indicator ORDER BY indicator"))
+"""
+STARTUP_REFERENCE = "import typer, sqlite3, tomllib"
+
+
+def run(command: list[str], env: dict | None = None, stdin: Path | None = None) -> tuple[float, float]:
+    """Wall time in seconds and peak resident memory in MB of one whole process."""
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as sink, open(stdin or os.devnull, "rb") as source:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE, stdin=source,
+                                   env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        error = process.stderr.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{error}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def best_of(times: int, command: list[str], env: dict | None = None) -> tuple[float, float]:
+    results = [run(command, env) for _ in range(times)]
+    return min(r[0] for r in results), max(r[1] for r in results)
+
+
+def make_catalogue(indicators: int, folder: Path) -> tuple[Path, list[dict]]:
+    """The shipped catalogue cloned with new ids until it has `indicators` entries."""
+    data = tomllib.loads(SHIPPED.read_text(encoding="utf-8"))
+    originals = data["indicator"]
+    clones = []
+    for n in range(indicators):
+        entry = dict(originals[n % len(originals)])
+        entry["id"] = f"{entry['id']}-{n // len(originals)}"
+        clones.append(entry)
+    data["indicator"] = clones
+    path = folder / "indicators.toml"
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return path, clones
+
+
+def sample_value(entry: dict, step: int) -> str:
+    kind = entry["kind"]
+    if kind == "milestone":
+        return "1" if step > 80 else "0"
+    if kind == "share":
+        return f"{40 + step * 0.4:.1f}"
+    if kind == "rate":
+        return f"{step % 12 - 2:.1f}"
+    if kind == "rank":
+        return str(30 - step // 5)
+    return str(1000 + step * 37)
+
+
+def make_observations(entries: list[dict], per_indicator: int, folder: Path) -> Path:
+    path = folder / "observations.csv"
+    first = dt.date(2023, 1, 1)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["indicator", "value", "date"])
+        for step in range(per_indicator):
+            day = (first + dt.timedelta(days=step * 7)).isoformat()
+            for entry in entries:
+                writer.writerow([entry["id"], sample_value(entry, step), day])
+    return path
+
+
+def line(label: str, ours: float, reference: float, target: float, unit: str = "s", extra: str = "") -> None:
+    ratio = ours / reference if reference else float("inf")
+    verdict = "ok" if ratio <= target else "OVER"
+    print(f"{label:<38} {ours:8.2f} {unit}   reference {reference:8.2f} {unit}   ratio {ratio:5.2f} "
+          f"(target ≤ {target:g}) {verdict}{extra}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="1,000 indicators and 100,000 observations")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files and print where")
+    options = parser.parse_args()
+    indicators = 1_000 if options.quick else 10_000
+    per_indicator = 100
+    folder = Path(tempfile.mkdtemp(prefix="sytrack-bench-"))
+    try:
+        print(f"sytrack benchmarks: {indicators:,} indicators, {indicators * per_indicator:,} observations, "
+              f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+        catalogue, entries = make_catalogue(indicators, folder)
+        observations = make_observations(entries, per_indicator, folder)
+        db, reference_db = folder / "data.db", folder / "reference.db"
+        env = {"SYTRACK_CATALOG": str(catalogue), "SYTRACK_DB": str(db), "HOME": str(folder)}
+
+        floor, _ = best_of(5, [sys.executable, "-c", STARTUP_REFERENCE])
+        print(f"{'start-up floor (import typer, sqlite3, tomllib)':<38} {floor:8.2f} s")
+
+        reference_import, _ = run([sys.executable, "-c", IMPORT_REFERENCE, str(observations), str(reference_db)])
+        ours_import, import_memory = run([*SYTRACK, "import", str(observations)], env)
+        line("import of every observation", ours_import, reference_import, 2, extra=f"   peak {import_memory:.0f} MB")
+
+        reference_export, _ = run([sys.executable, "-c", EXPORT_REFERENCE, str(reference_db)])
+        ours_export, export_memory = run([*SYTRACK, "export", "--format", "csv"], env)
+        line("export --format csv", ours_export, reference_export, 2, extra=f"   peak {export_memory:.0f} MB")
+
+        reference_status, _ = run([sys.executable, "-c", STATUS_REFERENCE, str(reference_db)])
+        ours_status, status_memory = run([*SYTRACK, "status", "--format", "csv", "--as-of", "2024-12-31"], env)
+        line("status --format csv", ours_status, reference_status + floor, 3,
+             extra=f"   peak {status_memory:.0f} MB (target ≤ 300 MB)")
+
+        run([*SYTRACK, "record", entries[0]["id"], "1000", "--date", "2023-01-02"], env)  # warm any cache
+        ours_record, _ = best_of(5, [*SYTRACK, "record", entries[0]["id"], "1001", "--date", "2023-01-02"], env)
+        line("record (10,000-indicator catalogue)" if not options.quick else "record (large catalogue)",
+             ours_record, floor, 1.5)
+
+        shipped_env = {"SYTRACK_CATALOG": str(SHIPPED), "SYTRACK_DB": str(folder / "shipped.db"), "HOME": str(folder)}
+        ours_shipped, _ = best_of(5, [*SYTRACK, "status", "--format", "csv"], shipped_env)
+        line("status on the shipped catalogue", ours_shipped, floor, 1.5)
+
+        # The progress bar must not slow the work: the same import with the bar drawn and without.
+        small = folder / "small.csv"
+        with observations.open(encoding="utf-8") as source, small.open("w", encoding="utf-8") as target:
+            for number, text in enumerate(source):
+                if number > 200_000:
+                    break
+                target.write(text)
+        timings = {}
+        for label, bar in (("without bar", "never"), ("with bar", "always")):
+            bar_db = folder / f"bar-{bar}.db"
+            timings[label], _ = run([*SYTRACK, "import", str(small)], {**env, "SYTRACK_DB": str(bar_db), "SYTRACK_PROGRESS": bar})
+        print(f"{'import of 200,000 rows, progress bar':<38} {timings['with bar']:8.2f} s   "
+              f"without {timings['without bar']:8.2f} s   cost {timings['with bar'] / timings['without bar'] - 1:+.1%}")
+    finally:
+        if options.keep:
+            print(f"files kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
