@@ -594,10 +594,51 @@ def require_indicator(catalogue: Catalogue, indicator_id: str) -> Indicator:
 
 def append_indicator_text(text: str, entry: dict[str, Any], dumps: Callable[[dict], str]) -> str:
     """`text` with one `[[indicator]]` table appended; every existing byte stays as it was."""
+    return append_tables_text(text, [], [entry], dumps)
+
+
+def append_tables_text(text: str, groups: list[dict], indicators: list[dict], dumps: Callable[[dict], str]) -> str:
+    """`text` with `[[group]]` and `[[indicator]]` tables appended; every existing byte stays as it was.
+    TOML lets arrays of tables continue anywhere in a file, so appending is always valid."""
     newline = "\r\n" if "\r\n" in text else "\n"
-    addition = dumps({"indicator": [entry]}).replace("\n", newline)
+    parts = []
+    if groups:
+        parts.append(dumps({"group": groups}))
+    if indicators:
+        parts.append(dumps({"indicator": indicators}))
+    addition = "\n".join(parts).replace("\n", newline)
     separator = "" if not text or text.endswith(newline * 2) else (newline if text.endswith(("\n", "\r")) else newline * 2)
     return text + separator + addition
+
+
+def draft_tables(draft_text: str, catalogue: Catalogue, only: list[str] | None) -> tuple[list[dict], list[dict]]:
+    """The groups and indicators of a draft catalogue to bring into `catalogue`: every indicator (or
+    those named in `only`) and the groups they need that the catalogue lacks. Raises on clashes."""
+    import tomllib
+
+    try:
+        draft = tomllib.loads(draft_text)
+    except tomllib.TOMLDecodeError as error:
+        raise SytrackError(f"the draft is not valid TOML: {error}") from None
+    indicators = [i for i in draft.get("indicator", []) if only is None or i.get("id") in only]
+    if only is not None:
+        missing = sorted(set(only) - {i.get("id") for i in indicators})
+        if missing:
+            raise SytrackError(f"not in the draft: {', '.join(missing)}")
+    if not indicators:
+        raise SytrackError("the draft has no [[indicator]] to bring in")
+    clashes = [i["id"] for i in indicators if catalogue.find(str(i.get("id"))) is not None]
+    if clashes:
+        raise SytrackError(f"already in the catalogue: {', '.join(clashes)}; leave them out with --only")
+    needed = {i.get("group") for i in indicators}
+    known = {g.id for g in catalogue.groups}
+    order = max((g.order for g in catalogue.groups), default=0)
+    groups = []
+    for group in draft.get("group", []):
+        if group.get("id") in needed and group.get("id") not in known:
+            order += 1
+            groups.append({**group, "order": order})
+    return groups, indicators
 
 
 def _split_at(text: str, what: str) -> tuple[str, dt.date]:

@@ -120,6 +120,13 @@ class Session:
 
         return Store(self.data_path[0], self.catalogue.plan.id)
 
+    @property
+    def progress_wanted(self) -> bool:
+        """Draw progress bars for long work: on a terminal's standard error, unless told otherwise
+        (SYTRACK_PROGRESS=always|never, for benchmarks and tests)."""
+        setting = self.environ.get("SYTRACK_PROGRESS", "auto")
+        return setting == "always" or (setting != "never" and sys.stderr.isatty())
+
     def lang(self, option: Lang | None) -> str:
         return option.value if option else self.catalogue.plan.language
 
@@ -210,17 +217,18 @@ def reader_may_leave() -> Iterator[None]:
 
 
 def emit(rows: Any, columns: Any, fmt: Format, output: Path | None, excel: bool, table: Callable | None,
-         sheet: str = "report") -> None:
+         sheet: str = "report", rows_are_tuples: bool = False) -> None:
     from sytrack.render import write_report
 
     if fmt == Format.xlsx:
         if output is None:
             raise UsageError("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
         with atomic_writer(output, "wb") as stream:
-            write_report(rows, columns, fmt.value, stream, sheet=sheet)
+            write_report(rows, columns, fmt.value, stream, sheet=sheet, rows_are_tuples=rows_are_tuples)
         return
     with report_stream(output, fmt) as (stream, terminal):
-        write_report(rows, columns, fmt.value, stream, table=table, terminal=terminal, excel=excel)
+        write_report(rows, columns, fmt.value, stream, table=table, terminal=terminal, excel=excel,
+                     rows_are_tuples=rows_are_tuples)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,6 +333,108 @@ def init_command(
     starter = PACKAGED_CATALOGUE.with_name("starter.toml").read_text(encoding="utf-8")
     write_text_atomic(path, starter)
     print(f"wrote {path}: edit it, then run `sytrack check`")
+
+
+@command("merge")
+def merge_command(
+    ctx: typer.Context,
+    draft: Annotated[Path, typer.Argument(metavar="DRAFT", help="A draft catalogue, e.g. from `sytrack extract`, reviewed by hand.", dir_okay=False)],
+    only: Annotated[Optional[str], typer.Option("--only", help="Bring in only these indicator ids, comma-separated.")] = None,
+) -> None:
+    """Bring a reviewed draft's indicators (and the groups they need) into the catalogue.
+
+    Every other byte of the catalogue stays as it was; the result is checked before anything is
+    written, and on any problem nothing changes.
+    """
+    import tomli_w
+
+    from sytrack.catalogue import append_tables_text, draft_tables
+
+    state = session(ctx)
+    located = state.located
+    if located.is_packaged:
+        raise SytrackError("the packaged catalogue cannot be changed; run `sytrack init` to start your own")
+    path = located.path
+    text = read_catalogue_text(path)
+    catalogue = state.catalogue
+    wanted = [part.strip() for part in only.split(",") if part.strip()] if only else None
+    groups, indicators = draft_tables(read_catalogue_text(draft), catalogue, wanted)
+    new_text = append_tables_text(text, groups, indicators, tomli_w.dumps)
+    merged, problems = parse_catalogue(new_text, str(path))
+    if merged is None:
+        for problem in problems:
+            sys.stderr.write(f"{problem}\n")
+        raise SytrackError(f"the draft's entries have {len(problems)} problem(s); nothing was written")
+    bom = "\ufeff" if path.read_bytes().startswith(b"\xef\xbb\xbf") else ""
+    write_text_atomic(path, bom + new_text)
+    print(f"merged {len(indicators)} indicator(s) and {len(groups)} group(s) from {draft} into {path}")
+
+
+@command("extract")
+def extract_command(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The plan as plain text or Markdown (UTF-8); - reads standard input.")],
+    year: Annotated[Optional[int], typer.Option("--year", help="The year of targets whose sentence names none (default: the year the text names).")] = None,
+    group_by: Annotated[str, typer.Option("--group-by", help="heading: group entries by the nearest heading or bold project name; none: one group.")] = "heading",
+    plan_id: Annotated[Optional[str], typer.Option("--plan-id", help="The draft's plan id (default: from the file name).")] = None,
+    fmt: Annotated[Optional[Format], typer.Option("--format", "-f", help="Without it, a draft catalogue (TOML); with it, the drafts as a report to review: table, csv, tsv, json, jsonl, markdown, xlsx.")] = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """Draft a catalogue from a plan's text: one indicator per quantified target, with the sentence it
+    came from. Entries the rules are unsure of carry a doubt; numbers that look like context (a
+    2022 result, a count of actions) are listed at the end, commented out. Review, then `sytrack check`.
+    """
+    import re
+
+    from sytrack.extract import GROUP_BY, draft_rows, draft_to_toml, extract
+
+    if group_by not in GROUP_BY:
+        raise UsageError(f"--group-by must be one of {', '.join(GROUP_BY)}")
+    if file == "-":
+        data, name = sys.stdin.buffer.read(), "stdin"
+    else:
+        try:
+            data, name = Path(file).read_bytes(), Path(file).stem
+        except OSError as error:
+            raise SytrackError(f"{file}: cannot read: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SytrackError(f"{file}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    drafts = extract(text, year, group_by)
+    if fmt is None:
+        slug = plan_id or (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "draft")
+        title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.strip()), slug)
+        toml = draft_to_toml(drafts, slug, title, source=file)
+        if output is None:
+            with report_stream(None, Format.csv) as (stream, _):
+                stream.write(toml)
+        else:
+            write_text_atomic(output, toml)
+        return
+    from sytrack.render import Column
+
+    rows = draft_rows(drafts)
+    numbers = {"line", "confidence"}
+    columns = [Column(key, kind="number" if key in numbers else "bool" if key in ("review", "context") else "text")
+               for key in (rows[0] if rows else ["line", "id", "name_zh", "value", "unit", "comparison", "kind", "confidence", "reason", "sentence"])]
+
+    def table(view_rows: list[dict]):
+        from rich.table import Table
+
+        from sytrack.render import rich_text
+
+        view = Table(title=rich_text(f"{len(view_rows)} drafts from {file}"))
+        for title in ("line", "name", "value", "unit", "comparison", "kind", "confidence", "review", "sentence"):
+            view.add_column(title, overflow="fold")
+        for row in view_rows:
+            sentence = row["sentence"] if len(row["sentence"]) <= 60 else row["sentence"][:59] + "…"
+            view.add_row(*(rich_text(str(cell)) for cell in (
+                row["line"], row["name_zh"], row["value"], row["unit"], row["comparison"], row["kind"],
+                f"{row['confidence']:.1f}", row["reason"], sentence)))
+        return view
+
+    emit(rows, columns, fmt, output, excel, table, sheet="drafts")
 
 
 @command("add")
@@ -547,9 +657,12 @@ def export_command(
     from sytrack.views import OBSERVATION_COLUMNS, log_table
 
     state = session(ctx)
-    keys = [column.key for column in OBSERVATION_COLUMNS]
-    rows = (dict(zip(keys, row)) for row in state.store.export_rows())
-    emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(state.catalogue, state.lang(lang)), sheet="export")
+    from sytrack.render import ProgressBar
+
+    wanted = state.progress_wanted
+    with ProgressBar("exporting", state.store.count() if wanted else None, wanted) as bar:
+        emit(bar.wrap(state.store.export_rows()), OBSERVATION_COLUMNS, fmt, output, excel,
+             log_table(state.catalogue, state.lang(lang)), sheet="export", rows_are_tuples=True)
 
 
 @command("import")
@@ -575,7 +688,11 @@ def import_command(
             text, name = Path(file).read_bytes(), file
         except OSError as error:
             raise SytrackError(f"{file}: cannot read: {error.strerror}") from None
-    records, problems = read_import(text, name, catalogue, dt.date.today(), by or login_name())
+    from sytrack.render import ProgressBar
+
+    rows = text.count(b"\n") if not text.startswith(b"PK") else None
+    with ProgressBar("checking", rows, state.progress_wanted) as bar:
+        records, problems = read_import(text, name, catalogue, dt.date.today(), by or login_name(), bar.advance)
     for problem in problems:
         sys.stderr.write(f"{problem}\n")
     if problems:
@@ -583,7 +700,8 @@ def import_command(
     if dry_run:
         print(f"{len(records)} records would be written to {state.store.path} (dry run: nothing written)")
         return
-    count = state.store.import_records(records, now_utc())
+    with ProgressBar("writing", len(records), state.progress_wanted) as bar:
+        count = state.store.import_records(records, now_utc(), bar.advance)
     print(f"imported {count} records from {name} into {state.store.path}")
 
 

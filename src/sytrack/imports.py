@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sytrack.catalogue import require_indicator
 from sytrack.errors import Problem, SytrackError, Where
@@ -26,7 +26,8 @@ Row = tuple[Where, list[str]]
 
 
 def read_import(
-    data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str
+    data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
+    on_row: Callable[[], None] | None = None,
 ) -> tuple[list[NewObservation | tuple[int, NewObservation]], list[Problem]]:
     """Parse an import file into records to store, and every problem found (file:line: message).
     An Excel workbook is read sheet by sheet; each sheet starts with its own header row."""
@@ -41,6 +42,8 @@ def read_import(
                 problems.append(Problem(where, None, header_problem))
                 continue
             for row_where, row in rows:
+                if on_row is not None:
+                    on_row()
                 if not any(cell.strip() for cell in row):
                     continue
                 # A spreadsheet drops empty trailing cells; a CSV row must match its header.

@@ -66,7 +66,8 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _write_delimited(rows: Iterable[dict], columns: Sequence[Column], out: IO[str], delimiter: str, excel: bool) -> None:
+def _write_delimited(rows: Iterable, columns: Sequence[Column], out: IO[str], delimiter: str, excel: bool,
+                     rows_are_tuples: bool) -> None:
     if excel:
         out.write("\ufeff")
     # CRLF for TSV too: the csv module quotes a field only for characters of the line terminator,
@@ -74,13 +75,39 @@ def _write_delimited(rows: Iterable[dict], columns: Sequence[Column], out: IO[st
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([c.key for c in columns])
     # One converter per column, chosen once: an export writes a million rows through here.
-    converters = [
-        (lambda value, c=column: guard_formula(_cell_text(c, value))) if column.kind == "text"
-        else (lambda value, c=column: _cell_text(c, value))
-        for column in columns
-    ]
-    keys = [column.key for column in columns]
-    writer.writerows([convert(row.get(key)) for key, convert in zip(keys, converters)] for row in rows)
+    converters = [_delimited_converter(column) for column in columns]
+    if rows_are_tuples:
+        writer.writerows([convert(value) for convert, value in zip(converters, row)] for row in rows)
+    else:
+        keys = [column.key for column in columns]
+        writer.writerows([convert(row.get(key)) for key, convert in zip(keys, converters)] for row in rows)
+
+
+_GUARDED_STARTS = frozenset(_FORMULA_STARTS + ("'",))
+
+
+def _text_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if value.__class__ is str:
+        return "'" + value if value[:1] in _GUARDED_STARTS else value
+    return guard_formula(plain_cell(value))
+
+
+def _number_cell(value: Any) -> str:
+    if value.__class__ is float:
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return plain_cell(value)
+
+
+def _delimited_converter(column: Column) -> Callable[[Any], str]:
+    if column.to_text is not None:
+        return lambda value: guard_formula(_cell_text(column, value)) if column.kind == "text" else _cell_text(column, value)
+    if column.kind == "text":
+        return _text_cell
+    if column.kind == "number":
+        return _number_cell
+    return plain_cell
 
 
 def _markdown_cell(text: str) -> str:
@@ -97,17 +124,21 @@ def write_report(
     terminal: bool = False,
     excel: bool = False,
     sheet: str = "report",
+    rows_are_tuples: bool = False,
 ) -> None:
-    """Write `rows` (dicts keyed by column key) in `fmt`. `table` builds the Rich view for 'table';
-    'xlsx' needs a binary `out` and names its one sheet `sheet`."""
+    """Write `rows` (dicts keyed by column key, or with `rows_are_tuples` tuples in column order) in
+    `fmt`. `table` builds the Rich view for 'table'; 'xlsx' needs a binary `out` and names its sheet."""
+    if rows_are_tuples and fmt not in ("csv", "tsv"):
+        keys = [column.key for column in columns]
+        rows = (dict(zip(keys, row)) for row in rows)
     if fmt == "xlsx":
         from sytrack.xlsx import write_workbook
 
         write_workbook(rows, columns, out, sheet)  # type: ignore[arg-type]
     elif fmt == "csv":
-        _write_delimited(rows, columns, out, ",", excel)
+        _write_delimited(rows, columns, out, ",", excel, rows_are_tuples)
     elif fmt == "tsv":
-        _write_delimited(rows, columns, out, "\t", excel)
+        _write_delimited(rows, columns, out, "\t", excel, rows_are_tuples)
     elif fmt == "json":
         out.write("[")
         for n, row in enumerate(rows):
@@ -147,3 +178,55 @@ def rich_text(value: str, style: str = "") -> Any:
     from rich.text import Text
 
     return Text(value, style=style)
+
+
+class ProgressBar:
+    """A Rich progress bar on standard error for long work (rows done, rate, time left), or nothing.
+
+    `advance` is called once per row; the bar is redrawn only every few thousand rows so that
+    drawing it never slows the work it reports on."""
+
+    STEP = 5000
+
+    def __init__(self, label: str, total: int | None, enabled: bool) -> None:
+        self.label, self.total, self.enabled = label, total, enabled
+        self._progress = self._task = None
+        self._pending = 0
+
+    def __enter__(self) -> ProgressBar:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+            from rich.text import Text
+
+            class RowRate(ProgressColumn):
+                def render(self, task) -> Text:
+                    return Text(f"{task.speed or 0:,.0f} rows/s")
+
+            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      RowRate(), TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task(self.label, total=self.total)
+        return self
+
+    def advance(self, rows: int = 1) -> None:
+        if self._progress is None:
+            return
+        self._pending += rows
+        if self._pending >= self.STEP:
+            self._progress.update(self._task, advance=self._pending)
+            self._pending = 0
+
+    def wrap(self, items: Iterable) -> Iterable:
+        """Yield the items, advancing the bar by one for each."""
+        if self._progress is None:
+            yield from items
+            return
+        for item in items:
+            self.advance()
+            yield item
+
+    def __exit__(self, *_: object) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, advance=self._pending)
+            self._progress.stop()

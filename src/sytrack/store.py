@@ -230,6 +230,12 @@ class Store:
                 points.append((day, value))
         return series
 
+    def count(self) -> int:
+        with self.reading() as connection:
+            if connection is None:
+                return 0
+            return connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (self.plan,)).fetchone()[0]
+
     def indicators_with_records(self) -> set[str]:
         with self.reading() as connection:
             if connection is None:
@@ -327,7 +333,8 @@ class Store:
                 raise SytrackError(f"#{record_id} was already retracted by #{row[11]}")
         return _observation(row)
 
-    def import_records(self, records: Iterable[NewObservation | tuple[int, NewObservation]], now: dt.datetime) -> int:
+    def import_records(self, records: Iterable[NewObservation | tuple[int, NewObservation]], now: dt.datetime,
+                       on_row: Callable[[], None] | None = None) -> int:
         """Write all records in one transaction, or none. A (file id, record) pair lets later
         records retract earlier ones by the ids an export gave them.
 
@@ -379,5 +386,12 @@ class Store:
             connection.executemany("UPDATE observation SET in_force = 0 WHERE id = ?", leaving_force)
             connection.executemany(
                 "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note, source,"
-                " supersedes, retracts, in_force, retracted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                " supersedes, retracts, in_force, retracted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows if on_row is None else _ticking(rows, on_row))
         return len(rows)
+
+
+def _ticking(rows: Iterable, tick: Callable[[], None]) -> Iterator:
+    for row in rows:
+        tick()
+        yield row
