@@ -132,7 +132,7 @@ ANSI = re.compile(r"\x1b\[")
 # 1. Every listing command has the same report options
 
 
-LISTING = {"status", "list", "log", "export", "explain", "show"}  # the commands that list things
+LISTING = {"status", "list", "log", "export", "explain", "show", "extract"}  # the commands that list things
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "jsonl", "markdown")
 REPORT_OPTIONS = {"format": ["--format", "-f"], "output": ["--output", "-o"], "excel": ["--excel"]}
 
@@ -210,11 +210,18 @@ def test_no_command_spells_a_report_option_another_way():
     assert odd == []
 
 
+def write_plan(folder) -> str:
+    """A two-target plan text for `extract` to read."""
+    path = folder / "plan.md"
+    path.write_text("**实施数字赋能工程。**2023年,5G基站力争突破4万个,上云企业突破3000户。\n", encoding="utf-8")
+    return str(path)
+
+
 @pytest.mark.parametrize("name", sorted(LISTING))
 def test_every_listing_command_writes_every_machine_format(run, recorded, name):
     """Behaviour, not declaration: each format of each listing command parses with the standard tools."""
     args = {"status": ["status", "--as-of", AS_OF], "explain": ["explain", "5g-base-stations", "--as-of", AS_OF],
-            "show": ["show", "5g-base-stations"]}.get(name, [name])
+            "show": ["show", "5g-base-stations"], "extract": ["extract", write_plan(recorded)]}.get(name, [name])
     for fmt in MACHINE_FORMATS:
         result = run([*args, "--format", fmt])
         assert result.code == 0 and result.stderr == "", (fmt, result.stderr)
@@ -678,7 +685,8 @@ def test_terminal_output_prints_user_text_exactly_as_typed(recorded):
 
 @pytest.mark.parametrize("name", sorted(LISTING))
 def test_output_option_writes_the_report_to_the_file(run, recorded, name):
-    args = {**TABLE_ARGS, "export": ["export"], "show": ["show", "5g-base-stations"]}[name]
+    args = {**TABLE_ARGS, "export": ["export"], "show": ["show", "5g-base-stations"],
+            "extract": ["extract", write_plan(recorded)]}[name]
     for fmt in ("csv", "table"):
         piped = run([*args, "--format", fmt])
         written = run([*args, "--format", fmt, "-o", f"{name}.{fmt}"])

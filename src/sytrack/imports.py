@@ -36,7 +36,11 @@ def read_import(
     problems: list[Problem] = []
     seen_ids: set[int] = set()
     try:
-        for where, header, rows, padded in tables:
+        for where, header, rows, from_workbook in tables:
+            # sytrack's own CSV exports (they carry ids) quote formula-like text for spreadsheets;
+            # a workbook stores text as text, so there is no quote to remove.
+            guarded = "id" in header and not from_workbook
+            padded = from_workbook
             header_problem = _check_header(header)
             if header_problem:
                 problems.append(Problem(where, None, header_problem))
@@ -52,11 +56,12 @@ def read_import(
                     continue
                 cells = dict(zip(header, row + [""] * (len(header) - len(row))))
                 try:
-                    records.append(_record(cells, catalogue, today, default_by, seen_ids))
+                    records.append(_record(cells, catalogue, today, default_by, seen_ids, guarded))
                 except SytrackError as error:
                     problems.append(Problem(row_where, None, error.message))
     except SytrackError as error:
-        problems.append(Problem(Where(name), None, error.message))
+        # The file as a whole cannot be read (not UTF-8, not a workbook): one line, no row count.
+        raise SytrackError(f"{name}: {error.message}") from None
     return records, problems
 
 
@@ -111,9 +116,9 @@ def _workbook_tables(data: bytes, name: str) -> Iterator[tuple[Where, list[str],
                iter([(Where(place, n), cells) for n, cells in body]), True)
 
 
-def _record(cells: dict[str, str], catalogue: Catalogue, today: dt.date, default_by: str, seen_ids: set[int]):
-    # sytrack's own exports (they carry ids) quote formula-like text for spreadsheets: undo that.
-    text = unguard_formula if "id" in cells else (lambda cell: cell)
+def _record(cells: dict[str, str], catalogue: Catalogue, today: dt.date, default_by: str, seen_ids: set[int],
+            guarded: bool):
+    text = unguard_formula if guarded else (lambda cell: cell)
     indicator = require_indicator(catalogue, cells["indicator"].strip())
     as_of = parse_date(cells["date"])
     check_recordable_date(as_of, indicator, today)

@@ -70,12 +70,15 @@ def read_sheets(data: bytes, name: str) -> Iterator[tuple[str, int, list[str]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SytrackError(f"{name}: not a readable Excel workbook ({error})") from None
+        raise SytrackError(f"not a readable Excel workbook ({error})") from None
     try:
         for worksheet in workbook.worksheets:
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            for number, row in enumerate(worksheet.iter_rows(), start=1):
                 cells = []
-                for value in values:
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (getattr(cell, "number_format", "") or ""):
+                        value = value * 100  # Excel keeps 63.5% as 0.635 with a percent format: read what was typed
                     if value is None:
                         cells.append("")
                     elif isinstance(value, bool):
