@@ -28,25 +28,36 @@ SHIPPED = ROOT / "indicators.toml"
 BIN = Path(sys.executable).parent
 SYTRACK = [str(BIN / "sytrack")] if (BIN / "sytrack").exists() else [sys.executable, "-m", "sytrack"]
 
+# The references do the same I/O as sytrack, as simply as correct Python can: the same rows into
+# the same table (sytrack's schema, created by its migrations), the same columns out.
 IMPORT_REFERENCE = """
 import csv, sqlite3, sys
+from sytrack.store import MIGRATIONS
 connection = sqlite3.connect(sys.argv[2], isolation_level=None)
 connection.execute("PRAGMA journal_mode = WAL")
 connection.execute("PRAGMA synchronous = FULL")
-connection.execute("CREATE TABLE IF NOT EXISTS observation (indicator TEXT, value REAL, as_of TEXT)")
+for script in MIGRATIONS:
+    for statement in filter(str.strip, script.split(";")):
+        connection.execute(statement)
 with open(sys.argv[1], newline="", encoding="utf-8") as f:
     rows = csv.reader(f)
     next(rows)
     connection.execute("BEGIN IMMEDIATE")
-    connection.executemany("INSERT INTO observation VALUES (?, ?, ?)", ((i, float(v), d) for i, v, d in rows))
+    connection.executemany(
+        "INSERT INTO observation (plan, indicator, value, as_of, recorded_at, recorded_by, in_force)"
+        " VALUES ('p', ?, ?, ?, '2024-01-01T00:00:00Z', 'bench', 1)",
+        ((i, float(v), d) for i, v, d in rows))
     connection.execute("COMMIT")
 """
 EXPORT_REFERENCE = """
 import csv, sqlite3, sys
 connection = sqlite3.connect(sys.argv[1])
 writer = csv.writer(sys.stdout)
-writer.writerow(["indicator", "value", "date"])
-writer.writerows(connection.execute("SELECT indicator, value, as_of FROM observation ORDER BY rowid"))
+writer.writerow("indicator value date note source by id recorded_at supersedes retracts state".split())
+writer.writerows(connection.execute(
+    "SELECT indicator, value, as_of, note, source, recorded_by, id, recorded_at, supersedes, retracts,"
+    " CASE WHEN retracts IS NOT NULL THEN 'retraction' WHEN retracted_by IS NOT NULL THEN 'retracted'"
+    " WHEN in_force THEN 'current' ELSE 'superseded' END FROM observation ORDER BY id"))
 """
 STATUS_REFERENCE = """
 import csv, sqlite3, sys
@@ -54,7 +65,7 @@ connection = sqlite3.connect(sys.argv[1])
 writer = csv.writer(sys.stdout)
 writer.writerow(["indicator", "value", "date"])
 writer.writerows(connection.execute(
-    "SELECT indicator, value, max(as_of) FROM observation GROUP BY indicator ORDER BY indicator"))
+    "SELECT indicator, value, max(as_of) FROM observation WHERE in_force = 1 GROUP BY indicator ORDER BY indicator"))
 """
 STARTUP_REFERENCE = "import typer, sqlite3, tomllib"
 
@@ -145,15 +156,18 @@ def main() -> None:
         floor, _ = best_of(5, [sys.executable, "-c", STARTUP_REFERENCE])
         print(f"{'start-up floor (import typer, sqlite3, tomllib)':<38} {floor:8.2f} s")
 
+        # The first command after a catalogue changes parses and caches it: time that once, apart.
+        cold, _ = run([*SYTRACK, "status", "--format", "csv"], env)
+        print(f"{'first command on the new catalogue':<38} {cold:8.2f} s   (parses and caches it)")
         reference_import, _ = run([sys.executable, "-c", IMPORT_REFERENCE, str(observations), str(reference_db)])
         ours_import, import_memory = run([*SYTRACK, "import", str(observations)], env)
         line("import of every observation", ours_import, reference_import, 2, extra=f"   peak {import_memory:.0f} MB")
 
-        reference_export, _ = run([sys.executable, "-c", EXPORT_REFERENCE, str(reference_db)])
+        reference_export, _ = run([sys.executable, "-c", EXPORT_REFERENCE, str(db)])
         ours_export, export_memory = run([*SYTRACK, "export", "--format", "csv"], env)
         line("export --format csv", ours_export, reference_export, 2, extra=f"   peak {export_memory:.0f} MB")
 
-        reference_status, _ = run([sys.executable, "-c", STATUS_REFERENCE, str(reference_db)])
+        reference_status, _ = run([sys.executable, "-c", STATUS_REFERENCE, str(db)])
         ours_status, status_memory = run([*SYTRACK, "status", "--format", "csv", "--as-of", "2024-12-31"], env)
         line("status --format csv", ours_status, reference_status + floor, 3,
              extra=f"   peak {status_memory:.0f} MB (target ≤ 300 MB)")

@@ -487,45 +487,49 @@ def load_catalogue(path: Path, cache_dir: Path | None = None) -> Catalogue:
     """Read and validate a catalogue; any problem raises CatalogueError.
 
     With a cache folder, a catalogue already validated is loaded from there instead of parsed again.
-    The cache is keyed by the file's exact bytes (and its path and sytrack's version), read once
-    here: an edited file has another key, so the cache can never serve stale targets, and one
-    command never mixes an old and a new version of the file.
+    The cache holds the exact bytes it was made from and is used only when the file's bytes, read
+    once here, are the same: an edited file is parsed again, so the cache can never serve stale
+    targets, and one command never mixes an old and a new version of the file.
     """
     data = read_catalogue_bytes(path)
     cached = _cache_file(cache_dir, path, data) if cache_dir is not None else None
     if cached is not None:
-        catalogue = _read_cache(cached, str(path))
+        catalogue = _read_cache(cached, str(path), data)
         if catalogue is not None:
             return catalogue
     catalogue, problems = parse_catalogue(decode_catalogue(data, path), str(path))
     if catalogue is None:
         raise CatalogueError(problems)
     if cached is not None:
-        _write_cache(cached, catalogue)
+        _write_cache(cached, catalogue, data)
     return catalogue
 
 
 def _cache_file(cache_dir: Path, path: Path, data: bytes) -> Path:
-    import hashlib
+    """One cache file per catalogue path and sytrack version; whether it still holds this very
+    catalogue is decided by comparing the bytes it was made from (see _read_cache)."""
+    import zlib
 
     from sytrack import __version__
 
-    key = hashlib.blake2b(data, digest_size=20)
-    key.update(f"\0{path.resolve()}\0{__version__}".encode())
-    return cache_dir / f"catalogue-{key.hexdigest()}.pickle"
+    key = zlib.crc32(f"{path.resolve()}\0{path}\0{__version__}".encode())
+    return cache_dir / f"catalogue-{key:08x}.pickle"
 
 
-def _read_cache(cached: Path, path: str) -> Catalogue | None:
+def _read_cache(cached: Path, path: str, data: bytes) -> Catalogue | None:
     import pickle
 
     try:
-        plan, groups, encoded = pickle.loads(cached.read_bytes())
+        with cached.open("rb") as stream:
+            if stream.read(len(data) + 1) != data + b"\0":
+                return None  # made from other bytes: the file was edited since
+            plan, groups, encoded = pickle.load(stream)
     except Exception:  # noqa: BLE001 - a missing, partial or foreign cache file is only a miss
         return None
     return Catalogue(path, plan, groups, encoded=encoded)
 
 
-def _write_cache(cached: Path, catalogue: Catalogue) -> None:
+def _write_cache(cached: Path, catalogue: Catalogue, data: bytes) -> None:
     """Best effort: a cache that cannot be written costs speed, never correctness."""
     import contextlib
     import os
@@ -540,6 +544,8 @@ def _write_cache(cached: Path, catalogue: Catalogue) -> None:
             old.unlink()
         handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=".catalogue-", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
+            # The catalogue's own bytes first: the cache is used only for exactly these bytes.
+            stream.write(data + b"\0")
             pickle.dump((catalogue.plan, catalogue.groups, catalogue.encode()), stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cached)
 

@@ -27,7 +27,6 @@ from sytrack.catalogue import (
     require_indicator,
 )
 from sytrack.errors import SytrackError, UsageError
-from sytrack.files import atomic_writer, write_text_atomic
 from sytrack.model import Catalogue
 
 HELP = """Track the numeric targets of a plan: declare them once, record values, see what is on track.
@@ -129,6 +128,18 @@ class Session:
 
     def lang(self, option: Lang | None) -> str:
         return option.value if option else self.catalogue.plan.language
+
+
+def atomic_writer(path: Path, mode: str = "w"):
+    from sytrack.files import atomic_writer as writer  # only commands that write files need it
+
+    return writer(path, mode)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    from sytrack.files import write_text_atomic as write
+
+    write(path, text)
 
 
 def fail(message: str, exit_code: int = 1) -> typer.Exit:

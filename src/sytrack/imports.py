@@ -27,7 +27,7 @@ Row = tuple[Where, list[str]]
 
 def read_import(
     data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
-    on_row: Callable[[], None] | None = None,
+    on_row: Callable[[int], None] | None = None,
 ) -> tuple[list[NewObservation | tuple[int, NewObservation]], list[Problem]]:
     """Parse an import file into records to store, and every problem found (file:line: message).
     An Excel workbook is read sheet by sheet; each sheet starts with its own header row."""
@@ -45,9 +45,9 @@ def read_import(
             if header_problem:
                 problems.append(Problem(where, None, header_problem))
                 continue
-            for row_where, row in rows:
-                if on_row is not None:
-                    on_row()
+            for count, (row_where, row) in enumerate(rows, start=1):
+                if on_row is not None and count % 1000 == 0:
+                    on_row(1000)
                 if not any(cell.strip() for cell in row):
                     continue
                 # A spreadsheet drops empty trailing cells; a CSV row must match its header.

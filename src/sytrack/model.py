@@ -119,6 +119,7 @@ class Catalogue:
         assert (indicators is None) != (encoded is None)
         self.path, self.plan, self.groups = path, plan, groups
         self._encoded = encoded
+        self._decoded: dict[str, Indicator] = {}
         if indicators is not None:
             self.__dict__["indicators"] = indicators
 
@@ -143,10 +144,12 @@ class Catalogue:
 
     def find(self, indicator_id: str) -> Indicator | None:
         if "indicators" not in self.__dict__ and self._encoded is not None:
-            import pickle
+            found = self._decoded.get(indicator_id)
+            if found is None and indicator_id in self._encoded:
+                import pickle
 
-            blob = self._encoded.get(indicator_id)
-            return None if blob is None else pickle.loads(blob)
+                found = self._decoded[indicator_id] = pickle.loads(self._encoded[indicator_id])
+            return found
         return self._by_id.get(indicator_id)
 
     def encode(self) -> dict[str, bytes]:

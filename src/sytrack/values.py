@@ -20,6 +20,7 @@ _YES = {"yes", "y", "done", "true", "1", "是", "完成", "已完成", "建成",
 _NO = {"no", "n", "not done", "false", "0", "否", "未完成", "未建成"}
 _NOT_FINITE = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 
+_PLAIN = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?")
 DATE_FORMS = "2023-06-30, 2023-06, 2023-Q2, 2023-H1 or 2023"
 
 
@@ -47,6 +48,8 @@ def parse_number(text: str, unit: str) -> float:
     Raises SytrackError with a one-line reason when the text is not a number or its
     suffix contradicts the unit.
     """
+    if _PLAIN.fullmatch(text):
+        return float(text)  # the common case (and every export): digits in the indicator's unit
     raw = _shorten(text)
     text = normalise(text).replace(" ", "")
     if not text:

@@ -1,0 +1,49 @@
+"""The catalogue cache: faster for a large catalogue, never stale, never a mix of two versions."""
+
+from pathlib import Path
+
+from sytrack.catalogue import load_catalogue
+
+from conftest import SMALL_CATALOGUE
+
+
+def write(path: Path, text: str) -> None:
+    path.write_bytes(text.encode("utf-8"))
+
+
+def test_a_cached_catalogue_is_the_same_catalogue(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    parsed = load_catalogue(path, cache)
+    assert list(cache.glob("catalogue-*.pickle"))
+    cached = load_catalogue(path, cache)
+    assert cached.indicators == parsed.indicators and cached.plan == parsed.plan and cached.groups == parsed.groups
+    assert cached.find("cnc-rate") == parsed.find("cnc-rate")
+
+
+def test_an_edited_catalogue_is_never_served_from_the_cache(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    load_catalogue(path, cache)
+    # Same length, one digit changed: only the bytes themselves can tell the versions apart.
+    write(path, SMALL_CATALOGUE.replace("value = 40000", "value = 50000"))
+    assert load_catalogue(path, cache).find("5g-base-stations").targets[0].value == 50000
+    write(path, SMALL_CATALOGUE)
+    assert load_catalogue(path, cache).find("5g-base-stations").targets[0].value == 40000
+
+
+def test_a_damaged_cache_is_only_a_miss(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    load_catalogue(path, cache)
+    [cached] = cache.glob("catalogue-*.pickle")
+    cached.write_bytes(cached.read_bytes()[: len(SMALL_CATALOGUE.encode()) + 40])
+    assert load_catalogue(path, cache).find("cnc-rate").name_en == "Numerical-control rate"
+
+
+def test_an_unwritable_cache_folder_costs_nothing_but_speed(tmp_path):
+    path = tmp_path / "indicators.toml"
+    write(path, SMALL_CATALOGUE)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    assert load_catalogue(path, blocked).find("cnc-rate") is not None
