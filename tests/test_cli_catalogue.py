@@ -522,7 +522,8 @@ def test_bad_usage_exits_2_with_the_message_on_stderr(run, catalogue_file, args)
     result = run(args)
     assert result.code == 2
     assert result.stdout == ""
-    assert "Error:" in result.stderr
+    assert result.stderr.startswith("sytrack: error: ") and result.stderr.count("\n") == 1
+    assert "--help" in result.stderr  # the one line says where to look
     assert "Traceback" not in result.stderr
 
 

@@ -103,7 +103,8 @@ def test_import_is_all_or_nothing(store):
     store.record(new(value=1.0), NOW)
     before = store.history()
     with pytest.raises(SytrackError, match="not earlier in the file"):
-        store.import_records([new("b"), (7, new("c", value=None, retracts=99))], NOW)
+        store.import_records([(None, "b", "2023-06-30", 1.0, "t", "", "", None, None),
+                              (7, "c", "2023-06-30", None, "t", "", "", 99, None)], NOW)
     assert store.history() == before
 
 

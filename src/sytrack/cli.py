@@ -26,7 +26,7 @@ from sytrack.catalogue import (
     read_catalogue_text,
     require_indicator,
 )
-from sytrack.errors import SytrackError, UsageError
+from sytrack.errors import Problem, SytrackError, UsageError, Where
 from sytrack.model import Catalogue
 
 HELP = """Track the numeric targets of a plan: declare them once, record values, see what is on track.
@@ -48,6 +48,23 @@ _APP_SETTINGS: dict[str, Any] = dict(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 app = typer.Typer(**_APP_SETTINGS)
+
+# Click reports a usage error in four lines (usage, hint, blank, error). sytrack's errors are one
+# line, whoever raises them, so scripts and people read them the same way. The class is reached
+# through Typer's public BadParameter, not by importing Typer's vendored Click.
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+_click_show = _UsageError.show
+
+
+def _show_one_line(self: Any, file: IO[str] | None = None) -> None:
+    if type(self).__name__ == "NoArgsIsHelpError":
+        _click_show(self, file)  # `sytrack` alone: the help is the answer
+        return
+    hint = f" (see `{self.ctx.command_path} --help`)" if self.ctx is not None else ""
+    (file or sys.stderr).write(f"sytrack: error: {self.format_message()}{hint}\n")
+
+
+_UsageError.show = _show_one_line
 
 
 class Format(str, Enum):
@@ -323,6 +340,16 @@ def check_command(ctx: typer.Context) -> None:
     state = session(ctx)
     path = state.located.path
     catalogue, problems = parse_catalogue(read_catalogue_text(path), str(path))
+    if catalogue is not None:
+        # Records of indicators the catalogue no longer has are kept (nothing is ever lost) but
+        # shown nowhere else: say so here.
+        data_path = state.data_path[0]
+        ids = set(catalogue.ids)
+        for orphan, count in sorted(state.store.records_per_indicator().items()):
+            if orphan not in ids:
+                problems.append(Problem(Where(str(data_path)), orphan,
+                                        f"{count} record{'s' * (count != 1)} for an indicator the catalogue no longer has"
+                                        " (they are kept; restore the indicator to see them)"))
     for problem in problems:
         print(problem)
     if problems:
@@ -644,10 +671,12 @@ def log_command(
         # A period means its first day here: --since 2023-Q2 starts on 1 April.
         since_day = parse_period_start(since)
     history = state.store.history(indicator_id)
+    known = set(catalogue.ids)  # records of indicators removed from the catalogue: `check` reports them
     rows = [
         observation_row(o)
         for o in reversed(history)
-        if (show_all or o.state == "current") and (since_day is None or o.recorded_at[:10] >= since_day.isoformat())
+        if o.indicator in known and (show_all or o.state == "current")
+        and (since_day is None or o.recorded_at[:10] >= since_day.isoformat())
     ]
     emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(catalogue, state.lang(lang)), sheet="log")
 
@@ -704,10 +733,12 @@ def import_command(
     rows = text.count(b"\n") if not text.startswith(b"PK") else None
     with ProgressBar("checking", rows, state.progress_wanted) as bar:
         records, problems = read_import(text, name, catalogue, dt.date.today(), by or login_name(), bar.advance)
+    if len(problems) == 1:
+        raise SytrackError(f"{problems[0]}; nothing was written")
     for problem in problems:
         sys.stderr.write(f"{problem}\n")
     if problems:
-        raise SytrackError(f"{len(problems)} bad row{'s' if len(problems) > 1 else ''} in {name}; nothing was written")
+        raise SytrackError(f"{len(problems)} bad rows in {name}; nothing was written")
     if dry_run:
         print(f"{len(records)} records would be written to {state.store.path} (dry run: nothing written)")
         return

@@ -10,9 +10,8 @@ from collections.abc import Callable, Iterator
 
 from sytrack.catalogue import require_indicator
 from sytrack.errors import Problem, SytrackError, Where
-from sytrack.model import Catalogue
+from sytrack.model import Catalogue, Indicator
 from sytrack.render import unguard_formula
-from sytrack.store import NewObservation
 from sytrack.values import check_recordable_date, parse_date, parse_value
 
 REQUIRED = ("indicator", "value", "date")
@@ -25,38 +24,45 @@ XLSX_MAGIC = b"PK\x03\x04"
 Row = tuple[Where, list[str]]
 
 
+# One record to import: (file id, indicator, as-of date ISO, value or None, by, note, source,
+# file id it retracts or None, recorded-at or None). Plain tuples: a million of them fit in memory.
+ImportRow = tuple
+
+
 def read_import(
     data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
     on_row: Callable[[int], None] | None = None,
-) -> tuple[list[NewObservation | tuple[int, NewObservation]], list[Problem]]:
+) -> tuple[list[ImportRow], list[Problem]]:
     """Parse an import file into records to store, and every problem found (file:line: message).
     An Excel workbook is read sheet by sheet; each sheet starts with its own header row."""
     tables = _workbook_tables(data, name) if data.startswith(XLSX_MAGIC) else _csv_tables(data, name)
-    records: list = []
+    records: list[ImportRow] = []
     problems: list[Problem] = []
     seen_ids: set[int] = set()
     try:
         for where, header, rows, from_workbook in tables:
-            # sytrack's own CSV exports (they carry ids) quote formula-like text for spreadsheets;
-            # a workbook stores text as text, so there is no quote to remove.
-            guarded = "id" in header and not from_workbook
-            padded = from_workbook
             header_problem = _check_header(header)
             if header_problem:
                 problems.append(Problem(where, None, header_problem))
                 continue
+            # sytrack's own CSV exports (they carry ids) quote formula-like text for spreadsheets;
+            # a workbook stores text as text, so there is no quote to remove.
+            reader = _RowReader(header, catalogue, today, default_by, seen_ids,
+                                guarded="id" in header and not from_workbook)
+            width = len(header)
             for count, (row_where, row) in enumerate(rows, start=1):
                 if on_row is not None and count % 1000 == 0:
                     on_row(1000)
-                if not any(cell.strip() for cell in row):
-                    continue
-                # A spreadsheet drops empty trailing cells; a CSV row must match its header.
-                if len(row) > len(header) or (len(row) < len(header) and not padded):
-                    problems.append(Problem(row_where, None, f"{len(row)} cells where the header has {len(header)}"))
-                    continue
-                cells = dict(zip(header, row + [""] * (len(header) - len(row))))
+                if len(row) != width:
+                    if not any(cell.strip() for cell in row):
+                        continue
+                    # A spreadsheet drops empty trailing cells; a CSV row must match its header.
+                    if len(row) > width or not from_workbook:
+                        problems.append(Problem(row_where, None, f"{len(row)} cells where the header has {width}"))
+                        continue
+                    row = row + [""] * (width - len(row))
                 try:
-                    records.append(_record(cells, catalogue, today, default_by, seen_ids, guarded))
+                    records.append(reader.read(row))
                 except SytrackError as error:
                     problems.append(Problem(row_where, None, error.message))
     except SytrackError as error:
@@ -116,39 +122,57 @@ def _workbook_tables(data: bytes, name: str) -> Iterator[tuple[Where, list[str],
                iter([(Where(place, n), cells) for n, cells in body]), True)
 
 
-def _record(cells: dict[str, str], catalogue: Catalogue, today: dt.date, default_by: str, seen_ids: set[int],
-            guarded: bool):
-    text = unguard_formula if guarded else (lambda cell: cell)
-    indicator = require_indicator(catalogue, cells["indicator"].strip())
-    as_of = parse_date(cells["date"])
-    check_recordable_date(as_of, indicator, today)
-    retracts = _whole_number(cells.get("retracts", ""), "retracts")
-    file_id = _whole_number(cells.get("id", ""), "id")
-    if retracts is not None:
-        if cells["value"].strip():
-            raise SytrackError("a retraction row has no value")
-        value = None
-    else:
-        value = parse_value(cells["value"], indicator)
-    recorded_at = cells.get("recorded_at", "").strip() or None
-    if recorded_at is not None and not _TIMESTAMP.fullmatch(recorded_at):
-        raise SytrackError(f"recorded_at {recorded_at!r} is not a UTC time such as 2023-07-01T08:00:00Z")
-    new = NewObservation(
-        indicator=indicator.id, as_of=as_of, value=value,
-        recorded_by=text(cells.get("by", "").strip()) or default_by,
-        note=text(cells.get("note", "")), source=text(cells.get("source", "")),
-        retracts=retracts, recorded_at=recorded_at,
-    )
-    if file_id is None:
+class _RowReader:
+    """Checks one table's rows as `record` would, fast: column positions are found once, and each
+    distinct date text is read and checked once (a million rows share a few hundred dates)."""
+
+    def __init__(self, header: list[str], catalogue: Catalogue, today: dt.date, default_by: str,
+                 seen_ids: set[int], guarded: bool) -> None:
+        self.catalogue, self.today, self.default_by, self.seen_ids = catalogue, today, default_by, seen_ids
+        self.text = unguard_formula if guarded else None
+        position = {name: n for n, name in enumerate(header)}
+        self.indicator, self.value, self.date = position["indicator"], position["value"], position["date"]
+        self.optional = [position.get(name) for name in ("by", "note", "source", "id", "retracts", "recorded_at")]
+        self.dates: dict[str, dt.date] = {}
+        self.known: dict[str, Indicator] = {}
+
+    def read(self, row: list[str]) -> ImportRow:
+        name = row[self.indicator].strip()
+        indicator = self.known.get(name)
+        if indicator is None:
+            indicator = self.known[name] = require_indicator(self.catalogue, name)
+        date_text = row[self.date]
+        as_of = self.dates.get(date_text)
+        if as_of is None:
+            as_of = parse_date(date_text)
+            if as_of > self.today:
+                raise SytrackError(f"{as_of.isoformat()} is in the future (today is {self.today.isoformat()})")
+            self.dates[date_text] = as_of
+        if indicator.baseline is not None and as_of < indicator.baseline.date:
+            check_recordable_date(as_of, indicator, self.today)  # raises, with the message for it
+        by, note, source, file_id, retracts, recorded_at = (row[n] if n is not None else "" for n in self.optional)
+        file_id, retracts = _whole_number(file_id, "id"), _whole_number(retracts, "retracts")
         if retracts is not None:
+            if row[self.value].strip():
+                raise SytrackError("a retraction row has no value")
+            value = None
+        else:
+            value = parse_value(row[self.value], indicator)
+        recorded_at = recorded_at.strip() or None
+        if recorded_at is not None and not _TIMESTAMP.fullmatch(recorded_at):
+            raise SytrackError(f"recorded_at {recorded_at!r} is not a UTC time such as 2023-07-01T08:00:00Z")
+        if self.text is not None:
+            by, note, source = self.text(by), self.text(note), self.text(source)
+        if file_id is not None:
+            if file_id in self.seen_ids:
+                raise SytrackError(f"id {file_id} appears twice")
+            if retracts is not None and retracts not in self.seen_ids:
+                raise SytrackError(f"retracts #{retracts}, which is not an earlier row of this file")
+            self.seen_ids.add(file_id)
+        elif retracts is not None:
             raise SytrackError("a retraction row needs the id column to say what it retracts")
-        return new
-    if file_id in seen_ids:
-        raise SytrackError(f"id {file_id} appears twice")
-    if retracts is not None and retracts not in seen_ids:
-        raise SytrackError(f"retracts #{retracts}, which is not an earlier row of this file")
-    seen_ids.add(file_id)
-    return file_id, new
+        return (file_id, indicator.id, as_of.isoformat(), value, by.strip() or self.default_by, note, source,
+                retracts, recorded_at)
 
 
 def _whole_number(text: str, column: str) -> int | None:

@@ -236,11 +236,12 @@ class Store:
                 return 0
             return connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (self.plan,)).fetchone()[0]
 
-    def indicators_with_records(self) -> set[str]:
+    def records_per_indicator(self) -> dict[str, int]:
         with self.reading() as connection:
             if connection is None:
-                return set()
-            return {row[0] for row in connection.execute("SELECT DISTINCT indicator FROM observation WHERE plan = ?", (self.plan,))}
+                return {}
+            return dict(connection.execute(
+                "SELECT indicator, count(*) FROM observation WHERE plan = ? GROUP BY indicator", (self.plan,)))
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -333,10 +334,11 @@ class Store:
                 raise SytrackError(f"#{record_id} was already retracted by #{row[11]}")
         return _observation(row)
 
-    def import_records(self, records: Iterable[NewObservation | tuple[int, NewObservation]], now: dt.datetime,
+    def import_records(self, records: Iterable[tuple], now: dt.datetime,
                        on_row: Callable[[int], None] | None = None) -> int:
-        """Write all records in one transaction, or none. A (file id, record) pair lets later
-        records retract earlier ones by the ids an export gave them.
+        """Write all records in one transaction, or none. Each record is a tuple (file id, indicator,
+        as-of ISO date, value or None, by, note, source, file id it retracts, recorded-at or None):
+        file ids let later records retract earlier ones by the ids an export gave them.
 
         The whole file's effect is worked out in memory first (which record supersedes which, which
         stays in force), then written with executemany: a million rows in one pass."""
@@ -353,15 +355,13 @@ class Store:
             rows: list[list] = []
             position: dict[int, int] = {}  # new id -> index in rows
             file_ids: dict[int, int] = {}
-            for item in records:
-                file_id, new = item if isinstance(item, tuple) else (None, item)
-                as_of = new.as_of.isoformat()
+            for file_id, indicator, as_of, value, by, note, source, file_retracts, recorded_at in records:
                 new_id, next_id = next_id, next_id + 1
                 if file_id is not None:
                     file_ids[file_id] = new_id
                 supersedes = retracts = None
-                if new.retracts is None:
-                    key = (new.indicator, as_of)
+                if file_retracts is None:
+                    key = (indicator, as_of)
                     stack = stacks.get(key)
                     if stack is None:
                         before = in_force.get(key)
@@ -369,17 +369,17 @@ class Store:
                     supersedes = stack[-1] if stack else None
                     stack.append(new_id)
                 else:
-                    if new.retracts not in file_ids:
-                        raise SytrackError(f"a retraction refers to #{new.retracts}, which is not earlier in the file")
-                    retracts = file_ids[new.retracts]
+                    if file_retracts not in file_ids:
+                        raise SytrackError(f"a retraction refers to #{file_retracts}, which is not earlier in the file")
+                    retracts = file_ids[file_retracts]
                     retracted = rows[position[retracts]]
                     if retracted[_RETRACTED_BY] is not None:
-                        raise SytrackError(f"#{new.retracts} is retracted twice in the file")
+                        raise SytrackError(f"#{file_retracts} is retracted twice in the file")
                     retracted[_RETRACTED_BY] = new_id
                     stacks[(retracted[2], retracted[4])].remove(retracts)
                 position[new_id] = len(rows)
-                rows.append([new_id, self.plan, new.indicator, new.value, as_of, new.recorded_at or timestamp,
-                             new.recorded_by, new.note, new.source, supersedes, retracts, 0, None])
+                rows.append([new_id, self.plan, indicator, value, as_of, recorded_at or timestamp,
+                             by, note, source, supersedes, retracts, 0, None])
             leaving_force = []
             for stack in stacks.values():
                 if stack and stack[-1] in position:
