@@ -77,7 +77,16 @@ def _write_delimited(rows: Iterable, columns: Sequence[Column], out: IO[str], de
     # One converter per column, chosen once: an export writes a million rows through here.
     converters = [_delimited_converter(column) for column in columns]
     if rows_are_tuples:
-        writer.writerows([convert(value) for convert, value in zip(converters, row)] for row in rows)
+        # Tuple rows come plain already (see write_report): only user text needs its guard.
+        guards = [n for n, column in enumerate(columns) if column.kind == "text"]
+
+        def guarded(row: tuple) -> list:
+            cells = list(row)
+            for n in guards:
+                cells[n] = _text_cell(cells[n])
+            return cells
+
+        writer.writerows(map(guarded, rows))
     else:
         keys = [column.key for column in columns]
         writer.writerows([convert(row.get(key)) for key, convert in zip(keys, converters)] for row in rows)
@@ -95,9 +104,16 @@ def _text_cell(value: Any) -> str:
 
 
 def _number_cell(value: Any) -> str:
-    if value.__class__ is float:
+    kind = value.__class__
+    if kind is float:
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return plain_cell(value)
+    if kind is int:
+        return str(value)
+    return "" if value is None else plain_cell(value)
+
+
+def _date_cell(value: Any) -> str:
+    return value if value.__class__ is str else plain_cell(value)
 
 
 def _delimited_converter(column: Column) -> Callable[[Any], str]:
@@ -107,6 +123,8 @@ def _delimited_converter(column: Column) -> Callable[[Any], str]:
         return _text_cell
     if column.kind == "number":
         return _number_cell
+    if column.kind == "date":
+        return _date_cell
     return plain_cell
 
 
@@ -126,8 +144,12 @@ def write_report(
     sheet: str = "report",
     rows_are_tuples: bool = False,
 ) -> None:
-    """Write `rows` (dicts keyed by column key, or with `rows_are_tuples` tuples in column order) in
-    `fmt`. `table` builds the Rich view for 'table'; 'xlsx' needs a binary `out` and names its sheet."""
+    """Write `rows` (dicts keyed by column key) in `fmt`. `table` builds the Rich view for 'table';
+    'xlsx' needs a binary `out` and names its sheet.
+
+    With `rows_are_tuples`, rows are tuples in column order whose cells are plain already: whole
+    numbers as int, others as float, dates as ISO text, None for none. A million-row export takes
+    this path, so the csv module formats numbers itself."""
     if rows_are_tuples and fmt not in ("csv", "tsv"):
         keys = [column.key for column in columns]
         rows = (dict(zip(keys, row)) for row in rows)

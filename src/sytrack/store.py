@@ -53,7 +53,9 @@ _IN_FORCE, _RETRACTED_BY = 11, 12  # positions in an import's row lists
 _COLUMNS = "id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts, in_force, retracted_by"
 # The export's column order: the import's six first (see views.OBSERVATION_COLUMNS).
 EXPORT_SELECT = (
-    "SELECT indicator, value, as_of, note, source, recorded_by, id, recorded_at, supersedes, retracts,"
+    # A whole number comes out as an integer (41000, not 41000.0); any other value as the exact float.
+    "SELECT indicator, CASE WHEN value = CAST(value AS INTEGER) AND abs(value) < 1e15 THEN CAST(value AS INTEGER)"
+    " ELSE value END, as_of, note, source, recorded_by, id, recorded_at, supersedes, retracts,"
     " CASE WHEN retracts IS NOT NULL THEN 'retraction' WHEN retracted_by IS NOT NULL THEN 'retracted'"
     " WHEN in_force THEN 'current' ELSE 'superseded' END FROM observation WHERE plan = ?"
 )
@@ -211,24 +213,21 @@ class Store:
 
     def current(self, indicator: str | None = None) -> dict[str, list[tuple[dt.date, float]]]:
         """The values in force, per indicator, as (as-of date, value) in date order."""
-        series: dict[str, list[tuple[dt.date, float]]] = {}
+        import itertools
+        import operator
+
         with self.reading() as connection:
             if connection is None:
-                return series
+                return {}
             query = "SELECT indicator, as_of, value FROM observation WHERE plan = ? AND in_force = 1"
             parameters: tuple = (self.plan,)
             if indicator is not None:
                 query, parameters = query + " AND indicator = ?", (self.plan, indicator)
-            dates: dict[str, dt.date] = {}  # a million rows share a few hundred dates: parse each once
-            for name, as_of, value in connection.execute(query + " ORDER BY indicator, as_of", parameters):
-                day = dates.get(as_of)
-                if day is None:
-                    day = dates[as_of] = dt.date.fromisoformat(as_of)
-                points = series.get(name)
-                if points is None:
-                    points = series[name] = []
-                points.append((day, value))
-        return series
+            rows = connection.execute(query + " ORDER BY indicator, as_of", parameters).fetchall()
+        # A million rows share a few hundred dates: parse each once, then build each series in one pass.
+        dates = {text: dt.date.fromisoformat(text) for text in {row[1] for row in rows}}
+        return {name: [(dates[as_of], value) for _, as_of, value in group]
+                for name, group in itertools.groupby(rows, key=operator.itemgetter(0))}
 
     def count(self) -> int:
         with self.reading() as connection:
