@@ -135,3 +135,43 @@ def test_where_the_data_file_lives(tmp_path):
     assert user_data_dir("win32", {"LOCALAPPDATA": r"C:\Users\ana\AppData\Local"}, home) == Path(r"C:\Users\ana\AppData\Local") / "sytrack"
     assert data_path_for(tmp_path / "plan" / "indicators.toml", False, tmp_path / "u") == tmp_path / "plan" / "indicators.db"
     assert data_path_for(tmp_path / "pkg" / "indicators.toml", True, tmp_path / "u") == tmp_path / "u" / "indicators.db"
+
+
+def row(file_id, value, day="2023-06-30", retracts=None, indicator="a"):
+    return (file_id, indicator, day, value, "t", "", "", retracts, None)
+
+
+def test_import_supersedes_and_retracts_like_records_one_by_one(store, tmp_path):
+    stored = store.record(new(value=1.0), NOW)
+    count = store.import_records([
+        row(1, 2.0),               # supersedes the stored 1.0
+        row(2, 3.0),               # supersedes 2.0
+        row(3, None, retracts=2),  # retracts 3.0: 2.0 is in force again
+        row(4, 9.0, day="2023-07-31"),
+        row(5, None, day="2023-07-31", retracts=4),  # nothing left in force for July
+    ], NOW)
+    assert count == 5
+    states = [(o.id, o.value, o.state, o.supersedes, o.retracts) for o in store.history()]
+    assert states == [
+        (stored.id, 1.0, "superseded", None, None),
+        (2, 2.0, "current", 1, None),
+        (3, 3.0, "retracted", 2, None),
+        (4, None, "retraction", None, 3),
+        (5, 9.0, "retracted", None, None),
+        (6, None, "retraction", None, 5),
+    ]
+    assert store.current() == {"a": [(D(2023, 6, 30), 2.0)]}
+    # The same history made record by record gives the same states.
+    other = Store(tmp_path / "other.db", "plan")
+    other.record(new(value=1.0), NOW)
+    other.record(new(value=2.0), NOW)
+    other.record(new(value=3.0), NOW)
+    other.undo(3, "t", NOW)
+    other.record(new(day=D(2023, 7, 31), value=9.0), NOW)
+    other.undo(5, "t", NOW)
+    assert [o.state for o in other.history()] == [s for _, _, s, _, _ in states]
+
+
+def test_import_retracting_the_first_record_of_a_date_leaves_nothing_in_force(store):
+    store.import_records([row(1, 5.0), row(2, None, retracts=1)], NOW)
+    assert store.current() == {}

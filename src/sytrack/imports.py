@@ -133,7 +133,7 @@ class _RowReader:
         position = {name: n for n, name in enumerate(header)}
         self.indicator, self.value, self.date = position["indicator"], position["value"], position["date"]
         self.optional = [position.get(name) for name in ("by", "note", "source", "id", "retracts", "recorded_at")]
-        self.dates: dict[str, dt.date] = {}
+        self.dates: dict[str, tuple[dt.date, str]] = {}  # as typed -> (date, ISO text shared by every row)
         self.known: dict[str, Indicator] = {}
 
     def read(self, row: list[str]) -> ImportRow:
@@ -142,12 +142,13 @@ class _RowReader:
         if indicator is None:
             indicator = self.known[name] = require_indicator(self.catalogue, name)
         date_text = row[self.date]
-        as_of = self.dates.get(date_text)
-        if as_of is None:
+        known_date = self.dates.get(date_text)
+        if known_date is None:
             as_of = parse_date(date_text)
             if as_of > self.today:
                 raise SytrackError(f"{as_of.isoformat()} is in the future (today is {self.today.isoformat()})")
-            self.dates[date_text] = as_of
+            known_date = self.dates[date_text] = (as_of, as_of.isoformat())
+        as_of, as_of_text = known_date
         if indicator.baseline is not None and as_of < indicator.baseline.date:
             check_recordable_date(as_of, indicator, self.today)  # raises, with the message for it
         by, note, source, file_id, retracts, recorded_at = (row[n] if n is not None else "" for n in self.optional)
@@ -171,7 +172,7 @@ class _RowReader:
             self.seen_ids.add(file_id)
         elif retracts is not None:
             raise SytrackError("a retraction row needs the id column to say what it retracts")
-        return (file_id, indicator.id, as_of.isoformat(), value, by.strip() or self.default_by, note, source,
+        return (file_id, indicator.id, as_of_text, value, by.strip() or self.default_by, note, source,
                 retracts, recorded_at)
 
 

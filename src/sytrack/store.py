@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -48,7 +49,6 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-_IN_FORCE, _RETRACTED_BY = 11, 12  # positions in an import's row lists
 
 _COLUMNS = "id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts, in_force, retracted_by"
 # The export's column order: the import's six first (see views.OBSERVATION_COLUMNS).
@@ -339,60 +339,75 @@ class Store:
         as-of ISO date, value or None, by, note, source, file id it retracts, recorded-at or None):
         file ids let later records retract earlier ones by the ids an export gave them.
 
-        The whole file's effect is worked out in memory first (which record supersedes which, which
-        stays in force), then written with executemany: a million rows in one pass."""
+        Rows are written as they come, in chunks, each value record in force when written; what
+        later records of the file change (a supersession, a retraction) is kept in small sets and
+        applied at the end of the same transaction. Memory stays near the size of what is in force."""
         timestamp = utc_timestamp(now)
         with self.writing() as connection:
-            next_id = (connection.execute("SELECT max(id) FROM observation").fetchone()[0] or 0) + 1
-            # What is in force now, read once: one query, not one per row of the file.
-            in_force = {(indicator, as_of): record_id for indicator, as_of, record_id in connection.execute(
-                "SELECT indicator, as_of, id FROM observation WHERE plan = ? AND in_force = 1", (self.plan,))}
-            # (indicator, as_of) -> ids of value records not retracted, oldest first; the last is in force.
-            stacks: dict[tuple[str, str], list[int]] = {}
-            # One list per record, in the INSERT's column order (see below); RETRACTED_BY and IN_FORCE
-            # are filled in as later records of the file retract or supersede it.
-            rows: list[list] = []
-            position: dict[int, int] = {}  # new id -> index in rows
+            first_id = (connection.execute("SELECT max(id) FROM observation").fetchone()[0] or 0) + 1
+            # indicator -> as-of date -> the id in force: read once, then kept up to date in memory.
+            in_force: dict[str, dict[str, int]] = {}
+            for indicator, as_of, record_id in connection.execute(
+                    "SELECT indicator, as_of, id FROM observation WHERE plan = ? AND in_force = 1", (self.plan,)):
+                in_force.setdefault(indicator, {})[as_of] = record_id
+            left_force: set[int] = set()  # ids written (or stored before) in force that no longer are
+            superseded: dict[int, int] = {}  # id -> the id it superseded, to step back on a retraction
+            retracted: dict[int, int] = {}  # id -> the retraction's id
             file_ids: dict[int, int] = {}
-            for file_id, indicator, as_of, value, by, note, source, file_retracts, recorded_at in records:
-                new_id, next_id = next_id, next_id + 1
-                if file_id is not None:
-                    file_ids[file_id] = new_id
-                supersedes = retracts = None
-                if file_retracts is None:
-                    key = (indicator, as_of)
-                    stack = stacks.get(key)
-                    if stack is None:
-                        before = in_force.get(key)
-                        stack = stacks[key] = [] if before is None else [before]
-                    supersedes = stack[-1] if stack else None
-                    stack.append(new_id)
-                else:
-                    if file_retracts not in file_ids:
-                        raise SytrackError(f"a retraction refers to #{file_retracts}, which is not earlier in the file")
-                    retracts = file_ids[file_retracts]
-                    retracted = rows[position[retracts]]
-                    if retracted[_RETRACTED_BY] is not None:
-                        raise SytrackError(f"#{file_retracts} is retracted twice in the file")
-                    retracted[_RETRACTED_BY] = new_id
-                    stacks[(retracted[2], retracted[4])].remove(retracts)
-                position[new_id] = len(rows)
-                rows.append([new_id, self.plan, indicator, value, as_of, recorded_at or timestamp,
-                             by, note, source, supersedes, retracts, 0, None])
-            leaving_force = []
-            for stack in stacks.values():
-                if stack and stack[-1] in position:
-                    rows[position[stack[-1]]][_IN_FORCE] = 1
-                # A record of the store superseded by the file leaves force.
-                leaving_force += [(earlier,) for earlier in stack[:-1] if earlier not in position]
-            connection.executemany("UPDATE observation SET in_force = 0 WHERE id = ?", leaving_force)
+            keys: dict[int, tuple[str, str]] = {}  # for retractions only: what a record was about
+
+            def rows() -> Iterator[tuple]:
+                new_id = first_id
+                for file_id, indicator, as_of, value, by, note, source, file_retracts, recorded_at in records:
+                    if file_id is not None:
+                        file_ids[file_id] = new_id
+                        keys[new_id] = (indicator, as_of)
+                    if file_retracts is None:
+                        dates = in_force.get(indicator)
+                        if dates is None:
+                            dates = in_force[indicator] = {}
+                        before = dates.get(as_of)
+                        if before is not None:
+                            left_force.add(before)
+                            superseded[new_id] = before
+                        dates[as_of] = new_id
+                        yield (new_id, self.plan, indicator, value, as_of, recorded_at or timestamp, by, note,
+                               source, before, None, 1)
+                    else:
+                        if file_retracts not in file_ids:
+                            raise SytrackError(f"a retraction refers to #{file_retracts}, which is not earlier in the file")
+                        target = file_ids[file_retracts]
+                        if target in retracted:
+                            raise SytrackError(f"#{file_retracts} is retracted twice in the file")
+                        retracted[target] = new_id
+                        left_force.add(target)
+                        key_indicator, key_as_of = keys[target]
+                        dates = in_force[key_indicator]
+                        if dates.get(key_as_of) == target:
+                            # The latest earlier record for that date, not itself retracted, returns.
+                            back = superseded.get(target)
+                            while back is not None and back in retracted:
+                                back = superseded.get(back)
+                            if back is None:
+                                del dates[key_as_of]
+                            else:
+                                dates[key_as_of] = back
+                                left_force.discard(back)
+                        yield (new_id, self.plan, indicator, None, as_of, recorded_at or timestamp, by, note,
+                               source, None, target, 0)
+                    new_id += 1
+
+            written = 0
             chunk = 20_000  # written in chunks, so a progress bar can follow without slowing each row
-            for start in range(0, len(rows), chunk):
+            generator = rows()
+            while batch := list(itertools.islice(generator, chunk)):
                 connection.executemany(
                     "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note,"
-                    " source, supersedes, retracts, in_force, retracted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows[start:start + chunk])
+                    " source, supersedes, retracts, in_force) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+                written += len(batch)
                 if on_row is not None:
-                    on_row(len(rows[start:start + chunk]))
-        return len(rows)
-
+                    on_row(len(batch))
+            connection.executemany("UPDATE observation SET in_force = 0 WHERE id = ?", ((i,) for i in left_force))
+            connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?",
+                                   ((by, target) for target, by in retracted.items()))
+        return written
