@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,12 +130,15 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Callable[..., Run]:
+def run(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[..., Run]:
     """run(args, env=None, cwd=tmp_path, input=None) -> Run(code, stdout, stderr, stdout_bytes).
 
     Unexpected exceptions are not caught: a traceback from the CLI fails the test that caused it.
+    A test module that defines a `store_env` fixture (e.g. SYTRACK_DB pointing at PostgreSQL) has
+    it applied to every run.
     """
     runner = CliRunner()
+    store_env = request.getfixturevalue("store_env") if "store_env" in request.fixturenames else {}
 
     def invoke(
         args: Sequence[str],
@@ -143,6 +147,7 @@ def run(tmp_path: Path) -> Callable[..., Run]:
         input: str | bytes | None = None,  # what the command reads on stdin
     ) -> Run:
         environment = isolated_environment(tmp_path)
+        environment.update(store_env)
         environment.update(env or {})
         with contextlib.chdir(cwd if cwd is not None else tmp_path):
             result = runner.invoke(app, list(args), input=input, env=environment, catch_exceptions=False)
@@ -178,3 +183,26 @@ def empty_folder(tmp_path: Path) -> Path:
         if (parent / "indicators.toml").is_file():
             pytest.skip(f"{parent / 'indicators.toml'} exists above the test folder; discovery would find it")
     return folder
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search path is a schema of this test's own, dropped afterwards.
+
+    The server comes from SYTRACK_TEST_POSTGRES (a URL); without it these tests are skipped
+    with that reason. .ci/run always sets it, so CI never skips them.
+    """
+    import uuid
+    from urllib.parse import quote
+
+    base = os.environ.get("SYTRACK_TEST_POSTGRES")
+    if not base:
+        pytest.skip("SYTRACK_TEST_POSTGRES is not set: no PostgreSQL server to test against")
+    psycopg = pytest.importorskip("psycopg")
+    schema = f"sytrack_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA {schema} CASCADE")

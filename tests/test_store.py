@@ -19,16 +19,36 @@ def new(indicator="a", day=D(2023, 6, 30), value=1.0, **fields):
 
 
 @pytest.fixture
-def store(tmp_path):
+def sqlite_store(tmp_path):
     return Store(tmp_path / "data.db", "plan")
 
 
-def test_reading_never_creates_the_data_file(store):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """The same tests on both kinds of store: a data file, and a PostgreSQL database."""
+    if request.param == "sqlite":
+        return Store(tmp_path / "data.db", "plan")
+    from sytrack.pgstore import PostgresStore
+
+    return PostgresStore(request.getfixturevalue("postgres_url"), "plan")
+
+
+@pytest.fixture
+def other_store(store, tmp_path):
+    """A second store of the same kind as `store`, empty."""
+    if store.kind == "sqlite":
+        return Store(tmp_path / "other.db", "plan")
+    return type(store)(store.url, "other-plan")
+
+
+def test_reading_never_creates_the_data_file(sqlite_store):
+    store = sqlite_store
     assert store.history() == [] and store.current() == {}
     assert not store.path.exists()
 
 
-def test_first_write_creates_a_wal_file_at_the_current_schema(store):
+def test_first_write_creates_a_wal_file_at_the_current_schema(sqlite_store):
+    store = sqlite_store
     store.record(new(), NOW)
     connection = sqlite3.connect(store.path)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -67,7 +87,8 @@ def test_undo_by_id_and_its_refusals(store):
         store.undo(99, "tester", NOW)
 
 
-def test_undo_with_no_data_file_creates_nothing(store):
+def test_undo_with_no_data_file_creates_nothing(sqlite_store):
+    store = sqlite_store
     with pytest.raises(SytrackError, match="nothing to undo"):
         store.undo(None, "tester", NOW)
     assert not store.path.exists()
@@ -93,8 +114,8 @@ def test_a_refused_value_writes_nothing(store):
     assert store.history() == before
 
 
-def test_plans_sharing_a_file_do_not_mix(tmp_path):
-    one, two = Store(tmp_path / "d.db", "one"), Store(tmp_path / "d.db", "two")
+def test_plans_sharing_a_store_do_not_mix(store):
+    one, two = store, type(store)(store.path if store.kind == "sqlite" else store.url, "two")
     one.record(new(value=1.0), NOW)
     assert two.history() == [] and len(one.history()) == 1
 
@@ -108,7 +129,8 @@ def test_import_is_all_or_nothing(store):
     assert store.history() == before
 
 
-def test_a_newer_schema_is_refused(store):
+def test_a_newer_schema_is_refused(sqlite_store):
+    store = sqlite_store
     store.record(new(), NOW)
     connection = sqlite3.connect(store.path)
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
@@ -119,7 +141,8 @@ def test_a_newer_schema_is_refused(store):
         store.record(new(), NOW)
 
 
-def test_a_file_that_is_not_a_database_gets_a_clear_error(store):
+def test_a_file_that_is_not_a_database_gets_a_clear_error(sqlite_store):
+    store = sqlite_store
     store.path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(SytrackError, match="not a usable sytrack data file"):
         store.history()
@@ -141,7 +164,7 @@ def row(file_id, value, day="2023-06-30", retracts=None, indicator="a"):
     return (file_id, indicator, day, value, "t", "", "", retracts, None)
 
 
-def test_import_supersedes_and_retracts_like_records_one_by_one(store, tmp_path):
+def test_import_supersedes_and_retracts_like_records_one_by_one(store, other_store):
     stored = store.record(new(value=1.0), NOW)
     count = store.import_records([
         row(1, 2.0),               # supersedes the stored 1.0
@@ -162,16 +185,29 @@ def test_import_supersedes_and_retracts_like_records_one_by_one(store, tmp_path)
     ]
     assert store.current() == {"a": [(D(2023, 6, 30), 2.0)]}
     # The same history made record by record gives the same states.
-    other = Store(tmp_path / "other.db", "plan")
+    other = other_store
     other.record(new(value=1.0), NOW)
     other.record(new(value=2.0), NOW)
     other.record(new(value=3.0), NOW)
-    other.undo(3, "t", NOW)
-    other.record(new(day=D(2023, 7, 31), value=9.0), NOW)
-    other.undo(5, "t", NOW)
+    third = other.history()[-1].id
+    other.undo(third, "t", NOW)
+    july = other.record(new(day=D(2023, 7, 31), value=9.0), NOW)
+    other.undo(july.id, "t", NOW)
     assert [o.state for o in other.history()] == [s for _, _, s, _, _ in states]
 
 
 def test_import_retracting_the_first_record_of_a_date_leaves_nothing_in_force(store):
     store.import_records([row(1, 5.0), row(2, None, retracts=1)], NOW)
     assert store.current() == {}
+
+
+def test_copy_between_kinds_of_store_keeps_every_record(store, tmp_path):
+    store.record(new(value=1.0, note="first"), NOW)
+    store.record(new(value=2.0), NOW)
+    store.undo(None, "t", NOW)
+    copy = Store(tmp_path / "copy.db", "plan")
+    assert store.copy_to(copy) == 3
+    strip = lambda records: [(o.indicator, o.value, o.as_of, o.note, o.state) for o in records]  # noqa: E731
+    assert strip(copy.history()) == strip(store.history())
+    with pytest.raises(SytrackError, match="already holds 3 records"):
+        store.copy_to(copy)

@@ -117,6 +117,17 @@ class Session:
         return self._catalogue
 
     @functools.cached_property
+    def data_location(self) -> tuple[str, str]:
+        """Where the data is (a file path, or a postgresql:// URL) and why: --db, SYTRACK_DB, or
+        the catalogue's own file."""
+        if self.db_option:
+            return self.db_option, "--db"
+        if self.environ.get("SYTRACK_DB"):
+            return self.environ["SYTRACK_DB"], "SYTRACK_DB"
+        path, how = self.data_path
+        return str(path), how
+
+    @functools.cached_property
     def data_path(self) -> tuple[Path, str]:
         """The data file and why: --db, SYTRACK_DB, or the catalogue's own."""
         from sytrack.paths import data_path_for, user_data_dir
@@ -132,9 +143,7 @@ class Session:
 
     @functools.cached_property
     def store(self):
-        from sytrack.store import Store
-
-        return Store(self.data_path[0], self.catalogue.plan.id)
+        return open_store(self.data_location[0], self.catalogue.plan.id)
 
     @property
     def progress_wanted(self) -> bool:
@@ -157,6 +166,17 @@ def write_text_atomic(path: Path, text: str) -> None:
     from sytrack.files import write_text_atomic as write
 
     write(path, text)
+
+
+def open_store(location: str, plan: str):
+    """A data file's store, or a PostgreSQL one for a postgresql:// URL (its driver loaded only then)."""
+    if location.startswith(("postgresql://", "postgres://")):
+        from sytrack.pgstore import PostgresStore
+
+        return PostgresStore(location, plan)
+    from sytrack.store import Store
+
+    return Store(Path(location), plan)
 
 
 def fail(message: str, exit_code: int = 1) -> typer.Exit:
@@ -326,9 +346,14 @@ def where_command(ctx: typer.Context) -> None:
     state = session(ctx)
     located = state.located
     print(f"catalogue: {located.path} ({located.how})")
-    path, how = state.data_path
-    exists = "" if path.exists() else "; not created yet: the first record creates it"
-    print(f"data file: {path} ({how}{exists})")
+    location, how = state.data_location
+    if location.startswith(("postgresql://", "postgres://")):
+        from sytrack.pgstore import redact
+
+        print(f"data: {redact(location)} ({how}; PostgreSQL)")
+    else:
+        exists = "" if Path(location).exists() else "; not created yet: the first record creates it"
+        print(f"data file: {location} ({how}{exists})")
 
 
 @command("check")
@@ -343,7 +368,7 @@ def check_command(ctx: typer.Context) -> None:
     if catalogue is not None:
         # Records of indicators the catalogue no longer has are kept (nothing is ever lost) but
         # shown nowhere else: say so here.
-        data_path = state.data_path[0]
+        data_path = state.store.location
         ids = set(catalogue.ids)
         for orphan, count in sorted(state.store.records_per_indicator().items()):
             if orphan not in ids:
@@ -406,6 +431,54 @@ def merge_command(
     bom = "\ufeff" if path.read_bytes().startswith(b"\xef\xbb\xbf") else ""
     write_text_atomic(path, bom + new_text)
     print(f"merged {len(indicators)} indicator(s) and {len(groups)} group(s) from {draft} into {path}")
+
+
+db_app = typer.Typer(help="The data store: which one is in use, and copying it to another.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("info")
+def db_info_command(ctx: typer.Context) -> None:
+    """Say which store is in use (a data file or a PostgreSQL database), its schema version, and
+    how many records this plan has there. Passwords are never printed."""
+    state = session(ctx)
+    store = guard(lambda: state.store)
+    guard(lambda: print_info(store))
+
+
+def print_info(store) -> None:
+    from sytrack.store import SCHEMA_VERSION
+
+    print(f"store: {store.kind} {store.location}")
+    print(f"plan: {store.plan}")
+    version = store.schema_version()
+    print(f"schema version: {version} (this sytrack writes {SCHEMA_VERSION})")
+    print(f"records of this plan: {store.count()}")
+
+
+@db_app.command("copy")
+def db_copy_command(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", metavar="LOCATION", help="A data file path or a postgresql:// URL.")],
+) -> None:
+    """Copy this plan's every record to another store (SQLite to PostgreSQL, or back), all or nothing,
+    and check the counts. The other store must not hold records of this plan yet."""
+    state = session(ctx)
+
+    def copy() -> None:
+        source, target = state.store, open_store(to, state.catalogue.plan.id)
+        copied = source.copy_to(target)
+        print(f"copied {copied} records of {source.plan} from {source.location} to {target.location}")
+
+    guard(copy)
+
+
+def guard(work: Callable[[], Any]) -> Any:
+    """The error boundary for commands registered on a sub-app (db)."""
+    try:
+        return work()
+    except SytrackError as error:
+        raise fail(error.message, error.exit_code) from None
 
 
 @command("extract")
@@ -740,11 +813,11 @@ def import_command(
     if problems:
         raise SytrackError(f"{len(problems)} bad rows in {name}; nothing was written")
     if dry_run:
-        print(f"{len(records)} records would be written to {state.store.path} (dry run: nothing written)")
+        print(f"{len(records)} records would be written to {state.store.location} (dry run: nothing written)")
         return
     with ProgressBar("writing", len(records), state.progress_wanted) as bar:
         count = state.store.import_records(records, now_utc(), bar.advance)
-    print(f"imported {count} records from {name} into {state.store.path}")
+    print(f"imported {count} records from {name} into {state.store.location}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -79,11 +79,15 @@ def _write_delimited(rows: Iterable, columns: Sequence[Column], out: IO[str], de
     if rows_are_tuples:
         # Tuple rows come plain already (see write_report): only user text needs its guard.
         guards = [n for n, column in enumerate(columns) if column.kind == "text"]
+        numbers = [n for n, column in enumerate(columns) if column.kind == "number"]
 
         def guarded(row: tuple) -> list:
             cells = list(row)
             for n in guards:
                 cells[n] = _text_cell(cells[n])
+            for n in numbers:
+                if cells[n].__class__ is float:  # a server may hand whole numbers back as floats
+                    cells[n] = _number_cell(cells[n])
             return cells
 
         writer.writerows(map(guarded, rows))

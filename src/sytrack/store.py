@@ -54,10 +54,10 @@ _COLUMNS = "id, indicator, value, as_of, recorded_at, recorded_by, note, source,
 # The export's column order: the import's six first (see views.OBSERVATION_COLUMNS).
 EXPORT_SELECT = (
     # A whole number comes out as an integer (41000, not 41000.0); any other value as the exact float.
-    "SELECT indicator, CASE WHEN value = CAST(value AS INTEGER) AND abs(value) < 1e15 THEN CAST(value AS INTEGER)"
-    " ELSE value END, as_of, note, source, recorded_by, id, recorded_at, supersedes, retracts,"
-    " CASE WHEN retracts IS NOT NULL THEN 'retraction' WHEN retracted_by IS NOT NULL THEN 'retracted'"
-    " WHEN in_force THEN 'current' ELSE 'superseded' END FROM observation WHERE plan = ?"
+    "SELECT indicator, CASE WHEN abs(value) >= 1e15 THEN value WHEN value = CAST(value AS BIGINT)"
+    " THEN CAST(value AS BIGINT) ELSE value END, as_of, note, source, recorded_by, id, recorded_at, supersedes,"
+    " retracts, CASE WHEN retracts IS NOT NULL THEN 'retraction' WHEN retracted_by IS NOT NULL THEN 'retracted'"
+    " WHEN in_force = 1 THEN 'current' ELSE 'superseded' END FROM observation WHERE plan = ?"
 )
 
 
@@ -99,9 +99,30 @@ def _observation(row: tuple) -> Observation:
 class Store:
     """One plan's observations in one SQLite file. Reads never create the file; writes do."""
 
+    kind = "sqlite"
+
     def __init__(self, path: Path, plan: str) -> None:
         self.path = path
         self.plan = plan
+
+    @property
+    def location(self) -> str:
+        """Where the data is, fit to print (a server store hides its password)."""
+        return str(self.path)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def schema_version(self) -> int:
+        """The data file's schema version (0 when nothing has been recorded yet)."""
+        if not self.exists():
+            return 0
+        with self._errors():
+            connection = self._connect(read_only=True)
+            try:
+                return connection.execute("PRAGMA user_version").fetchone()[0]
+            finally:
+                connection.close()
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -273,13 +294,14 @@ class Store:
             supersedes = self._in_force(connection, new.indicator, as_of)
             if supersedes is not None:
                 connection.execute("UPDATE observation SET in_force = 0 WHERE id = ?", (supersedes,))
-        cursor = connection.execute(
-            "INSERT INTO observation (plan, indicator, value, as_of, recorded_at, recorded_by, note, source,"
-            " supersedes, retracts, in_force) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self.plan, new.indicator, value, as_of, new.recorded_at or timestamp, new.recorded_by, new.note,
+        # Ids are given here, under the write lock, the same way on every kind of store.
+        new_id = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[0]
+        connection.execute(
+            "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note, source,"
+            " supersedes, retracts, in_force) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (new_id, self.plan, new.indicator, value, as_of, new.recorded_at or timestamp, new.recorded_by, new.note,
              new.source, supersedes, new.retracts, int(new.retracts is None)),
         )
-        new_id = cursor.lastrowid
         if new.retracts is not None:
             self._retract(connection, new.retracts, new_id)
         return Observation(new_id, new.indicator, value, new.as_of, new.recorded_at or timestamp,
@@ -299,8 +321,8 @@ class Store:
 
     def undo(self, record_id: int | None, recorded_by: str, now: dt.datetime, note: str = "") -> tuple[Observation, Observation]:
         """Retract a record (the latest one in force when `record_id` is None); return it and the retraction."""
-        if not self.path.exists():
-            raise SytrackError(f"nothing to undo: no data file yet ({self.path})")
+        if not self.exists():
+            raise SytrackError(f"nothing to undo: no data file yet ({self.location})")
         # Check first without writing, so that a refused undo leaves the file byte for byte as it was.
         with self.reading() as connection:
             if connection is not None:
@@ -344,7 +366,7 @@ class Store:
         applied at the end of the same transaction. Memory stays near the size of what is in force."""
         timestamp = utc_timestamp(now)
         with self.writing() as connection:
-            first_id = (connection.execute("SELECT max(id) FROM observation").fetchone()[0] or 0) + 1
+            first_id = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[0]
             # indicator -> as-of date -> the id in force: read once, then kept up to date in memory.
             in_force: dict[str, dict[str, int]] = {}
             for indicator, as_of, record_id in connection.execute(
@@ -411,3 +433,37 @@ class Store:
             connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?",
                                    ((by, target) for target, by in retracted.items()))
         return written
+
+    # -- copying -------------------------------------------------------------------------------
+
+    _COPY_COLUMNS = ("id", "indicator", "value", "as_of", "recorded_at", "recorded_by", "note", "source",
+                     "supersedes", "retracts", "in_force", "retracted_by")
+
+    def copy_to(self, target: Store) -> int:
+        """Copy this plan's records into `target` in one transaction, ids renumbered after the
+        target's own, links kept; refuse if the target has records of the plan; verify the count."""
+        columns = ", ".join(self._COPY_COLUMNS)
+        with self.reading() as connection:
+            rows = [] if connection is None else connection.execute(
+                f"SELECT {columns} FROM observation WHERE plan = ? ORDER BY id", (self.plan,)).fetchall()
+        with target.writing() as connection:
+            already = connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (target.plan,)).fetchone()[0]
+            if already:
+                raise SytrackError(f"{target.location} already holds {already} records of {target.plan}; nothing was copied")
+            offset = connection.execute("SELECT coalesce(max(id), 0) FROM observation").fetchone()[0]
+            new_id = {row[0]: offset + n for n, row in enumerate(rows, start=1)}
+
+            def renumbered(row: tuple) -> tuple:
+                link = lambda old: None if old is None else new_id[old]  # noqa: E731
+                return (new_id[row[0]], target.plan, *row[1:8], link(row[8]), link(row[9]), row[10], None)
+
+            connection.executemany(
+                f"INSERT INTO observation (id, plan, {columns[4:]}) VALUES ({', '.join('?' * 13)})",
+                [renumbered(row) for row in rows])
+            # retracted_by points at later rows: set once every row is there.
+            connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?",
+                                   [(new_id[row[11]], new_id[row[0]]) for row in rows if row[11] is not None])
+            copied = connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (target.plan,)).fetchone()[0]
+            if copied != len(rows):
+                raise SytrackError(f"copied {copied} records but read {len(rows)}; nothing was copied")
+        return len(rows)

@@ -1,0 +1,113 @@
+"""Team mode: the same sytrack on a PostgreSQL server. (Recording tests run on both stores in
+test_cli_recording.py and test_store.py; these are about what only a server has.)"""
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from sytrack.catalogue import PACKAGED_CATALOGUE
+
+from test_durability import RECORDS_EACH, WORKERS, _record_many
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_eight_processes_recording_at_once_on_one_server(postgres_url):
+    """Also: the schema is created by whichever of the eight writes first, safely."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(WORKERS) as pool:
+        results = pool.map(_record_many, [(str(PACKAGED_CATALOGUE), postgres_url, w) for w in range(WORKERS)])
+    assert all(codes == [0] * RECORDS_EACH for codes in results), results
+    import psycopg
+
+    with psycopg.connect(postgres_url) as connection:
+        assert connection.execute("SELECT count(*) FROM observation").fetchone()[0] == WORKERS * RECORDS_EACH
+        assert connection.execute("SELECT count(DISTINCT id) FROM observation").fetchone()[0] == WORKERS * RECORDS_EACH
+
+
+def test_a_process_killed_mid_import_leaves_the_server_as_before(postgres_url, tmp_path):
+    common = ("--catalog", str(PACKAGED_CATALOGUE), "--db", postgres_url)
+    run = lambda *a, **k: subprocess.run([sys.executable, "-m", "sytrack", *common, *a], capture_output=True, **k)  # noqa: E731
+    assert run("record", "5g-base-stations", "35000", "--date", "2023-03-31").returncode == 0
+    before = run("export").stdout
+    rows = ["indicator,value,date"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(60_000)]
+    (tmp_path / "big.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "sytrack", *common, "import", str(tmp_path / "big.csv")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.2)  # checking the rows takes about a second: killed while it checks or writes
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert run("export").stdout == before
+
+
+def test_the_same_records_give_the_same_reports_on_both_stores(run, tmp_path, catalogue_file, postgres_url):
+    steps = [["record", "5g-base-stations", "33000", "--date", "2024-03-31", "--note", "=q1"],
+             ["record", "5g-base-stations", "36000", "--date", "2024-06-30"],
+             ["record", "5g-base-stations", "36500", "--date", "2024-06-30", "--note", "revised"],
+             ["record", "cnc-rate", "63.7", "--date", "2024-06-30"], ["undo"],
+             ["record", "design-institute", "done", "--date", "2024-05"]]
+    outputs = {}
+    for name, env in (("sqlite", {}), ("postgresql", {"SYTRACK_DB": postgres_url})):
+        for step in steps:
+            assert run(step, env=env).code == 0
+        outputs[name] = [run(args, env=env).stdout for args in (
+            ["status", "--format", "csv", "--as-of", "2024-06-30"], ["log", "--all", "--format", "csv"],
+            ["explain", "5g-base-stations", "--as-of", "2024-06-30", "--format", "json"])]
+        outputs[name][1] = [line.split(",")[:7] for line in outputs[name][1].splitlines()]  # recorded_at differs
+    assert outputs["sqlite"] == outputs["postgresql"]
+
+
+def test_passwords_are_never_printed(run, catalogue_file, postgres_url):
+    with_password = postgres_url.replace("postgresql://postgres@", "postgresql://postgres:s3cret-pw@")
+    for args in (["db", "info"], ["where"], ["record", "cnc-rate", "64", "--date", "2024-03"]):
+        result = run(["--db", with_password, *args])
+        assert result.code == 0, result.stderr
+        assert "s3cret-pw" not in result.stdout + result.stderr
+    assert "postgres:***@" in run(["--db", with_password, "db", "info"]).stdout
+    unreachable = run(["--db", "postgresql://someone:s3cret-pw@127.0.0.1:1/teamdb", "status"])
+    assert unreachable.code == 1 and unreachable.stderr.count("\n") == 1
+    assert "127.0.0.1:1/teamdb" in unreachable.stderr and "s3cret-pw" not in unreachable.stderr
+
+
+def test_a_missing_database_is_one_line_naming_host_and_database(run, catalogue_file, postgres_url):
+    missing = postgres_url.split("?")[0].rsplit("/", 1)[0] + "/no_such_database_here"
+    result = run(["--db", missing, "status"])
+    assert result.code == 1 and result.stderr.count("\n") == 1
+    assert "no_such_database_here" in result.stderr and "does not exist" in result.stderr
+
+
+def test_db_copy_to_the_server_and_back(run, tmp_path, catalogue_file, postgres_url):
+    run(["record", "5g-base-stations", "33000", "--date", "2024-03-31"])
+    run(["record", "5g-base-stations", "34000", "--date", "2024-03-31"])
+    run(["undo"])
+    local = run(["export"]).stdout
+    copied = run(["db", "copy", "--to", postgres_url])
+    assert copied.code == 0 and "copied 3 records" in copied.stdout
+    assert run(["--db", postgres_url, "export"]).stdout == local
+    again = run(["db", "copy", "--to", postgres_url])
+    assert again.code == 1 and "nothing was copied" in again.stderr
+    back = run(["--db", postgres_url, "db", "copy", "--to", str(tmp_path / "back.db")])
+    assert back.code == 0
+    assert run(["--db", str(tmp_path / "back.db"), "export"]).stdout == local
+    info = run(["--db", postgres_url, "db", "info"]).stdout
+    assert "store: postgresql" in info and "schema version: 2" in info and "records of this plan: 3" in info
+
+
+def test_without_a_url_the_driver_is_never_imported(tmp_path, catalogue_file):
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "sytrack", "status", "--format", "csv"],
+                            cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "HOME": str(tmp_path), "SYTRACK_DB": ""})
+    assert result.returncode == 0, result.stderr
+    assert "psycopg" not in result.stderr
+
+
+def test_a_missing_driver_says_how_to_install_it(run, catalogue_file, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    result = run(["--db", "postgresql://postgres@127.0.0.1:5432/test", "status"])
+    assert result.code == 1 and "pip install 'sytrack[postgres]'" in result.stderr
