@@ -116,15 +116,22 @@ def completion(value: float, start_value: float | None, goal: float, direction: 
 
 
 def least_squares(points: Sequence[Point], origin: dt.date) -> tuple[float, float] | None:
-    """Intercept and slope per day of the least-squares line through the points, or None."""
-    if len({day for day, _ in points}) < 2:
+    """Intercept and slope per day (days counted from `origin`) of the least-squares line through
+    the points, or None when they do not span two dates. One pass: status fits ten thousand lines."""
+    base = origin.toordinal()
+    count = len(points)
+    sum_x = sum_y = sum_xx = sum_xy = 0.0
+    for day, value in points:
+        x = day.toordinal() - base
+        sum_x += x
+        sum_y += value
+        sum_xx += x * x
+        sum_xy += x * value
+    spread = count * sum_xx - sum_x * sum_x  # zero when every point has the same date
+    if count < 2 or spread == 0:
         return None
-    xs = [(day - origin).days for day, _ in points]
-    ys = [value for _, value in points]
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    variance = sum((x - mean_x) ** 2 for x in xs)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / variance
-    return mean_y - slope * mean_x, slope
+    slope = (count * sum_xy - sum_x * sum_y) / spread
+    return (sum_y - slope * sum_x) / count, slope
 
 
 def _limit(value: float, kind: str) -> float:

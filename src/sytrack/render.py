@@ -81,12 +81,23 @@ def _write_delimited(rows: Iterable, columns: Sequence[Column], out: IO[str], de
         guards = [n for n, column in enumerate(columns) if column.kind == "text"]
         numbers = [n for n, column in enumerate(columns) if column.kind == "number"]
 
-        def guarded(row: tuple) -> list:
+        def guarded(row: tuple) -> tuple | list:
+            # Most rows need nothing: look before copying.
+            for n in guards:
+                text = row[n]
+                if text and text[0] in _GUARDED_STARTS:
+                    break
+            else:
+                for n in numbers:
+                    if row[n].__class__ is float and row[n].is_integer():
+                        break  # a server may hand whole numbers back as floats
+                else:
+                    return row
             cells = list(row)
             for n in guards:
                 cells[n] = _text_cell(cells[n])
             for n in numbers:
-                if cells[n].__class__ is float:  # a server may hand whole numbers back as floats
+                if cells[n].__class__ is float:
                     cells[n] = _number_cell(cells[n])
             return cells
 
