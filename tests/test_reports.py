@@ -139,7 +139,15 @@ REPORT_OPTIONS = {"format": ["--format", "-f"], "output": ["--output", "-o"], "e
 
 @functools.cache
 def registered_commands() -> dict:
-    return typer.main.get_command(app).commands
+    """Every command, those of sub-command groups (`db info`) included, by name."""
+    found = {}
+    for name, command in typer.main.get_command(app).commands.items():
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            found.update({f"{name} {sub}": c for sub, c in subcommands.items()})
+        else:
+            found[name] = command
+    return found
 
 
 def report_option(command, what: str):
