@@ -661,3 +661,8 @@ def test_names_are_checked_even_when_other_fields_are_wrong():
     _, problems = parse_catalogue(text, PATH)
     messages = [p.message for p in problems]
     assert "missing 'name_en'" in messages and any("unknown kind 'levl'" in m for m in messages)
+
+
+def test_a_tolerance_belongs_to_an_about_target():
+    text = catalogue_text(LEVEL.replace("deadline = 2024-12-31", "deadline = 2024-12-31\ntolerance = 5"))
+    assert the_problem(text).message == "a tolerance belongs to an 'about' target, not to 'more-than'"

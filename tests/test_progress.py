@@ -225,3 +225,10 @@ def test_nothing_divides_by_zero(b, t, v, s, d, a, kind, direction):
                      Baseline(b, start) if start < deadline else None)
     p = evaluate(indicator, [(start, v), (as_of, v)], as_of, PLAN)
     assert p.status in ("achieved", "on-track", "behind", "off-track", "missed", "no-data")
+
+
+def test_values_recorded_only_after_the_deadline_make_it_missed_not_unknown():
+    assert evaluate(CNC, [(D(2024, 2, 1), 66.0)], D(2024, 3, 1), PLAN).status == "missed"
+    centre = make("milestone", targets=[Target(D(2023, 12, 31), "at-least", 1.0)], unit="")
+    late = evaluate(centre, [(D(2024, 2, 1), 1.0)], D(2024, 3, 1), PLAN)
+    assert late.status == "missed"

@@ -211,3 +211,9 @@ def test_copy_between_kinds_of_store_keeps_every_record(store, tmp_path):
     assert strip(copy.history()) == strip(store.history())
     with pytest.raises(SytrackError, match="already holds 3 records"):
         store.copy_to(copy)
+
+
+def test_add_on_a_new_period_does_not_count_the_last_period_s_total(store):
+    store.record(new(day=D(2023, 12, 31), value=30.0), NOW)  # the 2023 total, dated on the 2024 start point
+    added = store.record(new(day=D(2024, 3, 31), value=5.0, add_since=D(2023, 12, 31)), NOW)
+    assert added.value == 5.0

@@ -171,3 +171,11 @@ def test_any_text_is_a_date_or_a_clear_error(text):
         parse_date(text)
     except SytrackError as error:
         assert "is not a date" in error.message
+
+
+def test_a_year_written_in_chinese_as_a_start_is_its_first_day():
+    from sytrack.values import parse_period_start
+
+    assert parse_period_start("2023年") == dt.date(2023, 1, 1)
+    assert parse_period_start("2023") == dt.date(2023, 1, 1)
+    assert parse_period_start("2023-Q2") == dt.date(2023, 4, 1)

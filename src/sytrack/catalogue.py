@@ -333,6 +333,8 @@ def _build_target(sub: _Collector, kind: str, direction: str, unit: str) -> Targ
     tolerance = sub.number("tolerance", unit, required=comparison == "about")
     if tolerance is not None and tolerance < 0:
         sub.problem("tolerance must not be negative", "tolerance")
+    if tolerance is not None and comparison and comparison != "about":
+        sub.problem(f"a tolerance belongs to an 'about' target, not to {comparison!r}", "tolerance")
     if direction == "increase" and comparison in FALLING or direction == "decrease" and comparison in RISING:
         sub.problem(f"comparison {comparison!r} contradicts direction {direction!r}", "comparison")
     for key, number in (("value", value), ("low", low), ("high", high)):
@@ -512,7 +514,10 @@ def _cache_file(cache_dir: Path, path: Path, data: bytes) -> Path:
 
     from sytrack import __version__
 
-    key = zlib.crc32(f"{path.resolve()}\0{path}\0{__version__}".encode())
+    # The parser's own files are part of the key: a changed sytrack never reads an older parse.
+    code = Path(__file__).parent
+    stamp = "".join(str((code / name).stat().st_mtime_ns) for name in ("catalogue.py", "model.py", "values.py"))
+    key = zlib.crc32(f"{path.resolve()}\0{path}\0{__version__}\0{stamp}".encode())
     return cache_dir / f"catalogue-{key:08x}.pickle"
 
 

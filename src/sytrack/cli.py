@@ -112,7 +112,8 @@ class Session:
         if self._catalogue is None:
             from sytrack.paths import user_cache_dir
 
-            cache = None if self.environ.get("SYTRACK_NO_CACHE") else user_cache_dir(sys.platform, self.environ, Path.home())
+            off = self.environ.get("SYTRACK_NO_CACHE", "") not in ("", "0")
+            cache = None if off else user_cache_dir(sys.platform, self.environ, Path.home())
             self._catalogue = load_catalogue(self.located.path, cache)
         return self._catalogue
 
@@ -370,7 +371,13 @@ def check_command(ctx: typer.Context) -> None:
         # shown nowhere else: say so here.
         data_path = state.store.location
         ids = set(catalogue.ids)
-        for orphan, count in sorted(state.store.records_per_indicator().items()):
+        try:
+            counts = state.store.records_per_indicator()
+        except SytrackError as error:
+            # The catalogue is what `check` checks; a data store it cannot read is only noted.
+            sys.stderr.write(f"sytrack: note: records not checked: {error.message}\n")
+            counts = {}
+        for orphan, count in sorted(counts.items()):
             if orphan not in ids:
                 problems.append(Problem(Where(str(data_path)), orphan,
                                         f"{count} record{'s' * (count != 1)} for an indicator the catalogue no longer has"

@@ -190,16 +190,21 @@ def evaluate(
         return Progress(indicator, target, number + 1, as_of, start, start_value, latest, latest_date,
                         time_elapsed=elapsed, status=status, reason=reason, points=tuple(known), **base, **thresholds)
 
+    # Something recorded after the deadline only: late, so the target is missed, not unknown.
+    late = as_of > deadline and any(deadline < day <= as_of for day, _ in series)
+
     if indicator.kind == "milestone":
         if latest is not None and latest >= 1:
             return result("achieved", "done", completion=1.0)
         if as_of <= deadline:
             return result("pending", "not yet due", completion=0.0 if latest is not None else None)
-        if latest is None:
+        if latest is None and not late:
             return result("no-data", "deadline passed with nothing recorded")
-        return result("missed", "deadline passed, not done", completion=0.0)
+        return result("missed", "deadline passed, not done by then", completion=0.0)
 
     if latest is None:
+        if late:
+            return result("missed", "nothing recorded by the deadline, only after it")
         return result("no-data", f"nothing recorded after {start.isoformat()}" if flow else f"nothing recorded since {start.isoformat()}")
 
     met = target.is_met(latest)

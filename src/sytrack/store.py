@@ -75,7 +75,7 @@ class NewObservation:
     source: str = ""
     retracts: int | None = None
     recorded_at: str | None = None  # kept from an imported export; else the time of writing
-    add_since: dt.date | None = None  # --add: the value is an increment on the latest since this date
+    add_since: dt.date | None = None  # --add: the value is an increment on the latest after this date
 
 
 def utc_timestamp(now: dt.datetime) -> str:
@@ -293,7 +293,7 @@ class Store:
         if new.add_since is not None and value is not None:
             latest = connection.execute(
                 "SELECT value FROM observation WHERE plan = ? AND in_force = 1 AND indicator = ?"
-                " AND as_of BETWEEN ? AND ? ORDER BY as_of DESC LIMIT 1",
+                " AND as_of > ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1",
                 (self.plan, new.indicator, new.add_since.isoformat(), as_of),
             ).fetchone()
             value = (latest[0] if latest else 0.0) + value

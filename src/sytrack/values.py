@@ -176,14 +176,14 @@ def percent_fraction_hint(value: float | None, indicator: Indicator) -> str | No
     references = [t.goal(indicator.direction) for t in indicator.targets]
     references += [indicator.baseline.value] if indicator.baseline else []
     if references and all(abs(r) >= 5 for r in references):
-        return f"{format_plain(value)}% was stored; if you meant {format_plain(round(value * 100, 10))}%, record it again with that date"
+        return f"{format_human(value, '%')} was stored; if you meant {format_human(round(value * 100, 10), '%')}, record it again with that date"
     return None
 
 
 def parse_period_start(text: str) -> dt.date:
     """Read a date or a period and return the day it begins (2023-Q2 -> 2023-04-01)."""
     end = parse_date(text)
-    folded = normalise(text).upper()
+    folded = normalise(text).upper().rstrip("年")
     if re.fullmatch(r"\d{4}", folded):
         return dt.date(end.year, 1, 1)
     if re.search(r"Q[1-4]$", folded):
