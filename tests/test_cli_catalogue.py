@@ -269,7 +269,7 @@ def test_list_group_keeps_only_that_group(run, catalogue_file, group, ids):
 
 def test_list_unknown_group_is_an_error(run, catalogue_file):
     result = run(["list", "--group", "nope"])
-    assert result.code == 1
+    assert result.code == 2  # an option naming no group is bad usage, like --status fine
     assert result.stdout == ""
     assert one_error_line(result.stderr) == "unknown group 'nope'; groups: digital, parks"
 

@@ -280,3 +280,24 @@ def test_a_hand_made_import_keeps_a_leading_quote(run, tmp_path, catalogue_file)
     (tmp_path / "in.csv").write_text("indicator,value,date,note\n5g-base-stations,1,2024-01,'as typed\n", encoding="utf-8")
     run(["import", "in.csv"])
     assert json.loads(run(["export", "--format", "json"]).stdout)[0]["note"] == "'as typed"
+
+
+def test_notes_for_values_far_from_the_target_and_whole_counts(run, catalogue_file):
+    result = run(["record", "5g-base-stations", "4.1", "--date", "2024-03"])
+    assert result.code == 1 and "counts whole things" in result.stderr
+    far = run(["record", "5g-base-stations", "41", "--date", "2024-03"])
+    assert far.code == 0 and "is far from the target" in far.stderr
+
+
+def test_an_output_file_s_suffix_chooses_the_format(run, tmp_path, catalogue_file):
+    assert run(["status", "-o", "s.csv"]).code == 0
+    assert (tmp_path / "s.csv").read_text(encoding="utf-8").startswith("id,group,")
+    assert run(["status", "-o", "s.xlsx"]).code == 0
+    assert (tmp_path / "s.xlsx").read_bytes().startswith(b"PK")
+
+
+def test_a_header_only_import_writes_nothing(run, tmp_path, db):
+    (tmp_path / "h.csv").write_text("indicator,value,date\n", encoding="utf-8")
+    result = run(["import", "h.csv"])
+    assert result.code == 1 and "nothing to import" in result.stderr
+    assert not db.exists()

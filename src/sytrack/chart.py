@@ -43,8 +43,8 @@ def _bounds(data: ChartData) -> tuple[dt.date, dt.date, float, float] | None:
     low, high = min(p[1] for p in points), max(p[1] for p in points)
     if last == first:
         last = first + dt.timedelta(days=1)
-    if high == low:
-        low, high = low - 1, high + 1
+    if high == low:  # one value only (a target, nothing recorded): show it against zero
+        low, high = (0.0, high * 1.1) if high > 0 else (low - 1, high + 1)
     margin = (high - low) * 0.05
     # Counts and amounts never go below zero: keep the axis from suggesting they could.
     return first, last, (low - margin) if low < 0 or low - margin >= 0 else 0.0, high + margin

@@ -265,9 +265,16 @@ def reader_may_leave() -> Iterator[None]:
         raise typer.Exit(0) from None
 
 
+SUFFIX_FORMATS = {".csv": Format.csv, ".tsv": Format.tsv, ".json": Format.json, ".jsonl": Format.jsonl,
+                  ".md": Format.markdown, ".xlsx": Format.xlsx}
+
+
 def emit(rows: Any, columns: Any, fmt: Format, output: Path | None, excel: bool, table: Callable | None,
          sheet: str = "report", rows_are_tuples: bool = False) -> None:
     from sytrack.render import write_report
+
+    if output is not None and fmt == Format.table and output.suffix.lower() in SUFFIX_FORMATS:
+        fmt = SUFFIX_FORMATS[output.suffix.lower()]  # -o status.xlsx means a workbook, not a text table
 
     if fmt == Format.xlsx:
         if output is None:
@@ -302,7 +309,7 @@ def list_command(
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
     if group is not None and group not in {g.id for g in catalogue.groups}:
-        raise SytrackError(f"unknown group {group!r}; groups: {', '.join(g.id for g in catalogue.groups)}")
+        raise UsageError(f"unknown group {group!r}; groups: {', '.join(g.id for g in catalogue.groups)}")
     indicators = [i for i in catalogue.in_group_order() if group is None or i.group == group]
     rows = (indicator_row(catalogue, i, language) for i in indicators)
     emit(rows, LIST_COLUMNS, fmt, output, excel, list_table(catalogue, language), sheet="list")
@@ -564,8 +571,8 @@ def add_command(
     name_en: Annotated[str, typer.Option("--name-en", help="English name.")],
     kind: Annotated[str, typer.Option("--kind", help="level, flow, share, rate, rank or milestone.")],
     target: Annotated[list[str], typer.Option("--target", "-t", metavar="VALUE@DATE", help="A target, e.g. 40000@2023-12-31, 4万@2023, 4..6@2023 for a range, done@2023 for a milestone. Repeat for several.")],
-    direction: Annotated[Optional[str], typer.Option("--direction", help="increase or decrease (required except for a milestone).")] = None,
-    unit: Annotated[str, typer.Option("--unit", help="Unit as the plan writes it: 个, 户, %, 亿元 ...")] = "",
+    direction: Annotated[Optional[str], typer.Option("--direction", help="increase or decrease. Required, except for a milestone.")] = None,
+    unit: Annotated[str, typer.Option("--unit", help="Unit as the plan writes it: 个, 户, %, 亿元 ... Required, except for a milestone.")] = "",
     unit_en: Annotated[str, typer.Option("--unit-en", help="Unit in English.")] = "",
     comparison: Annotated[Optional[str], typer.Option("--comparison", help="at-least, more-than, at-most, less-than or about (default: at-least when increasing, at-most when decreasing).")] = None,
     tolerance: Annotated[Optional[str], typer.Option("--tolerance", help="With --comparison about: how far from the value still counts as met, e.g. 0.5.")] = None,
@@ -581,6 +588,8 @@ def add_command(
 
     from sytrack.catalogue import indicator_entry
 
+    if kind != "milestone" and (not direction or not unit):
+        raise UsageError("--direction (increase or decrease) and --unit are required, except for a milestone")
     state = session(ctx)
     located = state.located
     if located.is_packaged:
@@ -679,7 +688,7 @@ def record_command(
     """
     from sytrack.progress import choose_target, start_point
     from sytrack.store import NewObservation
-    from sytrack.values import check_recordable_date, check_value, parse_date, parse_number, parse_value, percent_fraction_hint
+    from sytrack.values import check_recordable_date, check_value, parse_date, parse_number, parse_value, percent_fraction_hint, scale_hint
 
     state = session(ctx)
     catalogue = state.catalogue
@@ -697,8 +706,10 @@ def record_command(
         number = parse_value(value, indicator)
     new = NewObservation(indicator.id, as_of, number, by or login_name(), note, source, add_since=add_since)
     stored = state.store.record(new, now_utc(), validate=lambda total: check_value(total, indicator))
-    if (hint := percent_fraction_hint(stored.value, indicator)) is not None:
-        sys.stderr.write(f"sytrack: note: {hint}\n")
+    for hint in (percent_fraction_hint(stored.value, indicator), scale_hint(stored.value, indicator),
+                 f"{indicator.id} carries a doubt: {indicator.doubt}" if indicator.doubt else None):
+        if hint:
+            sys.stderr.write(f"sytrack: note: {hint}\n")
     from sytrack.values import format_human
 
     replaced = f", supersedes #{stored.supersedes}" if stored.supersedes else ""
@@ -819,12 +830,14 @@ def import_command(
         sys.stderr.write(f"{problem}\n")
     if problems:
         raise SytrackError(f"{len(problems)} bad rows in {name}; nothing was written")
+    if not records:
+        raise SytrackError(f"{name} has a header but no rows: nothing to import")
     if dry_run:
         print(f"{len(records)} records would be written to {state.store.location} (dry run: nothing written)")
         return
     with ProgressBar("writing", len(records), state.progress_wanted) as bar:
         count = state.store.import_records(records, now_utc(), bar.advance)
-    print(f"imported {count} records from {name} into {state.store.location}")
+    print(f"imported {count} record{'s' * (count != 1)} from {name} into {state.store.location}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -882,7 +895,7 @@ def status_command(
         if unknown:
             raise UsageError(f"unknown status {', '.join(sorted(unknown))}; use {', '.join(STATUSES)}")
     if group is not None and group not in {g.id for g in catalogue.groups}:
-        raise SytrackError(f"unknown group {group!r}; groups: {', '.join(g.id for g in catalogue.groups)}")
+        raise UsageError(f"unknown group {group!r}; groups: {', '.join(g.id for g in catalogue.groups)}")
     indicators = [i for i in catalogue.in_group_order() if group is None or i.group == group]
     if target_year is not None:
         indicators = [i for i in indicators if any(t.deadline.year == target_year for t in i.targets)]

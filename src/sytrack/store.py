@@ -151,6 +151,8 @@ class Store:
             raise SytrackError(f"{self.path}: not a usable sytrack data file ({error})") from None
 
     def _connect(self, read_only: bool) -> sqlite3.Connection:
+        if self.path.is_dir():
+            raise SytrackError(f"{self.path} is a folder: give the data file's path, e.g. {self.path / 'plan.db'}")
         if read_only:
             uri = self.path.resolve().as_uri() + "?mode=ro"
             connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)

@@ -115,10 +115,16 @@ def parse_value(text: str, indicator: Indicator) -> float:
     return value
 
 
-def impossible_value(value: float, kind: str) -> str | None:
+# Units that count whole things: a fractional smart factory is a typing mistake.
+COUNT_UNITS = frozenset("个户家项条座位所台套")
+
+
+def impossible_value(value: float, kind: str, unit: str = "") -> str | None:
     """Why a value cannot be one of `kind` (a negative count, a share over 100), or None."""
     if not math.isfinite(value):
         return "not a finite number"
+    if kind in ("level", "flow") and unit in COUNT_UNITS and not float(value).is_integer():
+        return f"{unit} counts whole things; give a whole number"
     if kind == "milestone" and value not in (0.0, 1.0):
         return "a milestone is done (1) or not done (0)"
     if kind == "share" and not 0 <= value <= 100:
@@ -132,7 +138,7 @@ def impossible_value(value: float, kind: str) -> str | None:
 
 def check_value(value: float, indicator: Indicator, shown: str | None = None) -> None:
     """Reject a value that the indicator's kind cannot take."""
-    reason = impossible_value(value, indicator.kind)
+    reason = impossible_value(value, indicator.kind, indicator.unit)
     if reason:
         shown = shown if shown is not None else format_plain(value)
         raise SytrackError(f"{shown!r}: {reason}")
@@ -166,6 +172,23 @@ def parse_date(text: str) -> dt.date:
     except ValueError:
         pass  # a well-formed but impossible date such as 2023-02-30
     raise SytrackError(f"{_shorten(text)!r} is not a date (use {DATE_FORMS})")
+
+
+def scale_hint(value: float | None, indicator: Indicator) -> str | None:
+    """A value far from every reference figure (4.1 for 4.1万 stations) is kept as typed, with a word."""
+    if value is None or indicator.kind not in ("level", "flow") or value == 0:
+        return None
+    references = [abs(t.goal(indicator.direction)) for t in indicator.targets]
+    references += [abs(indicator.baseline.value)] if indicator.baseline else []
+    references = [r for r in references if r > 0]
+    if not references:
+        return None
+    ratio = abs(value) / max(references)
+    if ratio > 20 or abs(value) * 20 < min(references):
+        shown = format_human(value, indicator.unit)
+        return (f"{shown} is far from the target ({format_human(max(references), indicator.unit)}); "
+                f"if it is a typing mistake, record the right value again for the same date")
+    return None
 
 
 def percent_fraction_hint(value: float | None, indicator: Indicator) -> str | None:
