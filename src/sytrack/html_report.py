@@ -84,7 +84,7 @@ def _card(p: Progress, svg: str, lang: str) -> str:
         latest = f"{format_human(p.latest, unit, kind=i.kind)} ({p.latest_date.isoformat()})"
     figures = [
         (words["latest"], latest),
-        (words["target"], target_text(p.target, i.kind, unit)),
+        (words["target"], target_text(p.target, i.kind, unit, lang=lang)),
         (words["done"], "" if p.completion is None else f"{p.completion:.1%}"),
         (words["time"], "" if p.time_elapsed is None else f"{p.time_elapsed:.1%}"),
         (words["ahead"], "" if p.days_ahead is None else f"{p.days_ahead:+.0f}"),

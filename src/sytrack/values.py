@@ -250,13 +250,16 @@ def format_human(value: float | None, unit: str = "", *, kind: str = "") -> str:
         text = f"{value:,.2f}".rstrip("0").rstrip(".")
     if not unit:
         return text
-    return f"{text}{unit}" if unit in ("%",) or not unit.isascii() else f"{text} {unit}"
+    # 64% and 41,000个 are written close; 41,000 stations and 1,000 ×10,000 persons with a space.
+    close = unit == "%" or unicodedata.east_asian_width(unit[0]) in "WF"
+    return f"{text}{unit}" if close else f"{text} {unit}"
 
 
 COMPARISON_SIGNS = {"at-least": "≥", "more-than": ">", "at-most": "≤", "less-than": "<", "about": "≈"}
 
 
-def target_text(target: Target, kind: str, unit: str = "", *, human: bool = True) -> str:
+def target_text(target: Target, kind: str, unit: str = "", *, human: bool = True, lang: str = "en",
+                short: bool = False) -> str:
     """One target in a few words: '> 40,000个 by 2023-12-31', or plain for machines."""
     number = (lambda v: format_human(v, unit, kind=kind)) if human else format_plain
     if kind == "milestone":
@@ -268,4 +271,8 @@ def target_text(target: Target, kind: str, unit: str = "", *, human: bool = True
         what = f"{sign} {number(target.value)}"
         if target.comparison == "about":
             what += f" ± {number(target.tolerance)}"
-    return f"{what} by {target.deadline.isoformat()}"
+    deadline = target.deadline
+    when = str(deadline.year) if short and (deadline.month, deadline.day) == (12, 31) else deadline.isoformat()
+    if lang == "zh":
+        return f"{when}前完成" if kind == "milestone" else f"{what}（{when}{'' if short else '前'}）"
+    return f"{what} {when}" if short else f"{what} by {when}"

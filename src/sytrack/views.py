@@ -95,7 +95,7 @@ def list_table(catalogue: Catalogue, lang: str):
             baseline = ""
             if indicator.baseline:
                 baseline = f"{format_human(indicator.baseline.value, unit)} ({indicator.baseline.date.year})"
-            targets = "\n".join(target_text(t, indicator.kind, unit) for t in indicator.targets)
+            targets = "\n".join(target_text(t, indicator.kind, unit, lang=lang) for t in indicator.targets)
             name = indicator.name(lang) + (" (?)" if indicator.doubt else "")
             table.add_row(rich_text(row["id"]), rich_text(name), rich_text(indicator.kind),
                           rich_text(baseline), rich_text(targets))
@@ -126,7 +126,7 @@ def show_fields(catalogue: Catalogue, indicator: Indicator, lang: str) -> list[t
         fields.append(("baseline", "none given by the plan"))
     for n, target in enumerate(indicator.targets, start=1):
         label = "target" if len(indicator.targets) == 1 else f"target {n}"
-        fields.append((label, target_text(target, indicator.kind, unit)))
+        fields.append((label, target_text(target, indicator.kind, unit, lang=lang)))
     fields += [
         ("department", indicator.department),
         ("quote", indicator.source_text),
@@ -241,6 +241,8 @@ STATUS_COLUMNS = (
     Column("start_value", "起点值", "start value", kind="number"),
     Column("reason", "说明", "reason"),
 )
+
+ASCII_SIGNS = str.maketrans({"≥": ">=", "≤": "<=", "≈": "~", "–": "-", "±": "+/-"})
 
 STATUS_LOOK = {  # symbol, colour, Chinese word: the status reads without colour too
     "achieved": ("++", "bold green", "已完成"),
@@ -362,11 +364,10 @@ def status_tables(catalogue: Catalogue, progresses: list, lang: str, width: int 
                     latest += f" ({p.latest_date.isoformat()})"
             symbol, colour, _ = STATUS_LOOK[p.status]
             done = "" if p.completion is None else f"{_bar(p.completion, 8 if wide else 5, ascii_only)} {p.completion:.0%}"
-            target = target_text(p.target, indicator.kind, unit)
-            if not wide:  # "≥ 30个 by 2023-12-31" -> "≥ 30个 2023": a year-end deadline is just its year
-                deadline = p.target.deadline
-                target = target.replace(f" by {deadline.isoformat()}",
-                                        f" {deadline.year}" if (deadline.month, deadline.day) == (12, 31) else f" {deadline}")
+            # Narrow terminals: "≥ 30个 2023", a year-end deadline as just its year.
+            target = target_text(p.target, indicator.kind, unit, lang=lang, short=not wide)
+            if ascii_only:  # ≥ ≤ ≈ – ± are drawn double width on Chinese terminals too
+                target = target.translate(ASCII_SIGNS)
             cells = [
                 rich_text(indicator.name(lang) + (" (?)" if indicator.doubt else "")),
                 rich_text(latest),
@@ -381,7 +382,8 @@ def status_tables(catalogue: Catalogue, progresses: list, lang: str, width: int 
                 if p.forecast is not None:
                     # A projection is an estimate: no more digits than the reader needs.
                     rounded = round(p.forecast) if abs(p.forecast) >= 100 else round(p.forecast, 1)
-                    forecast = format_human(rounded, unit, kind=indicator.kind) + (" ok" if p.forecast_meets else " short")
+                    verdict = ("达标" if p.forecast_meets else "不达标") if zh else ("meets" if p.forecast_meets else "falls short")
+                    forecast = f"{format_human(rounded, unit, kind=indicator.kind)} ({verdict})"
                 cells += [rich_text(ahead), rich_text(forecast),
                           rich_text(sparkline([v for _, v in p.points], ascii_only))]
             table.add_row(*cells)
