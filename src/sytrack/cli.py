@@ -412,6 +412,19 @@ def init_command(
     print(f"wrote {path}: edit it, then run `sytrack check`")
 
 
+def editable_catalogue(state: Session) -> Path:
+    """The catalogue `add` and `merge` may change: never the packaged one."""
+    if state.located.is_packaged:
+        raise SytrackError("the packaged catalogue cannot be changed; run `sytrack init` to start your own")
+    return state.located.path
+
+
+def rewrite_catalogue(path: Path, text: str) -> None:
+    """Write the catalogue back atomically, keeping a byte-order mark the file had."""
+    bom = "\ufeff" if path.read_bytes().startswith(b"\xef\xbb\xbf") else ""
+    write_text_atomic(path, bom + text)
+
+
 @command("merge")
 def merge_command(
     ctx: typer.Context,
@@ -428,10 +441,7 @@ def merge_command(
     from sytrack.catalogue import append_tables_text, draft_tables
 
     state = session(ctx)
-    located = state.located
-    if located.is_packaged:
-        raise SytrackError("the packaged catalogue cannot be changed; run `sytrack init` to start your own")
-    path = located.path
+    path = editable_catalogue(state)
     text = read_catalogue_text(path)
     catalogue = state.catalogue
     wanted = [part.strip() for part in only.split(",") if part.strip()] if only else None
@@ -442,8 +452,7 @@ def merge_command(
         for problem in problems:
             sys.stderr.write(f"{problem}\n")
         raise SytrackError(f"the draft's entries have {len(problems)} problem(s); nothing was written")
-    bom = "\ufeff" if path.read_bytes().startswith(b"\xef\xbb\xbf") else ""
-    write_text_atomic(path, bom + new_text)
+    rewrite_catalogue(path, new_text)
     print(f"merged {len(indicators)} indicator(s) and {len(groups)} group(s) from {draft} into {path}")
 
 
@@ -591,10 +600,7 @@ def add_command(
     if kind != "milestone" and (not direction or not unit):
         raise UsageError("--direction (increase or decrease) and --unit are required, except for a milestone")
     state = session(ctx)
-    located = state.located
-    if located.is_packaged:
-        raise SytrackError("the packaged catalogue cannot be changed; run `sytrack init` to start your own")
-    path = located.path
+    path = editable_catalogue(state)
     text = read_catalogue_text(path)
     if parse_catalogue(text, str(path))[0] is None:
         raise SytrackError(f"{path} has problems; fix them first (run `sytrack check`)")
@@ -607,9 +613,7 @@ def add_command(
     catalogue, problems = parse_catalogue(new_text, str(path))
     if catalogue is None:
         raise SytrackError(f"{path}: {indicator_id}: " + "; ".join(p.message for p in problems) + " (nothing was written)")
-    # Keep a byte-order mark the file had: every original byte stays.
-    bom = "\ufeff" if path.read_bytes().startswith(b"\xef\xbb\xbf") else ""
-    write_text_atomic(path, bom + new_text)
+    rewrite_catalogue(path, new_text)
     print(f"added {indicator_id} to {path}")
 
 
