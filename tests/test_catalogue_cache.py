@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import pytest
+
 from sytrack.catalogue import load_catalogue
+from sytrack.errors import SytrackError
 
 from conftest import SMALL_CATALOGUE
 
@@ -39,6 +42,44 @@ def test_a_damaged_cache_is_only_a_miss(tmp_path):
     [cached] = cache.glob("catalogue-*.pickle")
     cached.write_bytes(cached.read_bytes()[: len(SMALL_CATALOGUE.encode()) + 40])
     assert load_catalogue(path, cache).find("cnc-rate").name_en == "Numerical-control rate"
+
+
+def test_a_cache_cut_short_anywhere_is_only_a_miss(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    load_catalogue(path, cache)
+    [cached] = cache.glob("catalogue-*.pickle")
+    whole = cached.read_bytes()
+    for length in (0, len(whole) // 2, len(whole) - 1):
+        cached.write_bytes(whole[:length])
+        assert load_catalogue(path, cache).find("cnc-rate").name_en == "Numerical-control rate"
+
+
+def test_a_cache_damaged_inside_an_indicator_is_a_one_line_error_naming_it(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    load_catalogue(path, cache)
+    [cached] = cache.glob("catalogue-*.pickle")
+    damaged = bytearray(cached.read_bytes())
+    damaged[-30:] = b"\xff" * 30  # the last indicator's pickle, same size
+    cached.write_bytes(bytes(damaged))
+    catalogue = load_catalogue(path, cache)
+    with pytest.raises(SytrackError, match="damaged catalogue cache; delete it") as raised:
+        catalogue.indicators
+    assert str(cached) in raised.value.message
+
+
+def test_only_the_indicator_asked_for_is_decoded(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    load_catalogue(path, cache)
+    [cached] = cache.glob("catalogue-*.pickle")
+    damaged = bytearray(cached.read_bytes())
+    damaged[-30:] = b"\xff" * 30
+    cached.write_bytes(bytes(damaged))
+    catalogue = load_catalogue(path, cache)
+    assert catalogue.find("5g-base-stations").targets[0].value == 40000
+    assert catalogue.ids == [i.id for i in load_catalogue(path).indicators]
 
 
 def test_an_unwritable_cache_folder_costs_nothing_but_speed(tmp_path):

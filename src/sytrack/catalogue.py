@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sytrack.errors import CatalogueError, Problem, SytrackError, Where
 from sytrack.model import COMPARISONS, DIRECTIONS, KINDS, Baseline, Catalogue, Group, Indicator, Plan, Target
@@ -84,13 +83,13 @@ def _end_of_string(line: str, position: int) -> int:
     return position
 
 
-@dataclass
 class LineIndex:
     """Line numbers of tables (`[[indicator]]` number i, its `[[indicator.target]]` number j) and keys."""
 
-    path: str
-    tables: dict[tuple, int] = field(default_factory=dict)
-    keys: dict[tuple, int] = field(default_factory=dict)
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.tables: dict[tuple, int] = {}
+        self.keys: dict[tuple, int] = {}
 
     @classmethod
     def of(cls, path: str, text: str) -> LineIndex:
@@ -522,21 +521,62 @@ def _cache_file(cache_dir: Path, path: Path, data: bytes) -> Path:
 
 
 def _read_cache(cached: Path, path: str, data: bytes) -> Catalogue | None:
+    """The catalogue cached in `cached` if it was made from exactly `data`, else None.
+
+    The file holds the catalogue's bytes, a header (plan, groups, each indicator's position,
+    where each one's pickle ends) and the pickles one after another. It is mapped into memory,
+    not read: `record` touches only the header and the one pickle it needs, and the mapping
+    stays whole if another sytrack replaces the file meanwhile."""
+    import mmap
     import pickle
 
+    size = len(data)
     try:
         with cached.open("rb") as stream:
-            if stream.read(len(data) + 1) != data + b"\0":
-                return None  # made from other bytes: the file was edited since
-            plan, groups, encoded = pickle.load(stream)
+            mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        # find() over exactly len(data) bytes compares them in place, without copying the file.
+        if mapped.find(data, 0, size) != 0 or mapped[size] != 0:
+            return None  # made from other bytes: the file was edited since
+        length = int.from_bytes(mapped[size + 1:size + 9], "little")
+        start = size + 9 + length
+        plan, groups, positions, ends = pickle.loads(mapped[size + 9:start])
+        if len(mapped) - start != ends[-1]:
+            return None  # cut short
     except Exception:  # noqa: BLE001 - a missing, partial or foreign cache file is only a miss
         return None
-    return Catalogue(path, plan, groups, encoded=encoded)
+    return Catalogue(path, plan, groups, cached=_CachedIndicators(cached, positions, ends, mapped, start))
+
+
+class _CachedIndicators:
+    """The cache's indicators, one pickle each, decoded when first asked for."""
+
+    def __init__(self, cached: Path, positions: dict[str, int], ends: tuple[int, ...], pickles: Any, start: int) -> None:
+        self._cached, self._positions, self._ends, self._pickles, self._start = cached, positions, ends, pickles, start
+
+    def ids(self) -> list[str]:
+        return list(self._positions)
+
+    def decode(self, indicator_id: str) -> Indicator | None:
+        position = self._positions.get(indicator_id)
+        return None if position is None else self._decode(position)
+
+    def decode_all(self) -> tuple[Indicator, ...]:
+        return tuple(map(self._decode, range(len(self._ends))))
+
+    def _decode(self, position: int) -> Indicator:
+        import pickle
+
+        begin = self._start + (self._ends[position - 1] if position else 0)
+        try:
+            return pickle.loads(self._pickles[begin:self._start + self._ends[position]])
+        except Exception:  # noqa: BLE001 - only a damaged file fails here: its size was checked
+            raise SytrackError(f"{self._cached}: damaged catalogue cache; delete it, sytrack makes it again") from None
 
 
 def _write_cache(cached: Path, catalogue: Catalogue, data: bytes) -> None:
     """Best effort: a cache that cannot be written costs speed, never correctness."""
     import contextlib
+    import itertools
     import os
     import pickle
     import tempfile
@@ -546,21 +586,31 @@ def _write_cache(cached: Path, catalogue: Catalogue, data: bytes) -> None:
         # Keep the folder small: the 16 most recent catalogues (or versions of one) are plenty.
         existing = sorted(cached.parent.glob("catalogue-*.pickle"), key=lambda p: p.stat().st_mtime)
         for old in existing[:-15]:
-            old.unlink()
+            with contextlib.suppress(OSError):  # on Windows, one another sytrack has open stays
+                old.unlink()
+        pickles = [pickle.dumps(i, protocol=pickle.HIGHEST_PROTOCOL) for i in catalogue.indicators]
+        ends = tuple(itertools.accumulate(map(len, pickles)))
+        positions = {indicator.id: n for n, indicator in enumerate(catalogue.indicators)}
+        header = pickle.dumps((catalogue.plan, catalogue.groups, positions, ends), protocol=pickle.HIGHEST_PROTOCOL)
         handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=".catalogue-", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             # The catalogue's own bytes first: the cache is used only for exactly these bytes.
             stream.write(data + b"\0")
-            pickle.dump((catalogue.plan, catalogue.groups, catalogue.encode()), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cached)
+            stream.write(len(header).to_bytes(8, "little"))
+            stream.write(header)
+            stream.writelines(pickles)
+        try:
+            os.replace(temporary, cached)
+        except OSError:
+            os.unlink(temporary)
+            raise
 
 
 # ---------------------------------------------------------------------------------------------
 # Finding the catalogue, as git finds its repository.
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     path: Path
     how: str  # "--catalog", "SYTRACK_CATALOG", "found in <folder>", "packaged default"
 

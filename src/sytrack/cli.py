@@ -9,7 +9,6 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import IO, Annotated, Any, Optional
@@ -94,14 +93,13 @@ ExcelOption = Annotated[bool, typer.Option("--excel", help="CSV/TSV: start with 
 LangOption = Annotated[Optional[Lang], typer.Option("--lang", help="Language of names: zh or en (default: the catalogue's).")]
 
 
-@dataclass
 class Session:
     """What the global options and the environment say; loads the catalogue once, on demand."""
 
-    catalog_option: str | None
-    db_option: str | None
-    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
-    _catalogue: Catalogue | None = None
+    def __init__(self, catalog_option: str | None, db_option: str | None, environ: dict[str, str] | None = None) -> None:
+        self.catalog_option, self.db_option = catalog_option, db_option
+        self.environ = dict(os.environ) if environ is None else environ
+        self._catalogue: Catalogue | None = None
 
     @functools.cached_property
     def located(self) -> Located:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """A place in a file: every problem a user can fix points at one."""
 
     path: str
@@ -22,8 +21,7 @@ class Where:
         return ":".join(parts)
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with user data, collected so a run can report all of them."""
 
     where: Where | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 from sytrack.errors import Where
 
@@ -17,14 +17,12 @@ STATUSES = ("achieved", "on-track", "behind", "off-track", "missed", "pending", 
 NON_NEGATIVE_KINDS = ("level", "flow", "share", "rank", "milestone")
 
 
-@dataclass(frozen=True)
-class Baseline:
+class Baseline(NamedTuple):
     value: float
     date: dt.date
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     deadline: dt.date
     comparison: str
     value: float | None = None  # None for a range ("between") target
@@ -57,8 +55,7 @@ class Target:
         return self.low if direction == "increase" else self.high
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     id: str
     name_zh: str
     name_en: str
@@ -69,8 +66,7 @@ class Group:
         return self.name_zh if lang == "zh" else self.name_en
 
 
-@dataclass(frozen=True)
-class Indicator:
+class Indicator(NamedTuple):
     id: str
     group: str
     name_zh: str
@@ -93,8 +89,7 @@ class Indicator:
         return self.unit_en if lang == "en" and self.unit_en else self.unit
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     id: str
     title_zh: str
     title_en: str
@@ -109,26 +104,33 @@ class Plan:
         return self.title_zh if lang == "zh" else self.title_en
 
 
+class CachedIndicators(Protocol):
+    """Indicators kept encoded (by the catalogue cache), decoded on demand, in catalogue order."""
+
+    def ids(self) -> list[str]: ...
+
+    def decode(self, indicator_id: str) -> Indicator | None: ...
+
+    def decode_all(self) -> tuple[Indicator, ...]: ...
+
+
 class Catalogue:
-    """A plan, its groups and its indicators. The indicators may come decoded already, or as one
-    pickled blob per id from the catalogue cache: then `find` decodes only the one it is asked for,
-    so `record` against 10,000 indicators does not pay for the other 9,999."""
+    """A plan, its groups and its indicators. The indicators may come decoded already, or from the
+    catalogue cache, which decodes one only when it is asked for: `record` against 10,000
+    indicators does not pay for the other 9,999."""
 
     def __init__(self, path: str, plan: Plan, groups: tuple[Group, ...],
-                 indicators: tuple[Indicator, ...] | None = None, encoded: dict[str, bytes] | None = None) -> None:
-        assert (indicators is None) != (encoded is None)
+                 indicators: tuple[Indicator, ...] | None = None, cached: CachedIndicators | None = None) -> None:
+        assert (indicators is None) != (cached is None)
         self.path, self.plan, self.groups = path, plan, groups
-        self._encoded = encoded
-        self._decoded: dict[str, Indicator] = {}
+        self._cached = cached
         if indicators is not None:
             self.__dict__["indicators"] = indicators
 
     @functools.cached_property
     def indicators(self) -> tuple[Indicator, ...]:
-        import pickle
-
-        assert self._encoded is not None
-        return tuple(pickle.loads(blob) for blob in self._encoded.values())
+        assert self._cached is not None
+        return self._cached.decode_all()
 
     @functools.cached_property
     def _by_id(self) -> dict[str, Indicator]:
@@ -136,27 +138,17 @@ class Catalogue:
 
     @property
     def ids(self) -> list[str]:
-        return list(self._encoded) if self._encoded is not None and "indicators" not in self.__dict__ else [
-            i.id for i in self.indicators]
+        if self._cached is not None and "indicators" not in self.__dict__:
+            return self._cached.ids()
+        return [i.id for i in self.indicators]
 
     def group(self, group_id: str) -> Group:
         return next(g for g in self.groups if g.id == group_id)
 
     def find(self, indicator_id: str) -> Indicator | None:
-        if "indicators" not in self.__dict__ and self._encoded is not None:
-            found = self._decoded.get(indicator_id)
-            if found is None and indicator_id in self._encoded:
-                import pickle
-
-                found = self._decoded[indicator_id] = pickle.loads(self._encoded[indicator_id])
-            return found
+        if self._cached is not None and "indicators" not in self.__dict__:
+            return self._cached.decode(indicator_id)
         return self._by_id.get(indicator_id)
-
-    def encode(self) -> dict[str, bytes]:
-        """One pickled blob per indicator, in catalogue order, for the cache."""
-        import pickle
-
-        return {i.id: pickle.dumps(i, protocol=pickle.HIGHEST_PROTOCOL) for i in self.indicators}
 
     def in_group_order(self) -> list[Indicator]:
         """Indicators by group order, then file order within a group."""
@@ -164,8 +156,7 @@ class Catalogue:
         return sorted(self.indicators, key=lambda i: rank[i.group])
 
 
-@dataclass(frozen=True)
-class Observation:
+class Observation(NamedTuple):
     """One stored record: a value as of a date, or the retraction of an earlier record."""
 
     id: int

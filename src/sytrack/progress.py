@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sytrack.model import Indicator, Plan, Target
 
@@ -20,8 +20,7 @@ SEVERITY = ("missed", "off-track", "behind", "no-data", "pending", "on-track", "
 Point = tuple[dt.date, float]
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     indicator: Indicator
     target: Target
     target_number: int  # 1-based, among the indicator's targets
@@ -269,8 +268,7 @@ def is_at_or_worse(status: str, threshold: str) -> bool:
     return SEVERITY.index(status) <= SEVERITY.index(threshold)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     counts: dict[str, int]
     total: int
     on_schedule_share: float | None  # (achieved + on-track) / indicators that can be judged

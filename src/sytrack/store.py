@@ -7,8 +7,8 @@ import datetime as dt
 import itertools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from sytrack.errors import SytrackError
 from sytrack.model import Observation
@@ -63,8 +63,7 @@ EXPORT_SELECT = (
 )
 
 
-@dataclass(frozen=True)
-class NewObservation:
+class NewObservation(NamedTuple):
     """What a user asks to store: a value, or (with `retracts`) the retraction of an earlier record."""
 
     indicator: str
