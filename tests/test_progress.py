@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sytrack.model import Baseline, Indicator, Plan, Target
-from sytrack.progress import completion, evaluate, is_at_or_worse, summarise, time_elapsed
+from sytrack.progress import _dated, completion, evaluate, is_at_or_worse, least_squares, summarise, time_elapsed
 
 D = dt.date
 PLAN = Plan(id="p", title_zh="p", title_en="p", start=D(2023, 1, 1))
@@ -223,8 +223,32 @@ def test_nothing_divides_by_zero(b, t, v, s, d, a, kind, direction):
     comparison = "at-least" if direction == "increase" else "at-most"
     indicator = make(kind, direction, [Target(deadline, comparison, t)],
                      Baseline(b, start) if start < deadline else None)
-    p = evaluate(indicator, [(start, v), (as_of, v)], as_of, PLAN)
+    p = evaluate(indicator, sorted([(start, v), (as_of, v)]), as_of, PLAN)
     assert p.status in ("achieved", "on-track", "behind", "off-track", "missed", "no-data")
+
+
+@given(offsets=st.lists(st.integers(min_value=0, max_value=60)), first=st.integers(min_value=-5, max_value=65),
+       length=st.integers(min_value=-5, max_value=65), after_first=st.booleans())
+def test_a_window_of_a_series_is_every_point_dated_inside_it(offsets, first, length, after_first):
+    """The binary searches pick exactly the points a scan of the whole series would."""
+    series = sorted((D(2023, 1, 1) + dt.timedelta(days=o), float(n)) for n, o in enumerate(offsets))
+    low, high = D(2023, 1, 1) + dt.timedelta(days=first), D(2023, 1, 1) + dt.timedelta(days=first + length)
+    assert _dated(series, low, high, after_first) == [
+        (day, value) for day, value in series if (low < day if after_first else low <= day) and day <= high]
+
+
+@given(points=st.lists(st.tuples(days, values), min_size=2, max_size=50))
+def test_the_fitted_line_is_the_least_squares_line(points):
+    series = [(D(2023, 1, 1) + dt.timedelta(days=d), v) for d, v in points]
+    line = least_squares(series, D(2023, 1, 1))
+    xs = [float(d) for d, _ in points]
+    if len(set(xs)) < 2:
+        assert line is None
+        return
+    mean_x, mean_y = sum(xs) / len(xs), sum(v for _, v in points) / len(xs)
+    slope = sum((x - mean_x) * (v - mean_y) for x, (_, v) in zip(xs, points)) / sum((x - mean_x) ** 2 for x in xs)
+    assert line[1] == pytest.approx(slope, rel=1e-6, abs=1e-6)
+    assert line[0] + line[1] * mean_x == pytest.approx(mean_y, rel=1e-6, abs=1e-3)
 
 
 def test_values_recorded_only_after_the_deadline_make_it_missed_not_unknown():

@@ -973,7 +973,7 @@ def explain_command(
     if target_year is not None and not any(t.deadline.year == target_year for t in indicator.targets):
         years = ", ".join(str(t.deadline.year) for t in indicator.targets)
         raise SytrackError(f"{indicator.id} has no target due in {target_year} (its deadlines: {years})")
-    progress = evaluate(indicator, state.store.current().get(indicator.id, []), _as_of(as_of), catalogue.plan, target_year)
+    progress = evaluate(indicator, state.store.current(indicator.id).get(indicator.id, []), _as_of(as_of), catalogue.plan, target_year)
     rows = explain_fields(progress, language)
 
     def table(_rows: list[dict]):
