@@ -493,14 +493,19 @@ def load_catalogue(path: Path, cache_dir: Path | None = None) -> Catalogue:
     targets, and one command never mixes an old and a new version of the file.
     """
     data = read_catalogue_bytes(path)
+
+    def parse() -> Catalogue:
+        catalogue, problems = parse_catalogue(decode_catalogue(data, path), str(path))
+        if catalogue is None:
+            raise CatalogueError(problems)
+        return catalogue
+
     cached = _cache_file(cache_dir, path, data) if cache_dir is not None else None
     if cached is not None:
-        catalogue = _read_cache(cached, str(path), data)
+        catalogue = _read_cache(cached, str(path), data, parse)
         if catalogue is not None:
             return catalogue
-    catalogue, problems = parse_catalogue(decode_catalogue(data, path), str(path))
-    if catalogue is None:
-        raise CatalogueError(problems)
+    catalogue = parse()
     if cached is not None:
         _write_cache(cached, catalogue, data)
     return catalogue
@@ -520,7 +525,7 @@ def _cache_file(cache_dir: Path, path: Path, data: bytes) -> Path:
     return cache_dir / f"catalogue-{key:08x}.pickle"
 
 
-def _read_cache(cached: Path, path: str, data: bytes) -> Catalogue | None:
+def _read_cache(cached: Path, path: str, data: bytes, parse: Callable[[], Catalogue]) -> Catalogue | None:
     """The catalogue cached in `cached` if it was made from exactly `data`, else None.
 
     The file holds the catalogue's bytes, a header (plan, groups, each indicator's position,
@@ -544,14 +549,19 @@ def _read_cache(cached: Path, path: str, data: bytes) -> Catalogue | None:
             return None  # cut short
     except Exception:  # noqa: BLE001 - a missing, partial or foreign cache file is only a miss
         return None
-    return Catalogue(path, plan, groups, cached=_CachedIndicators(cached, positions, ends, mapped, start))
+    return Catalogue(path, plan, groups, cached=_CachedIndicators(cached, positions, ends, mapped, start, parse))
 
 
 class _CachedIndicators:
-    """The cache's indicators, one pickle each, decoded when first asked for."""
+    """The cache's indicators, one pickle each, decoded when first asked for. A pickle damaged
+    inside (its size was checked) is only a miss too: the catalogue's bytes, the very ones the
+    cache was checked against, are parsed instead, and the damaged file is removed."""
 
-    def __init__(self, cached: Path, positions: dict[str, int], ends: tuple[int, ...], pickles: Any, start: int) -> None:
+    def __init__(self, cached: Path, positions: dict[str, int], ends: tuple[int, ...], pickles: Any, start: int,
+                 parse: Callable[[], Catalogue]) -> None:
         self._cached, self._positions, self._ends, self._pickles, self._start = cached, positions, ends, pickles, start
+        self._parse = parse
+        self._parsed: Catalogue | None = None
 
     def ids(self) -> list[str]:
         return list(self._positions)
@@ -566,11 +576,17 @@ class _CachedIndicators:
     def _decode(self, position: int) -> Indicator:
         import pickle
 
-        begin = self._start + (self._ends[position - 1] if position else 0)
-        try:
-            return pickle.loads(self._pickles[begin:self._start + self._ends[position]])
-        except Exception:  # noqa: BLE001 - only a damaged file fails here: its size was checked
-            raise SytrackError(f"{self._cached}: damaged catalogue cache; delete it, sytrack makes it again") from None
+        if self._parsed is None:
+            begin = self._start + (self._ends[position - 1] if position else 0)
+            try:
+                return pickle.loads(self._pickles[begin:self._start + self._ends[position]])
+            except Exception:  # noqa: BLE001 - a damaged pickle: fall back to the file itself
+                import contextlib
+
+                with contextlib.suppress(OSError):
+                    self._cached.unlink()
+                self._parsed = self._parse()
+        return self._parsed.indicators[position]
 
 
 def _write_cache(cached: Path, catalogue: Catalogue, data: bytes) -> None:
