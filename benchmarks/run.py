@@ -236,8 +236,10 @@ def main() -> None:
                                  terminal=True)
                 timings[bar].append(elapsed)
         with_bar, without_bar = min(timings["auto"]), min(timings["never"])
+        spread = max(max(t) / min(t) - 1 for t in timings.values())
         print(f"{'import on a terminal, progress bar':<38} {with_bar:8.2f} s   "
-              f"without {without_bar:8.2f} s   cost {with_bar / without_bar - 1:+.1%}   (best of 3 each)")
+              f"without {without_bar:8.2f} s   cost {with_bar / without_bar - 1:+.1%}   (best of 3 each; "
+              f"the same run varies by up to {spread:.1%})")
     finally:
         if options.keep:
             print(f"files kept in {folder}")

@@ -241,7 +241,8 @@ class ProgressBar:
                     return Text(f"{task.speed or 0:,.0f} rows/s")
 
             self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      RowRate(), TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+                                      RowRate(), TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+                                      refresh_per_second=4)
             self._progress.start()
             self._task = self._progress.add_task(self.label, total=self.total)
         return self
