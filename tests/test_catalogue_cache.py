@@ -1,8 +1,10 @@
 """The catalogue cache: faster for a large catalogue, never stale, never a mix of two versions."""
 
+import struct
 from pathlib import Path
 
 from sytrack.catalogue import load_catalogue
+from sytrack.catalogue_cache import FORMAT
 
 from conftest import SMALL_CATALOGUE
 
@@ -63,9 +65,32 @@ def test_a_cache_damaged_inside_an_indicator_is_only_a_miss_and_is_made_again(tm
     damaged[-30:] = b"\xff" * 30  # the last indicator's pickle, same size
     cached.write_bytes(bytes(damaged))
     assert load_catalogue(path, cache).indicators == parsed.indicators
-    assert not cached.exists()
-    assert load_catalogue(path, cache).find("design-institute") == parsed.find("design-institute")
     assert cached.read_bytes() == whole
+
+
+def test_damage_that_still_reads_as_a_pickle_is_caught_by_its_checksum(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    load_catalogue(path, cache)
+    [cached] = cache.glob("catalogue-*.pickle")
+    whole = cached.read_bytes()
+    target = struct.pack(">d", 40000.0)  # how a pickle spells the 5G target
+    after_header = whole.index(b"[[indicator]]")  # skip the catalogue's own text
+    assert whole.count(target, after_header) == 1
+    cached.write_bytes(whole.replace(target, struct.pack(">d", 50000.0)))
+    assert load_catalogue(path, cache).find("5g-base-stations").targets[0].value == 40000
+
+
+def test_a_foreign_or_damaged_header_is_only_a_miss(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    load_catalogue(path, cache)
+    [cached] = cache.glob("catalogue-*.pickle")
+    whole = cached.read_bytes()
+    header = len(FORMAT) + 8 + len(SMALL_CATALOGUE.encode()) + 12
+    for damaged in (b"\0" * len(whole), whole[:header] + b"\xff" + whole[header + 1:], b"another program's file"):
+        cached.write_bytes(damaged)
+        assert load_catalogue(path, cache).find("cnc-rate").name_en == "Numerical-control rate"
 
 
 def test_only_the_indicator_asked_for_is_decoded(tmp_path):

@@ -500,126 +500,17 @@ def load_catalogue(path: Path, cache_dir: Path | None = None) -> Catalogue:
             raise CatalogueError(problems)
         return catalogue
 
-    cached = _cache_file(cache_dir, path, data) if cache_dir is not None else None
-    if cached is not None:
-        catalogue = _read_cache(cached, str(path), data, parse)
-        if catalogue is not None:
-            return catalogue
-    catalogue = parse()
-    if cached is not None:
-        _write_cache(cached, catalogue, data)
+    if cache_dir is None:
+        return parse()
+    from sytrack.catalogue_cache import cache_file, read_cache, write_cache
+
+    cached = cache_file(cache_dir, path)
+    catalogue = None if cached is None else read_cache(cached, str(path), data, parse)
+    if catalogue is None:
+        catalogue = parse()
+        if cached is not None:
+            write_cache(cached, catalogue, data)
     return catalogue
-
-
-def _cache_file(cache_dir: Path, path: Path, data: bytes) -> Path:
-    """One cache file per catalogue path and sytrack version; whether it still holds this very
-    catalogue is decided by comparing the bytes it was made from (see _read_cache)."""
-    import zlib
-
-    from sytrack import __version__
-
-    # The parser's own files are part of the key: a changed sytrack never reads an older parse.
-    code = Path(__file__).parent
-    stamp = "".join(str((code / name).stat().st_mtime_ns) for name in ("catalogue.py", "model.py", "values.py"))
-    key = zlib.crc32(f"{path.resolve()}\0{path}\0{__version__}\0{stamp}".encode())
-    return cache_dir / f"catalogue-{key:08x}.pickle"
-
-
-def _read_cache(cached: Path, path: str, data: bytes, parse: Callable[[], Catalogue]) -> Catalogue | None:
-    """The catalogue cached in `cached` if it was made from exactly `data`, else None.
-
-    The file holds the catalogue's bytes, a header (plan, groups, each indicator's position,
-    where each one's pickle ends) and the pickles one after another. It is mapped into memory,
-    not read: `record` touches only the header and the one pickle it needs, and the mapping
-    stays whole if another sytrack replaces the file meanwhile."""
-    import mmap
-    import pickle
-
-    size = len(data)
-    try:
-        with cached.open("rb") as stream:
-            mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
-        # find() over exactly len(data) bytes compares them in place, without copying the file.
-        if mapped.find(data, 0, size) != 0 or mapped[size] != 0:
-            return None  # made from other bytes: the file was edited since
-        length = int.from_bytes(mapped[size + 1:size + 9], "little")
-        start = size + 9 + length
-        plan, groups, positions, ends = pickle.loads(mapped[size + 9:start])
-        if len(mapped) - start != ends[-1]:
-            return None  # cut short
-    except Exception:  # noqa: BLE001 - a missing, partial or foreign cache file is only a miss
-        return None
-    return Catalogue(path, plan, groups, cached=_CachedIndicators(cached, positions, ends, mapped, start, parse))
-
-
-class _CachedIndicators:
-    """The cache's indicators, one pickle each, decoded when first asked for. A pickle damaged
-    inside (its size was checked) is only a miss too: the catalogue's bytes, the very ones the
-    cache was checked against, are parsed instead, and the damaged file is removed."""
-
-    def __init__(self, cached: Path, positions: dict[str, int], ends: tuple[int, ...], pickles: Any, start: int,
-                 parse: Callable[[], Catalogue]) -> None:
-        self._cached, self._positions, self._ends, self._pickles, self._start = cached, positions, ends, pickles, start
-        self._parse = parse
-        self._parsed: Catalogue | None = None
-
-    def ids(self) -> list[str]:
-        return list(self._positions)
-
-    def decode(self, indicator_id: str) -> Indicator | None:
-        position = self._positions.get(indicator_id)
-        return None if position is None else self._decode(position)
-
-    def decode_all(self) -> tuple[Indicator, ...]:
-        return tuple(map(self._decode, range(len(self._ends))))
-
-    def _decode(self, position: int) -> Indicator:
-        import pickle
-
-        if self._parsed is None:
-            begin = self._start + (self._ends[position - 1] if position else 0)
-            try:
-                return pickle.loads(self._pickles[begin:self._start + self._ends[position]])
-            except Exception:  # noqa: BLE001 - a damaged pickle: fall back to the file itself
-                import contextlib
-
-                with contextlib.suppress(OSError):
-                    self._cached.unlink()
-                self._parsed = self._parse()
-        return self._parsed.indicators[position]
-
-
-def _write_cache(cached: Path, catalogue: Catalogue, data: bytes) -> None:
-    """Best effort: a cache that cannot be written costs speed, never correctness."""
-    import contextlib
-    import itertools
-    import os
-    import pickle
-    import tempfile
-
-    with contextlib.suppress(OSError):
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        # Keep the folder small: the 16 most recent catalogues (or versions of one) are plenty.
-        existing = sorted(cached.parent.glob("catalogue-*.pickle"), key=lambda p: p.stat().st_mtime)
-        for old in existing[:-15]:
-            with contextlib.suppress(OSError):  # on Windows, one another sytrack has open stays
-                old.unlink()
-        pickles = [pickle.dumps(i, protocol=pickle.HIGHEST_PROTOCOL) for i in catalogue.indicators]
-        ends = tuple(itertools.accumulate(map(len, pickles)))
-        positions = {indicator.id: n for n, indicator in enumerate(catalogue.indicators)}
-        header = pickle.dumps((catalogue.plan, catalogue.groups, positions, ends), protocol=pickle.HIGHEST_PROTOCOL)
-        handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=".catalogue-", suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            # The catalogue's own bytes first: the cache is used only for exactly these bytes.
-            stream.write(data + b"\0")
-            stream.write(len(header).to_bytes(8, "little"))
-            stream.write(header)
-            stream.writelines(pickles)
-        try:
-            os.replace(temporary, cached)
-        except OSError:
-            os.unlink(temporary)
-            raise
 
 
 # ---------------------------------------------------------------------------------------------
