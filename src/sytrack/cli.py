@@ -653,6 +653,10 @@ IdArgument = Annotated[
 
 
 def login_name() -> str:
+    # The variables getpass.getuser() reads first, read without importing it (it loads termios).
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if os.environ.get(variable):
+            return os.environ[variable]
     import getpass
 
     try:

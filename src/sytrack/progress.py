@@ -7,7 +7,6 @@ The formulas are written out, with a worked example, in docs/progress.md.
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as dt
 import operator
 from collections import Counter
@@ -86,6 +85,8 @@ def start_point(indicator: Indicator, number: int, plan: Plan) -> tuple[dt.date,
 
 def _month_index(day: dt.date) -> float:
     """Months since year 0, counting a month as done at its last day (2022-12-31 -> 2023*12)."""
+    import calendar  # only plans that count time by month need it
+
     return day.year * 12 + (day.month - 1) + day.day / calendar.monthrange(day.year, day.month)[1]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import re
@@ -145,6 +144,8 @@ def check_value(value: float, indicator: Indicator, shown: str | None = None) ->
 
 
 def _end_of_month(year: int, month: int) -> dt.date:
+    import calendar  # only periods (2023-06, 2023-Q2) need it, not the dates most values carry
+
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
