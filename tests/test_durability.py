@@ -56,7 +56,9 @@ def _sytrack(*arguments: str, **kwargs) -> subprocess.Popen:
 def test_a_process_killed_mid_import_leaves_the_store_as_before(tmp_path, attempt):
     catalogue, db = str(PACKAGED_CATALOGUE), tmp_path / "data.db"
     common = ("--catalog", catalogue, "--db", str(db))
-    assert _sytrack(*common, "record", "5g-base-stations", "35000", "--date", "2023-03-31").wait() == 0
+    recorded = _sytrack(*common, "record", "5g-base-stations", "35000", "--date", "2023-03-31")
+    recorded.communicate()  # waits, and closes the pipes
+    assert recorded.returncode == 0
     before = _sytrack(*common, "export").communicate()[0]
 
     rows = ["indicator,value,date"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(60_000)]
@@ -68,7 +70,7 @@ def test_a_process_killed_mid_import_leaves_the_store_as_before(tmp_path, attemp
         time.sleep(0.005)  # the write-ahead log appears when the import starts writing
     time.sleep(random.uniform(0, 0.3))
     os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    process.communicate()
     assert process.returncode == -signal.SIGKILL, "the import finished before it could be killed"
 
     after = _sytrack(*common, "export").communicate()[0]

@@ -42,7 +42,7 @@ def test_a_process_killed_mid_import_leaves_the_server_as_before(postgres_url, t
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(1.2)  # checking the rows takes about a second: killed while it checks or writes
     os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    process.communicate()  # waits, and closes the pipes
     assert run("export").stdout == before
 
 
