@@ -813,6 +813,17 @@ def test_import_of_a_zip_that_is_not_a_workbook_is_one_line(run, catalogue_file:
     assert data_files(tmp_path) == {}
 
 
+@pytest.mark.parametrize("name", ["all.xlsx", "ALL.XLSX"])
+def test_export_to_a_file_named_xlsx_writes_a_workbook_not_csv(run, recorded: Path, name: str):
+    """Without --format, the file's name says what to write, as for every report."""
+    assert run(["export", "-o", name]).code == 0
+    assert zipfile.is_zipfile(recorded / name)
+    assert run(["export", "-o", "all.tsv"]).code == 0
+    assert (recorded / "all.tsv").read_text(encoding="utf-8").splitlines()[0].startswith("indicator\tvalue\tdate")
+    assert run(["export", "-o", "all.txt"]).code == 0
+    assert (recorded / "all.txt").read_text(encoding="utf-8").startswith("indicator,value,date")
+
+
 def test_xlsx_export_imports_back_to_the_same_records(run, recorded: Path, tmp_path: Path):
     # An export is itself an import file, in Excel too: text that starts with a quote or "=" survives.
     assert run(["record", "cnc-rate", "63.5", "--date", "2024-06-30", "--by", "tester", "--note", "'tis so"]).code == 0

@@ -187,9 +187,10 @@ def fail(message: str, exit_code: int = 1) -> typer.Exit:
 
 @contextlib.contextmanager
 def cycle_collector_paused() -> Iterator[None]:
-    """A command is short and builds up to millions of small objects that hold no reference
-    cycles: Python's cycle collector would scan them again and again as they pile up, for
-    nothing (a seventh of `status` over a million records). It runs again after the command."""
+    """A command is short and builds up to millions of small objects that live until it ends
+    (a million (date, value) pairs for `status`): Python's cycle collector would scan them again
+    and again as they pile up, for nothing (a seventh of `status`), since what little is cyclic
+    (an xlsx workbook, the session) lives until the end too. It runs again after the command."""
     import gc
 
     enabled = gc.isenabled()
@@ -207,11 +208,7 @@ def command(name: str | None = None, **settings: Any) -> Callable:
     def register(function: Callable) -> Callable:
         @functools.wraps(function)
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            try:
-                with cycle_collector_paused():
-                    return function(*args, **kwargs)
-            except SytrackError as error:
-                raise fail(error.message, error.exit_code) from None
+            return guard(lambda: function(*args, **kwargs))
 
         app.command(name, **settings)(guarded)
         return function
@@ -352,7 +349,7 @@ def show_command(
     fields = show_fields(catalogue, indicator, language)
 
     def view(_rows: list[dict]):
-        series = state.store.current().get(indicator.id, [])
+        series = state.store.current(indicator.id).get(indicator.id, [])
         progress = evaluate(indicator, series, _as_of(as_of), catalogue.plan)
         chart = text_chart(chart_for(indicator, series, progress, catalogue.plan), width=60, height=10)
         done = "" if progress.completion is None else f", {progress.completion:.0%} done"
@@ -480,8 +477,7 @@ def db_info_command(ctx: typer.Context) -> None:
     """Say which store is in use (a data file or a PostgreSQL database), its schema version, and
     how many records this plan has there. Passwords are never printed."""
     state = session(ctx)
-    store = guard(lambda: state.store)
-    guard(lambda: print_info(store))
+    guard(lambda: print_info(state.store))
 
 
 def print_info(store) -> None:
@@ -512,9 +508,11 @@ def db_copy_command(
 
 
 def guard(work: Callable[[], Any]) -> Any:
-    """The error boundary for commands registered on a sub-app (db)."""
+    """The one error boundary, around every command's work (`command` registers through it; the
+    db sub-app's commands call it): a SytrackError becomes one line and its exit code."""
     try:
-        return work()
+        with cycle_collector_paused():
+            return work()
     except SytrackError as error:
         raise fail(error.message, error.exit_code) from None
 
@@ -798,7 +796,7 @@ def log_command(
 @command("export")
 def export_command(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format: csv (default), tsv, json, jsonl, markdown or table.")] = Format.csv,
+    fmt: Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format: csv, tsv, json, jsonl, markdown, table or xlsx. Default: what the -o file's name ends in (.xlsx, .tsv ...), else csv.")] = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
     lang: LangOption = None,
@@ -810,9 +808,11 @@ def export_command(
     """
     from sytrack.views import OBSERVATION_COLUMNS, log_table
 
-    state = session(ctx)
     from sytrack.render import ProgressBar
 
+    if fmt is None:
+        fmt = SUFFIX_FORMATS.get(output.suffix.lower(), Format.csv) if output is not None else Format.csv
+    state = session(ctx)
     wanted = state.progress_wanted
     with ProgressBar("exporting", state.store.count() if wanted else None, wanted) as bar:
         emit(bar.wrap(state.store.export_rows()), OBSERVATION_COLUMNS, fmt, output, excel,

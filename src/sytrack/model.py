@@ -1,4 +1,7 @@
-"""The records sytrack works with: plans, groups, indicators, targets, observations, progress."""
+"""The records sytrack works with: plans, groups, indicators, targets, observations, progress.
+
+Records are named tuples rather than frozen dataclasses: as immutable and as typed, but a frozen
+dataclass costs about half a millisecond to create at import, and `record` imports a dozen."""
 
 from __future__ import annotations
 

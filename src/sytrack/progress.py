@@ -158,11 +158,17 @@ def _beyond(target: Target, value: float, direction: str) -> bool:
     return False
 
 
-def _dated(series: Sequence[Point], first: dt.date, last: dt.date, after_first: bool = False) -> list[Point]:
-    """The points of a date-ordered series dated from `first` (or, with `after_first`, after it)
-    to `last`, both inclusive: two binary searches, not a scan."""
+def _bounds(series: Sequence[Point], first: dt.date, last: dt.date, after_first: bool = False) -> tuple[int, int]:
+    """Where the points of a date-ordered series dated from `first` (or, with `after_first`, after
+    it) to `last`, both inclusive, begin and end: two binary searches, not a scan."""
     begin = (bisect.bisect_right if after_first else bisect.bisect_left)(series, first, key=_DAY)
-    return list(series[begin:bisect.bisect_right(series, last, key=_DAY)])
+    return begin, bisect.bisect_right(series, last, key=_DAY)
+
+
+def _dated(series: Sequence[Point], first: dt.date, last: dt.date, after_first: bool = False) -> list[Point]:
+    """Those points, as a list."""
+    begin, end = _bounds(series, first, last, after_first)
+    return [*series[begin:end]]
 
 
 def evaluate(
@@ -200,7 +206,8 @@ def evaluate(
                         time_elapsed=elapsed, status=status, reason=reason, points=tuple(known), **base, **thresholds)
 
     # Something recorded after the deadline only: late, so the target is missed, not unknown.
-    late = as_of > deadline and bool(_dated(series, deadline, as_of, after_first=True))
+    first_late, past_late = _bounds(series, deadline, as_of, after_first=True)
+    late = as_of > deadline and first_late < past_late
 
     if indicator.kind == "milestone":
         if latest is not None and latest >= 1:
