@@ -78,9 +78,14 @@ def run(command: list[str], env: dict | None = None, terminal: bool = False) -> 
     with open(os.devnull, "wb") as sink, open(os.devnull, "rb") as source:
         if terminal:
             leader, follower = os.openpty()
-            process = subprocess.Popen(command, stdout=sink, stderr=follower, stdin=source,
-                                       env={**os.environ, **(env or {})})
-            os.close(follower)
+            try:
+                process = subprocess.Popen(command, stdout=sink, stderr=follower, stdin=source,
+                                           env={**os.environ, **(env or {})})
+            except OSError:
+                os.close(leader)
+                raise
+            finally:
+                os.close(follower)
             drawn: list[bytes] = []  # read as it is drawn, so the process never waits on a full terminal
             reader = threading.Thread(target=_drain, args=(leader, drawn))
             reader.start()
