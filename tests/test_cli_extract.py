@@ -1,6 +1,7 @@
 """`sytrack extract` drafts a catalogue from a plan's text; `sytrack merge` brings reviewed entries in."""
 
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,21 @@ def test_merge_brings_reviewed_entries_and_keeps_every_byte(run, tmp_path, catal
     again = run(["merge", "draft.toml", "--only", wanted])
     assert again.code == 1 and "already in the catalogue" in again.stderr
     assert catalogue_file.read_bytes() == after
+
+
+@pytest.mark.parametrize("after", ["a target", "an added indicator"])
+def test_merge_appends_a_new_short_group_as_a_table_of_its_own(run, tmp_path, after):
+    """tomli_w writes a short array of tables inline (`group = [...]`): appended after the last
+    table of the file, that would have been a key of it, and merge refused its own result."""
+    assert run(["init"]).code == 0
+    if after == "an added indicator":
+        added = run(["add", "--id", "parks", "--group", "digital", "--name-zh", "园区", "--name-en", "Parks",
+                     "--unit", "个", "--kind", "level", "--direction", "increase", "--target", "10@2025"])
+        assert added.code == 0, added.stderr
+    (tmp_path / "plan.md").write_text("2024年,5G基站力争突破4万个。\n", encoding="utf-8")
+    assert run(["extract", "plan.md", "--year", "2024", "-o", "draft.toml"]).code == 0
+    result = run(["merge", "draft.toml"])
+    assert result.code == 0, result.stderr
+    assert run(["check"]).code == 0
+    catalogue = tomllib.loads((tmp_path / "indicators.toml").read_text(encoding="utf-8"))
+    assert [g["id"] for g in catalogue["group"]][-1] == "all"

@@ -569,14 +569,24 @@ def append_tables_text(text: str, groups: list[dict], indicators: list[dict], du
     """`text` with `[[group]]` and `[[indicator]]` tables appended; every existing byte stays as it was.
     TOML lets arrays of tables continue anywhere in a file, so appending is always valid."""
     newline = "\r\n" if "\r\n" in text else "\n"
-    parts = []
-    if groups:
-        parts.append(dumps({"group": groups}))
-    if indicators:
-        parts.append(dumps({"indicator": indicators}))
+    parts = [_array_table(name, entry, dumps) for name, entries in (("group", groups), ("indicator", indicators))
+             for entry in entries]
     addition = "\n".join(parts).replace("\n", newline)
     separator = "" if not text or text.endswith(newline * 2) else (newline if text.endswith(("\n", "\r")) else newline * 2)
     return text + separator + addition
+
+
+def _array_table(name: str, entry: dict[str, Any], dumps: Callable[[dict], str]) -> str:
+    """One `[[name]]` table. tomli_w writes an array of short tables inline (`group = [{...}]`),
+    which at the end of a file would be a key of the table before it, not a new table."""
+    text = dumps({name: [entry]})
+    if text.startswith(f"[[{name}]]"):
+        return text
+    # Short enough to be written inline, so its values are plain or inline, but for a sub-table,
+    # which needs its own header under this one.
+    plain = {key: value for key, value in entry.items() if not isinstance(value, dict)}
+    subtables = "".join(f"\n[{name}.{key}]\n{dumps(value)}" for key, value in entry.items() if isinstance(value, dict))
+    return f"[[{name}]]\n{dumps(plain)}{subtables}"
 
 
 def draft_tables(draft_text: str, catalogue: Catalogue, only: list[str] | None) -> tuple[list[dict], list[dict]]:
