@@ -822,11 +822,12 @@ def export_command(
 @command("import")
 def import_command(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV with header indicator,value,date (and optionally note,source,by); - reads standard input.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV or .xlsx with header indicator,value,date (and optionally note,source,by); - reads standard input.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and say what would be written; write nothing.")] = False,
     by: Annotated[Optional[str], typer.Option("--by", help="Who records rows without a 'by' column (default: your login name).")] = None,
 ) -> None:
-    """Import values from a CSV file: every row is checked first, then all are written or none.
+    """Import values from a CSV file or an Excel workbook (.xlsx, every sheet): every row is checked
+    first, then all are written or none.
 
     Every bad row is reported with its line number. UTF-8 with or without a byte-order mark
     (Excel's "CSV UTF-8") is read. An export of sytrack is a valid import file.
