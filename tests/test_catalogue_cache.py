@@ -1,10 +1,15 @@
 """The catalogue cache: faster for a large catalogue, never stale, never a mix of two versions."""
 
+import gc
+import os
 import struct
+import time
 from pathlib import Path
 
+import pytest
+
 from sytrack.catalogue import load_catalogue
-from sytrack.catalogue_cache import FORMAT
+from sytrack.catalogue_cache import FORMAT, cache_file
 
 from conftest import SMALL_CATALOGUE
 
@@ -112,3 +117,70 @@ def test_an_unwritable_cache_folder_costs_nothing_but_speed(tmp_path):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder would be")
     assert load_catalogue(path, blocked).find("cnc-rate") is not None
+
+
+def test_a_folder_or_a_pipe_where_the_cache_file_should_be_is_only_a_miss(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    cache.mkdir()
+    cached = cache_file(cache, path)
+    cached.mkdir()
+    assert load_catalogue(path, cache).find("cnc-rate").name_en == "Numerical-control rate"
+    if hasattr(os, "mkfifo"):  # a pipe would wait forever for a writer if opened as a file
+        cached.rmdir()
+        os.mkfifo(cached)
+        assert load_catalogue(path, cache).find("cnc-rate").name_en == "Numerical-control rate"
+
+
+def test_a_damaged_header_length_is_only_a_miss(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    load_catalogue(path, cache)
+    [cached] = cache.glob("catalogue-*.pickle")
+    whole = cached.read_bytes()
+    at = len(FORMAT) + 8 + len(SMALL_CATALOGUE.encode())
+    cached.write_bytes(whole[:at] + b"\xff" * 8 + whole[at + 8:])  # says the header is exabytes long
+    assert load_catalogue(path, cache).find("cnc-rate").name_en == "Numerical-control rate"
+
+
+def test_a_closed_catalogue_still_answers_from_the_bytes_it_was_checked_against(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    parsed = load_catalogue(path)
+    load_catalogue(path, cache)
+    catalogue = load_catalogue(path, cache)
+    first = catalogue.find("5g-base-stations")
+    catalogue.close()
+    write(path, SMALL_CATALOGUE.replace("Numerical-control rate", "Edited meanwhile"))
+    assert catalogue.find("5g-base-stations") is first
+    assert catalogue.find("cnc-rate") == parsed.find("cnc-rate")
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files through /proc")
+def test_every_command_lets_go_of_the_cache_file(run, catalogue_file, tmp_path):
+    """Even with the cycle collector off, where a session in a cycle would keep it open."""
+    def open_caches() -> int:
+        return sum("catalogue-" in os.readlink(f"/proc/self/fd/{fd}")
+                   for fd in os.listdir("/proc/self/fd") if os.path.exists(f"/proc/self/fd/{fd}"))
+
+    gc.disable()
+    try:
+        for _ in range(5):
+            assert run(["show", "cnc-rate"]).code == 0
+        assert open_caches() == 0
+    finally:
+        gc.enable()
+
+
+def test_temporary_files_a_killed_sytrack_left_are_removed_after_an_hour(tmp_path):
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    load_catalogue(path, cache)
+    abandoned, in_progress = cache / ".catalogue-abandoned.tmp", cache / ".catalogue-in-progress.tmp"
+    abandoned.write_bytes(b"half a cache")
+    in_progress.write_bytes(b"half a cache")
+    two_hours_ago = time.time() - 7200
+    os.utime(abandoned, (two_hours_ago, two_hours_ago))
+    write(path, SMALL_CATALOGUE.replace("value = 40000", "value = 50000"))  # a new version: a new cache
+    load_catalogue(path, cache)
+    assert not abandoned.exists() and in_progress.exists()

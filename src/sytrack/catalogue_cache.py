@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import os
+import stat
+import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +38,9 @@ def cache_file(cache_dir: Path, path: Path) -> Path | None:
         where = path.resolve()
     except OSError:
         return None
-    key = zlib.crc32(f"{where}\0{path}\0{__version__}\0{stamp}".encode())
+    # The Python too: another version's tomllib or pickle may read the same bytes differently.
+    python = sys.implementation.cache_tag
+    key = zlib.crc32(f"{where}\0{path}\0{__version__}\0{python}\0{stamp}".encode())
     return cache_dir / f"catalogue-{key:08x}.pickle"
 
 
@@ -44,20 +48,27 @@ def read_cache(cached: Path, path: str, data: bytes, parse: Callable[[], Catalog
     """The catalogue cached in `cached` if it was made from exactly `data`, else None. `parse`
     reads `data` itself, for an indicator whose pickle turns out to be damaged.
 
-    Only the header is read here: the file stays open and each indicator is read when asked for,
-    so `record` against 10,000 indicators reads one. An open file keeps its contents if another
-    sytrack replaces it meanwhile; each pickle's CRC-32 catches anything else that changes it."""
+    Only the header is read here: the file stays open until the catalogue is closed (or every
+    indicator has been read), and each indicator is read when asked for, so `record` against
+    10,000 indicators reads one. An open file keeps its contents if another sytrack replaces it
+    meanwhile; each pickle's CRC-32 catches anything else that changes it."""
     try:
-        descriptor = os.open(cached, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        # Non-blocking: a FIFO where the cache file should be must not hang the command.
+        descriptor = os.open(cached, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
-    # The descriptor is closed by whoever ends up holding it, not by a file object's finaliser,
-    # which would warn when a catalogue is only freed by the cycle collector.
-    stream = io.FileIO(descriptor, "rb", closefd=False)
     try:
-        header = _header(stream, data)
+        header = None
+        if stat.S_ISREG(os.fstat(descriptor).st_mode):  # not a folder or a device
+            # The descriptor is closed by whoever ends up holding it, not by a file object's
+            # finaliser, which would warn when a catalogue is only freed by the cycle collector.
+            stream = io.FileIO(descriptor, "rb", closefd=False)
+            header = _header(stream, data)
     except Exception:  # noqa: BLE001 - a partial or foreign cache file is only a miss
         header = None
+    except BaseException:  # interrupted: nothing may stay open
+        os.close(descriptor)
+        raise
     if header is None:
         os.close(descriptor)
         return None
@@ -77,6 +88,8 @@ def _header(stream: BinaryIO, data: bytes) -> tuple | None:
     if not _same(stream, data):
         return None  # made from other bytes: the catalogue was edited since
     length, crc = int.from_bytes(_read(stream, 8), "little"), int.from_bytes(_read(stream, 4), "little")
+    if length > os.fstat(stream.fileno()).st_size - stream.tell():
+        return None  # a damaged length: do not try to read gigabytes
     header = _read(stream, length)
     if zlib.crc32(header) != crc:
         return None
@@ -131,9 +144,11 @@ class _CachedIndicators:
         self._parsed: Catalogue | None = None
 
     def __del__(self) -> None:
-        self._close()
+        self.close()
 
-    def _close(self) -> None:
+    def close(self) -> None:
+        """Close the cache file: indicators already decoded stay; any other is read from the
+        catalogue's bytes instead (as for a damaged cache, without writing the cache again)."""
         if self._descriptor >= 0:
             os.close(self._descriptor)
             self._descriptor = -1
@@ -146,7 +161,9 @@ class _CachedIndicators:
         return None if position is None else self._decode(position)
 
     def decode_all(self) -> tuple[Indicator, ...]:
-        return tuple(map(self._decode, range(len(self._ends))))
+        indicators = tuple(map(self._decode, range(len(self._ends))))
+        self.close()  # every indicator is in memory now
+        return indicators
 
     def _decode(self, position: int) -> Indicator:
         import pickle
@@ -155,6 +172,9 @@ class _CachedIndicators:
             return self._parsed.indicators[position]
         found = self._decoded.get(position)
         if found is None:
+            if self._descriptor < 0:  # closed: the catalogue's own bytes are the source now
+                self._parsed = self._parse()
+                return self._parsed.indicators[position]
             begin = self._ends[position - 1] if position else 0
             try:
                 self._stream.seek(self._start + begin)
@@ -163,11 +183,30 @@ class _CachedIndicators:
                 piece = b""
             if zlib.crc32(piece) != self._crcs[position]:
                 self._parsed = self._parse()
-                self._close()  # Windows replaces no file that is open
+                self.close()  # Windows replaces no file that is open
                 write_cache(self._cached, self._parsed, self._data)
                 return self._parsed.indicators[position]
             found = self._decoded[position] = pickle.loads(piece)
         return found
+
+
+def _prune(folder: Path) -> None:
+    """Keep the folder small: the most recent cache files, and no temporary file a killed sytrack
+    left behind (one more than an hour old is no other sytrack's work in progress)."""
+    import contextlib
+    import time
+
+    def modified(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:  # removed meanwhile by another sytrack
+            return 0.0
+
+    existing = sorted(folder.glob("catalogue-*.pickle"), key=modified)
+    abandoned = [p for p in folder.glob(".catalogue-*.tmp") if modified(p) < time.time() - 3600]
+    for old in existing[:-(KEEP - 1)] + abandoned:
+        with contextlib.suppress(OSError):  # on Windows, one another sytrack is reading stays
+            old.unlink()
 
 
 def write_cache(cached: Path, catalogue: Catalogue, data: bytes) -> None:
@@ -179,10 +218,7 @@ def write_cache(cached: Path, catalogue: Catalogue, data: bytes) -> None:
 
     with contextlib.suppress(OSError):
         cached.parent.mkdir(parents=True, exist_ok=True)
-        existing = sorted(cached.parent.glob("catalogue-*.pickle"), key=lambda p: p.stat().st_mtime)
-        for old in existing[:-(KEEP - 1)]:
-            with contextlib.suppress(OSError):  # on Windows, one another sytrack is reading stays
-                old.unlink()
+        _prune(cached.parent)
         pickles = [pickle.dumps(i, protocol=pickle.HIGHEST_PROTOCOL) for i in catalogue.indicators]
         positions = {indicator.id: n for n, indicator in enumerate(catalogue.indicators)}
         header = pickle.dumps((catalogue.plan, catalogue.groups, positions, tuple(itertools.accumulate(map(len, pickles))),

@@ -154,6 +154,11 @@ class Session:
     def lang(self, option: Lang | None) -> str:
         return option.value if option else self.catalogue.plan.language
 
+    def close(self) -> None:
+        """At the end of the command: the catalogue lets go of its cache file."""
+        if self._catalogue is not None:
+            self._catalogue.close()
+
 
 def atomic_writer(path: Path, mode: str = "w"):
     from sytrack.files import atomic_writer as writer  # only commands that write files need it
@@ -234,6 +239,7 @@ def root(
     version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     ctx.obj = Session(catalog, db)
+    ctx.call_on_close(ctx.obj.close)
 
 
 @contextlib.contextmanager

@@ -116,6 +116,8 @@ class CachedIndicators(Protocol):
 
     def decode_all(self) -> tuple[Indicator, ...]: ...
 
+    def close(self) -> None: ...
+
 
 class Catalogue:
     """A plan, its groups and its indicators. The indicators may come decoded already, or from the
@@ -152,6 +154,11 @@ class Catalogue:
         if self._cached is not None and "indicators" not in self.__dict__:
             return self._cached.decode(indicator_id)
         return self._by_id.get(indicator_id)
+
+    def close(self) -> None:
+        """Let go of the cache file it reads from, if any; it stays usable."""
+        if self._cached is not None:
+            self._cached.close()
 
     def in_group_order(self) -> list[Indicator]:
         """Indicators by group order, then file order within a group."""
