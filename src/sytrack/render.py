@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -220,15 +221,19 @@ def rich_text(value: str, style: str = "") -> Any:
 class ProgressBar:
     """A Rich progress bar on standard error for long work (rows done, rate, time left), or nothing.
 
-    `advance` is called once per row; the bar is redrawn only every few thousand rows so that
-    drawing it never slows the work it reports on."""
+    `advance` is called once per row; every few thousand rows it updates the bar, and redraws it
+    at most four times a second, from the work's own thread. With Rich's own refresh thread, the
+    benchmark's million-row import took 5 to 10% more CPU time, nearly all of it while SQLite
+    wrote; drawn this way, no difference shows."""
 
     STEP = 5000
+    REDRAW_SECONDS = 0.25
 
     def __init__(self, label: str, total: int | None, enabled: bool) -> None:
         self.label, self.total, self.enabled = label, total, enabled
         self._progress = self._task = None
         self._pending = 0
+        self._drawn = 0.0
 
     def __enter__(self) -> ProgressBar:
         if self.enabled:
@@ -242,9 +247,10 @@ class ProgressBar:
 
             self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                       RowRate(), TimeRemainingColumn(), console=Console(stderr=True), transient=True,
-                                      refresh_per_second=4)
+                                      auto_refresh=False)
             self._progress.start()
             self._task = self._progress.add_task(self.label, total=self.total)
+            self._progress.refresh()  # the bar appears at once, not with the first thousands of rows
         return self
 
     def advance(self, rows: int = 1) -> None:
@@ -254,6 +260,10 @@ class ProgressBar:
         if self._pending >= self.STEP:
             self._progress.update(self._task, advance=self._pending)
             self._pending = 0
+            now = time.monotonic()
+            if now - self._drawn >= self.REDRAW_SECONDS:
+                self._progress.refresh()
+                self._drawn = now
 
     def wrap(self, items: Iterable) -> Iterable:
         """Yield the items, advancing the bar by one for each."""
