@@ -18,6 +18,15 @@ def write(path: Path, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
+def cached_once(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The small catalogue, its cache folder, and the cache file its first load wrote."""
+    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
+    write(path, SMALL_CATALOGUE)
+    load_catalogue(path, cache)
+    [cached] = cache.glob("catalogue-*.pickle")
+    return path, cache, cached
+
+
 def test_a_cached_catalogue_is_the_same_catalogue(tmp_path):
     path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
     write(path, SMALL_CATALOGUE)
@@ -40,19 +49,13 @@ def test_an_edited_catalogue_is_never_served_from_the_cache(tmp_path):
 
 
 def test_a_damaged_cache_is_only_a_miss(tmp_path):
-    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
-    write(path, SMALL_CATALOGUE)
-    load_catalogue(path, cache)
-    [cached] = cache.glob("catalogue-*.pickle")
+    path, cache, cached = cached_once(tmp_path)
     cached.write_bytes(cached.read_bytes()[: len(SMALL_CATALOGUE.encode()) + 40])
     assert load_catalogue(path, cache).find("cnc-rate").name_en == "Numerical-control rate"
 
 
 def test_a_cache_cut_short_anywhere_is_only_a_miss(tmp_path):
-    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
-    write(path, SMALL_CATALOGUE)
-    load_catalogue(path, cache)
-    [cached] = cache.glob("catalogue-*.pickle")
+    path, cache, cached = cached_once(tmp_path)
     whole = cached.read_bytes()
     for length in (0, len(whole) // 2, len(whole) - 1):
         cached.write_bytes(whole[:length])
@@ -60,11 +63,8 @@ def test_a_cache_cut_short_anywhere_is_only_a_miss(tmp_path):
 
 
 def test_a_cache_damaged_inside_an_indicator_is_only_a_miss_and_is_made_again(tmp_path):
-    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
-    write(path, SMALL_CATALOGUE)
+    path, cache, cached = cached_once(tmp_path)
     parsed = load_catalogue(path)
-    load_catalogue(path, cache)
-    [cached] = cache.glob("catalogue-*.pickle")
     whole = cached.read_bytes()
     damaged = bytearray(whole)
     damaged[-30:] = b"\xff" * 30  # the last indicator's pickle, same size
@@ -74,10 +74,7 @@ def test_a_cache_damaged_inside_an_indicator_is_only_a_miss_and_is_made_again(tm
 
 
 def test_damage_that_still_reads_as_a_pickle_is_caught_by_its_checksum(tmp_path):
-    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
-    write(path, SMALL_CATALOGUE)
-    load_catalogue(path, cache)
-    [cached] = cache.glob("catalogue-*.pickle")
+    path, cache, cached = cached_once(tmp_path)
     whole = cached.read_bytes()
     target = struct.pack(">d", 40000.0)  # how a pickle spells the 5G target
     after_header = whole.index(b"[[indicator]]")  # skip the catalogue's own text
@@ -87,10 +84,7 @@ def test_damage_that_still_reads_as_a_pickle_is_caught_by_its_checksum(tmp_path)
 
 
 def test_a_foreign_or_damaged_header_is_only_a_miss(tmp_path):
-    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
-    write(path, SMALL_CATALOGUE)
-    load_catalogue(path, cache)
-    [cached] = cache.glob("catalogue-*.pickle")
+    path, cache, cached = cached_once(tmp_path)
     whole = cached.read_bytes()
     header = len(FORMAT) + 8 + len(SMALL_CATALOGUE.encode()) + 12
     for damaged in (b"\0" * len(whole), whole[:header] + b"\xff" + whole[header + 1:], b"another program's file"):
@@ -99,10 +93,7 @@ def test_a_foreign_or_damaged_header_is_only_a_miss(tmp_path):
 
 
 def test_only_the_indicator_asked_for_is_decoded(tmp_path):
-    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
-    write(path, SMALL_CATALOGUE)
-    load_catalogue(path, cache)
-    [cached] = cache.glob("catalogue-*.pickle")
+    path, cache, cached = cached_once(tmp_path)
     damaged = bytearray(cached.read_bytes())
     damaged[-30:] = b"\xff" * 30
     cached.write_bytes(bytes(damaged))
@@ -133,10 +124,7 @@ def test_a_folder_or_a_pipe_where_the_cache_file_should_be_is_only_a_miss(tmp_pa
 
 
 def test_a_damaged_header_length_is_only_a_miss(tmp_path):
-    path, cache = tmp_path / "indicators.toml", tmp_path / "cache"
-    write(path, SMALL_CATALOGUE)
-    load_catalogue(path, cache)
-    [cached] = cache.glob("catalogue-*.pickle")
+    path, cache, cached = cached_once(tmp_path)
     whole = cached.read_bytes()
     at = len(FORMAT) + 8 + len(SMALL_CATALOGUE.encode())
     cached.write_bytes(whole[:at] + b"\xff" * 8 + whole[at + 8:])  # says the header is exabytes long

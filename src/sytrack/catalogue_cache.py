@@ -73,7 +73,7 @@ def read_cache(cached: Path, path: str, data: bytes, parse: Callable[[], Catalog
         os.close(descriptor)
         return None
     plan, groups, positions, ends, crcs = header
-    indicators = _CachedIndicators(cached, descriptor, stream.tell(), data, positions, ends, crcs, parse)
+    indicators = _CachedIndicators(cached, descriptor, stream, data, positions, ends, crcs, parse)
     return Catalogue(path, plan, groups, cached=indicators)
 
 
@@ -135,11 +135,11 @@ class _CachedIndicators:
     read whole or whose CRC-32 does not match is a miss too: the catalogue's bytes, the very ones
     the cache was checked against, are parsed instead, and the cache file is written again."""
 
-    def __init__(self, cached: Path, descriptor: int, start: int, data: bytes, positions: dict[str, int],
+    def __init__(self, cached: Path, descriptor: int, stream: BinaryIO, data: bytes, positions: dict[str, int],
                  ends: tuple[int, ...], crcs: tuple[int, ...], parse: Callable[[], Catalogue]) -> None:
-        self._cached, self._descriptor, self._start, self._data = cached, descriptor, start, data
-        self._positions, self._ends, self._crcs, self._parse = positions, ends, crcs, parse
-        self._stream = io.FileIO(descriptor, "rb", closefd=False)
+        """`stream` reads `descriptor`, which this closes; the pickles start where it stands."""
+        self._cached, self._descriptor, self._stream, self._start = cached, descriptor, stream, stream.tell()
+        self._data, self._positions, self._ends, self._crcs, self._parse = data, positions, ends, crcs, parse
         self._decoded: dict[int, Indicator] = {}
         self._parsed: Catalogue | None = None
 

@@ -158,17 +158,11 @@ def _beyond(target: Target, value: float, direction: str) -> bool:
     return False
 
 
-def _bounds(series: Sequence[Point], first: dt.date, last: dt.date, after_first: bool = False) -> tuple[int, int]:
-    """Where the points of a date-ordered series dated from `first` (or, with `after_first`, after
-    it) to `last`, both inclusive, begin and end: two binary searches, not a scan."""
+def _dated(series: Sequence[Point], first: dt.date, last: dt.date, after_first: bool = False) -> Sequence[Point]:
+    """The points of a date-ordered series dated from `first` (or, with `after_first`, after it)
+    to `last`, both inclusive: two binary searches and a slice, not a scan."""
     begin = (bisect.bisect_right if after_first else bisect.bisect_left)(series, first, key=_DAY)
-    return begin, bisect.bisect_right(series, last, key=_DAY)
-
-
-def _dated(series: Sequence[Point], first: dt.date, last: dt.date, after_first: bool = False) -> list[Point]:
-    """Those points, as a list."""
-    begin, end = _bounds(series, first, last, after_first)
-    return [*series[begin:end]]
+    return series[begin:bisect.bisect_right(series, last, key=_DAY)]
 
 
 def evaluate(
@@ -206,8 +200,7 @@ def evaluate(
                         time_elapsed=elapsed, status=status, reason=reason, points=tuple(known), **base, **thresholds)
 
     # Something recorded after the deadline only: late, so the target is missed, not unknown.
-    first_late, past_late = _bounds(series, deadline, as_of, after_first=True)
-    late = as_of > deadline and first_late < past_late
+    late = as_of > deadline and len(_dated(series, deadline, as_of, after_first=True)) > 0
 
     if indicator.kind == "milestone":
         if latest is not None and latest >= 1:
@@ -242,11 +235,11 @@ def evaluate(
     # The trend is fitted to the whole history since the baseline (or the flow's period start),
     # not just since an interim target: a staircase step is a goal, not an observation.
     if flow:
-        fit = [(start, 0.0)] + known
+        fit = [(start, 0.0), *known]
     else:
         origin = indicator.baseline.date if indicator.baseline else start
-        fit = ([(origin, indicator.baseline.value)] if indicator.baseline else []) + _dated(
-            series, origin, until, after_first=indicator.baseline is not None)
+        fit = [*([(origin, indicator.baseline.value)] if indicator.baseline else []),
+               *_dated(series, origin, until, after_first=indicator.baseline is not None)]
     line = least_squares(fit, start)
     forecast = forecast_meets = None
     sign = 1 if indicator.direction == "increase" else -1
