@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from sytrack.model import Where
 
-class Where(NamedTuple):
-    """A place in a file: every problem a user can fix points at one."""
-
-    path: str
-    line: int | None = None
-    column: int | None = None
-
-    def __str__(self) -> str:
-        parts = [self.path]
-        if self.line is not None:
-            parts.append(str(self.line))
-            if self.column is not None:
-                parts.append(str(self.column))
-        return ":".join(parts)
+__all__ = ["CatalogueError", "Problem", "SytrackError", "UsageError", "Where"]
 
 
 class Problem(NamedTuple):

@@ -1,7 +1,8 @@
-"""The records sytrack works with: plans, groups, indicators, targets, observations, progress.
+"""The records sytrack works with: plans, groups, orgs, indicators, targets, observations.
 
 Records are named tuples rather than frozen dataclasses: as immutable and as typed, but a frozen
-dataclass costs about half a millisecond to create at import, and `record` imports a dozen."""
+dataclass costs about half a millisecond to create at import, and `record` imports a dozen.
+This module imports nothing of sytrack's: every other module may import it."""
 
 from __future__ import annotations
 
@@ -9,12 +10,32 @@ import datetime as dt
 import functools
 from typing import NamedTuple, Protocol
 
-from sytrack.errors import Where
-
 KINDS = ("level", "flow", "share", "rate", "rank", "milestone")
 DIRECTIONS = ("increase", "decrease")
 COMPARISONS = ("at-least", "more-than", "at-most", "less-than", "about", "between")
 STATUSES = ("achieved", "on-track", "behind", "off-track", "missed", "pending", "no-data")
+ORG_KINDS = ("district", "department", "other")
+CADENCES = ("monthly", "quarterly", "half-yearly", "yearly")
+WARNINGS = ("red", "yellow", "blue")  # worst first; no warning is ""
+
+# The city itself, in records: a record with no org is the city's own figure.
+CITY = ""
+
+
+class Where(NamedTuple):
+    """A place in a file: every problem a user can fix points at one."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
 
 # Kinds whose values are counted things or amounts and can never be negative.
 NON_NEGATIVE_KINDS = ("level", "flow", "share", "rank", "milestone")
@@ -33,6 +54,9 @@ class Target(NamedTuple):
     high: float | None = None
     tolerance: float | None = None  # for "about"
     start: dt.date | None = None  # explicit start of the target's period, if the catalogue gives one
+    # A graded target (确保 X, 力争 Y): `value` is the commitment that status judges; `stretch` the
+    # further value the plan strives for, judged with the same comparison. None: no stretch.
+    stretch: float | None = None
 
     def is_met(self, value: float) -> bool:
         """Whether `value` satisfies this target."""
@@ -69,6 +93,33 @@ class Group(NamedTuple):
         return self.name_zh if lang == "zh" else self.name_en
 
 
+class Org(NamedTuple):
+    """A district, county or department (单位) that targets are allocated to and that reports figures.
+    `parent` is another org above it; None means directly under the plan, i.e. the city."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    parent: str | None = None
+    kind: str = "other"  # one of ORG_KINDS
+    where: Where | None = None
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+class Allocation(NamedTuple):
+    """An org's share of an indicator's target (任务分解). Deadline and comparison are the final
+    target's unless given; `weight` weighs the org in a share's or rate's roll-up."""
+
+    org: str
+    value: float
+    deadline: dt.date | None = None
+    comparison: str | None = None
+    weight: float | None = None
+    where: Where | None = None
+
+
 class Indicator(NamedTuple):
     id: str
     group: str
@@ -84,6 +135,11 @@ class Indicator(NamedTuple):
     source_text: str = ""
     doubt: str = ""
     where: Where | None = None
+    lead: str | None = None  # the org that leads (牵头)
+    allocations: tuple[Allocation, ...] = ()
+    cadence: str | None = None  # None: the plan's
+    due_days: int | None = None  # None: the plan's
+    warn_days: int | None = None  # None: the plan's
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -102,6 +158,10 @@ class Plan(NamedTuple):
     on_track: float = 0.95
     off_track: float = 0.6
     source: str = ""
+    cadence: str | None = None  # one of CADENCES; None: no reports are expected
+    due_days: int = 10  # a period's report is due this many days after the period ends
+    warn_days: int = 30  # blue warning when the deadline is this near
+    timezone: str | None = None  # IANA name that says what "today" is; None: the machine's local zone
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
@@ -125,9 +185,10 @@ class Catalogue:
     indicators does not pay for the other 9,999."""
 
     def __init__(self, path: str, plan: Plan, groups: tuple[Group, ...],
-                 indicators: tuple[Indicator, ...] | None = None, cached: CachedIndicators | None = None) -> None:
+                 indicators: tuple[Indicator, ...] | None = None, cached: CachedIndicators | None = None,
+                 orgs: tuple[Org, ...] = ()) -> None:
         assert (indicators is None) != (cached is None)
-        self.path, self.plan, self.groups = path, plan, groups
+        self.path, self.plan, self.groups, self.orgs = path, plan, groups, orgs
         self._cached = cached
         if indicators is not None:
             self.__dict__["indicators"] = indicators
@@ -160,6 +221,9 @@ class Catalogue:
         if self._cached is not None:
             self._cached.close()
 
+    def org(self, org_id: str) -> Org | None:
+        return next((o for o in self.orgs if o.id == org_id), None)
+
     def in_group_order(self) -> list[Indicator]:
         """Indicators by group order, then file order within a group."""
         rank = {g.id: (g.order, n) for n, g in enumerate(self.groups)}
@@ -180,3 +244,4 @@ class Observation(NamedTuple):
     supersedes: int | None = None
     retracts: int | None = None
     state: str = "current"  # current | superseded | retracted | retraction
+    org: str = CITY  # the org that reported it; CITY for the city's own figure
