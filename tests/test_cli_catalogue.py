@@ -476,7 +476,7 @@ def test_add_refuses_bad_input_and_leaves_the_file_unchanged(run, tmp_path, cata
 
     result = run(args)
 
-    assert result.code == 1
+    assert result.code == 2  # every value here is an option's: bad usage, as in every command
     assert result.stdout == ""
     assert message in one_error_line(result.stderr)
     assert catalogue_file.read_bytes() == before

@@ -250,7 +250,7 @@ def test_db_option_environment_and_packaged_default(run, tmp_path, empty_folder,
 
 
 def test_completion_offers_ids_and_never_fails(catalogue_file, tmp_path, monkeypatch):
-    from sytrack.cli import complete_ids
+    from sytrack.cli.options import complete_ids
 
     class Context:
         def find_root(self):

@@ -489,3 +489,75 @@ def show_view(fields: list[tuple[str, str]], title: str, chart_lines: list[str],
         chart.append("\n")
     return RenderGroup(fields_table(fields, title), rich_text(""), rich_text(standing, "bold"), chart,
                        rich_text(LEGEND, "dim"))
+
+
+def standing_text(indicator: Indicator, series, as_of, today, plan) -> str:
+    """How one indicator stands, in a few words, for the end of a `record` or `undo` line: as of
+    the value's date, and today too when that differs (back-filled figures meet passed deadlines)."""
+    from sytrack.progress import evaluate
+
+    def judged(day) -> tuple[str, str]:
+        progress = evaluate(indicator, series, day, plan)
+        done = "" if progress.completion is None else f", {progress.completion:.0%} done"
+        return f"{progress.status}{done}", target_text(progress.target, indicator.kind, indicator.unit)
+
+    then, target = judged(as_of)
+    if as_of >= today:
+        return f"now {then} (target {target})"
+    now, _ = judged(today)
+    return f"on {as_of.isoformat()} {then} (target {target}); today {now}"
+
+
+def record_notes(value: float | None, indicator: Indicator) -> list[str]:
+    """The notes a recorded value earns on stderr: a fraction typed for a percent, a scale slip, a doubt."""
+    from sytrack.values import percent_fraction_hint, scale_hint
+
+    notes = [percent_fraction_hint(value, indicator), scale_hint(value, indicator),
+             f"{indicator.id} carries a doubt: {indicator.doubt}" if indicator.doubt else None]
+    return [note for note in notes if note]
+
+
+def show_renderable(catalogue: Catalogue, indicator: Indicator, series, as_of, lang: str, colour: bool):
+    """`sytrack show` on a terminal: the indicator's fields, where it stands, and its chart."""
+    from sytrack.chart import text_chart
+    from sytrack.progress import evaluate
+
+    progress = evaluate(indicator, series, as_of, catalogue.plan)
+    chart = text_chart(chart_for(indicator, series, progress, catalogue.plan), width=60, height=10)
+    done = "" if progress.completion is None else f", {progress.completion:.0%} done"
+    standing = f"as of {progress.as_of.isoformat()}: {status_word(progress.status, lang)}{done} — {progress.reason}"
+    return show_view(show_fields(catalogue, indicator, lang), indicator.name(lang), chart, standing, colour)
+
+
+def explain_table(indicator: Indicator, progress, rows: list[dict[str, Any]]):
+    """`sytrack explain` on a terminal: figure, value and how it is computed."""
+    from rich.table import Table
+
+    view = Table(title=rich_text(f"{indicator.id} as of {progress.as_of.isoformat()}"), title_justify="left")
+    for title in ("figure", "value", "how"):
+        view.add_column(title, overflow="fold")
+    for row in rows:
+        view.add_row(rich_text(row["figure"]), rich_text(row["text"]), rich_text(row["how"], "dim"))
+    return view
+
+
+DRAFT_COLUMNS = [
+    Column(key, kind="number" if key in ("line", "confidence") else "bool" if key in ("review", "context") else "text")
+    for key in ("line", "id", "group", "name_zh", "value", "unit", "comparison", "tolerance", "kind", "direction",
+                "deadline", "baseline", "confidence", "review", "context", "reason", "sentence")
+]
+
+
+def drafts_table(rows: list[dict[str, Any]], source: str):
+    """`sytrack extract --format table`: the drafts to review, one line each, sentences shortened."""
+    from rich.table import Table
+
+    view = Table(title=rich_text(f"{len(rows)} drafts from {source}"))
+    for title in ("line", "name", "value", "unit", "comparison", "kind", "confidence", "review", "sentence"):
+        view.add_column(title, overflow="fold")
+    for row in rows:
+        sentence = row["sentence"] if len(row["sentence"]) <= 60 else row["sentence"][:59] + "…"
+        view.add_row(*(rich_text(str(cell)) for cell in (
+            row["line"], row["name_zh"], row["value"], row["unit"], row["comparison"], row["kind"],
+            f"{row['confidence']:.1f}", row["reason"], sentence)))
+    return view

@@ -1,0 +1,64 @@
+"""The command that drafts a catalogue from a plan's text: extract."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from sytrack.cli.app import command
+from sytrack.cli.options import ExcelOption, Format, OutputOption
+from sytrack.cli.output import emit, read_input, report_stream, write_text_atomic
+from sytrack.errors import SytrackError, UsageError
+
+
+def _plan_text(data: bytes, file: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SytrackError(f"{file}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+
+
+@command("extract")
+def extract_command(
+    file: Annotated[str, typer.Argument(
+        metavar="FILE", help="The plan as plain text or Markdown (UTF-8); - reads standard input.")],
+    year: Annotated[Optional[int], typer.Option(
+        "--year", help="The year of targets whose sentence names none (default: the year the text names).")] = None,
+    group_by: Annotated[str, typer.Option(
+        "--group-by", help="heading: group entries by the nearest heading or bold project name; none: one group.")
+    ] = "heading",
+    plan_id: Annotated[Optional[str], typer.Option(
+        "--plan-id", help="The draft's plan id (default: from the file name).")] = None,
+    fmt: Annotated[Optional[Format], typer.Option(
+        "--format", "-f", help="Without it, a draft catalogue (TOML); with it, the drafts as a report to review: "
+                               "table, csv, tsv, json, jsonl, markdown, xlsx.")] = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """Draft a catalogue from a plan's text: one indicator per quantified target, with the sentence it
+    came from. Entries the rules are unsure of carry a doubt; numbers that look like context (a
+    2022 result, a count of actions) are listed at the end, commented out. Review, then `sytrack check`.
+    """
+    from sytrack.extract import GROUP_BY, draft_rows, draft_to_toml, extract
+    from sytrack.views import DRAFT_COLUMNS, drafts_table
+
+    if group_by not in GROUP_BY:
+        raise UsageError(f"--group-by must be one of {', '.join(GROUP_BY)}")
+    data, _ = read_input(file, "stdin")
+    name = "stdin" if file == "-" else Path(file).stem
+    text = _plan_text(data, file)
+    drafts = extract(text, year, group_by)
+    if fmt is None:
+        slug = plan_id or (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "draft")
+        title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.strip()), slug)
+        toml = draft_to_toml(drafts, slug, title, source=file)
+        if output is None:
+            with report_stream(None, Format.csv) as (stream, _terminal):
+                stream.write(toml)
+        else:
+            write_text_atomic(output, toml)
+        return
+    emit(draft_rows(drafts), DRAFT_COLUMNS, fmt, output, excel, lambda rows: drafts_table(rows, file), sheet="drafts")

@@ -1,0 +1,106 @@
+"""Where a report goes: standard output (a terminal or a pipe) or a file written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import typer
+
+from sytrack.cli.options import Format
+from sytrack.errors import UsageError
+
+SUFFIX_FORMATS = {".csv": Format.csv, ".tsv": Format.tsv, ".json": Format.json, ".jsonl": Format.jsonl,
+                  ".md": Format.markdown, ".xlsx": Format.xlsx}
+
+
+def format_for(fmt: Format | None, output: Path | None, default: Format) -> Format:
+    """The format asked for; else, or for a plain table sent to a file, what the file's name ends in."""
+    suffix = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if suffix is not None and fmt in (None, Format.table):
+        return suffix  # -o status.xlsx means a workbook, not a text table
+    return fmt or default
+
+
+def atomic_writer(path: Path, mode: str = "w"):
+    from sytrack.files import atomic_writer as writer  # only commands that write files need it
+
+    return writer(path, mode)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    from sytrack.files import write_text_atomic as write
+
+    write(path, text)
+
+
+@contextlib.contextmanager
+def report_stream(output: Path | None, fmt: Format) -> Iterator[tuple[IO[str], bool]]:
+    """Where a report goes: an atomically written file, the terminal, or UTF-8 bytes on a pipe."""
+    if output is not None:
+        with atomic_writer(output) as stream:
+            yield stream, False
+        return
+    terminal = sys.stdout.isatty()
+    if fmt == Format.table and terminal:
+        with reader_may_leave():
+            yield sys.stdout, True
+        return
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (some test runners): it takes str as it is
+        yield sys.stdout, False
+        return
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    with reader_may_leave():
+        try:
+            yield stream, False
+        finally:
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                stream.flush()
+            stream.detach()
+
+
+@contextlib.contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """`sytrack export | head -1`: when the reader closes the pipe it has what it wanted, so stop
+    quietly with exit code 0 (Typer's own handler would exit 1)."""
+    try:
+        yield
+    except BrokenPipeError:
+        # Later flushes of standard output, at exit too, must not fail again or print anything.
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
+
+
+def emit(rows: Any, columns: Any, fmt: Format, output: Path | None, excel: bool, table: Callable | None,
+         sheet: str = "report", rows_are_tuples: bool = False) -> None:
+    """Hand a report's rows to the one writer, in the format and to the place asked for."""
+    from sytrack.render import write_report
+
+    fmt = format_for(fmt, output, Format.table)
+    if fmt == Format.xlsx:
+        if output is None:
+            raise UsageError("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
+        with atomic_writer(output, "wb") as stream:
+            write_report(rows, columns, fmt.value, stream, sheet=sheet, rows_are_tuples=rows_are_tuples)
+        return
+    with report_stream(output, fmt) as (stream, terminal):
+        write_report(rows, columns, fmt.value, stream, table=table, terminal=terminal, excel=excel,
+                     rows_are_tuples=rows_are_tuples)
+
+
+def read_input(file: str, stdin_name: str) -> tuple[bytes, str]:
+    """The bytes of FILE, or of standard input for `-`, and the name to report them by."""
+    from sytrack.files import read_user_file
+
+    if file == "-":
+        return sys.stdin.buffer.read(), stdin_name
+    return read_user_file(Path(file)), file

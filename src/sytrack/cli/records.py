@@ -1,0 +1,183 @@
+"""Commands that write or read records: record, undo, log, import, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from sytrack.catalogue import require_indicator
+from sytrack.cli.app import command, session
+from sytrack.cli.options import (ByOption, ExcelOption, Format, FormatOption, IdArgument, LangOption, NoteOption,
+                                 OutputOption, SinceOption, complete_ids)
+from sytrack.cli.output import emit, format_for, read_input
+from sytrack.cli.session import Session
+from sytrack.errors import SytrackError
+
+
+def standing_line(state: Session, indicator_id: str, as_of: dt.date, today: dt.date) -> str:
+    """How one indicator stands, for the end of a `record` or `undo` line."""
+    from sytrack.views import standing_text
+
+    indicator = require_indicator(state.catalogue, indicator_id)
+    series = state.store.current(indicator_id).get(indicator_id, [])
+    return standing_text(indicator, series, as_of, today, state.catalogue.plan)
+
+
+# ignore_unknown_options lets a negative value through: `sytrack record growth -3.5%`.
+@command("record", context_settings={"ignore_unknown_options": True})
+def record_command(
+    ctx: typer.Context,
+    indicator_id: IdArgument,
+    value: Annotated[str, typer.Argument(
+        metavar="VALUE", help="The value as reported: 41000, 41,000, 4.1万, 8000亿, 65%, yes/no/done/是/否.")],
+    date: Annotated[Optional[str], typer.Option(
+        "--date", "-d", help="As-of date: 2023-06-30, 2023-06, 2023-Q2, 2023-H1 or 2023 (the period's last day). "
+                             "Default: today.")] = None,
+    note: NoteOption = "",
+    source: Annotated[str, typer.Option("--source", "-s", help="Where the figure comes from: a report, a URL.")] = "",
+    by: ByOption = None,
+    add: Annotated[bool, typer.Option(
+        "--add", help="VALUE is an increment: add it to the latest value (e.g. 3 more smart factories).")] = False,
+) -> None:
+    """Record an indicator's value as of a date.
+
+    For a flow (counted within a period) the value is the total since the period began; --add
+    adds to the latest total instead. A second value for the same date supersedes the first,
+    which stays in the history (`sytrack log --all`); `sytrack undo` takes a record back.
+    """
+    from sytrack.queries import increment_since
+    from sytrack.store import NewObservation
+    from sytrack.values import check_recordable_date, check_value, format_human, parse_date, parse_number, parse_value
+    from sytrack.views import record_notes
+
+    state = session(ctx)
+    indicator = require_indicator(state.catalogue, indicator_id)
+    today = state.today
+    as_of = parse_date(date) if date is not None else today
+    check_recordable_date(as_of, indicator, today)
+    add_since = increment_since(indicator, as_of, state.catalogue.plan) if add else None
+    number = parse_number(value, indicator.unit) if add else parse_value(value, indicator)
+    new = NewObservation(indicator.id, as_of, number, by or state.login_name(), note, source, add_since=add_since)
+    stored = state.store.record(new, state.now_utc(), validate=lambda total: check_value(total, indicator))
+    for hint in record_notes(stored.value, indicator):
+        sys.stderr.write(f"sytrack: note: {hint}\n")
+    replaced = f", supersedes #{stored.supersedes}" if stored.supersedes else ""
+    print(f"recorded #{stored.id}: {indicator.id} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
+          f" as of {as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, as_of, today)}")
+
+
+@command("undo")
+def undo_command(
+    ctx: typer.Context,
+    record_id: Annotated[Optional[int], typer.Option(
+        "--id", help="The record to retract (see `sytrack log`). Default: the latest record in force.")] = None,
+    note: Annotated[str, typer.Option("--note", "-m", help="Why it is retracted.")] = "",
+    by: Annotated[Optional[str], typer.Option("--by", help="Who retracts it (default: your login name).")] = None,
+) -> None:
+    """Retract a record. Nothing is deleted: the retraction is itself recorded, and shown by `log --all`."""
+    from sytrack.values import format_human
+
+    state = session(ctx)
+    target, retraction = state.store.undo(record_id, by or state.login_name(), state.now_utc(), note)
+    indicator = state.catalogue.find(target.indicator)
+    shown = format_human(target.value, indicator.unit if indicator else "", kind=indicator.kind if indicator else "")
+    today = state.today
+    standing = f"; {standing_line(state, target.indicator, min(target.as_of, today), today)}" if indicator else ""
+    print(f"retracted #{target.id} ({target.indicator} = {shown} as of {target.as_of.isoformat()})"
+          f" with #{retraction.id}{standing}")
+
+
+@command("log")
+def log_command(
+    ctx: typer.Context,
+    indicator_id: Annotated[Optional[str], typer.Argument(
+        metavar="[ID]", help="Only this indicator.", autocompletion=complete_ids)] = None,
+    show_all: Annotated[bool, typer.Option(
+        "--all", "-a", help="Also superseded and retracted records, and the retractions.")] = False,
+    since: SinceOption = None,
+    lang: LangOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """Show the history of records, newest first: value, as-of date, who recorded it, when and why."""
+    from sytrack.queries import log_records
+    from sytrack.views import OBSERVATION_COLUMNS, log_table, observation_row
+
+    state = session(ctx)
+    catalogue = state.catalogue
+    if indicator_id is not None:
+        require_indicator(catalogue, indicator_id)
+    records = log_records(state.store.history(indicator_id), set(catalogue.ids), show_all, since)
+    emit([observation_row(o) for o in records], OBSERVATION_COLUMNS, fmt, output, excel,
+         log_table(catalogue, state.lang(lang)), sheet="log")
+
+
+@command("export")
+def export_command(
+    ctx: typer.Context,
+    fmt: Annotated[Optional[Format], typer.Option(
+        "--format", "-f", help="Output format: csv, tsv, json, jsonl, markdown, table or xlsx. "
+                               "Default: what the -o file's name ends in (.xlsx, .tsv ...), else csv.")] = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Write every record, superseded and retracted ones included, with every field.
+
+    The columns begin with the import's (indicator,value,date,note,source,by), so an export is itself
+    a valid import file: exporting, importing into an empty store and exporting again is identical.
+    """
+    from sytrack.render import ProgressBar
+    from sytrack.views import OBSERVATION_COLUMNS, log_table
+
+    state = session(ctx)
+    wanted = state.progress_wanted
+    with ProgressBar("exporting", state.store.count() if wanted else None, wanted) as bar:
+        emit(bar.wrap(state.store.export_rows()), OBSERVATION_COLUMNS, format_for(fmt, output, Format.csv), output,
+             excel, log_table(state.catalogue, state.lang(lang)), sheet="export", rows_are_tuples=True)
+
+
+@command("import")
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(
+        metavar="FILE", help="CSV or .xlsx with header indicator,value,date (and optionally note,source,by); "
+                             "- reads standard input.")],
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check every row and say what would be written; write nothing.")] = False,
+    by: Annotated[Optional[str], typer.Option(
+        "--by", help="Who records rows without a 'by' column (default: your login name).")] = None,
+) -> None:
+    """Import values from a CSV file or an Excel workbook (.xlsx, every sheet): every row is checked
+    first, then all are written or none.
+
+    Every bad row is reported with its line number. UTF-8 with or without a byte-order mark
+    (Excel's "CSV UTF-8") is read. An export of sytrack is a valid import file.
+    """
+    from sytrack.imports import read_import
+    from sytrack.render import ProgressBar
+
+    state = session(ctx)
+    data, name = read_input(file, "<stdin>")
+    rows = data.count(b"\n") if not data.startswith(b"PK") else None
+    with ProgressBar("checking", rows, state.progress_wanted) as bar:
+        records, problems = read_import(data, name, state.catalogue, state.today, by or state.login_name(),
+                                        bar.advance)
+    if len(problems) == 1:
+        raise SytrackError(f"{problems[0]}; nothing was written")
+    for problem in problems:
+        sys.stderr.write(f"{problem}\n")
+    if problems:
+        raise SytrackError(f"{len(problems)} bad rows in {name}; nothing was written")
+    if not records:
+        raise SytrackError(f"{name} has a header but no rows: nothing to import")
+    if dry_run:
+        print(f"{len(records)} records would be written to {state.store.location} (dry run: nothing written)")
+        return
+    with ProgressBar("writing", len(records), state.progress_wanted) as bar:
+        count = state.store.import_records(records, state.now_utc(), bar.advance)
+    print(f"imported {count} record{'s' * (count != 1)} from {name} into {state.store.location}")

@@ -1,0 +1,100 @@
+"""What the global options and the environment say, resolved once per command: catalogue, store, today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from pathlib import Path
+
+from sytrack.catalogue import Located, load_catalogue, locate_catalogue
+from sytrack.model import Catalogue
+
+
+class Session:
+    """Loads the catalogue and opens the store once, on demand; reads the clock and environment."""
+
+    def __init__(self, catalog_option: str | None, db_option: str | None, environ: dict[str, str] | None = None) -> None:
+        self.catalog_option, self.db_option = catalog_option, db_option
+        self.environ = dict(os.environ) if environ is None else environ
+        self._catalogue: Catalogue | None = None
+
+    @functools.cached_property
+    def located(self) -> Located:
+        return locate_catalogue(self.catalog_option, self.environ.get("SYTRACK_CATALOG"), Path.cwd())
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            from sytrack.paths import user_cache_dir
+
+            off = self.environ.get("SYTRACK_NO_CACHE", "") not in ("", "0")
+            cache = None if off else user_cache_dir(sys.platform, self.environ, Path.home())
+            self._catalogue = load_catalogue(self.located.path, cache)
+        return self._catalogue
+
+    @functools.cached_property
+    def data_location(self) -> tuple[str, str]:
+        """Where the data is (a file path, or a postgresql:// URL) and why: --db, SYTRACK_DB, or
+        the catalogue's own data file (in the user data folder for the packaged catalogue)."""
+        if self.db_option:
+            return self.db_option, "--db"
+        if self.environ.get("SYTRACK_DB"):
+            return self.environ["SYTRACK_DB"], "SYTRACK_DB"
+        from sytrack.paths import data_path_for, user_data_dir
+
+        located = self.located
+        data_dir = user_data_dir(sys.platform, self.environ, Path.home())
+        how = "in the user data folder" if located.is_packaged else "next to the catalogue"
+        return str(data_path_for(located.path, located.is_packaged, data_dir)), how
+
+    @functools.cached_property
+    def store(self):
+        return open_store(self.data_location[0], self.catalogue.plan.id)
+
+    @property
+    def progress_wanted(self) -> bool:
+        """Draw progress bars for long work: on a terminal's standard error, unless told otherwise
+        (SYTRACK_PROGRESS=always|never, for benchmarks and tests)."""
+        setting = self.environ.get("SYTRACK_PROGRESS", "auto")
+        return setting == "always" or (setting != "never" and sys.stderr.isatty())
+
+    @property
+    def today(self) -> dt.date:
+        return dt.date.today()
+
+    def now_utc(self) -> dt.datetime:
+        return dt.datetime.now(dt.timezone.utc)
+
+    def lang(self, option) -> str:
+        """The --lang option's language, else the catalogue's."""
+        return option.value if option else self.catalogue.plan.language
+
+    def login_name(self) -> str:
+        # The variables getpass.getuser() reads first, read without importing it (it loads termios).
+        for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+            if self.environ.get(variable):
+                return self.environ[variable]
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except Exception:  # noqa: BLE001 - no login name on some systems; the record still needs a name
+            return "unknown"
+
+    def close(self) -> None:
+        """At the end of the command: the catalogue lets go of its cache file."""
+        if self._catalogue is not None:
+            self._catalogue.close()
+
+
+def open_store(location: str, plan: str):
+    """A data file's store, or a PostgreSQL one for a postgresql:// URL (its driver loaded only then)."""
+    if location.startswith(("postgresql://", "postgres://")):
+        from sytrack.pgstore import PostgresStore
+
+        return PostgresStore(location, plan)
+    from sytrack.store import Store
+
+    return Store(Path(location), plan)

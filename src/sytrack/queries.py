@@ -1,0 +1,79 @@
+"""Which indicators and records a report is about: selection, filters and orderings of plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sytrack.errors import UsageError
+from sytrack.model import STATUSES, Catalogue, Indicator, Observation
+
+
+def require_group(catalogue: Catalogue, group: str | None) -> None:
+    """An option naming a group the catalogue does not have is bad usage."""
+    if group is not None and group not in {g.id for g in catalogue.groups}:
+        raise UsageError(f"unknown group {group!r}; groups: {', '.join(g.id for g in catalogue.groups)}")
+
+
+def parse_statuses(text: str | None) -> set[str] | None:
+    """`--status on-track,behind` as a set; None for no filter."""
+    if not text:
+        return None
+    wanted = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = wanted - set(STATUSES)
+    if unknown:
+        raise UsageError(f"unknown status {', '.join(sorted(unknown))}; use {', '.join(STATUSES)}")
+    return wanted
+
+
+def deadline_years(indicators: Iterable[Indicator]) -> list[int]:
+    return sorted({t.deadline.year for i in indicators for t in i.targets})
+
+
+def indicators_for(catalogue: Catalogue, group: str | None = None, target_year: int | None = None) -> list[Indicator]:
+    """The indicators a report covers, in group order: one group's, and only those with a
+    target due in `target_year` when it is given."""
+    require_group(catalogue, group)
+    chosen = [i for i in catalogue.in_group_order() if group is None or i.group == group]
+    if target_year is not None:
+        chosen = [i for i in chosen if any(t.deadline.year == target_year for t in i.targets)]
+        if not chosen:
+            years = ", ".join(map(str, deadline_years(catalogue.indicators)))
+            raise UsageError(f"no target is due in {target_year}; deadlines: {years}")
+    return chosen
+
+
+def require_target_year(indicator: Indicator, target_year: int | None) -> None:
+    if target_year is not None and not any(t.deadline.year == target_year for t in indicator.targets):
+        years = ", ".join(map(str, deadline_years([indicator])))
+        raise UsageError(f"{indicator.id} has no target due in {target_year} (its deadlines: {years})")
+
+
+def select_progress(progresses: Sequence, statuses: set[str] | None, worst_first: bool) -> list:
+    """The judged indicators a status report shows: those of the wanted statuses, worst first
+    when asked (a stable sort: catalogue order within a status)."""
+    from sytrack.progress import SEVERITY
+
+    chosen = [p for p in progresses if statuses is None or p.status in statuses]
+    if worst_first:
+        chosen.sort(key=lambda p: SEVERITY.index(p.status))
+    return chosen
+
+
+def log_records(history: Iterable[Observation], known: set[str], show_all: bool,
+                since: dt.date | None) -> list[Observation]:
+    """A history newest first, as `log` shows it: records in force only unless `show_all`, made on
+    or after `since`, of indicators the catalogue has (`check` reports the others)."""
+    first = since.isoformat() if since is not None else ""
+    return [o for o in reversed(list(history))
+            if o.indicator in known and (show_all or o.state == "current") and o.recorded_at[:10] >= first]
+
+
+def increment_since(indicator: Indicator, as_of: dt.date, plan) -> dt.date:
+    """`record --add`: the value is an increment on the latest total since its target's period began."""
+    from sytrack.progress import choose_target, start_point
+
+    if indicator.kind not in ("flow", "level"):
+        raise UsageError(f"--add is for counts (flow or level); {indicator.id} is a {indicator.kind}")
+    return start_point(indicator, choose_target(indicator, as_of)[0], plan)[0]
+
