@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from sytrack.values import format_plain
+from sytrack.visible import visible
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown", "xlsx")
 # Cells that a spreadsheet would read as a formula (OWASP "CSV injection").
@@ -145,7 +147,10 @@ def _delimited_converter(column: Column) -> Callable[[Any], str]:
 
 
 def _markdown_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Markdown is read by people and rendered as HTML: user text can neither run (<script>,
+    <img onerror>) nor break the table, and controls are shown, not obeyed."""
+    text = html.escape(text.replace("\r\n", " ").replace("\r", " ").replace("\n", " "), quote=False)
+    return visible(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def write_report(
@@ -212,10 +217,10 @@ def print_rich(renderable: Any, out: IO[str], *, terminal: bool) -> None:
 
 
 def rich_text(value: str, style: str = "") -> Any:
-    """User text for a Rich table: never read as markup."""
+    """User text for a Rich table: never read as markup, and its control characters shown, not obeyed."""
     from rich.text import Text
 
-    return Text(value, style=style)
+    return Text(visible(value), style=style)
 
 
 class ProgressBar:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
@@ -12,6 +13,15 @@ STATUS_FILLS = {  # light fills that print well in black and white too
     "achieved": "C6EFCE", "on-track": "E2F0D9", "behind": "FFEB9C", "off-track": "F8CBAD",
     "missed": "FFC7CE", "pending": "DDEBF7", "no-data": "EDEDED",
 }
+
+
+# The characters a workbook cannot hold (openpyxl refuses them): written as their escape, \x1b.
+_NOT_IN_WORKBOOKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def workbook_text(text: str) -> str:
+    """Text a workbook can hold: control characters (other than tab and line breaks) as \\xNN."""
+    return _NOT_IN_WORKBOOKS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def write_workbook(rows: Iterable[dict], columns: Sequence[Any], out: IO[bytes], sheet: str) -> None:
@@ -47,7 +57,7 @@ def write_workbook(rows: Iterable[dict], columns: Sequence[Any], out: IO[bytes],
                 cell.value = bool(value)
             else:
                 text = column.to_text(value) if column.to_text else (value.isoformat() if isinstance(value, dt.date) else str(value))
-                cell.value = text
+                cell.value = workbook_text(text)
                 cell.data_type = "s"  # text that starts with "=" stays text, never a formula
                 if column.key == "status" and text in STATUS_FILLS:
                     cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[text])

@@ -29,7 +29,9 @@ Exit codes: 0 ok, 1 bad data or a failed check, 2 bad usage.
 
 def fail(message: str, exit_code: int = 1) -> int:
     """Print one line on standard error; return the exit code."""
-    sys.stderr.write(f"sytrack: error: {message}\n")
+    from sytrack.visible import visible
+
+    sys.stderr.write(f"sytrack: error: {visible(message)}\n")
     sys.stderr.flush()
     return exit_code
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from sytrack.cli.app import app, print_help_when_bare, session
+from sytrack.cli.output import say
 from sytrack.cli.session import open_store
 
 db_app = typer.Typer(name="db", help="The data store: which one is in use, and copying it to another.",
@@ -22,10 +23,10 @@ def db_info_command(ctx: typer.Context) -> None:
     from sytrack.store import SCHEMA_VERSION
 
     store = session(ctx).store
-    print(f"store: {store.kind} {store.location}")
-    print(f"plan: {store.plan}")
-    print(f"schema version: {store.schema_version()} (this sytrack writes {SCHEMA_VERSION})")
-    print(f"records of this plan: {store.count()}")
+    say(f"store: {store.kind} {store.location}")
+    say(f"plan: {store.plan}")
+    say(f"schema version: {store.schema_version()} (this sytrack writes {SCHEMA_VERSION})")
+    say(f"records of this plan: {store.count()}")
 
 
 @db_app.command("copy")
@@ -38,4 +39,4 @@ def db_copy_command(
     state = session(ctx)
     source, target = state.store, open_store(to, state.catalogue.plan.id)
     copied = source.copy_to(target)
-    print(f"copied {copied} records of {source.plan} from {source.location} to {target.location}")
+    say(f"copied {copied} records of {source.plan} from {source.location} to {target.location}")

@@ -104,3 +104,24 @@ def read_input(file: str, stdin_name: str) -> tuple[bytes, str]:
     if file == "-":
         return sys.stdin.buffer.read(), stdin_name
     return read_user_file(Path(file)), file
+
+
+def say(text: str) -> None:
+    """A line for people on standard output: user text in it is shown, never obeyed by the terminal."""
+    from sytrack.visible import visible
+
+    print(visible(text))
+
+
+def notify(text: str) -> None:
+    """A note for people on standard error (`sytrack: note: ...`), as safe as `say`."""
+    from sytrack.visible import visible
+
+    sys.stderr.write(f"sytrack: note: {visible(text)}\n")
+
+
+def tell(text: str) -> None:
+    """A line for people on standard error, without a prefix (a problem's FILE:LINE: ..., `wrote FILE`)."""
+    from sytrack.visible import visible
+
+    sys.stderr.write(f"{visible(text)}\n")

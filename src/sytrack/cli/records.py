@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from typing import Annotated, Optional
 
 import typer
@@ -12,7 +11,7 @@ from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
 from sytrack.cli.options import (ByOption, ExcelOption, Format, FormatOption, IdArgument, LangOption, NoteOption,
                                  OutputOption, SinceOption, complete_ids)
-from sytrack.cli.output import emit, format_for, read_input
+from sytrack.cli.output import emit, format_for, notify, read_input, say, tell
 from sytrack.cli.session import Session
 from sytrack.errors import SytrackError
 
@@ -63,9 +62,9 @@ def record_command(
     new = NewObservation(indicator.id, as_of, number, by or state.login_name(), note, source, add_since=add_since)
     stored = state.store.record(new, state.now_utc(), validate=lambda total: check_value(total, indicator))
     for hint in record_notes(stored.value, indicator):
-        sys.stderr.write(f"sytrack: note: {hint}\n")
+        notify(hint)
     replaced = f", supersedes #{stored.supersedes}" if stored.supersedes else ""
-    print(f"recorded #{stored.id}: {indicator.id} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
+    say(f"recorded #{stored.id}: {indicator.id} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
           f" as of {as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, as_of, today)}")
 
 
@@ -86,7 +85,7 @@ def undo_command(
     shown = format_human(target.value, indicator.unit if indicator else "", kind=indicator.kind if indicator else "")
     today = state.today
     standing = f"; {standing_line(state, target.indicator, min(target.as_of, today), today)}" if indicator else ""
-    print(f"retracted #{target.id} ({target.indicator} = {shown} as of {target.as_of.isoformat()})"
+    say(f"retracted #{target.id} ({target.indicator} = {shown} as of {target.as_of.isoformat()})"
           f" with #{retraction.id}{standing}")
 
 
@@ -170,14 +169,14 @@ def import_command(
     if len(problems) == 1:
         raise SytrackError(f"{problems[0]}; nothing was written")
     for problem in problems:
-        sys.stderr.write(f"{problem}\n")
+        tell(str(problem))
     if problems:
         raise SytrackError(f"{len(problems)} bad rows in {name}; nothing was written")
     if not records:
         raise SytrackError(f"{name} has a header but no rows: nothing to import")
     if dry_run:
-        print(f"{len(records)} records would be written to {state.store.location} (dry run: nothing written)")
+        say(f"{len(records)} records would be written to {state.store.location} (dry run: nothing written)")
         return
     with ProgressBar("writing", len(records), state.progress_wanted) as bar:
         count = state.store.import_records(records, state.now_utc(), bar.advance)
-    print(f"imported {count} record{'s' * (count != 1)} from {name} into {state.store.location}")
+    say(f"imported {count} record{'s' * (count != 1)} from {name} into {state.store.location}")

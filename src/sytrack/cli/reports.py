@@ -12,7 +12,7 @@ from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
 from sytrack.cli.options import (AsOfOption, ExcelOption, FailOn, Format, FormatOption, GroupOption, IdArgument,
                                  LangOption, OutputOption, SortBy, TargetYearOption, complete_statuses)
-from sytrack.cli.output import emit, write_text_atomic
+from sytrack.cli.output import emit, tell, write_text_atomic
 
 
 def _terminal_width() -> int:
@@ -90,7 +90,7 @@ def report_command(
         charts[indicator.id] = chart_for(indicator, points, progress, catalogue.plan)
     generated = state.now_utc().strftime("%Y-%m-%d %H:%M UTC")
     write_text_atomic(html_file, render_html(catalogue, progresses, charts, language, day, generated))
-    sys.stderr.write(f"wrote {html_file}\n")
+    tell(f"wrote {html_file}")
 
 
 @command("explain")

@@ -12,7 +12,7 @@ from sytrack.catalogue import parse_catalogue, read_catalogue_text, require_indi
 from sytrack.cli.app import command, session
 from sytrack.cli.options import (AsOfOption, ExcelOption, Format, FormatOption, GroupOption, IdArgument, LangOption,
                                  OutputOption)
-from sytrack.cli.output import emit, write_text_atomic
+from sytrack.cli.output import emit, notify, say, tell, write_text_atomic
 from sytrack.cli.session import Session
 from sytrack.errors import SytrackError, UsageError
 
@@ -57,15 +57,15 @@ def where_command(ctx: typer.Context) -> None:
     """Say which catalogue and which data file sytrack is using, and why."""
     state = session(ctx)
     located = state.located
-    print(f"catalogue: {located.path} ({located.how})")
+    say(f"catalogue: {located.path} ({located.how})")
     location, how = state.data_location
     if location.startswith(("postgresql://", "postgres://")):
         from sytrack.pgstore import redact
 
-        print(f"data: {redact(location)} ({how}; PostgreSQL)")
+        say(f"data: {redact(location)} ({how}; PostgreSQL)")
     else:
         exists = "" if Path(location).exists() else "; not created yet: the first record creates it"
-        print(f"data file: {location} ({how}{exists})")
+        say(f"data file: {location} ({how}{exists})")
 
 
 @command("check")
@@ -84,11 +84,11 @@ def check_command(ctx: typer.Context) -> None:
             counts = state.store.records_per_indicator()
         except SytrackError as error:
             # The catalogue is what `check` checks; a data store it cannot read is only noted.
-            sys.stderr.write(f"sytrack: note: records not checked: {error.message}\n")
+            notify(f"records not checked: {error.message}")
             counts = {}
         problems += orphan_records(set(catalogue.ids), counts, str(state.store.location))
     for problem in problems:
-        print(problem)
+        say(str(problem))
     if problems:
         raise SytrackError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {path}")
     assert catalogue is not None
@@ -107,7 +107,7 @@ def init_command(
     if path.exists():
         raise SytrackError(f"{path} already exists; choose another path or edit it")
     write_text_atomic(path, PACKAGED_CATALOGUE.with_name("starter.toml").read_text(encoding="utf-8"))
-    print(f"wrote {path}: edit it, then run `sytrack check`")
+    say(f"wrote {path}: edit it, then run `sytrack check`")
 
 
 def editable_catalogue(state: Session) -> Path:
@@ -147,10 +147,10 @@ def merge_command(
     merged, problems = parse_catalogue(new_text, str(path))
     if merged is None:
         for problem in problems:
-            sys.stderr.write(f"{problem}\n")
+            tell(str(problem))
         raise SytrackError(f"the draft's entries have {len(problems)} problem(s); nothing was written")
     rewrite_catalogue(path, new_text)
-    print(f"merged {len(indicators)} indicator(s) and {len(groups)} group(s) from {draft} into {path}")
+    say(f"merged {len(indicators)} indicator(s) and {len(groups)} group(s) from {draft} into {path}")
 
 
 @command("add")
@@ -212,4 +212,4 @@ def add_command(
         raise UsageError(f"{path}: {indicator_id}: " + "; ".join(p.message for p in problems)
                          + " (nothing was written)")
     rewrite_catalogue(path, new_text)
-    print(f"added {indicator_id} to {path}")
+    say(f"added {indicator_id} to {path}")
