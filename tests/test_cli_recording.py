@@ -301,3 +301,18 @@ def test_a_header_only_import_writes_nothing(run, tmp_path, db):
     result = run(["import", "h.csv"])
     assert result.code == 1 and "nothing to import" in result.stderr
     assert not db.exists()
+
+
+def test_writes_against_the_packaged_catalogue_say_so_once(run, empty_folder, catalogue_text, tmp_path):
+    packaged = run(["record", "cnc-rate", "64%", "--date", "2023-06-30"], cwd=empty_folder)
+    assert packaged.code == 0
+    notes = [line for line in packaged.stderr.splitlines() if "packaged catalogue" in line]
+    assert len(notes) == 1 and "sytrack init" in notes[0]
+    assert packaged.stdout.startswith("recorded #1: cnc-rate")
+    reads = run(["status", "--format", "csv"], cwd=empty_folder)
+    assert "packaged catalogue" not in reads.stderr  # reading is no surprise; only writes are noted
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "indicators.toml").write_text(catalogue_text, encoding="utf-8")
+    own = run(["record", "cnc-rate", "64%", "--date", "2024-06-30"], cwd=mine)
+    assert own.code == 0 and "packaged" not in own.stderr

@@ -54,6 +54,7 @@ def record_command(
 
     state = session(ctx)
     indicator = require_indicator(state.catalogue, indicator_id)
+    state.note_if_packaged()
     today = state.today
     as_of = parse_date(date) if date is not None else today
     check_recordable_date(as_of, indicator, today)
@@ -80,6 +81,7 @@ def undo_command(
     from sytrack.values import format_human
 
     state = session(ctx)
+    state.note_if_packaged()
     target, retraction = state.store.undo(record_id, by or state.login_name(), state.now_utc(), note)
     indicator = state.catalogue.find(target.indicator)
     shown = format_human(target.value, indicator.unit if indicator else "", kind=indicator.kind if indicator else "")
@@ -174,6 +176,7 @@ def import_command(
         raise SytrackError(f"{len(problems)} bad rows in {name}; nothing was written")
     if not records:
         raise SytrackError(f"{name} has a header but no rows: nothing to import")
+    state.note_if_packaged()
     if dry_run:
         say(f"{len(records)} records would be written to {state.store.location} (dry run: nothing written)")
         return

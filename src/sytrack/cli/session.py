@@ -53,6 +53,16 @@ class Session:
     def store(self):
         return open_store(self.data_location[0], self.catalogue.plan.id)
 
+    def note_if_packaged(self) -> None:
+        """Before a write: say so when the targets are the packaged Shenyang plan's, which a user in
+        a folder with no catalogue of their own may not expect (a county's `above-scale-firms`
+        matches Shenyang's)."""
+        if self.located.is_packaged:
+            from sytrack.cli.output import notify
+
+            notify(f"recording against the packaged catalogue ({self.catalogue.plan.title('en')}): no "
+                   "indicators.toml here or above; run `sytrack init` to start your own")
+
     @property
     def progress_wanted(self) -> bool:
         """Draw progress bars for long work: on a terminal's standard error, unless told otherwise
