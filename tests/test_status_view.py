@@ -1,17 +1,16 @@
 """The status table on a terminal: 80 and 160 columns, CJK text, ASCII borders."""
 
 import datetime as dt
-import io
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich.cells import cell_len
-from rich.console import Console
 
 from sytrack.catalogue import PACKAGED_CATALOGUE, load_catalogue, parse_catalogue
 from sytrack.progress import evaluate
 from sytrack.views import status_tables
+from sytrack.writers.grid import Screen
+from sytrack.writers.grid import display_width as cell_len
 
 CATALOGUE = load_catalogue(PACKAGED_CATALOGUE)
 AS_OF = dt.date(2023, 6, 30)
@@ -21,10 +20,7 @@ SERIES = {"cnc-rate": [(dt.date(2023, 6, 30), 64.0)], "5g-base-stations": [(dt.d
 
 def render(width: int, ascii_only: bool = False) -> list[str]:
     progresses = [evaluate(i, SERIES.get(i.id, []), AS_OF, CATALOGUE.plan) for i in CATALOGUE.in_group_order()]
-    out = io.StringIO()
-    console = Console(file=out, width=width, color_system=None, force_terminal=False, legacy_windows=False)
-    console.print(status_tables(CATALOGUE, progresses, "zh", width, ascii_only))
-    return out.getvalue().splitlines()
+    return list(status_tables(CATALOGUE, progresses, "zh", Screen(width, ascii_only=ascii_only)))
 
 
 @pytest.mark.parametrize("width", [80, 160])

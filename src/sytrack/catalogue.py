@@ -355,7 +355,7 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
     group = fields.text("group")
     if group and group not in group_ids:
         close = _close_matches(group, sorted(group_ids), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else f" (declare it in a [[group]] table)"
+        hint = f" (did you mean {close[0]!r}?)" if close else " (declare it in a [[group]] table)"
         fields.problem(f"unknown group {group!r}{hint}", "group")
     kind = fields.choice("kind", KINDS)
     if kind == "milestone":

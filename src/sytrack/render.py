@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html
+import io
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -201,19 +202,23 @@ def write_report(
         print_rich(table(list(rows)), out, terminal=terminal)
 
 
-def print_rich(renderable: Any, out: IO[str], *, terminal: bool) -> None:
-    """Print a Rich renderable: fitted to a terminal, or plain and as wide as its content for a pipe."""
+def print_rich(renderable: Any, out: IO[str], *, terminal: bool, width: int | None = None) -> None:
+    """Print a Rich renderable: fitted to a terminal; for a pipe, plain, as wide as its content
+    (or as COLUMNS says, `width`), and without the padding Rich adds at the ends of lines."""
     from rich.console import Console
 
     if terminal:
         Console(file=out).print(renderable)
         return
     # Not a terminal: no colour, and no wrapping or truncation whatever terminal is attached elsewhere.
-    measuring = Console(width=100_000, color_system=None, force_terminal=False)
-    width = measuring.measure(renderable).maximum
-    console = Console(file=out, width=max(width, 1), color_system=None, force_terminal=False,
+    if width is None:
+        measuring = Console(width=100_000, color_system=None, force_terminal=False)
+        width = max(measuring.measure(renderable).maximum, 1)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False,
                       no_color=True, highlight=False, emoji=False, soft_wrap=False)
     console.print(renderable, crop=False)
+    out.writelines(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def rich_text(value: str, style: str = "") -> Any:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from sytrack.model import Catalogue, Indicator
 from sytrack.render import Column, rich_text
 from sytrack.values import format_human, format_plain, target_text
+from sytrack.visible import visible
+from sytrack.writers.grid import Cell, Grid, GridColumn, centred, wrap
 
 def _targets_plain(targets: list[dict]) -> str:
     parts = []
@@ -77,18 +80,19 @@ def indicator_row(catalogue: Catalogue, indicator: Indicator, lang: str) -> dict
 
 
 def list_table(catalogue: Catalogue, lang: str):
-    def build(rows: list[dict]):
-        from rich.table import Table
+    """`sytrack list` for people: one table, each group's name above its indicators."""
 
+    def build(rows, screen):
         zh = lang == "zh"
-        table = Table(title=rich_text(catalogue.plan.title(lang)), show_lines=False)
-        for header in (("编号", "id"), ("指标", "indicator"), ("类型", "kind"), ("基期", "baseline"), ("目标", "target")):
-            table.add_column(header[0] if zh else header[1], overflow="fold")
+        columns = (GridColumn("编号" if zh else "id"), GridColumn("指标" if zh else "indicator", wrap=1),
+                   GridColumn("类型" if zh else "kind"), GridColumn("基期" if zh else "baseline", wrap=2),
+                   GridColumn("目标" if zh else "target", wrap=2))
+        body: list[tuple[str, list[Cell]]] = []
         current_group = None
         for row in rows:
             if row["group"] != current_group:
                 current_group = row["group"]
-                table.add_row(rich_text(row["group_name"], "bold"), end_section=False)
+                body.append(("group", [Cell(visible(row["group_name"]), "bold")]))
             indicator = catalogue.find(row["id"])
             assert indicator is not None
             unit = indicator.unit_in(lang)
@@ -97,9 +101,15 @@ def list_table(catalogue: Catalogue, lang: str):
                 baseline = f"{format_human(indicator.baseline.value, unit)} ({indicator.baseline.date.year})"
             targets = "\n".join(target_text(t, indicator.kind, unit, lang=lang) for t in indicator.targets)
             name = indicator.name(lang) + (" (?)" if indicator.doubt else "")
-            table.add_row(rich_text(row["id"]), rich_text(name), rich_text(indicator.kind),
-                          rich_text(baseline), rich_text(targets))
-        return table
+            body.append(("row", [Cell(visible(text)) for text in (row["id"], name, indicator.kind, baseline, targets)]))
+        grid = Grid.fitted(columns, [cells for kind, cells in body if kind == "row"], screen.width, screen.box(),
+                           screen.colour)
+        for title in wrap(visible(catalogue.plan.title(lang)), grid.width):
+            yield centred(title, grid.width)
+        yield from grid.header()
+        for kind, cells in body:
+            yield from (grid.spanning(cells[0].text, "bold") if kind == "group" else grid.body([cells]))
+        yield from grid.footer()
 
     return build
 
@@ -184,27 +194,49 @@ def observation_row(observation) -> dict[str, Any]:
     }
 
 
-def log_table(catalogue: Catalogue, lang: str):
-    def build(rows: list[dict]):
-        from rich.table import Table
+LOG_STATES_ZH = {"current": "有效", "superseded": "已被取代", "retracted": "已撤销", "retraction": "撤销记录"}
+# How many of the newest records decide the log's column widths: the table streams, so the first
+# lines come at once however long the history; an older, longer note wraps within its column.
+LOG_LAYOUT_SAMPLE = 500
 
-        table = Table()
-        for title in ("#", "indicator", "as of", "value", "state", "recorded (UTC)", "by", "note / source"):
-            table.add_column(title, overflow="fold")
-        for row in rows:
-            indicator = catalogue.find(row["indicator"])
-            if row["retracts"] is not None:
-                value = f"retracts #{row['retracts']}"
-            elif indicator is not None:
-                value = format_human(row["value"], indicator.unit_in(lang), kind=indicator.kind)
-            else:
-                value = format_plain(row["value"])
-            state = row["state"] + (f" (replaces #{row['supersedes']})" if row["supersedes"] else "")
-            style = "dim" if row["state"] in ("superseded", "retracted") else ""
-            why = " / ".join(part for part in (row["note"], row["source"]) if part)
-            table.add_row(*(rich_text(str(cell), style) for cell in (
-                row["id"], row["indicator"], str(row["date"]), value, state, row["recorded_at"], row["by"], why)))
-        return table
+
+def log_table(catalogue: Catalogue, lang: str, show_all: bool = True):
+    """`sytrack log` for people, newest first, drawn as the records come. The state column only
+    with --all (without it every record shown is in force); on a narrow terminal `by`, then the
+    record time, give way before anything is cut."""
+    zh = lang == "zh"
+    headers = (("序号", "#", "right", 0, 0), ("指标", "indicator", "left", 0, 0),
+               ("日期", "as of", "left", 0, 0), ("数值", "value", "left", 2, 0),
+               ("状态", "state", "left", 2, 0), ("记录时间(UTC)", "recorded (UTC)", "left", 0, 2),
+               ("记录人", "by", "left", 3, 1), ("备注 / 来源", "note / source", "left", 1, 0))
+    columns = tuple(GridColumn(h_zh if zh else h_en, justify, wrap, drop)
+                    for h_zh, h_en, justify, wrap, drop in headers if show_all or h_en != "state")
+    units = {i.id: (i.unit_in(lang), i.kind) for i in catalogue.indicators}
+
+    def cells(row: dict[str, Any]) -> list[Cell]:
+        unit, kind = units.get(row["indicator"], ("", ""))
+        if row["retracts"] is not None:
+            value = f"{'撤销' if zh else 'retracts'} #{row['retracts']}"
+        else:
+            value = format_human(row["value"], unit, kind=kind) if kind else format_plain(row["value"])
+        state = LOG_STATES_ZH[row["state"]] if zh else row["state"]
+        if row["supersedes"]:
+            state += f" ({'取代' if zh else 'replaces'} #{row['supersedes']})"
+        style = "dim" if row["state"] in ("superseded", "retracted") else ""
+        why = " / ".join(part for part in (row["note"], row["source"]) if part)
+        texts = [str(row["id"]), row["indicator"], str(row["date"]), value, state, row["recorded_at"], row["by"], why]
+        if not show_all:
+            del texts[4]
+        return [Cell(visible(text), style) for text in texts]
+
+    def build(rows, screen):
+        rows = iter(rows)
+        first = [cells(row) for row in itertools.islice(rows, LOG_LAYOUT_SAMPLE)]
+        grid = Grid.fitted(columns, first, screen.width, screen.box(), screen.colour)
+        yield from grid.header()
+        yield from grid.body(first)
+        yield from grid.body(cells(row) for row in rows)
+        yield from grid.footer()
 
     return build
 
@@ -322,76 +354,70 @@ def summary_text(summary, lang: str) -> str:
     return "  ".join(parts) + (f"   {label} {share}" if share else "")
 
 
-def status_tables(catalogue: Catalogue, progresses: list, lang: str, width: int | None, ascii_only: bool,
-                  judged: list | None = None):
-    """The Rich view of `sytrack status`: one table per group, each with its counts, then the total.
-    Counts are of everything `judged`, not only the rows shown (--status filters rows, not counts)."""
-    judged = progresses if judged is None else judged
-    from rich import box
-    from rich.console import Group as RenderGroup
-    from rich.table import Table
+STATUS_HEADERS = (("指标", "indicator"), ("最新", "latest"), ("目标", "target"), ("完成", "done"), ("序时", "time"),
+                  ("状态", "status"), ("超前/滞后", "ahead"), ("预测", "forecast"), ("趋势", "trend"))
 
+
+def _status_cells(p, lang: str, wide: bool, ascii_only: bool) -> list[Cell]:
+    indicator = p.indicator
+    unit = indicator.unit_in(lang)
+    latest = ""
+    if p.latest is not None:
+        latest = format_human(p.latest, unit, kind=indicator.kind)
+        if wide:
+            latest += f" ({p.latest_date.isoformat()})"
+    _, colour, _ = STATUS_LOOK[p.status]
+    done = "" if p.completion is None else f"{_bar(p.completion, 8 if wide else 5, ascii_only)} {p.completion:.0%}"
+    # Narrow terminals: "≥ 30个 2023", a year-end deadline as just its year.
+    target = target_text(p.target, indicator.kind, unit, lang=lang, short=not wide)
+    if ascii_only:  # ≥ ≤ ≈ – ± are drawn double width on Chinese terminals too
+        target = target.translate(ASCII_SIGNS)
+    texts = [indicator.name(lang) + (" (?)" if indicator.doubt else ""), latest, target, done,
+             "" if p.time_elapsed is None else f"{p.time_elapsed:.0%}"]
+    cells = [Cell(visible(text)) for text in texts] + [Cell(status_word(p.status, lang), colour)]
+    if wide:
+        ahead = "" if p.days_ahead is None else f"{p.days_ahead:+.0f}d"
+        forecast = ""
+        if p.forecast is not None:
+            # A projection is an estimate: no more digits than the reader needs.
+            rounded = round(p.forecast) if abs(p.forecast) >= 100 else round(p.forecast, 1)
+            meets = ("达标" if p.forecast_meets else "不达标") if lang == "zh" else (
+                "meets" if p.forecast_meets else "falls short")
+            forecast = f"{format_human(rounded, unit, kind=indicator.kind)} ({meets})"
+        cells += [Cell(ahead), Cell(visible(forecast)), Cell(sparkline([v for _, v in p.points], ascii_only))]
+    return cells
+
+
+def status_tables(catalogue: Catalogue, progresses: list, lang: str, screen, judged: list | None = None):
+    """`sytrack status` for people: per group its title, its indicators and its counts, then the
+    total, in one layout so that columns line up from group to group. Counts are of everything
+    `judged`, not only the rows shown (--status filters rows, not counts)."""
     from sytrack.progress import summarise
 
-    wide = width is None or width >= 140
+    judged = progresses if judged is None else judged
+    wide = screen.width is None or screen.width >= 140
     zh = lang == "zh"
-    blocks = []
+    columns = [GridColumn(zh_header if zh else en_header, "right" if en_header in ("time", "ahead") else "left",
+                          wrap={"indicator": 1, "latest": 2, "target": 2, "forecast": 2}.get(en_header, 0))
+               for zh_header, en_header in STATUS_HEADERS[:9 if wide else 6]]
     by_group: dict[str, list] = {}
     for p in progresses:
-        by_group.setdefault(p.indicator.group, []).append(p)
-    headers = [("指标", "indicator"), ("最新", "latest"), ("目标", "target"), ("完成", "done"),
-               ("序时", "time"), ("状态", "status")]
-    if wide:
-        headers += [("超前/滞后", "ahead"), ("预测", "forecast"), ("趋势", "trend")]
-    for group in sorted(catalogue.groups, key=lambda g: g.order):
-        members = by_group.get(group.id)
-        if not members:
-            continue
-        table = Table(title=rich_text(group.name(lang), "bold"), title_justify="left",
-                      box=box.ASCII if ascii_only else box.SIMPLE_HEAD, caption_justify="left",
-                      caption=rich_text(summary_text(summarise(p for p in judged if p.indicator.group == group.id), lang)))
-        for n, (header_zh, header_en) in enumerate(headers):
-            table.add_column(header_zh if zh else header_en, overflow="fold",
-                             justify="right" if header_en in ("time", "ahead") else "left",
-                             ratio=3 if n == 0 else None)
-        for p in members:
-            indicator = p.indicator
-            unit = indicator.unit_in(lang)
-            latest = ""
-            if p.latest is not None:
-                latest = format_human(p.latest, unit, kind=indicator.kind)
-                if wide:
-                    latest += f" ({p.latest_date.isoformat()})"
-            symbol, colour, _ = STATUS_LOOK[p.status]
-            done = "" if p.completion is None else f"{_bar(p.completion, 8 if wide else 5, ascii_only)} {p.completion:.0%}"
-            # Narrow terminals: "≥ 30个 2023", a year-end deadline as just its year.
-            target = target_text(p.target, indicator.kind, unit, lang=lang, short=not wide)
-            if ascii_only:  # ≥ ≤ ≈ – ± are drawn double width on Chinese terminals too
-                target = target.translate(ASCII_SIGNS)
-            cells = [
-                rich_text(indicator.name(lang) + (" (?)" if indicator.doubt else "")),
-                rich_text(latest),
-                rich_text(target),
-                rich_text(done),
-                rich_text("" if p.time_elapsed is None else f"{p.time_elapsed:.0%}"),
-                rich_text(status_word(p.status, lang), colour),
-            ]
-            if wide:
-                ahead = "" if p.days_ahead is None else f"{p.days_ahead:+.0f}d"
-                forecast = ""
-                if p.forecast is not None:
-                    # A projection is an estimate: no more digits than the reader needs.
-                    rounded = round(p.forecast) if abs(p.forecast) >= 100 else round(p.forecast, 1)
-                    verdict = ("达标" if p.forecast_meets else "不达标") if zh else ("meets" if p.forecast_meets else "falls short")
-                    forecast = f"{format_human(rounded, unit, kind=indicator.kind)} ({verdict})"
-                cells += [rich_text(ahead), rich_text(forecast),
-                          rich_text(sparkline([v for _, v in p.points], ascii_only))]
-            table.add_row(*cells)
-        blocks.append(table)
-    if len(blocks) > 1:
-        label = "合计" if zh else "All"
-        blocks.append(rich_text(f"{label}: {summary_text(summarise(judged), lang)}", "bold"))
-    return RenderGroup(*blocks)
+        by_group.setdefault(p.indicator.group, []).append(_status_cells(p, lang, wide, screen.ascii_only))
+    grid = Grid.fitted(columns, [cells for rows in by_group.values() for cells in rows], screen.width,
+                       screen.box(simple=True), screen.colour)
+    def text_lines(text: str, bold: bool = False) -> list[str]:
+        lines = wrap(text, screen.width) if screen.width else [text]
+        return [f"\x1b[1m{line}\x1b[0m" if bold and screen.colour else line for line in lines]
+
+    shown_groups = [g for g in sorted(catalogue.groups, key=lambda g: g.order) if g.id in by_group]
+    for group in shown_groups:
+        yield from text_lines(visible(group.name(lang)), bold=True)
+        yield from grid.header()
+        yield from grid.body(by_group[group.id])
+        yield from text_lines(summary_text(summarise(p for p in judged if p.indicator.group == group.id), lang))
+        yield ""
+    if len(shown_groups) > 1:
+        yield from text_lines(f"{'合计' if zh else 'All'}: {summary_text(summarise(judged), lang)}", bold=True)
 
 
 EXPLAIN_COLUMNS = (
@@ -529,16 +555,15 @@ def show_renderable(catalogue: Catalogue, indicator: Indicator, series, as_of, l
     return show_view(show_fields(catalogue, indicator, lang), indicator.name(lang), chart, standing, colour)
 
 
-def explain_table(indicator: Indicator, progress, rows: list[dict[str, Any]]):
-    """`sytrack explain` on a terminal: figure, value and how it is computed."""
-    from rich.table import Table
-
-    view = Table(title=rich_text(f"{indicator.id} as of {progress.as_of.isoformat()}"), title_justify="left")
-    for title in ("figure", "value", "how"):
-        view.add_column(title, overflow="fold")
-    for row in rows:
-        view.add_row(rich_text(row["figure"]), rich_text(row["text"]), rich_text(row["how"], "dim"))
-    return view
+def explain_table(indicator: Indicator, progress, rows: list[dict[str, Any]], screen, lang: str = "en"):
+    """`sytrack explain` for people: figure, value and how it is computed."""
+    zh = lang == "zh"
+    columns = (GridColumn("项目" if zh else "figure"), GridColumn("数值" if zh else "value", wrap=1),
+               GridColumn("算法" if zh else "how", wrap=1, style="dim"))
+    cells = [[Cell(visible(row["figure"])), Cell(visible(row["text"])), Cell(visible(row["how"]))] for row in rows]
+    grid = Grid.fitted(columns, cells, screen.width, screen.box(), screen.colour)
+    yield from wrap(f"{indicator.id} {'截至' if zh else 'as of'} {progress.as_of.isoformat()}", grid.width)
+    yield from grid.lines(cells)
 
 
 DRAFT_COLUMNS = [
@@ -548,10 +573,11 @@ DRAFT_COLUMNS = [
 ]
 
 
-def drafts_table(rows: list[dict[str, Any]], source: str):
+def drafts_table(rows, source: str):
     """`sytrack extract --format table`: the drafts to review, one line each, sentences shortened."""
     from rich.table import Table
 
+    rows = list(rows)
     view = Table(title=rich_text(f"{len(rows)} drafts from {source}"))
     for title in ("line", "name", "value", "unit", "comparison", "kind", "confidence", "review", "sentence"):
         view.add_column(title, overflow="fold")

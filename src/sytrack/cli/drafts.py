@@ -61,4 +61,4 @@ def extract_command(
         else:
             write_text_atomic(output, toml)
         return
-    emit(draft_rows(drafts), DRAFT_COLUMNS, fmt, output, excel, lambda rows: drafts_table(rows, file), sheet="drafts")
+    emit(draft_rows(drafts), DRAFT_COLUMNS, fmt, output, excel, lambda rows, _screen: drafts_table(rows, file), sheet="drafts")

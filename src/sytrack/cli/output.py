@@ -80,12 +80,48 @@ def reader_may_leave() -> Iterator[None]:
         raise typer.Exit(0) from None
 
 
+def screen_for(terminal: bool, ascii_only: bool = False):
+    """How wide and in what colours a table is drawn: a terminal's own width (COLUMNS when set, the
+    real size otherwise, `TERM=dumb` too) and colour unless NO_COLOR; a pipe or a file gets no
+    colour and the width COLUMNS says, else as wide as the table's content."""
+    import shutil
+
+    from sytrack.writers.grid import Screen
+
+    if terminal:
+        colour = "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+        return Screen(shutil.get_terminal_size().columns, colour, ascii_only, terminal=True)
+    columns = os.environ.get("COLUMNS", "")
+    return Screen(int(columns) if columns.isdigit() and int(columns) > 0 else None, False, ascii_only)
+
+
+def draw(view: Any, out: IO[str], screen: Any) -> None:
+    """A table view: lines of text from a grid (written as they come), or a Rich renderable."""
+    if isinstance(view, (Iterator, list)):
+        for line in view:
+            out.write(line + "\n")
+        return
+    from sytrack.render import print_rich
+
+    print_rich(view, out, terminal=screen.terminal, width=screen.width)
+
+
 def emit(rows: Any, columns: Any, fmt: Format, output: Path | None, excel: bool, table: Callable | None,
-         sheet: str = "report", rows_are_tuples: bool = False) -> None:
-    """Hand a report's rows to the one writer, in the format and to the place asked for."""
+         sheet: str = "report", rows_are_tuples: bool = False, ascii_only: bool = False) -> None:
+    """Hand a report's rows to the one writer, in the format and to the place asked for; a table is
+    built by `table(rows, screen)`."""
     from sytrack.render import write_report
 
     fmt = format_for(fmt, output, Format.table)
+    if fmt == Format.table:
+        assert table is not None, "a table view is needed for the table format"
+        if rows_are_tuples:
+            keys = [column.key for column in columns]
+            rows = (dict(zip(keys, row)) for row in rows)
+        with report_stream(output, fmt) as (stream, terminal):
+            screen = screen_for(terminal, ascii_only)
+            draw(table(rows, screen), stream, screen)
+        return
     if fmt == Format.xlsx:
         if output is None:
             raise UsageError("--format xlsx writes a workbook: give the file with -o FILE.xlsx")

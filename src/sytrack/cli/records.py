@@ -114,7 +114,7 @@ def log_command(
         require_indicator(catalogue, indicator_id)
     records = log_records(state.store.history(indicator_id), set(catalogue.ids), show_all, since)
     emit([observation_row(o) for o in records], OBSERVATION_COLUMNS, fmt, output, excel,
-         log_table(catalogue, state.lang(lang)), sheet="log")
+         log_table(catalogue, state.lang(lang), show_all), sheet="log")
 
 
 @command("export")

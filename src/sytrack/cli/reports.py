@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,12 +12,6 @@ from sytrack.cli.app import command, session
 from sytrack.cli.options import (AsOfOption, ExcelOption, FailOn, Format, FormatOption, GroupOption, IdArgument,
                                  LangOption, OutputOption, SortBy, TargetYearOption, complete_statuses)
 from sytrack.cli.output import emit, tell, write_text_atomic
-
-
-def _terminal_width() -> int:
-    import shutil
-
-    return shutil.get_terminal_size().columns
 
 
 @command("status")
@@ -57,9 +50,9 @@ def status_command(
     series = state.store.current()
     judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
     progresses = select_progress(judged, statuses, worst_first=sort == SortBy.status)
-    width = None if output is not None or not sys.stdout.isatty() else _terminal_width()
     emit([status_row(catalogue, p) for p in progresses], STATUS_COLUMNS, fmt, output, excel,
-         lambda rows: status_tables(catalogue, progresses, language, width, ascii_only, judged), sheet="status")
+         lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged), sheet="status",
+         ascii_only=ascii_only)
     if fail_on is not None and any(is_at_or_worse(p.status, fail_on.value) for p in progresses):
         raise typer.Exit(1)
 
@@ -109,5 +102,5 @@ def explain_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOpt
     series = state.store.current(indicator.id).get(indicator.id, [])
     progress = evaluate(indicator, series, as_of or state.today, catalogue.plan, target_year)
     rows = explain_fields(progress, language)
-    emit(rows, EXPLAIN_COLUMNS, fmt, output, excel, lambda _rows: explain_table(indicator, progress, rows),
+    emit(rows, EXPLAIN_COLUMNS, fmt, output, excel, lambda _rows, screen: explain_table(indicator, progress, rows, screen, language),
          sheet=indicator.id)

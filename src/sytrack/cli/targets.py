@@ -45,7 +45,7 @@ def show_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOption
     indicator = require_indicator(catalogue, indicator_id)
     colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in state.environ
 
-    def view(_rows: list[dict]):
+    def view(_rows, _screen):
         series = state.store.current(indicator.id).get(indicator.id, [])
         return show_renderable(catalogue, indicator, series, as_of or state.today, language, colour)
 

@@ -1,0 +1,1 @@
+"""Writers: reports in every format, from plain rows."""
