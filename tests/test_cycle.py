@@ -73,6 +73,14 @@ def test_periods_overlap_the_span_even_when_it_starts_or_ends_inside_one():
     assert [p.label for p in quarters] == ["2023-Q2", "2023-Q3"]
 
 
+def test_periods_at_the_end_of_the_calendar_and_of_an_empty_span():
+    assert periods("yearly", D(9998, 6, 1), D(9999, 12, 31), 30) == (
+        Period("9998", D(9998, 1, 1), D(9998, 12, 31), D(9999, 1, 30)), Period("9999", D(9999, 1, 1), dt.date.max, dt.date.max))
+    assert periods("monthly", D(9999, 12, 1), dt.date.max, 10)[-1].due == dt.date.max
+    assert periods("monthly", D(2023, 6, 15), D(2023, 6, 1), 10) == ()
+    assert day_end(dt.date.max) > "9999-12-31T23:59:59Z"
+
+
 def test_periods_are_cached_for_indicators_that_share_a_span():
     assert periods("monthly", D(2023, 1, 1), DEC, 10) is periods("monthly", D(2023, 1, 1), DEC, 10)
 
@@ -211,6 +219,7 @@ def test_escalation_counts_consecutive_period_ends_with_yellow_or_red():
 
     assert escalation(ends, D(2023, 8, 15), judge) == 3  # July, June, May; April broke the run
     assert asked == [D(2023, 7, 31), D(2023, 6, 30), D(2023, 5, 31), D(2023, 4, 30)]  # no further back
+    assert escalation(ends[::-1], D(2023, 8, 15), judge) == 3  # in any order
     assert escalation(ends, D(2023, 7, 30), judge) == 2
     assert escalation(ends, D(2023, 9, 30), judge) == 0  # September was not yellow
     assert escalation(ends, D(2023, 1, 15), judge) == 0  # no period has ended yet

@@ -67,6 +67,11 @@ def test_a_cycle_of_parents_is_returned_once_and_its_orgs_are_stranded():
     assert ancestors(tree, "d") == ("a", "c", "b")  # stops before going round again
 
 
+def test_an_org_named_like_the_city_is_no_org_and_does_not_loop():
+    tree = build_tree((org(""), org("tiexi", "")))
+    assert tree.levels == (("tiexi",),) and tree.parent == {"tiexi": CITY}
+
+
 def test_an_org_under_an_unknown_parent_is_stranded_not_a_cycle():
     tree = build_tree((org("tiexi", "nowhere"), org("hunnan")))
     assert tree.cycles == () and tree.stranded == ("tiexi",)
@@ -177,6 +182,12 @@ def test_a_share_with_neither_is_not_rolled_up_and_says_why():
     rolled = roll_up("share", {"tiexi": [(JUN, 10.0, 900.0)], "hunnan": [(JUN, 50.0)]}, {"tiexi": 3})
     assert rolled.series == ()
     assert rolled.reason == "hunnan's figure has no denominator and its allocation declares no weight; a share or rate is never averaged"
+    negative = roll_up("share", {"tiexi": [(JUN, 10.0, -900.0)], "hunnan": [(JUN, 50.0, 1000.0)]})
+    assert negative.series == () and negative.reason == "tiexi's denominator is negative"
+    weighed = roll_up("share", {"tiexi": [(JUN, 10.0)], "hunnan": [(JUN, 50.0)]}, {"tiexi": 1, "hunnan": -1})
+    assert weighed.reason == "hunnan's weight is negative"
+    empty = roll_up("share", {"tiexi": [(JUN, 10.0, 0.0)], "hunnan": [(JUN, 50.0, 10.0)]})
+    assert empty.series == ((JUN, 50.0),)  # a district with no enterprises weighs nothing
     zero = roll_up("share", {"tiexi": [(JUN, 10.0, 0.0)], "hunnan": [(JUN, 50.0, 0.0)]})
     assert zero.series == () and zero.reason == "the denominators or weights add up to zero"
 

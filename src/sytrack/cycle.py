@@ -49,12 +49,23 @@ def periods(cadence: str, first: dt.date, last: dt.date, due_days: int) -> tuple
     months = CADENCE_MONTHS[cadence]
     year, month0 = first.year, (first.month - 1) // months * months
     found = []
-    while (begin := dt.date(year, month0 + 1, 1)) <= last:
+    while first <= last and (begin := dt.date(year, month0 + 1, 1)) <= last:
         after_year, after_month0 = divmod(month0 + months, 12)
+        if year + after_year > dt.MAXYEAR:  # the period that ends the calendar
+            found.append(Period(_label(cadence, year, month0), begin, dt.date.max, dt.date.max))
+            break
         end = dt.date(year + after_year, after_month0 + 1, 1) - dt.timedelta(days=1)
-        found.append(Period(_label(cadence, year, month0), begin, end, end + dt.timedelta(days=due_days)))
+        found.append(Period(_label(cadence, year, month0), begin, end, _later(end, due_days)))
         year, month0 = year + after_year, after_month0
     return tuple(found)
+
+
+def _later(day: dt.date, days: int) -> dt.date:
+    """`days` after `day`, or the last date there is."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
 
 
 def cadence_of(indicator: Indicator, plan: Plan) -> str | None:
@@ -89,6 +100,8 @@ def reporters(indicator: Indicator) -> tuple[str, ...]:
 def day_end(day: dt.date, zone: dt.tzinfo | None = None) -> str:
     """The first instant after `day` in `zone` (None: UTC), as a UTC timestamp in the store's form:
     a record counts as known by the end of `day` when its recorded_at sorts before this."""
+    if day == dt.date.max:
+        return "99999"  # sorts after every timestamp: the end of time knows everything
     following = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone or dt.timezone.utc)
     return following.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -107,22 +120,23 @@ def reports(expected: Sequence[Period], receipts: Sequence[Receipt], as_of: dt.d
     """Each period due by `as_of` (due date on or before it), with what came in for it: a receipt
     dated within the period and recorded by the end of `as_of`. One pass over both, in date order."""
     known_by = day_end(as_of, zone)
-    found, position = [], 0
+    found, position, count = [], 0, len(receipts)
     for period in expected:
-        if period.due > as_of:
+        _, begin, end, due = period
+        if due > as_of:
             break
-        while position < len(receipts) and receipts[position][0] < period.begin:
+        while position < count and receipts[position][0] < begin:
             position += 1
         first = None
-        while position < len(receipts) and receipts[position][0] <= period.end:
+        while position < count and receipts[position][0] <= end:
             recorded_at = receipts[position][1]
             if recorded_at < known_by and (first is None or recorded_at < first):
                 first = recorded_at
             position += 1
         if first is None:
-            found.append(Report(period, None, None, (as_of - period.due).days))
+            found.append(Report(period, None, None, (as_of - due).days))
         else:
-            found.append(Report(period, first, first < day_end(period.due, zone), 0))
+            found.append(Report(period, first, first < day_end(due, zone), 0))
     return found
 
 
@@ -214,7 +228,7 @@ def escalation(ends: Sequence[dt.date], as_of: dt.date, warning_at: Callable[[dt
     yellow or red at. `warning_at(day)` judges it as known at the end of `day` (see
     `replay.warning_as_known`, or a store that answers in SQL); it is asked only until the run ends."""
     count = 0
-    for end in reversed([end for end in ends if end <= as_of]):
+    for end in sorted((end for end in ends if end <= as_of), reverse=True):
         if warning_at(end) not in ESCALATING:
             break
         count += 1

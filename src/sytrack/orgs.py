@@ -37,15 +37,15 @@ class OrgTree(NamedTuple):
 
 def build_tree(orgs: Iterable[Org]) -> OrgTree:
     """The tree of `orgs`, built in one pass over them and one walk down from the city."""
-    parent = {org.id: org.parent or CITY for org in orgs}
+    parent = {org.id: org.parent or CITY for org in orgs if org.id != CITY}  # the city is no org of its own
     children: dict[str, list[str]] = {}
     for org_id, above in parent.items():
         children.setdefault(above, []).append(org_id)
-    levels, level = [], children.get(CITY, [])
+    levels, level, reached = [], children.get(CITY, []), set()
     while level:
         levels.append(tuple(level))
-        level = [child for org_id in level for child in children.get(org_id, ())]
-    reached = {org_id for level in levels for org_id in level}
+        reached.update(level)
+        level = [child for org_id in level for child in children.get(org_id, ()) if child not in reached]
     return OrgTree(parent, {k: tuple(v) for k, v in children.items()}, tuple(levels),
                    find_cycles(parent), tuple(o for o in parent if o not in reached))
 
@@ -154,15 +154,21 @@ def _entries(kind: str, dates: Sequence[dt.date], series: Sequence[Point]) -> li
 
 
 def _weights(points: Sequence[Point], members: Sequence[str], declared: Mapping[str, float]):
-    """Every member's denominator if all give one, else every member's declared weight, else None."""
+    """Every member's denominator if all give one, else every member's declared weight, else None
+    and why. Denominators and weights are never mixed: they are counted in different things."""
     denominators = [point[2] if len(point) > 2 else None for point in points]
     if None not in denominators:
-        return tuple(denominators), ""
-    if all(declared.get(m) is not None for m in members):
-        return tuple(declared[m] for m in members), ""
-    lacking = next(m for m, d in zip(members, denominators) if d is None and declared.get(m) is None)
-    return None, (f"{lacking}'s figure has no denominator and its allocation declares no weight;"
-                  " a share or rate is never averaged")
+        weights, what = tuple(denominators), "denominator"
+    elif all(declared.get(m) is not None for m in members):
+        weights, what = tuple(declared[m] for m in members), "weight"
+    else:
+        lacking = next(m for m, d in zip(members, denominators) if d is None and declared.get(m) is None)
+        return None, (f"{lacking}'s figure has no denominator and its allocation declares no weight;"
+                      " a share or rate is never averaged")
+    negative = next((m for m, w in zip(members, weights) if w < 0), None)
+    if negative is not None:
+        return None, f"{negative}'s {what} is negative"
+    return weights, ""
 
 
 def _combine(kind: str, members: Sequence[str], points: Sequence, declared: Mapping[str, float]) -> tuple:
