@@ -224,3 +224,23 @@ def test_escalation_counts_consecutive_period_ends_with_yellow_or_red():
     assert escalation(ends, D(2023, 9, 30), judge) == 0  # September was not yellow
     assert escalation(ends, D(2023, 1, 15), judge) == 0  # no period has ended yet
     assert escalation(ends, D(2023, 8, 15), lambda day: "blue") == 0
+
+
+def test_the_worked_example_of_docs_orgs_and_cycle():
+    """docs/orgs-and-cycle.md: three districts reporting quarterly, as of 20 October."""
+    indicator = make([Allocation("tiexi", 12), Allocation("hunnan", 10), Allocation("dadong", 5)], cadence="quarterly", due_days=15)
+    receipts = {"tiexi": [(D(2023, 3, 31), "2023-04-12T01:00:00Z"), (D(2023, 6, 30), "2023-07-14T01:00:00Z"),
+                          (D(2023, 9, 30), "2023-10-13T01:00:00Z")],
+                "hunnan": [(D(2023, 3, 31), "2023-04-20T01:00:00Z"), (D(2023, 6, 30), "2023-07-10T01:00:00Z")],
+                "dadong": [(D(2023, 3, 31), "2023-04-15T09:00:00Z")]}
+    as_of = D(2023, 10, 20)
+    assert worst_first(overdue_rows(indicator, PLAN, receipts, as_of)) == [
+        ("smart-factories", "dadong", "2023-Q2", D(2023, 7, 15), 97), ("smart-factories", "dadong", "2023-Q3", D(2023, 10, 15), 5),
+        ("smart-factories", "hunnan", "2023-Q3", D(2023, 10, 15), 5)]
+    counts = timeliness(indicator, PLAN, receipts, as_of)
+    assert counts == {"tiexi": Timeliness(3, 3, 3), "hunnan": Timeliness(3, 2, 1), "dadong": Timeliness(3, 1, 1)}
+    assert add_up(counts.values()) == Timeliness(9, 6, 5)
+    late_in_shenyang = {"dadong": [(D(2023, 3, 31), "2023-04-15T17:00:00Z")]}
+    assert timeliness(indicator, PLAN, late_in_shenyang, as_of)["dadong"] == Timeliness(3, 1, 1)
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    assert timeliness(indicator, PLAN, late_in_shenyang, as_of, shanghai)["dadong"] == Timeliness(3, 1, 0)

@@ -336,3 +336,24 @@ def test_the_group_league_ranks_by_share_on_schedule_then_fewer_behind():
     assert [(r.org, r.indicators, r.behind, r.rank) for r in rows] == [
         ("hunnan", 2, 0, 1), ("tiexi", 3, 1, 2), ("yuhong", 3, 1, 2), ("dadong", 1, 0, None)]
     assert rows[1].on_schedule_share == pytest.approx(2 / 3) and rows[3].on_schedule_share is None
+
+
+def test_the_worked_example_of_docs_orgs_and_cycle():
+    """docs/orgs-and-cycle.md: two streets under 铁西区, the city's own figure, the league of 30 September."""
+    tree = build_tree(SHENYANG + (org("dadong"),))
+    series = {"yanfen": [(D(2023, 3, 31), 1.0), (JUN, 3.0), (SEP, 4.0)], "xinghua": [(D(2023, 3, 31), 1.0), (JUN, 4.0), (SEP, 5.0)],
+              "hunnan": [(D(2023, 3, 31), 2.0), (JUN, 5.0), (SEP, 7.0)], "dadong": [(D(2023, 3, 31), 0.0), (JUN, 1.0)],
+              CITY: [(JUN, 14.0)]}
+    figures = roll_up_tree(SMART._replace(allocations=(Allocation("tiexi", 12), Allocation("hunnan", 10), Allocation("dadong", 5))),
+                           tree, series)
+    assert figures["tiexi"].effective == ((D(2023, 3, 31), 2.0), (JUN, 7.0), (SEP, 9.0))
+    assert [row[1] for row in figures[CITY].rolled.rows] == [4.0, 13.0, None]
+    assert figures[CITY].rolled.rows[2][4] == "no figure yet from dadong"
+    assert figures[CITY].effective == ((D(2023, 3, 31), 4.0), (JUN, 14.0))
+    assert figures[CITY].disagreements == (Disagreement(JUN, 14.0, 13.0, -1.0),)
+    city = evaluate(SMART, figures[CITY].effective, SEP, PLAN)
+    assert (city.latest, round(city.completion, 3), round(city.pace, 2), city.status) == (14.0, 0.467, 0.62, "behind")
+    indicator = SMART._replace(allocations=(Allocation("tiexi", 12), Allocation("hunnan", 10), Allocation("dadong", 5)))
+    rows = league({o: evaluate(org_indicator(indicator, o), figures[o].effective, SEP, PLAN) for o in ("dadong", "hunnan", "tiexi")})
+    assert [(r.rank, r.org, r.value, r.allocation, round(r.pace, 2), r.status) for r in rows] == [
+        (1, "tiexi", 9.0, 12.0, 1.0, "on-track"), (2, "hunnan", 7.0, 10.0, 0.94, "behind"), (3, "dadong", 1.0, 5.0, 0.27, "off-track")]
