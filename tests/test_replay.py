@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from sytrack.cycle import day_end, escalation, indicator_periods
 from sytrack.errors import SytrackError
-from sytrack.model import CITY, Indicator, Observation, Plan, Target
+from sytrack.model import CITY, Allocation, Indicator, Observation, Plan, Target
+from sytrack.orgs import org_indicator
 from sytrack.progress import evaluate
 from sytrack.replay import (
     DiffRow,
@@ -130,6 +131,16 @@ def test_escalation_judges_each_period_end_as_it_was_known_then():
     # with hindsight (September's revision, 20) the end of August would read on track
     hindsight = series_as_known(history, day_end(D(2023, 9, 3)))[("smart-factories", CITY)]
     assert evaluate(FLOW, hindsight, AUG, PLAN).status == "on-track"
+
+
+def test_an_orgs_warning_is_judged_on_its_own_records_and_allocation():
+    tiexi = org_indicator(FLOW._replace(allocations=(Allocation("tiexi", 12),)), "tiexi")
+    months = [D(2023, 1, 31), D(2023, 2, 28), D(2023, 3, 31), D(2023, 4, 30), D(2023, 5, 31)]
+    history = _monthly_history() + [rec(20 + n, day, value, f"{(day + dt.timedelta(days=5)).isoformat()}T00:00:00Z", org="tiexi")
+                                    for n, (day, value) in enumerate(zip(months, [1.0, 2.0, 3.0, 4.0, 6.0]))]
+    judge = warning_as_known(tiexi, PLAN, history, indicator_periods(FLOW, PLAN), warn_days=30, org="tiexi")
+    assert judge(JUN) == ""  # 6 of its 12 at 49.6 % of the year: on track, whatever the city's figures say
+    assert judge(JUL) == "red"  # its June report, due 10 July, never came
 
 
 def test_a_report_overdue_at_a_period_end_makes_it_red():

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from sytrack.cycle import Period, day_end, is_overdue, progress_warning, reports
-from sytrack.model import Indicator, Observation, Plan
+from sytrack.model import CITY, Indicator, Observation, Plan
 from sytrack.progress import evaluate
 
 Key = tuple[str, str]  # (indicator, org)
@@ -61,14 +61,16 @@ def receipts_as_known(records: Iterable[Observation], known_by: str) -> dict[Key
 
 
 def warning_as_known(indicator: Indicator, plan: Plan, records: Sequence[Observation], expected: Sequence[Period],
-                     warn_days: int, zone: dt.tzinfo | None = None) -> Callable[[dt.date], str]:
+                     warn_days: int, org: str = CITY, zone: dt.tzinfo | None = None) -> Callable[[dt.date], str]:
     """A judge for `cycle.escalation`: the warning of one (indicator, org) as known at the end of a
-    day, from that key's records. `indicator` is the one it is judged on (for an org,
-    `orgs.org_indicator`), `expected` the periods it reports for."""
+    day, from its records (others in `records` are ignored). `indicator` is the one it is judged
+    on (for an org, `orgs.org_indicator`), `expected` the periods it reports for."""
+    key = (indicator.id, org)
+
     def warning_at(day: dt.date) -> str:
         known_by = day_end(day, zone)
-        series = next(iter(series_as_known(records, known_by).values()), [])
-        receipts = next(iter(receipts_as_known(records, known_by).values()), [])
+        series = series_as_known(records, known_by).get(key, [])
+        receipts = receipts_as_known(records, known_by).get(key, [])
         progress = evaluate(indicator, series, day, plan)
         return progress_warning(progress, warn_days, is_overdue(reports(expected, receipts, day, zone)))
     return warning_at
