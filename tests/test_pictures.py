@@ -27,9 +27,11 @@ from hypothesis import strategies as st
 from sytrack.catalogue import parse_catalogue
 from sytrack.chart import LEGEND, ChartData, svg_chart, text_chart
 from sytrack.progress import expected_path
-from sytrack.render import guard_formula
+from sytrack.formula_guard import guard_formula
 from sytrack.values import format_plain
-from sytrack.views import LIST_COLUMNS, OBSERVATION_COLUMNS, STATUS_COLUMNS
+from sytrack.views.catalogue import LIST_COLUMNS
+from sytrack.views.records import OBSERVATION_COLUMNS
+from sytrack.views.status import STATUS_COLUMNS
 from sytrack.xlsx import STATUS_FILLS
 
 D = dt.date

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from sytrack.writers.grid import display_width
+from sytrack.views.grid import display_width
 import typer.main
 from typer.testing import CliRunner
 
@@ -729,17 +729,17 @@ def test_output_into_a_missing_folder_is_a_one_line_error(run, recorded):
 
 
 def test_a_report_that_fails_midway_leaves_the_previous_file(run, recorded, monkeypatch):
-    import sytrack.render
+    import sytrack.writers
 
     target = recorded / "status.csv"
     target.write_bytes(b"the previous report\r\n")
-    real = sytrack.render.write_report
+    real = sytrack.writers.write_report
 
     def failing(rows, columns, fmt, out, **kwargs):
         real(rows, columns, fmt, out, **kwargs)  # the whole report is written, then something breaks
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(sytrack.render, "write_report", failing)
+    monkeypatch.setattr(sytrack.writers, "write_report", failing)
     with pytest.raises(RuntimeError, match="disk gone"):
         run(["status", "--as-of", AS_OF, "--format", "csv", "-o", str(target)])
     assert target.read_bytes() == b"the previous report\r\n"

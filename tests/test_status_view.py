@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from sytrack.catalogue import PACKAGED_CATALOGUE, load_catalogue, parse_catalogue
 from sytrack.progress import evaluate
-from sytrack.views import status_tables
-from sytrack.writers.grid import Screen
-from sytrack.writers.grid import display_width as cell_len
+from sytrack.views.status import status_tables
+from sytrack.views.grid import Screen
+from sytrack.views.grid import display_width as cell_len
 
 CATALOGUE = load_catalogue(PACKAGED_CATALOGUE)
 AS_OF = dt.date(2023, 6, 30)

@@ -9,7 +9,8 @@ from sytrack.chart import svg_chart
 from sytrack.model import Catalogue
 from sytrack.progress import Progress, summarise
 from sytrack.values import format_human
-from sytrack.views import STATUS_LOOK, target_text
+from sytrack.values import target_text
+from sytrack.views.common import STATUS_LOOK
 
 STATUS_COLOURS = {
     "achieved": "#1a7f37", "on-track": "#2da44e", "behind": "#bf8700", "off-track": "#cf222e",

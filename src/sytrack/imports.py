@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from sytrack.catalogue import require_indicator
 from sytrack.errors import Problem, SytrackError, Where
 from sytrack.model import Catalogue, Indicator
-from sytrack.render import unguard_formula
+from sytrack.formula_guard import unguard_formula
 from sytrack.values import check_recordable_date, parse_date, parse_value
 
 REQUIRED = ("indicator", "value", "date")

@@ -43,7 +43,7 @@ def extract_command(
     2022 result, a count of actions) are listed at the end, commented out. Review, then `sytrack check`.
     """
     from sytrack.extract import GROUP_BY, draft_rows, draft_to_toml, extract
-    from sytrack.views import DRAFT_COLUMNS, drafts_table
+    from sytrack.views.drafts import DRAFT_COLUMNS, drafts_table
 
     if group_by not in GROUP_BY:
         raise UsageError(f"--group-by must be one of {', '.join(GROUP_BY)}")

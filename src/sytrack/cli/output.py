@@ -86,7 +86,7 @@ def screen_for(terminal: bool, ascii_only: bool = False):
     colour and the width COLUMNS says, else as wide as the table's content."""
     import shutil
 
-    from sytrack.writers.grid import Screen
+    from sytrack.views.grid import Screen
 
     if terminal:
         colour = "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
@@ -101,7 +101,7 @@ def draw(view: Any, out: IO[str], screen: Any) -> None:
         for line in view:
             out.write(line + "\n")
         return
-    from sytrack.render import print_rich
+    from sytrack.writers.terminal import print_rich
 
     print_rich(view, out, terminal=screen.terminal, width=screen.width)
 
@@ -110,7 +110,7 @@ def emit(rows: Any, columns: Any, fmt: Format, output: Path | None, excel: bool,
          sheet: str = "report", rows_are_tuples: bool = False, ascii_only: bool = False) -> None:
     """Hand a report's rows to the one writer, in the format and to the place asked for; a table is
     built by `table(rows, screen)`."""
-    from sytrack.render import write_report
+    from sytrack.writers import write_report
 
     fmt = format_for(fmt, output, Format.table)
     if fmt == Format.table:
@@ -128,9 +128,8 @@ def emit(rows: Any, columns: Any, fmt: Format, output: Path | None, excel: bool,
         with atomic_writer(output, "wb") as stream:
             write_report(rows, columns, fmt.value, stream, sheet=sheet, rows_are_tuples=rows_are_tuples)
         return
-    with report_stream(output, fmt) as (stream, terminal):
-        write_report(rows, columns, fmt.value, stream, table=table, terminal=terminal, excel=excel,
-                     rows_are_tuples=rows_are_tuples)
+    with report_stream(output, fmt) as (stream, _terminal):
+        write_report(rows, columns, fmt.value, stream, excel=excel, rows_are_tuples=rows_are_tuples)
 
 
 def read_input(file: str, stdin_name: str) -> tuple[bytes, str]:

@@ -18,7 +18,7 @@ from sytrack.errors import SytrackError
 
 def standing_line(state: Session, indicator_id: str, as_of: dt.date, today: dt.date) -> str:
     """How one indicator stands, for the end of a `record` or `undo` line."""
-    from sytrack.views import standing_text
+    from sytrack.views.records import standing_text
 
     indicator = require_indicator(state.catalogue, indicator_id)
     series = state.store.current(indicator_id).get(indicator_id, [])
@@ -50,7 +50,7 @@ def record_command(
     from sytrack.queries import increment_since
     from sytrack.store import NewObservation
     from sytrack.values import check_recordable_date, check_value, format_human, parse_date, parse_number, parse_value
-    from sytrack.views import record_notes
+    from sytrack.views.records import record_notes
 
     state = session(ctx)
     indicator = require_indicator(state.catalogue, indicator_id)
@@ -106,7 +106,7 @@ def log_command(
 ) -> None:
     """Show the history of records, newest first: value, as-of date, who recorded it, when and why."""
     from sytrack.queries import log_records
-    from sytrack.views import OBSERVATION_COLUMNS, log_table, observation_row
+    from sytrack.views.records import OBSERVATION_COLUMNS, log_table, observation_row
 
     state = session(ctx)
     catalogue = state.catalogue
@@ -132,8 +132,8 @@ def export_command(
     The columns begin with the import's (indicator,value,date,note,source,by), so an export is itself
     a valid import file: exporting, importing into an empty store and exporting again is identical.
     """
-    from sytrack.render import ProgressBar
-    from sytrack.views import OBSERVATION_COLUMNS, log_table
+    from sytrack.cli.progress_bar import ProgressBar
+    from sytrack.views.records import OBSERVATION_COLUMNS, log_table
 
     state = session(ctx)
     wanted = state.progress_wanted
@@ -160,7 +160,7 @@ def import_command(
     (Excel's "CSV UTF-8") is read. An export of sytrack is a valid import file.
     """
     from sytrack.imports import read_import
-    from sytrack.render import ProgressBar
+    from sytrack.cli.progress_bar import ProgressBar
 
     state = session(ctx)
     data, name = read_input(file, "<stdin>")

@@ -41,7 +41,7 @@ def status_command(
     """
     from sytrack.progress import evaluate, is_at_or_worse
     from sytrack.queries import indicators_for, parse_statuses, select_progress
-    from sytrack.views import STATUS_COLUMNS, status_row, status_tables
+    from sytrack.views.status import STATUS_COLUMNS, status_row, status_tables
 
     state = session(ctx)
     catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
@@ -70,7 +70,7 @@ def report_command(
     who read pictures: no network, no scripts, Chinese in the system's own fonts."""
     from sytrack.html_report import render_html
     from sytrack.progress import evaluate
-    from sytrack.views import chart_for
+    from sytrack.views.catalogue import chart_for
 
     state = session(ctx)
     catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
@@ -93,7 +93,7 @@ def explain_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOpt
     """Show every figure behind one indicator's status and how it is computed, to check by hand."""
     from sytrack.progress import evaluate
     from sytrack.queries import require_target_year
-    from sytrack.views import EXPLAIN_COLUMNS, explain_fields, explain_table
+    from sytrack.views.explain import EXPLAIN_COLUMNS, explain_fields, explain_table
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)

@@ -25,7 +25,7 @@ def list_command(ctx: typer.Context, group: GroupOption = None, lang: LangOption
     The JSON output holds every field of every indicator; `sytrack show ID` shows one in full.
     """
     from sytrack.queries import indicators_for
-    from sytrack.views import LIST_COLUMNS, indicator_row, list_table
+    from sytrack.views.catalogue import LIST_COLUMNS, indicator_row, list_table
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
@@ -38,7 +38,7 @@ def show_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOption
                  fmt: FormatOption = Format.table, output: OutputOption = None, excel: ExcelOption = False) -> None:
     """Show one indicator in full: names, kind, baseline, every target, the plan's sentence,
     where it stands, and a chart of its records against the path to the target."""
-    from sytrack.views import LIST_COLUMNS, indicator_row, show_renderable
+    from sytrack.views.catalogue import LIST_COLUMNS, indicator_row, show_renderable
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)

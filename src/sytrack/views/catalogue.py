@@ -1,0 +1,209 @@
+"""`sytrack list` and `sytrack show`: an indicator's fields, its row, its table, its chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sytrack.model import Catalogue, Indicator
+from sytrack.values import format_human, format_plain, target_text
+from sytrack.views.columns import Column
+from sytrack.views.common import status_word
+from sytrack.views.grid import Cell, Grid, GridColumn, centred, wrap
+from sytrack.views.text import rich_text, visible
+
+
+def _targets_plain(targets: list[dict]) -> str:
+    parts = []
+    for t in targets:
+        if t["comparison"] == "between":
+            what = f"between {format_plain(t['low'])} and {format_plain(t['high'])}"
+        else:
+            what = f"{t['comparison']} {format_plain(t['value'])}"
+            if t.get("tolerance") is not None:
+                what += f" ± {format_plain(t['tolerance'])}"
+        parts.append(f"{what} by {t['deadline']}")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# sytrack list
+
+
+LIST_COLUMNS = (
+    Column("id", "编号", "id"),
+    Column("group", "分组", "group"),
+    Column("group_name", "分组名称", "group name"),
+    Column("name_zh", "指标", "name (zh)"),
+    Column("name_en", "指标(英文)", "name"),
+    Column("unit", "单位", "unit"),
+    Column("unit_en", "单位(英文)", "unit (en)"),
+    Column("kind", "类型", "kind"),
+    Column("direction", "方向", "direction"),
+    Column("baseline", "基期值", "baseline", kind="number"),
+    Column("baseline_date", "基期日期", "baseline date", kind="date"),
+    Column("targets", "目标", "targets", to_text=_targets_plain),
+    Column("department", "责任部门", "department"),
+    Column("quote", "原文", "quote"),
+    Column("doubt", "存疑", "doubt"),
+    Column("source_line", "行号", "line", kind="number"),
+)
+
+
+def indicator_row(catalogue: Catalogue, indicator: Indicator, lang: str) -> dict[str, Any]:
+    return {
+        "id": indicator.id,
+        "group": indicator.group,
+        "group_name": catalogue.group(indicator.group).name(lang),
+        "name_zh": indicator.name_zh,
+        "name_en": indicator.name_en,
+        "unit": indicator.unit,
+        "unit_en": indicator.unit_en,
+        "kind": indicator.kind,
+        "direction": indicator.direction,
+        "baseline": indicator.baseline.value if indicator.baseline else None,
+        "baseline_date": indicator.baseline.date if indicator.baseline else None,
+        "targets": [
+            {
+                "comparison": t.comparison,
+                "value": t.value,
+                "low": t.low,
+                "high": t.high,
+                "tolerance": t.tolerance,
+                "deadline": t.deadline.isoformat(),
+                "start": t.start.isoformat() if t.start else None,
+            }
+            for t in indicator.targets
+        ],
+        "department": indicator.department,
+        "quote": indicator.source_text,
+        "doubt": indicator.doubt,
+        "source_line": indicator.where.line if indicator.where else None,
+    }
+
+
+def list_table(catalogue: Catalogue, lang: str):
+    """`sytrack list` for people: one table, each group's name above its indicators."""
+
+    def build(rows, screen):
+        zh = lang == "zh"
+        columns = (GridColumn("编号" if zh else "id"), GridColumn("指标" if zh else "indicator", wrap=1),
+                   GridColumn("类型" if zh else "kind"), GridColumn("基期" if zh else "baseline", wrap=2),
+                   GridColumn("目标" if zh else "target", wrap=2))
+        body: list[tuple[str, list[Cell]]] = []
+        current_group = None
+        for row in rows:
+            if row["group"] != current_group:
+                current_group = row["group"]
+                body.append(("group", [Cell(visible(row["group_name"]), "bold")]))
+            indicator = catalogue.find(row["id"])
+            assert indicator is not None
+            unit = indicator.unit_in(lang)
+            baseline = ""
+            if indicator.baseline:
+                baseline = f"{format_human(indicator.baseline.value, unit)} ({indicator.baseline.date.year})"
+            targets = "\n".join(target_text(t, indicator.kind, unit, lang=lang) for t in indicator.targets)
+            name = indicator.name(lang) + (" (?)" if indicator.doubt else "")
+            body.append(("row", [Cell(visible(text)) for text in (row["id"], name, indicator.kind, baseline, targets)]))
+        grid = Grid.fitted(columns, [cells for kind, cells in body if kind == "row"], screen.width, screen.box(),
+                           screen.colour)
+        for title in wrap(visible(catalogue.plan.title(lang)), grid.width):
+            yield centred(title, grid.width)
+        yield from grid.header()
+        for kind, cells in body:
+            yield from (grid.spanning(cells[0].text, "bold") if kind == "group" else grid.body([cells]))
+        yield from grid.footer()
+
+    return build
+
+
+# ---------------------------------------------------------------------------------------------
+# sytrack show
+
+
+def show_fields(catalogue: Catalogue, indicator: Indicator, lang: str) -> list[tuple[str, str]]:
+    """The indicator's fields as (label, text) pairs, in the order a reader wants them."""
+    unit = indicator.unit_in(lang)
+    group = catalogue.group(indicator.group)
+    fields = [
+        ("id", indicator.id),
+        ("name", f"{indicator.name_zh} / {indicator.name_en}"),
+        ("group", f"{group.id}: {group.name_zh} / {group.name_en}"),
+        ("kind", indicator.kind),
+        ("direction", indicator.direction if indicator.kind != "milestone" else "done is better"),
+        ("unit", f"{indicator.unit} / {indicator.unit_en}" if indicator.unit_en else indicator.unit),
+    ]
+    if indicator.baseline:
+        fields.append(("baseline", f"{format_human(indicator.baseline.value, unit)} on {indicator.baseline.date}"))
+    else:
+        fields.append(("baseline", "none given by the plan"))
+    for n, target in enumerate(indicator.targets, start=1):
+        label = "target" if len(indicator.targets) == 1 else f"target {n}"
+        fields.append((label, target_text(target, indicator.kind, unit, lang=lang)))
+    fields += [
+        ("department", indicator.department),
+        ("quote", indicator.source_text),
+    ]
+    if indicator.doubt:
+        fields.append(("doubt", indicator.doubt))
+    if indicator.where:
+        fields.append(("defined at", str(indicator.where)))
+    return [(label, text) for label, text in fields if text]
+
+
+def fields_table(fields: list[tuple[str, str]], title: str = ""):
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None, title=rich_text(title) if title else None, title_justify="left")
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, text in fields:
+        table.add_row(rich_text(label), rich_text(text))
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# sytrack log / export
+
+
+def chart_for(indicator: Indicator, series, progress, plan):
+    """What a chart of one indicator shows: records, baseline, targets, expected path, forecast."""
+    from sytrack.chart import ChartData
+    from sytrack.progress import expected_path, forecast_segment
+
+    baseline = (indicator.baseline.date, indicator.baseline.value) if indicator.baseline else None
+    targets = () if indicator.kind == "milestone" else tuple(
+        (t.deadline, t.goal(indicator.direction)) for t in indicator.targets)
+    observed = tuple((day, value) for day, value in series if day <= progress.as_of)
+    return ChartData(observed, tuple(tuple(s) for s in expected_path(indicator, plan)), targets,
+                     tuple(forecast_segment(progress)), baseline, progress.as_of, progress.start_date)
+
+
+def show_view(fields: list[tuple[str, str]], title: str, chart_lines: list[str], standing: str, colour: bool):
+    """`sytrack show` on a terminal: the fields, where the indicator stands, and its chart."""
+    from rich.console import Group as RenderGroup
+    from rich.text import Text
+
+    from sytrack.chart import LEGEND
+
+    styles = {"o": "bold green", "T": "bold red", "~": "yellow", ".": "cyan", "B": "bold blue"}
+    chart = Text()
+    for line in chart_lines:
+        label, bar, plot = line.partition("|")
+        chart.append(label + bar)
+        for char in plot:
+            chart.append(char, styles.get(char, "") if colour and bar else "")
+        chart.append("\n")
+    return RenderGroup(fields_table(fields, title), rich_text(""), rich_text(standing, "bold"), chart,
+                       rich_text(LEGEND, "dim"))
+
+
+def show_renderable(catalogue: Catalogue, indicator: Indicator, series, as_of, lang: str, colour: bool):
+    """`sytrack show` on a terminal: the indicator's fields, where it stands, and its chart."""
+    from sytrack.chart import text_chart
+    from sytrack.progress import evaluate
+
+    progress = evaluate(indicator, series, as_of, catalogue.plan)
+    chart = text_chart(chart_for(indicator, series, progress, catalogue.plan), width=60, height=10)
+    done = "" if progress.completion is None else f", {progress.completion:.0%} done"
+    standing = f"as of {progress.as_of.isoformat()}: {status_word(progress.status, lang)}{done} — {progress.reason}"
+    return show_view(show_fields(catalogue, indicator, lang), indicator.name(lang), chart, standing, colour)

@@ -1,0 +1,142 @@
+"""`sytrack status`: its columns, a judged indicator's row, and the tables by group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sytrack.model import Catalogue
+from sytrack.values import format_human, target_text
+from sytrack.views.columns import Column
+from sytrack.views.common import ASCII_SIGNS, STATUS_LOOK, bar, rounded, sparkline, status_word, summary_text
+from sytrack.views.grid import Cell, Grid, GridColumn, wrap
+from sytrack.views.text import visible
+
+
+STATUS_COLUMNS = (
+    Column("id", "编号", "id"),
+    Column("group", "分组", "group"),
+    Column("name_zh", "指标", "name (zh)"),
+    Column("name_en", "指标(英文)", "name"),
+    Column("unit", "单位", "unit"),
+    Column("kind", "类型", "kind"),
+    Column("direction", "方向", "direction"),
+    Column("baseline", "基期值", "baseline", kind="number"),
+    Column("baseline_date", "基期日期", "baseline date", kind="date"),
+    Column("target", "目标值", "target", kind="number"),
+    Column("target_low", "目标下限", "target low", kind="number"),
+    Column("target_high", "目标上限", "target high", kind="number"),
+    Column("deadline", "期限", "deadline", kind="date"),
+    Column("latest", "最新值", "latest", kind="number"),
+    Column("latest_date", "最新日期", "latest date", kind="date"),
+    Column("completion_pct", "完成率%", "completion %", kind="number"),
+    Column("time_elapsed_pct", "序时进度%", "time elapsed %", kind="number"),
+    Column("pace", "进度比", "pace", kind="number"),
+    Column("days_ahead", "超前天数", "days ahead", kind="number"),
+    Column("required_per_month", "每月所需", "required per month", kind="number"),
+    Column("forecast", "预测值", "forecast", kind="number"),
+    Column("forecast_meets", "预测达标", "forecast meets", kind="bool"),
+    Column("status", "状态", "status"),
+    Column("comparison", "比较", "comparison"),
+    Column("start_date", "起点日期", "start date", kind="date"),
+    Column("start_value", "起点值", "start value", kind="number"),
+    Column("reason", "说明", "reason"),
+)
+
+
+def status_row(catalogue: Catalogue, p) -> dict[str, Any]:
+    indicator, target = p.indicator, p.target
+    return {
+        "id": indicator.id,
+        "group": indicator.group,
+        "name_zh": indicator.name_zh,
+        "name_en": indicator.name_en,
+        "unit": indicator.unit,
+        "kind": indicator.kind,
+        "direction": indicator.direction,
+        "baseline": indicator.baseline.value if indicator.baseline else None,
+        "baseline_date": indicator.baseline.date if indicator.baseline else None,
+        "target": target.value,
+        "target_low": target.low,
+        "target_high": target.high,
+        "deadline": target.deadline,
+        "latest": p.latest,
+        "latest_date": p.latest_date,
+        "completion_pct": rounded(p.completion * 100 if p.completion is not None else None, 2),
+        "time_elapsed_pct": rounded(p.time_elapsed * 100 if p.time_elapsed is not None else None, 2),
+        "pace": rounded(p.pace, 3),
+        "days_ahead": None if p.days_ahead is None else round(p.days_ahead),
+        "required_per_month": rounded(p.required_per_month, 4),
+        "forecast": rounded(p.forecast, 4),
+        "forecast_meets": p.forecast_meets,
+        "status": p.status,
+        "comparison": target.comparison,
+        "start_date": p.start_date,
+        "start_value": p.start_value,
+        "reason": p.reason,
+    }
+
+
+STATUS_HEADERS = (("指标", "indicator"), ("最新", "latest"), ("目标", "target"), ("完成", "done"), ("序时", "time"),
+                  ("状态", "status"), ("超前/滞后", "ahead"), ("预测", "forecast"), ("趋势", "trend"))
+
+
+def _status_cells(p, lang: str, wide: bool, ascii_only: bool) -> list[Cell]:
+    indicator = p.indicator
+    unit = indicator.unit_in(lang)
+    latest = ""
+    if p.latest is not None:
+        latest = format_human(p.latest, unit, kind=indicator.kind)
+        if wide:
+            latest += f" ({p.latest_date.isoformat()})"
+    _, colour, _ = STATUS_LOOK[p.status]
+    done = "" if p.completion is None else f"{bar(p.completion, 8 if wide else 5, ascii_only)} {p.completion:.0%}"
+    # Narrow terminals: "≥ 30个 2023", a year-end deadline as just its year.
+    target = target_text(p.target, indicator.kind, unit, lang=lang, short=not wide)
+    if ascii_only:  # ≥ ≤ ≈ – ± are drawn double width on Chinese terminals too
+        target = target.translate(ASCII_SIGNS)
+    texts = [indicator.name(lang) + (" (?)" if indicator.doubt else ""), latest, target, done,
+             "" if p.time_elapsed is None else f"{p.time_elapsed:.0%}"]
+    cells = [Cell(visible(text)) for text in texts] + [Cell(status_word(p.status, lang), colour)]
+    if wide:
+        ahead = "" if p.days_ahead is None else f"{p.days_ahead:+.0f}d"
+        forecast = ""
+        if p.forecast is not None:
+            # A projection is an estimate: no more digits than the reader needs.
+            rounded = round(p.forecast) if abs(p.forecast) >= 100 else round(p.forecast, 1)
+            meets = ("达标" if p.forecast_meets else "不达标") if lang == "zh" else (
+                "meets" if p.forecast_meets else "falls short")
+            forecast = f"{format_human(rounded, unit, kind=indicator.kind)} ({meets})"
+        cells += [Cell(ahead), Cell(visible(forecast)), Cell(sparkline([v for _, v in p.points], ascii_only))]
+    return cells
+
+
+def status_tables(catalogue: Catalogue, progresses: list, lang: str, screen, judged: list | None = None):
+    """`sytrack status` for people: per group its title, its indicators and its counts, then the
+    total, in one layout so that columns line up from group to group. Counts are of everything
+    `judged`, not only the rows shown (--status filters rows, not counts)."""
+    from sytrack.progress import summarise
+
+    judged = progresses if judged is None else judged
+    wide = screen.width is None or screen.width >= 140
+    zh = lang == "zh"
+    columns = [GridColumn(zh_header if zh else en_header, "right" if en_header in ("time", "ahead") else "left",
+                          wrap={"indicator": 1, "latest": 2, "target": 2, "forecast": 2}.get(en_header, 0))
+               for zh_header, en_header in STATUS_HEADERS[:9 if wide else 6]]
+    by_group: dict[str, list] = {}
+    for p in progresses:
+        by_group.setdefault(p.indicator.group, []).append(_status_cells(p, lang, wide, screen.ascii_only))
+    grid = Grid.fitted(columns, [cells for rows in by_group.values() for cells in rows], screen.width,
+                       screen.box(simple=True), screen.colour)
+    def text_lines(text: str, bold: bool = False) -> list[str]:
+        lines = wrap(text, screen.width) if screen.width else [text]
+        return [f"\x1b[1m{line}\x1b[0m" if bold and screen.colour else line for line in lines]
+
+    shown_groups = [g for g in sorted(catalogue.groups, key=lambda g: g.order) if g.id in by_group]
+    for group in shown_groups:
+        yield from text_lines(visible(group.name(lang)), bold=True)
+        yield from grid.header()
+        yield from grid.body(by_group[group.id])
+        yield from text_lines(summary_text(summarise(p for p in judged if p.indicator.group == group.id), lang))
+        yield ""
+    if len(shown_groups) > 1:
+        yield from text_lines(f"{'合计' if zh else 'All'}: {summary_text(summarise(judged), lang)}", bold=True)
