@@ -87,3 +87,15 @@ def test_bare_sytrack_prints_its_help_and_exits_2(run):
     result = run([])
     assert result.code == 2
     assert "Usage: sytrack" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("name", ["", *sorted(COMMANDS)])
+def test_help_reads_whole_at_80_columns(run, name):
+    result = run([*name.split(), "--help"], env={"COLUMNS": "80"})
+    assert result.code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+    if name in ("", "db"):  # no command's description cut short in the list of commands
+        assert "..." not in result.stdout.partition("Commands:")[2]
+    broken = [line for line in lines if line.rstrip().endswith("-") and line.rstrip()[-2:-1].isalpha()]
+    assert broken == [], broken  # no word split at its hyphen (off-/track)

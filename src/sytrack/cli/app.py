@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from sytrack import __version__
 from sytrack.cli.options import GLOBAL_VALUE_OPTIONS, CatalogOption, DbOption
@@ -70,9 +70,71 @@ def cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _wrapped(text: str, width: int, indent: str) -> str:
+    """Help text in lines of `width`, paragraph by paragraph, broken only at spaces: never inside
+    `off-track` or `--as-of` as Click's wrapper would."""
+    import textwrap
+
+    wrapper = textwrap.TextWrapper(max(width, 20), initial_indent=indent, subsequent_indent=indent,
+                                   break_on_hyphens=False, break_long_words=False)
+    paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n") if p.strip()]
+    return "\n\n".join(wrapper.fill(p) for p in paragraphs)
+
+
+class _HelpFormatter(TyperCommand.context_class.formatter_class):  # Click's HelpFormatter, as Typer uses it
+    """Click's help layout, with sytrack's wrapping."""
+
+    def write_text(self, text: str) -> None:
+        self.write(_wrapped(text, self.width, " " * self.current_indent) + "\n")
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first_width = min(max((len(first) for first, _ in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for first, second in rows:
+            self.write(f"{indent}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            text = _wrapped(second, self.width - self.current_indent - first_width, "").splitlines() or [""]
+            if len(first) <= first_width - col_spacing:
+                self.write(" " * (first_width - len(first)))
+            else:
+                self.write("\n" + indent + " " * first_width)
+            self.write(text[0] + "\n")
+            for line in text[1:]:
+                self.write(f"{indent}{' ' * first_width}{line}\n")
+
+
+class _Context(TyperCommand.context_class):
+    formatter_class = _HelpFormatter
+
+
+class SytrackCommand(TyperCommand):
+    """Every command: help wrapped at spaces only."""
+
+    context_class = _Context
+
+
+def _first_sentence(text: str) -> str:
+    line = " ".join(text.strip().split("\n\n")[0].split())
+    end = line.find(". ")
+    return line if end < 0 else line[:end + 1]
+
+
 class SytrackGroup(TyperGroup):
     """The one error boundary, through Click's supported non-standalone mode: a SytrackError or a
-    usage error becomes one line on standard error and its exit code (1 data, 2 usage)."""
+    usage error becomes one line on standard error and its exit code (1 data, 2 usage). Its help
+    lists each command with its whole first sentence, never cut with "..."."""
+
+    context_class = _Context
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = [(name, _first_sentence(command.help or "")) for name in self.list_commands(ctx)
+                if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -133,8 +195,8 @@ app.callback(invoke_without_command=True)(root)
 
 
 def command(name: str, **settings: Any) -> Callable:
-    """Register a command on the app (shorthand that keeps every command's help settings alike)."""
-    return app.command(name, **settings)
+    """Register a command on the app, with sytrack's help layout."""
+    return app.command(name, cls=SytrackCommand, **settings)
 
 
 def session(ctx: typer.Context) -> Session:

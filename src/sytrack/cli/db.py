@@ -6,17 +6,17 @@ from typing import Annotated
 
 import typer
 
-from sytrack.cli.app import app, print_help_when_bare, session
+from sytrack.cli.app import SytrackCommand, SytrackGroup, app, print_help_when_bare, session
 from sytrack.cli.output import say
 from sytrack.cli.session import open_store
 
 db_app = typer.Typer(name="db", help="The data store: which one is in use, and copying it to another.",
-                     rich_markup_mode=None)
+                     cls=SytrackGroup, rich_markup_mode=None)
 db_app.callback(invoke_without_command=True)(print_help_when_bare)
 app.add_typer(db_app)
 
 
-@db_app.command("info")
+@db_app.command("info", cls=SytrackCommand)
 def db_info_command(ctx: typer.Context) -> None:
     """Say which store is in use (a data file or a PostgreSQL database), its schema version, and
     how many records this plan has there. Passwords are never printed."""
@@ -29,7 +29,7 @@ def db_info_command(ctx: typer.Context) -> None:
     say(f"records of this plan: {store.count()}")
 
 
-@db_app.command("copy")
+@db_app.command("copy", cls=SytrackCommand)
 def db_copy_command(
     ctx: typer.Context,
     to: Annotated[str, typer.Option("--to", metavar="LOCATION", help="A data file path or a postgresql:// URL.")],

@@ -138,7 +138,7 @@ AsOfOption = Annotated[
 ]
 GroupOption = Annotated[
     Optional[str],
-    typer.Option("--group", "-g", autocompletion=complete_groups, help="Only this group (its id)."),
+    typer.Option("--group", "-g", metavar="GROUP", autocompletion=complete_groups, help="Only this group (its id)."),
 ]
 TargetYearOption = Annotated[
     Optional[int],

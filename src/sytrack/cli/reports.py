@@ -20,8 +20,9 @@ def status_command(
     as_of: AsOfOption = None,
     group: GroupOption = None,
     only: Annotated[Optional[str], typer.Option(
-        "--status", autocompletion=complete_statuses,
-        help="Only these statuses, comma-separated: achieved,on-track,behind,off-track,missed,pending,no-data.")] = None,
+        "--status", metavar="STATUS,...", autocompletion=complete_statuses,
+        help="Only these statuses, comma-separated, e.g. behind,off-track (any of: achieved, on-track, behind, "
+             "off-track, missed, pending, no-data).")] = None,
     sort: Annotated[SortBy, typer.Option("--sort", help="catalogue order, or status: worst first.")] = SortBy.catalogue,
     target_year: TargetYearOption = None,
     fail_on: Annotated[Optional[FailOn], typer.Option(
