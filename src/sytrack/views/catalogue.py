@@ -120,34 +120,42 @@ def list_table(catalogue: Catalogue, lang: str):
 # sytrack show
 
 
+SHOW_LABELS_ZH = {"id": "编号", "name": "名称", "group": "分组", "kind": "类型", "direction": "方向", "unit": "单位",
+                  "baseline": "基期", "target": "目标", "department": "责任部门", "quote": "原文", "doubt": "存疑",
+                  "defined at": "定义位置"}
+KIND_ZH = {"level": "存量", "flow": "增量", "share": "比重", "rate": "增速", "rank": "排名", "milestone": "里程碑"}
+
+
 def show_fields(catalogue: Catalogue, indicator: Indicator, lang: str) -> list[tuple[str, str]]:
-    """The indicator's fields as (label, text) pairs, in the order a reader wants them."""
+    """The indicator's fields as (label, text) pairs, in the order a reader wants them, labelled
+    in the report's language."""
+    zh = lang == "zh"
     unit = indicator.unit_in(lang)
     group = catalogue.group(indicator.group)
+    if indicator.kind == "milestone":
+        direction = "完成即达标" if zh else "done is better"
+    else:
+        direction = {"increase": "越大越好", "decrease": "越小越好"}[indicator.direction] if zh else indicator.direction
+    baseline = "规划未给出" if zh else "none given by the plan"
+    if indicator.baseline:
+        on = "，" if zh else " on "
+        baseline = f"{format_human(indicator.baseline.value, unit)}{on}{indicator.baseline.date}"
     fields = [
         ("id", indicator.id),
         ("name", f"{indicator.name_zh} / {indicator.name_en}"),
         ("group", f"{group.id}: {group.name_zh} / {group.name_en}"),
-        ("kind", indicator.kind),
-        ("direction", indicator.direction if indicator.kind != "milestone" else "done is better"),
+        ("kind", f"{KIND_ZH[indicator.kind]} ({indicator.kind})" if zh else indicator.kind),
+        ("direction", direction),
         ("unit", f"{indicator.unit} / {indicator.unit_en}" if indicator.unit_en else indicator.unit),
+        ("baseline", baseline),
     ]
-    if indicator.baseline:
-        fields.append(("baseline", f"{format_human(indicator.baseline.value, unit)} on {indicator.baseline.date}"))
-    else:
-        fields.append(("baseline", "none given by the plan"))
     for n, target in enumerate(indicator.targets, start=1):
-        label = "target" if len(indicator.targets) == 1 else f"target {n}"
-        fields.append((label, target_text(target, indicator.kind, unit, lang=lang)))
-    fields += [
-        ("department", indicator.department),
-        ("quote", indicator.source_text),
-    ]
-    if indicator.doubt:
-        fields.append(("doubt", indicator.doubt))
-    if indicator.where:
-        fields.append(("defined at", str(indicator.where)))
-    return [(label, text) for label, text in fields if text]
+        number = "" if len(indicator.targets) == 1 else f" {n}"
+        fields.append((("目标" if zh else "target") + number, target_text(target, indicator.kind, unit, lang=lang)))
+    fields += [("department", indicator.department), ("quote", indicator.source_text), ("doubt", indicator.doubt),
+               ("defined at", str(indicator.where) if indicator.where else "")]
+    label = (lambda key: SHOW_LABELS_ZH.get(key, key)) if zh else (lambda key: key)
+    return [(label(key), text) for key, text in fields if text]
 
 
 def fields_table(fields: list[tuple[str, str]], title: str = ""):
@@ -204,6 +212,8 @@ def show_renderable(catalogue: Catalogue, indicator: Indicator, series, as_of, l
 
     progress = evaluate(indicator, series, as_of, catalogue.plan)
     chart = text_chart(chart_for(indicator, series, progress, catalogue.plan), width=60, height=10)
-    done = "" if progress.completion is None else f", {progress.completion:.0%} done"
-    standing = f"as of {progress.as_of.isoformat()}: {status_word(progress.status, lang)}{done} — {progress.reason}"
+    zh = lang == "zh"
+    done = "" if progress.completion is None else f"{'，完成' if zh else ', '}{progress.completion:.0%}{'' if zh else ' done'}"
+    standing = (f"{'截至' if zh else 'as of'} {progress.as_of.isoformat()}{'：' if zh else ': '}"
+                f"{status_word(progress.status, lang)}{done} — {progress.reason}")
     return show_view(show_fields(catalogue, indicator, lang), indicator.name(lang), chart, standing, colour)
