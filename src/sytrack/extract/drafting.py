@@ -1,0 +1,112 @@
+"""Drafting: settled candidates -> Draft records, and Drafts -> a draft catalogue (TOML) or review rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sytrack.extract.candidates import Candidate
+from sytrack.extract.naming import gloss, slug_of, unit_in_english
+from sytrack.extract.numbers import as_float
+from sytrack.model import Baseline
+
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One quantified target read from the text, or a number the reader judged to be context."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    group: str
+    group_name: str
+    kind: str  # level, flow, share, rate or rank
+    direction: str
+    comparison: str  # one of model.COMPARISONS; "" for a qualitative target, which has no number
+    value: float | None
+    low: float | None
+    high: float | None
+    tolerance: float | None
+    unit: str
+    unit_en: str
+    deadline: dt.date
+    baseline: Baseline | None
+    sentence: str  # the text between 。!?; around the number
+    clause: str  # the clause the number was read from
+    line: int  # 1-based line of the number in the text
+    confidence: float
+    review: bool
+    reason: str  # why it needs review; "" when review is False
+    context: bool  # probably not a target at all (a past result, a count of the plan's own parts)
+    notes: tuple[str, ...] = ()  # remarks that need no review: an assumed deadline, a merged restatement
+    baseline_line: int | None = None
+
+    @property
+    def writable(self) -> bool:
+        """Whether the draft becomes a live catalogue entry (others are written commented out)."""
+        return not self.context and self.comparison != "" and self.unit != ""
+
+def group_ids(candidates: list[Candidate], group_by: str) -> dict[str, str]:
+    """An id for each group name, from its gloss, unique; "all" for the unnamed group."""
+    groups: dict[str, str] = {}
+    for candidate in candidates:
+        group_name = candidate.block.group_name if group_by == "heading" else ""
+        if group_name in groups:
+            continue
+        slug = slug_of(gloss(group_name, for_id=True), f"section-{len(groups) + 1}") if group_name else "all"
+        base, suffix = slug, 1
+        while slug in groups.values():
+            suffix += 1
+            slug = f"{base}-{suffix}"
+        groups[group_name] = slug
+    return groups
+
+
+def to_draft(candidate: Candidate, number: int, group: str, group_name: str, plan_year: int) -> Draft:
+    """The Draft record of one settled candidate, the `number`th of the text."""
+    name = candidate.name or candidate.clause_text
+    reasons = candidate.reasons
+    baseline = None
+    if candidate.baseline is not None:
+        value, past_year, _ = candidate.baseline
+        baseline = Baseline(as_float(value), dt.date(past_year, 12, 31))
+    ranged = candidate.high is not None
+    return Draft(
+        id=f"{slug_of(gloss(name, for_id=True), 'target')}-{number}",
+        name_zh=name,
+        name_en=" ".join(gloss(name)) or "(to translate)",
+        group=group,
+        group_name=group_name or "全部目标",
+        kind=candidate.kind,
+        direction=candidate.direction,
+        comparison="" if candidate.value is None else candidate.comparison,
+        value=None if candidate.value is None or ranged else as_float(candidate.value),
+        low=as_float(candidate.value) if ranged else None,
+        high=as_float(candidate.high) if ranged else None,
+        tolerance=as_float(candidate.tolerance) if candidate.tolerance is not None else None,
+        unit=candidate.unit if candidate.value is not None else "",
+        unit_en=unit_in_english(candidate.unit, name),
+        deadline=dt.date(candidate.deadline_year or plan_year, 12, 31),
+        baseline=baseline,
+        sentence=candidate.sentence_text,
+        clause=candidate.clause_text,
+        line=candidate.line,
+        confidence=round(max(0.0, min(1.0, candidate.confidence)), 2),
+        review=bool(reasons),
+        reason="; ".join(reasons),
+        context=candidate.context,
+        notes=tuple(candidate.notes),
+        baseline_line=candidate.baseline[2] if candidate.baseline else None,
+    )
+
+
+def to_drafts(candidates: list[Candidate], group_by: str, plan_year: int) -> list[Draft]:
+    groups = group_ids(candidates, group_by)
+    drafts = []
+    for number, candidate in enumerate(candidates, start=1):
+        group_name = candidate.block.group_name if group_by == "heading" else ""
+        drafts.append(to_draft(candidate, number, groups[group_name], group_name, plan_year))
+    return drafts
+
+

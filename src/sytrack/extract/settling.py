@@ -1,0 +1,81 @@
+"""Settling: restatements merged into the first statement, last year's figures attached as baselines."""
+
+from __future__ import annotations
+
+from sytrack.extract.candidates import Candidate
+
+
+
+def common_run(a: str, b: str) -> int:
+    """The length of the longest run of characters a and b share (a binary search over run lengths)."""
+    if len(a) > len(b):
+        a, b = b, a
+    low, high = 0, len(a)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if any(a[i:i + middle] in b for i in range(len(a) - middle + 1)):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def restatement_key(candidate: Candidate) -> tuple:
+    return (candidate.unit, candidate.value, candidate.high, candidate.comparison, candidate.deadline_year,
+            candidate.context, candidate.past_year)
+
+
+def same_target(a: Candidate, b: Candidate) -> bool:
+    """Whether b restates a (same key), in another sentence, for a name that shares a run of at least
+    a third of the shorter one (百亿企业 and 百亿元企业)."""
+    if a.value is None or (a.block is b.block and a.sentence == b.sentence):
+        return False
+    shared = common_run(a.name, b.name)
+    return shared >= 2 and 3 * shared >= min(len(a.name), len(b.name))
+
+
+def merge_restatements(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep the first statement of each target; note where the text repeats it."""
+    kept: list[Candidate] = []
+    by_key: dict[tuple, list[Candidate]] = {}
+    for candidate in candidates:
+        same_key = by_key.setdefault(restatement_key(candidate), [])
+        earlier = next((k for k in same_key if same_target(k, candidate)), None)
+        if earlier is None:
+            kept.append(candidate)
+            same_key.append(candidate)
+            continue
+        earlier.notes.append(f"also stated on line {candidate.line}: {candidate.clause_text}")
+        if not earlier.context:
+            earlier.confidence = min(0.95, round(earlier.confidence + 0.05, 2))
+    return kept
+
+
+def attach_baselines(candidates: list[Candidate]) -> list[Candidate]:
+    """Give a target last year's figure for the same measure, when the text states it; the figure then
+    leaves the list. The same measure: same unit and kind, and a run of 4 characters shared between the
+    target's name and the figure's clause (or, failing that, its sentence up to the figure)."""
+    past: dict[tuple[str, str], list[Candidate]] = {}
+    for candidate in candidates:
+        if candidate.context and candidate.past_year is not None and candidate.value is not None:
+            past.setdefault((candidate.unit, candidate.kind), []).append(candidate)
+    taken: set[int] = set()
+    for target in candidates:
+        if target.context or target.value is None or target.high is not None or target.kind not in ("level", "share"):
+            continue
+        best, best_score = None, (0, 0)
+        for figure in past.get((target.unit, target.kind), ()):
+            if id(figure) in taken or figure.past_year >= target.deadline_year:
+                continue
+            before = common_run(target.name, figure.block.text[figure.sentence.start:figure.position])
+            if before < 4:
+                continue  # the clause is part of the sentence, so it shares no more
+            own = common_run(target.name, figure.block.text[figure.clause.start:figure.position])
+            if (own, before) > best_score:
+                best, best_score = figure, (own, before)
+        if best is not None:
+            taken.add(id(best))
+            target.baseline = (best.value, best.past_year, best.line)
+            target.notes.append(f"baseline from line {best.line}: {best.clause_text}")
+    return [c for c in candidates if id(c) not in taken]
+

@@ -1,0 +1,132 @@
+"""Writing a draft: Drafts -> a draft catalogue (TOML) that `sytrack check` accepts, or rows for a review table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sytrack.extract.drafting import Draft
+from sytrack.extract.naming import gloss
+from sytrack.values import format_plain
+
+
+
+def toml_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group(0)):04x}", escaped)
+    return f'"{escaped}"'
+
+
+def indicator_lines(draft: Draft) -> list[str]:
+    lines = [
+        "[[indicator]]",
+        f"id = {toml_string(draft.id)}",
+        f"group = {toml_string(draft.group)}",
+        f"name_zh = {toml_string(draft.name_zh)}",
+        f"name_en = {toml_string(draft.name_en)}",
+    ]
+    if draft.unit:
+        lines.append(f"unit = {toml_string(draft.unit)}")
+        lines.append(f"unit_en = {toml_string(draft.unit_en)}")
+    lines += [f"kind = {toml_string(draft.kind)}", f"direction = {toml_string(draft.direction)}",
+              f"quote = {toml_string(draft.sentence)}"]
+    if draft.review:
+        lines.append(f"doubt = {toml_string(draft.reason)}")
+    if draft.baseline is not None:
+        lines.append(f"baseline = {{ value = {format_plain(draft.baseline.value)}, "
+                     f"date = {draft.baseline.date.isoformat()} }}")
+    lines += ["", "[[indicator.target]]"]
+    if draft.comparison:
+        lines.append(f"comparison = {toml_string(draft.comparison)}")
+    if draft.comparison == "between":
+        lines += [f"low = {format_plain(draft.low)}", f"high = {format_plain(draft.high)}"]
+    elif draft.value is not None:
+        lines.append(f"value = {format_plain(draft.value)}")
+    if draft.tolerance is not None:
+        lines.append(f"tolerance = {format_plain(draft.tolerance)}")
+    lines.append(f"deadline = {draft.deadline.isoformat()}")
+    return lines
+
+
+def group_lines(group_id: str, name: str, order: int) -> list[str]:
+    return ["[[group]]", f"id = {toml_string(group_id)}", f"name_zh = {toml_string(name)}",
+            f"name_en = {toml_string(' '.join(gloss(name)) or group_id)}", f"order = {order}"]
+
+
+def draft_to_toml(drafts: list[Draft], plan_id: str, title: str, *, title_en: str | None = None,
+                  start: dt.date | None = None, source: str = "") -> str:
+    """A draft catalogue: live entries for targets, commented-out ones for numbers read as context.
+
+    `start` defaults to 1 January of the earliest deadline's year. The result passes `parse_catalogue`
+    when plan_id is a valid id; every entry still wants a reader's eye.
+    """
+    if start is None:
+        start = dt.date(min((d.deadline.year for d in drafts), default=dt.date.min.year), 1, 1)
+    live = [d for d in drafts if d.writable]
+    aside = [d for d in drafts if not d.writable]
+    out = [
+        "# Draft catalogue written by `sytrack extract`: every entry is read by rule from the plan's text.",
+        "# Check each one against its quote. `doubt` says why an entry needs review; name_en is a word-for-word",
+        "# gloss to rewrite. Numbers read as context (past results, counts of the plan's own parts) are at the",
+        "# end, commented out: uncomment any that is a target.",
+        "",
+        "[plan]",
+        f"id = {toml_string(plan_id)}",
+        f"title_zh = {toml_string(title)}",
+        f"title_en = {toml_string(title_en or title)}",
+        f"start = {start.isoformat()}",
+        'language = "zh"',
+    ]
+    if source:
+        out.append(f"source = {toml_string(source)}")
+    names = {draft.group: draft.group_name for draft in reversed(drafts)}
+    live_groups = list(dict.fromkeys(draft.group for draft in live))
+    for order, group_id in enumerate(live_groups, start=1):
+        out += [""] + group_lines(group_id, names[group_id], order)
+    for draft in live:
+        out += ["", f"# line {draft.line} · confidence {draft.confidence:.2f}"]
+        out += [f"# {note}" for note in draft.notes]
+        out += indicator_lines(draft)
+    if aside:
+        out += ["", "# " + "-" * 96, "# Read as context, not targets (or without a number to track).", "# " + "-" * 96]
+    declared = set(live_groups)
+    for draft in aside:
+        if draft.group not in declared:
+            declared.add(draft.group)
+            out += [""] + [f"# {line}" for line in group_lines(draft.group, names[draft.group], len(declared))]
+        out += ["", f"# line {draft.line} · confidence {draft.confidence:.2f} · {draft.reason}"]
+        out += [f"# {note}" for note in draft.notes]
+        out += [f"# {line}" if line else "#" for line in indicator_lines(draft)]
+    return "\n".join(out) + "\n"
+
+
+def draft_rows(drafts: list[Draft]) -> list[dict[str, Any]]:
+    """One row per draft, in the text's order, for a review table (plain values: the caller formats them)."""
+    rows = []
+    for draft in drafts:
+        if draft.comparison == "between":
+            value = f"{format_plain(draft.low)}..{format_plain(draft.high)}"
+        else:
+            value = format_plain(draft.value)
+        rows.append({
+            "line": draft.line,
+            "id": draft.id,
+            "group": draft.group,
+            "name_zh": draft.name_zh,
+            "value": value,
+            "unit": draft.unit,
+            "comparison": draft.comparison,
+            "tolerance": format_plain(draft.tolerance),
+            "kind": draft.kind,
+            "direction": draft.direction,
+            "deadline": draft.deadline.isoformat(),
+            "baseline": (f"{format_plain(draft.baseline.value)}@{draft.baseline.date.isoformat()}"
+                         if draft.baseline else ""),
+            "confidence": draft.confidence,
+            "review": draft.review,
+            "context": draft.context,
+            "reason": draft.reason,
+            "sentence": draft.sentence,
+        })
+    return rows
