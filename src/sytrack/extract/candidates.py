@@ -10,7 +10,7 @@ from sytrack.extract.clauses import Place, Span
 from sytrack.extract.layout import Block
 from sytrack.extract.lexicon import (
     COMPARISON_WORDS, COUNT_UNITS, FLOW_VERBS, FLOW_WORDS, FRAME_VERBS, LEADING_FILLER, MONEY_WORDS, NOUNS,
-    PEOPLE_WORDS, STOCK_WORDS, TRAILING_FILLER,
+    PEOPLE_WORDS, PERCENT_UNITS, STOCK_WORDS, TRAILING_FILLER,
 )
 
 # A comparison word found before a number: (word, comparison, direction, growth, where the word starts)
@@ -109,8 +109,8 @@ def measured_by(name: str) -> str:
 
 def kind_of(name: str, unit: str, growth: int, verb: str) -> str:
     """level, flow, share, rate or rank, from the unit, the comparison word and the name."""
-    if unit in ("%", "个百分点"):
-        return "rate" if growth or unit == "个百分点" else "share"
+    if unit in PERCENT_UNITS:
+        return "rate" if growth or unit in ("个百分点", "‰") else "share"
     if unit == "位":
         return "rank"
     made = verb in FLOW_VERBS or frame_verb(name) in FLOW_VERBS or name.startswith(("新增", "新建"))

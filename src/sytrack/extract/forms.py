@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from sytrack.extract.candidates import Candidate, comparison_before, head_noun, kind_of, strip_name
+from sytrack.extract.candidates import Candidate, comparison_before, head_noun, kind_of, measured_by, strip_name
 from sytrack.extract.clauses import Place
-from sytrack.extract.lexicon import COMPARISON_WORDS, NOUNS, QUALITATIVE
+from sytrack.extract.lexicon import COMPARISON_WORDS, NOUNS, PERCENT_UNITS, QUALITATIVE
 from sytrack.extract.numbers import CN_NUMERAL, NUMBER, Value, chinese_number, value_at
 
 
@@ -21,7 +21,7 @@ def settle_comparison(candidate: Candidate, value: Value, growth: int, postfix: 
         candidate.comparison, candidate.direction = "at-most", "decrease"
     # 以上 changes nothing: 达到…以上 and a bare frame are at-least already, 突破…以上 keeps its strict
     # reading, and after a falling word (不超过…以上) it contradicts the word, which wins.
-    if growth < 0 and candidate.unit in ("%", "个百分点"):
+    if growth < 0 and candidate.unit in PERCENT_UNITS:
         # a fall by 2.5% is a growth rate of at most -2.5%; a fall by 2-3% lies between -3% and -2%
         low = candidate.value
         candidate.value = -(candidate.high if candidate.high is not None else low)
@@ -44,7 +44,11 @@ def settle_comparison(candidate: Candidate, value: Value, growth: int, postfix: 
 def guess_unit(candidate: Candidate, value: Value) -> None:
     noun = head_noun(candidate.name)
     magnitude = NUMBER.match(candidate.block.text, value.start).group(0)
-    if value.bare_magnitude and magnitude[-1] == "亿":
+    counted = re.split(r"[,、;]", candidate.block.text[value.end:candidate.clause.end])[0]
+    if value.bare_magnitude and measured_by(candidate.name + counted) == "people":
+        candidate.unit = "人"  # 实现一亿左右农业转移人口在城镇落户
+        candidate.flag(f"no unit after {magnitude}: 人 assumed from the people it counts", cap=0.6)
+    elif value.bare_magnitude and magnitude[-1] == "亿":
         candidate.unit = "元"
         candidate.flag(f"no unit after {magnitude}: 元 assumed", cap=0.6)
     elif noun:

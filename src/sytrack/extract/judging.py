@@ -7,41 +7,64 @@ from decimal import Decimal
 
 from sytrack.extract.candidates import Candidate, measured_by
 from sytrack.extract.clauses import Place, Span
-from sytrack.extract.lexicon import PAST_IN_CLAUSE, PAST_IN_PIECE, SHARE_WORDS
+from sytrack.extract.lexicon import PAST_IN_CLAUSE, PAST_IN_PIECE, PERCENT_UNITS, SHARE_WORDS
 from sytrack.extract.numbers import SCALED_UNITS, as_float, chinese_number, scale, value_at
 from sytrack.values import format_plain, impossible_value
 
 _TIME_MARKS = re.compile(
     r"(?P<abs>(?:19|20)\d{2})年|(?P<now>今年|全年|年内|本年|当年)|(?P<last>去年|上年|上一年)|(?P<next>明年)|"
-    r"(?P<span>[一二两三四五六七八九十\d]{1,2})年(?=行动|计划|内|攻坚|倍增|目标|时间)"
+    r"(?P<span>[一二两三四五六七八九十\d]{1,2})年(?=行动|计划|内|攻坚|倍增|目标|时间)|"
+    r"(?P<plan>十[一二三四五六七八九]五)(?=”|\"|规划|时期|期间|末|计划)"
 )
 
 
-def time_of(place: Place, position: int, plan_year: int) -> tuple[int, int | None, bool]:
-    """(deadline year, past year or None, whether the sentence names the year) of a number at
-    `position`: the last time word of its sentence before it decides."""
-    block, text = place.block, place.text
+def five_year_plan_end(name: str) -> int:
+    """The last year of a five-year plan named 十X五: 十三五 -> 2020, 十四五 -> 2025 (the 3rd ran 1966-70)."""
+    return 1955 + 5 * (10 + int(chinese_number(name[1])))
+
+
+def _last_time_mark(text: str, start: int, position: int) -> re.Match | None:
     last = None
-    for last in _TIME_MARKS.finditer(text[place.sentence.start:position]):
+    for last in _TIME_MARKS.finditer(text, start, position):
         pass
+    return last
+
+
+def time_of(place: Place, position: int, plan_year: int) -> tuple[int, int | None, bool]:
+    """(deadline year, past year or None, whether the text names the year) of a number at `position`:
+    the last time word of its sentence before it decides; failing one, the last of the sentences of
+    its paragraph before it (“十三五”期间…。森林覆盖率达到23.04%: a result of the 13th plan)."""
+    block, text = place.block, place.text
+    last = _last_time_mark(text, place.sentence.start, position)
+    named = last is not None
+    last = last or _last_time_mark(text, 0, place.sentence.start)
     if last is not None:
-        if last.group("abs"):
-            year = int(last.group("abs"))
-            return (plan_year, year, True) if year < plan_year else (year, None, True)
-        if last.group("now"):
-            return plan_year, None, True
-        if last.group("last"):
-            return plan_year, plan_year - 1, True
-        if last.group("next"):
-            return plan_year + 1, None, True
-        span = last.group("span")
-        years = int(span) if span.isdigit() else int(chinese_number(span))
-        return plan_year + max(years, 1) - 1, None, True
+        deadline, past = _year_of_mark(last, plan_year)
+        return deadline, past, named
     if block.past_year is not None:
         return plan_year, block.past_year, False
     if PAST_IN_PIECE.search(text, *place.piece) or PAST_IN_CLAUSE.search(text, place.clause.start, position):
         return plan_year, plan_year - 1, False
     return plan_year, None, False
+
+
+def _year_of_mark(last: re.Match, plan_year: int) -> tuple[int, int | None]:
+    """(deadline year, past year or None) that one time word sets."""
+    if last.group("plan"):
+        end = five_year_plan_end(last.group("plan"))
+        return (plan_year, end) if end < plan_year else (end, None)
+    if last.group("abs"):
+        year = int(last.group("abs"))
+        return (plan_year, year) if year < plan_year else (year, None)
+    if last.group("now"):
+        return plan_year, None
+    if last.group("last"):
+        return plan_year, plan_year - 1
+    if last.group("next"):
+        return plan_year + 1, None
+    span = last.group("span")
+    years = int(span) if span.isdigit() else int(chinese_number(span))
+    return plan_year + max(years, 1) - 1, None
 
 
 def finish(candidate: Candidate, place: Place, quotes: list[Span], plan_year: int) -> None:
@@ -68,7 +91,7 @@ def finish(candidate: Candidate, place: Place, quotes: list[Span], plan_year: in
 
 def _add_tolerance(candidate: Candidate) -> None:
     if candidate.comparison == "about" and candidate.value is not None:
-        if candidate.unit in ("%", "个百分点"):
+        if candidate.unit in PERCENT_UNITS:
             candidate.tolerance = Decimal("0.5")
         else:
             candidate.tolerance = (abs(candidate.value) * Decimal("0.05")).normalize()

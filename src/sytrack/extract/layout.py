@@ -6,9 +6,14 @@ import re
 from dataclasses import dataclass
 
 from sytrack.extract.lexicon import FULL_WIDTH, LIST_ITEM, PAST_HEADING, TERMINAL
+from sytrack.extract.numbers import spell_fractions
 
-# One item of the text's layout: ("heading", (level, title)) or ("para", [(raw line, line number), ...]).
+# One item of the text's layout: ("heading", (level, title)), ("para", [(raw line, line number), ...]),
+# or ("title", line): a plain-text title, a line standing alone with no punctuation (我国森林覆盖率提高至24.1%).
 Item = tuple[str, object]
+# A title restates what its section says, as a Markdown heading does; it is not read for targets either.
+# It names no group: a photo caption (本报记者 万重 摄) has the same shape.
+_TITLE = re.compile(r"[^,。;:!?…]{1,40}")
 
 
 @dataclass
@@ -20,7 +25,7 @@ class Block:
 
 
 def clean_line(line: str) -> str:
-    line = line.translate(FULL_WIDTH).rstrip()
+    line = spell_fractions(line.translate(FULL_WIDTH).rstrip())
     return LIST_ITEM.sub("", line).replace("**", "").replace("__", "")
 
 
@@ -36,9 +41,11 @@ def layout_items(text: str) -> list[Item]:
     paragraph: list[tuple[str, int]] = []
 
     def flush() -> None:
-        if paragraph:
+        if len(paragraph) == 1 and _TITLE.fullmatch(clean_line(paragraph[0][0]).strip()):
+            items.append(("title", paragraph[0][0]))
+        elif paragraph:
             items.append(("para", list(paragraph)))
-            paragraph.clear()
+        paragraph.clear()
 
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
@@ -70,13 +77,13 @@ def join_broken_paragraphs(items: list[Item]) -> list[Item]:
     while index < len(items):
         kind, payload = items[index]
         index += 1
-        if kind == "heading":
+        if kind != "para":
             merged.append((kind, payload))
             continue
         parts, deferred = list(payload), []
         while _is_broken(parts):
             look = index
-            while look < len(items) and items[look][0] == "heading":
+            while look < len(items) and items[look][0] != "para":
                 look += 1
             if look >= len(items) or LIST_ITEM.match(items[look][1][0][0]):
                 break
@@ -93,7 +100,7 @@ def _past_year(headings: list[tuple[int, str]], plan_year: int) -> int | None:
     past_year = None
     for _, title in headings:
         years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", title)]
-        if any(y < plan_year for y in years):
+        if years and max(years) < plan_year:  # 2022年成绩单, but not 三年行动计划(2023-2025年)
             past_year = min(years)
         elif PAST_HEADING.search(title) and past_year is None:
             past_year = plan_year - 1
@@ -106,6 +113,8 @@ def layout_blocks(text: str, plan_year: int) -> list[Block]:
     headings: list[tuple[int, str]] = []
     lead = ""
     for kind, payload in join_broken_paragraphs(layout_items(text)):
+        if kind == "title":
+            continue
         if kind == "heading":
             level, title = payload
             headings = [h for h in headings if h[0] < level] + [(level, title)]
