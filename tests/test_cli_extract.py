@@ -51,7 +51,7 @@ def test_merge_brings_reviewed_entries_and_keeps_every_byte(run, tmp_path, catal
     run(["extract", "plan.md", "--year", "2023", "-o", "draft.toml"])
     before = catalogue_file.read_bytes()
     draft_ids = [r["id"] for r in json.loads(run(["extract", "plan.md", "--year", "2023", "--format", "json"]).stdout)]
-    wanted = next(i for i in draft_ids if i.startswith("5g"))
+    wanted = next(i for i in draft_ids if i.startswith("cloud"))  # 5g-base-stations is in the catalogue already
     result = run(["merge", "draft.toml", "--only", wanted])
     assert result.code == 0, result.stderr
     after = catalogue_file.read_bytes()
@@ -72,10 +72,22 @@ def test_merge_appends_a_new_short_group_as_a_table_of_its_own(run, tmp_path, af
         added = run(["add", "--id", "parks", "--group", "digital", "--name-zh", "园区", "--name-en", "Parks",
                      "--unit", "个", "--kind", "level", "--direction", "increase", "--target", "10@2025"])
         assert added.code == 0, added.stderr
-    (tmp_path / "plan.md").write_text("2024年,5G基站力争突破4万个。\n", encoding="utf-8")
+    # the starter catalogue holds 5g-base-stations already: a draft of it would be refused
+    (tmp_path / "plan.md").write_text("2024年,智能工厂力争突破40个。\n", encoding="utf-8")
     assert run(["extract", "plan.md", "--year", "2024", "-o", "draft.toml"]).code == 0
     result = run(["merge", "draft.toml"])
     assert result.code == 0, result.stderr
     assert run(["check"]).code == 0
     catalogue = tomllib.loads((tmp_path / "indicators.toml").read_text(encoding="utf-8"))
     assert [g["id"] for g in catalogue["group"]][-1] == "all"
+
+
+def test_the_draft_takes_the_plans_title_and_glosses_it(run, tmp_path):
+    (tmp_path / "report.txt").write_text(
+        "应勇作政府工作报告提出今年上海主要预期目标\n\n今年预期目标\n\n■全市生产总值增长6%-6.5%,地方一般公共预算收入增长5%。\n",
+        encoding="utf-8")
+    result = run(["extract", "report.txt", "--year", "2019"])
+    assert result.code == 0, result.stderr
+    plan = tomllib.loads(result.stdout)["plan"]
+    assert plan["title_zh"] == "应勇作政府工作报告提出今年上海主要预期目标"
+    assert plan["title_en"] != plan["title_zh"] and plan["title_en"].isascii()

@@ -399,10 +399,16 @@ def test_group_by_none_puts_every_draft_in_one_group():
         extract(LAYOUT, 2023, group_by="chapter")
 
 
-def test_ids_are_ascii_slugs_numbered_and_unique():
+def test_ids_are_ascii_slugs_of_the_gloss_numbered_only_when_they_repeat():
     drafts = extract(LAYOUT, 2023)
-    assert [d.id for d in drafts] == ["economic-output-1", "100bn-chains-2", "new-buildings-share-3",
-                                      "5g-base-stations-4"]
+    assert [d.id for d in drafts] == ["economic-output", "100bn-chains", "new-buildings-share", "5g-base-stations"]
+    twice = extract("2023年,5G基站达到4万个。2024年,5G基站达到5万个。", 2023)
+    assert [d.id for d in twice] == ["5g-base-stations", "5g-base-stations-2"]
+
+
+def test_a_name_the_glossary_lacks_gets_an_id_from_what_it_measures():
+    [draft] = extract("2023年,鹦鹉螺达到30%。", 2023)
+    assert draft.id == "share"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,7 +432,7 @@ def test_the_draft_catalogue_passes_the_catalogue_check():
     assert problems == []
     assert [i.id for i in catalogue.indicators] == [d.id for d in drafts if d.writable]
     five_g = catalogue.find(next(d.id for d in drafts if d.name_zh == "5G基站"))
-    assert five_g.baseline.value == 30000 and five_g.source_text.startswith("2023年,5G基站")
+    assert five_g.baseline.value == 30000 and five_g.source_text == "5G基站力争突破4万个"  # the clause, not the whole piece
     revenue = next(i for i in catalogue.indicators if i.name_zh == "一般公共预算收入")
     assert revenue.doubt.startswith("garbled")
     assert catalogue.plan.start == dt.date(2023, 1, 1)

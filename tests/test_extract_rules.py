@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sytrack.extract import Draft, extract
+from sytrack.extract import Draft, draft_to_toml, extract
+from sytrack.extract.naming import plan_title, title_in_english
 from sytrack.extract.numbers import spell_fractions
 
 
@@ -227,3 +228,65 @@ def test_a_figure_with_no_subject_that_repeats_a_target_restates_it():
 def test_targets_in_words_are_drafted_without_a_number(clause):
     [draft] = extract(f"2023年目标:{clause}。", 2023)
     assert (draft.comparison, draft.value, draft.clause) == ("", None, clause)
+
+
+# ---------------------------------------------------------------------------------------------
+# Drafts an analyst can use: titles, quotes, ids, glosses, amounts relative to last year
+
+
+def test_an_amount_relative_to_last_year_is_context_and_a_growth_rate_over_it_is_a_target():
+    drafts = extract("2023年,一般公共预算收入比上年增加300亿元,增长6%。", 2023)
+    amount, rate = drafts
+    assert amount.context and amount.reason.startswith("an amount relative to last year")
+    assert (rate.value, rate.unit, rate.context, rate.deadline) == (6, "%", False, dt.date(2023, 12, 31))
+
+
+def test_a_year_then_full_year_is_that_year():
+    # wulian-county-2013-work-report.md
+    drafts = extract("经初步预计,五莲县2012年全年实现生产总值163亿元,比上年增长13%。", 2013)
+    assert drafts and all(d.context and "a result for 2012" in d.reason for d in drafts)
+
+
+@pytest.mark.parametrize(("text", "year", "ids", "names_en"), [
+    # national-2023-work-report.md
+    ("2023年,国内生产总值增长5%左右;城镇调查失业率5.5%左右;居民消费价格涨幅3%左右;粮食产量保持在1.3万亿斤以上。", 2023,
+     ["gdp", "surveyed-urban-unemployment", "cpi-rise", "grain-output"],
+     ["GDP growth", "surveyed urban unemployment", "CPI rise", "grain output"]),
+    # zhejiang-2011-work-report.md
+    ("2011年,研究与试验发展经费支出占生产总值比重1.9%左右;城镇新增就业70万人。", 2011,
+     ["r-d-spending-gdp-share", "new-urban-jobs"], ["R&D spending GDP share", "new urban jobs"]),
+])
+def test_ids_and_english_names_come_from_the_glossary_of_common_indicators(text, year, ids, names_en):
+    drafts = live(text, year)
+    assert [d.id for d in drafts] == ids
+    assert [d.name_en for d in drafts] == names_en
+
+
+def test_the_quote_is_the_clause_that_states_the_target():
+    # shanghai-2024-work-report.md
+    text = "龚正说,建议今年全市经济社会发展的主要预期目标是:全市生产总值增长5%左右,地方一般公共预算收入增长5%。"
+    assert [d.quote for d in live(text, 2024)] == ["全市生产总值增长5%左右", "地方一般公共预算收入增长5%"]
+
+
+def test_a_clause_without_the_name_quotes_the_whole_piece():
+    [level, rate] = live("2023年,GDP达到12000亿元,增长6%。", 2023)
+    assert level.quote == "GDP达到12000亿元"
+    assert rate.quote == "2023年,GDP达到12000亿元,增长6%"
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("# 五莲县2013年政府工作报告\n\n> 来源: x\n\n正文。\n", "五莲县2013年政府工作报告"),
+    ("应勇作政府工作报告提出今年上海主要预期目标\n\n今年预期目标\n\n■全市生产总值增长6%。\n",
+     "应勇作政府工作报告提出今年上海主要预期目标"),
+    ("新华社北京3月14日电,新华社受权全文播发《政府工作报告》。报告指出,今年发展主要预期目标是。\n", "新华社北京3月14日电"),
+    ("\n\n", "fallback"),
+])
+def test_the_plan_title_is_the_texts_title_not_its_first_sentence(text, title):
+    assert plan_title(text, "fallback") == title
+
+
+def test_title_en_is_a_gloss_never_the_chinese_again():
+    assert title_in_english("沈阳市着力加快产业结构调整专项行动") == "Shenyang industrial restructuring actions"
+    assert title_in_english("鹦鹉螺") == "(to translate)"
+    toml = draft_to_toml(live("2023年,国内生产总值增长5%左右。", 2023), "p", "国内生产总值")
+    assert 'title_en = "GDP"' in toml

@@ -42,7 +42,7 @@ def extract_command(
     came from. Entries the rules are unsure of carry a doubt; numbers that look like context (a
     2022 result, a count of actions) are listed at the end, commented out. Review, then `sytrack check`.
     """
-    from sytrack.extract import GROUP_BY, draft_rows, draft_to_toml, extract
+    from sytrack.extract import GROUP_BY, draft_rows, draft_to_toml, extract, plan_title
     from sytrack.views.drafts import DRAFT_COLUMNS, drafts_table
 
     if group_by not in GROUP_BY:
@@ -53,8 +53,7 @@ def extract_command(
     drafts = extract(text, year, group_by)
     if fmt is None:
         slug = plan_id or (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "draft")
-        title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.strip()), slug)
-        toml = draft_to_toml(drafts, slug, title, source=file)
+        toml = draft_to_toml(drafts, slug, plan_title(text, slug), source=file)
         if output is None:
             with report_stream(None, Format.csv) as (stream, _terminal):
                 stream.write(toml)

@@ -14,12 +14,14 @@ from sytrack.errors import SytrackError, UsageError
 from sytrack.extract.drafting import Draft, to_drafts
 from sytrack.extract.layout import layout_blocks
 from sytrack.extract.lexicon import FULL_WIDTH
+from sytrack.extract.naming import plan_title, title_in_english
 from sytrack.extract.numbers import chinese_number
 from sytrack.extract.reading import read_blocks
 from sytrack.extract.settling import attach_baselines, merge_restatements
 from sytrack.extract.writing import draft_rows, draft_to_toml
 
-__all__ = ["GROUP_BY", "Draft", "chinese_number", "draft_rows", "draft_to_toml", "extract", "most_common_year"]
+__all__ = ["GROUP_BY", "Draft", "chinese_number", "draft_rows", "draft_to_toml", "extract", "most_common_year",
+           "plan_title", "title_in_english"]
 
 GROUP_BY = ("heading", "none")
 

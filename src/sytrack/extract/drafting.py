@@ -41,6 +41,7 @@ class Draft:
     context: bool  # probably not a target at all (a past result, a count of the plan's own parts)
     notes: tuple[str, ...] = ()  # remarks that need no review: an assumed deadline, a merged restatement
     baseline_line: int | None = None
+    quote: str = ""  # the clause that states the target, for the catalogue's quote
 
     @property
     def writable(self) -> bool:
@@ -50,21 +51,41 @@ class Draft:
 def group_ids(candidates: list[Candidate], group_by: str) -> dict[str, str]:
     """An id for each group name, from its gloss, unique; "all" for the unnamed group."""
     groups: dict[str, str] = {}
+    taken: set[str] = set()
     for candidate in candidates:
         group_name = candidate.block.group_name if group_by == "heading" else ""
-        if group_name in groups:
-            continue
-        slug = slug_of(gloss(group_name, for_id=True), f"section-{len(groups) + 1}") if group_name else "all"
-        base, suffix = slug, 1
-        while slug in groups.values():
-            suffix += 1
-            slug = f"{base}-{suffix}"
-        groups[group_name] = slug
+        if group_name not in groups:
+            slug = slug_of(gloss(group_name, for_id=True), f"section-{len(groups) + 1}") if group_name else "all"
+            groups[group_name] = unique(slug, taken)
     return groups
 
 
-def to_draft(candidate: Candidate, number: int, group: str, group_name: str, plan_year: int) -> Draft:
-    """The Draft record of one settled candidate, the `number`th of the text."""
+def unique(slug: str, taken: set[str]) -> str:
+    """slug, or slug-2, slug-3, … : the first not yet taken (which it then takes)."""
+    candidate, suffix = slug, 1
+    while candidate in taken:
+        suffix += 1
+        candidate = f"{slug}-{suffix}"
+    taken.add(candidate)
+    return candidate
+
+
+def draft_id(name: str, kind: str, unit: str, taken: set[str]) -> str:
+    """An id from the English gloss of the name (gdp, surveyed-urban-unemployment), else from what it
+    measures (share-percent): never a bare number such as target-4."""
+    fallback = slug_of([kind, unit_in_english(unit, name)], kind)
+    return unique(slug_of(gloss(name, for_id=True), fallback), taken)
+
+
+def quote_of(candidate: Candidate, name: str) -> str:
+    """The clause that states the target; the whole piece when the clause does not hold the name
+    (增长6% after GDP达到12000亿元)."""
+    clause = candidate.clause_text
+    return clause if name[:2] in clause else candidate.sentence_text
+
+
+def to_draft(candidate: Candidate, identifier: str, group: str, group_name: str, plan_year: int) -> Draft:
+    """The Draft record of one settled candidate."""
     name = candidate.name or candidate.clause_text
     reasons = candidate.reasons
     baseline = None
@@ -73,7 +94,7 @@ def to_draft(candidate: Candidate, number: int, group: str, group_name: str, pla
         baseline = Baseline(as_float(value), dt.date(past_year, 12, 31))
     ranged = candidate.high is not None
     return Draft(
-        id=f"{slug_of(gloss(name, for_id=True), 'target')}-{number}",
+        id=identifier,
         name_zh=name,
         name_en=" ".join(gloss(name)) or "(to translate)",
         group=group,
@@ -98,15 +119,17 @@ def to_draft(candidate: Candidate, number: int, group: str, group_name: str, pla
         context=candidate.context,
         notes=tuple(candidate.notes),
         baseline_line=candidate.baseline[2] if candidate.baseline else None,
+        quote=quote_of(candidate, name),
     )
 
 
 def to_drafts(candidates: list[Candidate], group_by: str, plan_year: int) -> list[Draft]:
     groups = group_ids(candidates, group_by)
-    drafts = []
-    for number, candidate in enumerate(candidates, start=1):
+    drafts, taken = [], set()
+    for candidate in candidates:
         group_name = candidate.block.group_name if group_by == "heading" else ""
-        drafts.append(to_draft(candidate, number, groups[group_name], group_name, plan_year))
+        identifier = draft_id(candidate.name or candidate.clause_text, candidate.kind, candidate.unit, taken)
+        drafts.append(to_draft(candidate, identifier, groups[group_name], group_name, plan_year))
     return drafts
 
 

@@ -12,7 +12,7 @@ from sytrack.extract.numbers import SCALED_UNITS, as_float, chinese_number, scal
 from sytrack.values import format_plain, impossible_value
 
 _TIME_MARKS = re.compile(
-    r"(?P<abs>(?:19|20)\d{2})年|(?P<now>今年|全年|年内|本年|当年)|(?P<last>去年|上年|上一年)|(?P<next>明年)|"
+    r"(?P<abs>(?:19|20)\d{2})年(?:全年|底|末)?|(?P<now>今年|全年|年内|本年|当年)|(?<![比较])(?P<last>去年|上年|上一年)|(?P<next>明年)|"
     r"(?P<span>[一二两三四五六七八九十\d]{1,2})年(?=行动|计划|内|攻坚|倍增|目标|时间)|"
     r"(?P<plan>十[一二三四五六七八九]五)(?=”|\"|规划|时期|期间|末|计划)"
 )

@@ -57,6 +57,8 @@ INDICATOR_HEADS = ("率", "比重", "比例", "占比", "涨幅", "增幅", "升
                    "总量", "产量", "规模", "面积", "产值", "增加值", "寿命", "人数", "数量", "盖度", "蓄积量")
 # Words before a figure that give today's level, not a target (从目前的23.04%再提高).
 PRESENT_WORDS = re.compile(r"目前|当前|现有|现在")
+# Words before a rise or fall that make an amount a change on last year's figure (比上年增加300亿元).
+RELATIVE_TO_LAST_YEAR = re.compile(r"(?:比|较)(?:上年|去年|上一年)|同比")
 # Words that open a supposition: its figures are arithmetic, not targets (如果2020年GDP总额达到90万亿元).
 HYPOTHETICAL = re.compile(r"^(?:如果|假如|假设|倘若|若)")
 

@@ -9,6 +9,31 @@ from sytrack.extract.lexicon import NOUNS, UNIT_EN
 
 # A word-for-word gloss for ids and draft English names: the analyst rewrites name_en anyway.
 GLOSSARY = {
+    # The indicators of every work report's 主要预期目标, so that name_en and ids start from the usual English.
+    "国内生产总值": "GDP", "生产总值": "GDP", "单位国内生产总值能耗": "energy per unit of GDP",
+    "单位生产总值能耗": "energy per unit of GDP", "万元地区生产总值能耗": "energy per unit of GDP",
+    "二氧化碳排放": "CO2 emissions", "全社会固定资产投资": "fixed-asset investment",
+    "固定资产投资": "fixed-asset investment", "社会消费品零售总额": "retail sales",
+    "居民消费价格指数": "CPI", "居民消费价格总水平": "CPI", "居民消费价格": "CPI", "涨幅": "rise", "上涨": "rise",
+    "城镇调查失业率": "surveyed urban unemployment", "调查失业率": "surveyed unemployment",
+    "城镇登记失业率": "registered urban unemployment", "登记失业率": "registered unemployment",
+    "粮食产量": "grain output", "城镇新增就业": "new urban jobs", "新增就业": "new jobs",
+    "农村劳动力转移就业": "rural labour moved into work", "地方一般公共预算收入": "local budget revenue",
+    "一般公共预算总收入": "total budget revenue", "地方财政一般预算收入": "local budget revenue",
+    "地方财政收入": "local fiscal revenue", "公共财政预算收入": "budget revenue", "财政收入": "fiscal revenue",
+    "研究与试验发展经费支出": "R&D spending", "研发经费投入强度": "R&D intensity", "研发投入强度": "R&D intensity",
+    "研发经济投入强度": "R&D intensity", "研发经费": "R&D spending", "进出口总额": "imports and exports",
+    "进出口": "imports and exports", "实际利用外资": "foreign investment used", "城镇居民": "urban residents",
+    "农村居民": "rural residents", "农民": "farmers", "人均可支配收入": "disposable income per head",
+    "人均纯收入": "net income per head", "人口自然增长率": "natural population growth", "人均预期寿命": "life expectancy",
+    "常住人口城镇化率": "urbanisation rate", "户籍人口城镇化率": "registered urbanisation rate",
+    "森林覆盖率": "forest cover", "森林蓄积量": "forest stock", "湿地保护率": "wetland protection",
+    "草原综合植被盖度": "grassland vegetation cover", "全员劳动生产率": "labour productivity",
+    "科技进步": "technological progress", "贡献率": "contribution", "规模以上工业增加值": "above-scale industrial value added",
+    "环保投入": "environmental spending", "单项冠军": "single-product champions", "小巨人": "little giants",
+    "专精特新": "specialised", "创新型中小企业": "innovative SMEs", "高价值专利": "high-value patents",
+    "普及率": "adoption", "主营业务收入": "main business revenue", "城建": "urban construction",
+    "绿化面积": "green area", "招商引资": "investment attracted", "重点工程": "key works",
     "单位地区生产总值能耗": "energy per unit of GDP", "地区生产总值": "GDP", "经济总量": "economic output",
     "一般公共预算收入": "budget revenue", "人口规模": "population", "人口": "population",
     "产业结构调整": "industrial restructuring", "结构调整": "restructuring", "沈阳": "Shenyang",
@@ -44,6 +69,25 @@ GLOSS_SKIP_FOR_IDS = {"growth", "decline", "upgrading", "development", "Shenyang
                        "count"}
 
 
+def plan_title(text: str, fallback: str) -> str:
+    """The plan's title: its first heading or plain-text title line, else its first line up to the first
+    sentence mark (at most 60 characters), else `fallback`."""
+    from sytrack.extract.layout import clean_line, layout_items
+
+    for kind, payload in layout_items(text):
+        if kind == "heading":
+            return payload[1]
+        if kind == "title":
+            return clean_line(payload).strip()
+    first = next((clean_line(line).strip() for line in text.splitlines() if line.strip()), "")
+    return re.split(r"[,。;:!?]", first)[0][:60].strip() or fallback
+
+
+def title_in_english(title: str) -> str:
+    """A word-for-word gloss of the title, or a marker to translate it: never the Chinese again."""
+    return " ".join(gloss(title)) or "(to translate)"
+
+
 def gloss(text: str, for_id: bool = False) -> list[str]:
     words, position = [], 0
     bare = re.sub(r"\([^)]*\)", "", text)
@@ -73,7 +117,7 @@ def slug_of(words: list[str], fallback: str, limit: int = 24) -> str:
             continue
         if parts and len(part) + 1 + len("-".join(parts)) > limit:
             break
-        parts.insert(0, part[:limit])
+        parts.insert(0, part[:40])  # a glossary phrase stays whole: surveyed-urban-unemployment
     return "-".join(parts) or fallback
 
 

@@ -15,7 +15,7 @@ from sytrack.extract.judging import finish, time_of
 from sytrack.extract.layout import Block
 from sytrack.extract.lexicon import (
     COMPARISON_WORDS, CONNECTIVES, FOCUS_WORDS, FRAME_VERBS, HYPOTHETICAL, INDICATOR_HEADS, PERCENT_UNITS,
-    PRESENT_WORDS, STRUCTURE_NOUNS,
+    PRESENT_WORDS, RELATIVE_TO_LAST_YEAR, STRUCTURE_NOUNS,
 )
 from sytrack.extract.numbers import NUMBER, Value, value_at
 
@@ -215,6 +215,10 @@ def _flag_context(candidate: Candidate, place: Place, value: Value, comparison: 
     figure = text[value.start:value.end]
     if structure:
         candidate.flag(f"counts the plan's own parts ({figure}{structure}), not a target", cap=0.1, context=True)
+    elif (comparison is not None and comparison[3] and value.unit not in PERCENT_UNITS
+          and RELATIVE_TO_LAST_YEAR.search(text, place.clause.start, comparison[4])):
+        candidate.flag(f"an amount relative to last year ({text[place.clause.start:value.end].strip()}): track "
+                       "the level it gives, not the change", cap=0.2, context=True)
     elif candidate.frame == "attribute":
         candidate.flag(f"describes what follows ({figure}的…), not a target", cap=0.2, context=True)
     elif HYPOTHETICAL.match(place.clause.of(text).strip()):

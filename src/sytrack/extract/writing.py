@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from sytrack.extract.drafting import Draft
-from sytrack.extract.naming import gloss
+from sytrack.extract.naming import gloss, title_in_english
 from sytrack.values import format_plain
 
 
@@ -30,7 +30,7 @@ def indicator_lines(draft: Draft) -> list[str]:
         lines.append(f"unit = {toml_string(draft.unit)}")
         lines.append(f"unit_en = {toml_string(draft.unit_en)}")
     lines += [f"kind = {toml_string(draft.kind)}", f"direction = {toml_string(draft.direction)}",
-              f"quote = {toml_string(draft.sentence)}"]
+              f"quote = {toml_string(draft.quote or draft.sentence)}"]
     if draft.review:
         lines.append(f"doubt = {toml_string(draft.reason)}")
     if draft.baseline is not None:
@@ -74,7 +74,7 @@ def draft_to_toml(drafts: list[Draft], plan_id: str, title: str, *, title_en: st
         "[plan]",
         f"id = {toml_string(plan_id)}",
         f"title_zh = {toml_string(title)}",
-        f"title_en = {toml_string(title_en or title)}",
+        f"title_en = {toml_string(title_en or title_in_english(title))}",
         f"start = {start.isoformat()}",
         'language = "zh"',
     ]
