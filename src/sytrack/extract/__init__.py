@@ -17,7 +17,7 @@ from sytrack.extract.lexicon import FULL_WIDTH
 from sytrack.extract.naming import plan_title, title_in_english
 from sytrack.extract.numbers import chinese_number
 from sytrack.extract.reading import read_blocks
-from sytrack.extract.settling import attach_baselines, merge_restatements
+from sytrack.extract.settling import attach_baselines, attach_stretches, merge_restatements
 from sytrack.extract.writing import draft_rows, draft_to_toml
 
 __all__ = ["GROUP_BY", "Draft", "chinese_number", "draft_rows", "draft_to_toml", "extract", "most_common_year",
@@ -49,4 +49,5 @@ def extract(text: str, year: int | None = None, group_by: str = "heading") -> li
     candidates = read_blocks(blocks, plan_year)
     candidates = merge_restatements(candidates)
     candidates = attach_baselines(candidates)
+    candidates = attach_stretches(candidates)
     return to_drafts(candidates, group_by, plan_year)

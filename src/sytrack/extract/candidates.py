@@ -39,6 +39,8 @@ class Candidate:
     notes: list[str] = field(default_factory=list)
     context: bool = False
     baseline: tuple[Decimal, int, int] | None = None  # value, year, line
+    hedge: str = ""  # "commit" after 确保, "stretch" after 力争/争取/努力, else ""
+    stretch: Decimal | None = None  # the 力争 value of a graded target; value is then the 确保 one
 
     @classmethod
     def at(cls, place: Place, position: int, **fields) -> Candidate:

@@ -42,6 +42,7 @@ class Draft:
     notes: tuple[str, ...] = ()  # remarks that need no review: an assumed deadline, a merged restatement
     baseline_line: int | None = None
     quote: str = ""  # the clause that states the target, for the catalogue's quote
+    stretch: float | None = None  # 力争 Y beside 确保 X: the further value, same comparison; value is X
 
     @property
     def writable(self) -> bool:
@@ -120,6 +121,7 @@ def to_draft(candidate: Candidate, identifier: str, group: str, group_name: str,
         notes=tuple(candidate.notes),
         baseline_line=candidate.baseline[2] if candidate.baseline else None,
         quote=quote_of(candidate, name),
+        stretch=as_float(candidate.stretch) if candidate.stretch is not None else None,
     )
 
 

@@ -57,6 +57,9 @@ INDICATOR_HEADS = ("率", "比重", "比例", "占比", "涨幅", "增幅", "升
                    "总量", "产量", "规模", "面积", "产值", "增加值", "寿命", "人数", "数量", "盖度", "蓄积量")
 # Words before a figure that give today's level, not a target (从目前的23.04%再提高).
 PRESENT_WORDS = re.compile(r"目前|当前|现有|现在")
+# Hedges that grade a target: 确保 X is the commitment, 力争 Y the stretch (确保增长6%、力争增长7%).
+HEDGES = {"确保": "commit", "力争": "stretch", "争取": "stretch", "努力": "stretch"}
+HEDGE_WORDS = re.compile("|".join(HEDGES))
 # Words before a rise or fall that make an amount a change on last year's figure (比上年增加300亿元).
 RELATIVE_TO_LAST_YEAR = re.compile(r"(?:比|较)(?:上年|去年|上一年)|同比")
 # Words that open a supposition: its figures are arithmetic, not targets (如果2020年GDP总额达到90万亿元).

@@ -15,7 +15,7 @@ from sytrack.extract.judging import finish, time_of
 from sytrack.extract.layout import Block
 from sytrack.extract.lexicon import (
     COMPARISON_WORDS, CONNECTIVES, FOCUS_WORDS, FRAME_VERBS, HYPOTHETICAL, INDICATOR_HEADS, PERCENT_UNITS,
-    PRESENT_WORDS, RELATIVE_TO_LAST_YEAR, STRUCTURE_NOUNS,
+    HEDGE_WORDS, HEDGES, PRESENT_WORDS, RELATIVE_TO_LAST_YEAR, STRUCTURE_NOUNS,
 )
 from sytrack.extract.numbers import NUMBER, Value, value_at
 
@@ -138,7 +138,10 @@ def name_from_frame(text: str, item_start: int, value: Value, place: Place, inhe
     the plan's own parts or what the work is organised around, else nothing."""
     after = text[value.end:place.clause.end]
     item_end = not after or not after[0].isalnum() or after[0] in "和及与的"
-    opening = CONNECTIVES.sub("", text[item_start:value.start].strip(" 、,")).removeprefix("的").removeprefix("力争")
+    opening = CONNECTIVES.sub("", text[item_start:value.start].strip(" 、,")).removeprefix("的")
+    if opening in HEDGES and value.unit and item_end:
+        return Named("", "bare")  # 确保300个,力争350个: the second figure continues the first's subject
+    opening = opening.removeprefix("力争")
     about = opening.endswith("约")  # 完成约1亿人居住的棚户区改造
     opening = opening.removesuffix("约")
     comparison = "about" if about else "at-least"
@@ -194,6 +197,7 @@ def read_value(place: Place, item_start: int, value: Value, comparison: Comparis
         direction=named.direction, kind="level", value=value.amount, high=value.high, unit=value.unit,
         confidence=_CONFIDENCE.get(named.frame, 0.5),
     )
+    candidate.hedge = hedge_before(text, item_start, value.start)
     if named.verb and named.verb == inherited_verb:
         candidate.confidence = 0.75  # a list item that continues the verb of the item before it
     candidate.kind = kind_of(named.name, value.unit, named.growth, named.verb)
@@ -204,6 +208,12 @@ def read_value(place: Place, item_start: int, value: Value, comparison: Comparis
     if named.frame == "bare" and not value.postfix and value.high is None:
         candidate.flag("no comparison word: at-least assumed", cap=0.6)
     return candidate, named.verb if named.frame in _LIST_FRAMES else "", named.parts
+
+
+def hedge_before(text: str, start: int, end: int) -> str:
+    """The grade the nearest hedge before a figure gives it: commit (确保), stretch (力争), or ""."""
+    hedges = HEDGE_WORDS.findall(text, start, end)
+    return HEDGES[hedges[-1]] if hedges else ""
 
 
 def _flag_context(candidate: Candidate, place: Place, value: Value, comparison: Comparison | None) -> None:

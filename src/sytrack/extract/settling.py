@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sytrack.extract.candidates import Candidate
 from sytrack.extract.lexicon import COMPARISON_WORDS
+from sytrack.extract.numbers import as_float
+from sytrack.values import format_plain
 
 
 
@@ -90,3 +94,35 @@ def attach_baselines(candidates: list[Candidate]) -> list[Candidate]:
             target.notes.append(f"baseline from line {best.line}: {best.clause_text}")
     return [c for c in candidates if id(c) not in taken]
 
+
+
+def _grades(commit: Candidate, stretch: Candidate) -> bool:
+    """Whether `stretch` (力争 Y) grades `commit` (确保 X, or X with no hedge): the same sentence, unit,
+    kind and deadline, the same indicator (its own name, or none: 力争7%), and Y beyond X."""
+    if commit.block is not stretch.block or commit.sentence != stretch.sentence or commit.context:
+        return False
+    if commit.hedge == "stretch" or stretch.hedge != "stretch" or stretch.context or commit.value is None:
+        return False
+    if (commit.unit, commit.deadline_year) != (stretch.unit, stretch.deadline_year):
+        return False
+    if stretch.value is None or commit.high is not None or stretch.high is not None:
+        return False
+    beyond = stretch.value < commit.value if commit.direction == "decrease" else stretch.value > commit.value
+    # 力争7% has no subject, and so no kind of its own: it takes the commitment's
+    borrowed = any(reason.startswith("no subject before the figure") for reason in stretch.reasons)
+    return beyond and (borrowed or commit.kind == stretch.kind and same_target(commit, replace(stretch, sentence=None)))
+
+
+def attach_stretches(candidates: list[Candidate]) -> list[Candidate]:
+    """确保增长6%、力争增长7%: one graded target, value 6 (what status judges) and stretch 7. A 力争 figure
+    alone stays the value (5G基站力争突破4万个)."""
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        commit = kept[-1] if kept else None
+        if commit is not None and commit.stretch is None and _grades(commit, candidate):
+            commit.stretch = candidate.value
+            commit.notes.append(f"graded: the value ({format_plain(as_float(commit.value))}) is the commitment, "
+                                f"stretch ({format_plain(as_float(candidate.value))}) the 力争 figure")
+            continue
+        kept.append(candidate)
+    return kept

@@ -43,6 +43,8 @@ def indicator_lines(draft: Draft) -> list[str]:
         lines += [f"low = {format_plain(draft.low)}", f"high = {format_plain(draft.high)}"]
     elif draft.value is not None:
         lines.append(f"value = {format_plain(draft.value)}")
+        if draft.stretch is not None:
+            lines.append(f"stretch = {format_plain(draft.stretch)}")
     if draft.tolerance is not None:
         lines.append(f"tolerance = {format_plain(draft.tolerance)}")
     lines.append(f"deadline = {draft.deadline.isoformat()}")
