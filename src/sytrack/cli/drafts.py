@@ -10,21 +10,15 @@ import typer
 
 from sytrack.cli.app import command
 from sytrack.cli.options import ExcelOption, Format, OutputOption
-from sytrack.cli.output import emit, read_input, report_stream, write_text_atomic
-from sytrack.errors import SytrackError, UsageError
-
-
-def _plan_text(data: bytes, file: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise SytrackError(f"{file}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+from sytrack.cli.output import emit, notify, read_input, report_stream, write_text_atomic
+from sytrack.errors import UsageError
 
 
 @command("extract")
 def extract_command(
     file: Annotated[str, typer.Argument(
-        metavar="FILE", help="The plan as plain text or Markdown (UTF-8); - reads standard input.")],
+        metavar="FILE", help="The plan: plain text or Markdown (UTF-8), a Word document (.docx) or a PDF; "
+                             "- reads standard input.")],
     year: Annotated[Optional[int], typer.Option(
         "--year", help="The year of targets whose sentence names none (default: the year the text names).")] = None,
     group_by: Annotated[str, typer.Option(
@@ -42,14 +36,15 @@ def extract_command(
     came from. Entries the rules are unsure of carry a doubt; numbers that look like context (a
     2022 result, a count of actions) are listed at the end, commented out. Review, then `sytrack check`.
     """
-    from sytrack.extract import GROUP_BY, draft_rows, draft_to_toml, extract, plan_title
+    from sytrack.extract import GROUP_BY, KINDS, draft_rows, draft_to_toml, extract, plan_text, plan_title
     from sytrack.views.drafts import DRAFT_COLUMNS, drafts_table
 
     if group_by not in GROUP_BY:
         raise UsageError(f"--group-by must be one of {', '.join(GROUP_BY)}")
     data, _ = read_input(file, "stdin")
     name = "stdin" if file == "-" else Path(file).stem
-    text = _plan_text(data, file)
+    text, kind = plan_text(data, file)
+    notify(f"read {'standard input' if file == '-' else file} as {KINDS[kind]}")
     drafts = extract(text, year, group_by)
     if fmt is None:
         slug = plan_id or (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "draft")
