@@ -179,9 +179,15 @@ def test_extract_reads_a_pdf_and_says_so(run, tmp_path):
     assert 'title_zh = "某市2024年政府工作报告"' in (tmp_path / "draft.toml").read_text(encoding="utf-8")
 
 
-def test_extract_says_it_read_plain_text_from_standard_input(run):
+def test_extract_reads_text_without_a_word_on_stderr(run, tmp_path):
     result = run(["extract", "-", "--year", "2024"], input="2024年,5G基站达到4万个。\n")
-    assert result.code == 0 and result.stderr == "sytrack: note: read standard input as plain text\n"
+    assert result.code == 0 and result.stderr == ""
+
+
+def test_extract_says_it_read_a_pdf_from_standard_input(run):
+    result = run(["extract", "-", "--year", "2024"], input=tiny_pdf(PLAN_LINES).decode("latin-1"))
+    assert result.code == 0, result.stderr
+    assert result.stderr == "sytrack: note: read standard input as a PDF\n"
 
 
 @pytest.mark.parametrize("case", ["an encrypted PDF", "text named .docx", "binary garbage"])

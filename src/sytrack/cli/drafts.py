@@ -44,7 +44,8 @@ def extract_command(
     data, _ = read_input(file, "stdin")
     name = "stdin" if file == "-" else Path(file).stem
     text, kind = plan_text(data, file)
-    notify(f"read {'standard input' if file == '-' else file} as {KINDS[kind]}")
+    if kind in ("docx", "pdf"):  # text is read as it is; a converted file says what it was read as
+        notify(f"read {'standard input' if file == '-' else file} as {KINDS[kind]}")
     drafts = extract(text, year, group_by)
     if fmt is None:
         slug = plan_id or (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "draft")
