@@ -332,3 +332,14 @@ def test_the_draft_catalogue_writes_the_stretch_beside_the_value():
     _, problems = parse_catalogue(toml, "draft.toml")
     # The catalogue learns `stretch` on another branch (issue 19); until it lands, that is the only problem.
     assert [p.message for p in problems] in ([], ["unknown field 'stretch' in target (did you mean 'start'?)"])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the forms issue 19 lists, in the style of the work reports
+    ("2024年,森林覆盖率42%以上,人均预期寿命80岁左右,城镇登记失业率4.5%以内。",
+     [("森林覆盖率", "at-least", 42, "%"), ("人均预期寿命", "about", 80, "岁"), ("城镇登记失业率", "at-most", 4.5, "%")]),
+    ("2024年,一般公共预算收入拟按增长5%安排。", [("一般公共预算收入增长", "at-least", 5, "%")]),
+    ("2024年,全年接待游客1000万人次以上。", [("接待游客", "at-least", 1000, "万人次")]),
+])
+def test_the_issues_forms(text, expected):
+    assert figures(live(text, 2024)) == expected

@@ -41,7 +41,7 @@ LEADING_FILLER = re.compile(
 CONNECTIVES = re.compile(
     r"^(?:[、,:和及与并且]|其中|同时|以及|另外|此外|计划|累计|全年|今年|年内|本年|明年|(?:到|至|在)?(?:19|20)\d{2}年(?:底|末)?)+"
 )
-TRAILING_FILLER = re.compile(r"(?:力争|争取|确保|预计|有望|将|要|分别|均|可|累计|约)+$")
+TRAILING_FILLER = re.compile(r"(?:力争|争取|确保|预计|有望|将|要|分别|均|可|累计|约|拟按|拟)+$")
 
 # Units, longest first. Counted things keep their unit; amounts get a magnitude (亿元, 万人).
 COUNT_UNITS = ("个", "户", "家", "项", "条", "座", "所", "台", "辆", "套", "件", "种", "次", "名", "处")
