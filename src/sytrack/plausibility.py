@@ -1,0 +1,143 @@
+"""Plausibility, pure: whether a new value is far outside what the indicator's own figures lead one to expect.
+
+A typed value that is wrong by a power of ten (1130 for 113, 0.025 for 2.5%, 4.1 for 4.1万) is
+still recorded, because sytrack never second-guesses a figure; but it gets one warning that names
+the range expected, and `--strict` refuses it instead. The range comes from the indicator's recent
+history when there is enough of it, else from its baseline and targets:
+
+- counts, amounts, shares and ranks (positive figures): within a third to three times the values
+  it is drawn from (a ratio band), widened by a modified z-score of 3.5 on their logarithms when
+  the history is noisy; a flow starts again from 0 each period, so its range starts at 0;
+- rates and signed figures: the values' own spread plus twice their largest size on either side,
+  widened the same way by the modified z-score.
+
+A value 10 times (or a tenth of) a steady history's is always outside the first; 10 times a rate's
+is outside the second, but a rate near 0 is a plausible rate, so a tenth of one is not warned.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from sytrack.errors import SytrackError
+from sytrack.model import Indicator
+from sytrack.values import format_human, format_plain, is_percent_unit
+
+RECENT = 8  # the latest values the range is drawn from
+MIN_HISTORY = 3  # with fewer, the baseline and the targets give the range
+RATIO = 3.0  # a positive figure within a third to three times the values it is judged by
+SIGNED_SPAN = 2.0  # a signed figure within twice the largest size of those values beyond them
+Z_LIMIT = 3.5  # the modified z-score (Iglewicz and Hoaglin) beyond which a value is an outlier
+_MAD_TO_SIGMA = 0.6745  # the median absolute deviation of a normal sample is 0.6745 σ
+_POSITIVE_KINDS = ("level", "flow", "share", "rank")
+
+
+class Band(NamedTuple):
+    """The range a new value is expected in, and what it was drawn from (for the message)."""
+
+    low: float
+    high: float
+    basis: str
+
+
+def _references(indicator: Indicator) -> list[float]:
+    """The figures the catalogue gives for an indicator: its baseline and every target's values."""
+    figures = [indicator.baseline.value] if indicator.baseline else []
+    for target in indicator.targets:
+        figures += [v for v in (target.value, target.low, target.high, target.stretch) if v is not None]
+    return figures
+
+
+def _noise(values: Sequence[float]) -> float:
+    """The half-width beyond the median at which a value's modified z-score reaches Z_LIMIT."""
+    centre = statistics.median(values)
+    spread = statistics.median(abs(v - centre) for v in values)
+    return Z_LIMIT * spread / _MAD_TO_SIGMA
+
+
+def _ratio_band(values: Sequence[float]) -> tuple[float, float]:
+    """A third of the least to three times the largest, widened in log space for a noisy history."""
+    logs = [math.log(v) for v in values]
+    centre, noise = statistics.median(logs), _noise(logs)
+    return (min(min(values) / RATIO, math.exp(centre - noise)),
+            max(max(values) * RATIO, math.exp(centre + noise)))
+
+
+def _signed_band(values: Sequence[float]) -> tuple[float, float] | None:
+    """The values' spread and twice their largest size on each side; None when all are 0."""
+    size = max(abs(v) for v in values)
+    if size == 0:
+        return None
+    width = max(SIGNED_SPAN * size, _noise(values))
+    return min(values) - width, max(values) + width
+
+
+def expected_band(indicator: Indicator, history: Sequence[float]) -> Band | None:
+    """The range expected for a new value of `indicator`, given its history (the values in force
+    before the new one, oldest first); None when nothing can be said (a milestone, no figures)."""
+    if indicator.kind == "milestone":
+        return None
+    recent = [v for v in history[-RECENT:] if math.isfinite(v)]
+    if len(recent) >= MIN_HISTORY:
+        values, basis = recent, f"its last {len(recent)} values"
+    else:
+        values, basis = recent + _references(indicator), "its baseline and targets"
+        if recent:
+            basis = "its values, baseline and targets"
+    if not values:
+        return None
+    if indicator.kind in _POSITIVE_KINDS and min(values) > 0:
+        low, high = _ratio_band(values)
+    else:
+        signed = _signed_band(values)
+        if signed is None:
+            return None
+        low, high = signed
+    if indicator.kind == "flow":
+        low = min(low, 0.0)  # a flow counts from 0 again each period: any small total is plausible
+    return Band(low, high, basis)
+
+
+def _shown(value: float, unit: str) -> str:
+    """A range's end to three significant figures: the range is a judgement, not a figure."""
+    return format_human(float(f"{value:.3g}"), unit)
+
+
+def _as_typed(value: float, unit: str) -> str:
+    """The value with every digit it has: 0.025 must not read as 0.03 in a warning about it."""
+    if round(value, 2) == value:
+        return format_human(value, unit)
+    return format_human(1.0, unit).replace("1", format_plain(value), 1)
+
+
+def plausibility_warning(value: float, indicator: Indicator, history: Sequence[float]) -> str | None:
+    """One line saying that `value` is far outside the expected range (and naming it), or None."""
+    band = expected_band(indicator, history)
+    if band is None or band.low <= value <= band.high:
+        return None
+    unit = indicator.unit
+    text = (f"{_as_typed(value, unit)} for {indicator.id} is far outside the expected "
+            f"{_shown(band.low, unit)} to {_shown(band.high, unit)} (from {band.basis})")
+    if is_percent_unit(unit) and 0 < abs(value) < 1 and band.low <= value * 100 <= band.high:
+        text += f"; did you mean {format_human(round(value * 100, 10), unit)}?"
+    return text
+
+
+def judge_plausibility(value: float, indicator: Indicator, history: Sequence[float], strict: bool) -> str | None:
+    """The warning for `record` and `import` to print, or, with --strict, the refusal."""
+    warning = plausibility_warning(value, indicator, history)
+    if warning and strict:
+        raise SytrackError(f"{warning}; --strict refuses it: check the value, or leave out --strict to record it")
+    return warning
+
+
+def import_summary(warned_lines: Sequence[int]) -> str | None:
+    """The one line `import` prints for the rows it warned about, naming their lines."""
+    if not warned_lines:
+        return None
+    shown = ", ".join(map(str, warned_lines[:10])) + (", …" if len(warned_lines) > 10 else "")
+    rows = "1 row" if len(warned_lines) == 1 else f"{len(warned_lines)} rows"
+    return f"{rows} far outside the expected range (line{'s' if len(warned_lines) > 1 else ''} {shown}); imported as written"
