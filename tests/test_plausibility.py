@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from sytrack.errors import SytrackError
 from sytrack.model import Baseline, Indicator, Target
-from sytrack.plausibility import (MIN_HISTORY, RECENT, expected_band, import_summary, judge_plausibility,
-                                  plausibility_warning)
+from sytrack.plausibility import (MIN_HISTORY, RECENT, expected_band, history_before, import_summary,
+                                  import_warnings, judge_plausibility, plausibility_warning)
 
 D = dt.date
 
@@ -76,11 +76,30 @@ def test_strict_refuses_what_would_be_warned_and_passes_the_rest():
     assert judge_plausibility(1130, LEVEL, [], strict=False).startswith("1,130个 for x")
 
 
-def test_import_summary_names_the_lines():
-    assert import_summary([]) is None
-    assert import_summary([4]) == "1 row far outside the expected range (line 4); imported as written"
-    assert import_summary(list(range(2, 15))) == (
-        "13 rows far outside the expected range (lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …); imported as written")
+def test_import_warns_per_row_against_what_was_stored_and_sums_up_in_one_line():
+    from sytrack.model import Catalogue, Plan
+
+    plan = Plan(id="p", title_zh="p", title_en="p", start=D(2023, 1, 1))
+    catalogue = Catalogue("c.toml", plan, (), indicators=(LEVEL, SHARE._replace(id="share")))
+    stored = {"share": [(D(2023, 3, 31), 2.4), (D(2023, 6, 30), 2.5), (D(2023, 9, 30), 2.6)]}
+    rows = [("x", 110.0), ("x", 1130.0), ("share", 2.7), ("share", 0.025), ("x", None), ("gone", 5.0)]
+    warnings = import_warnings(rows, catalogue, stored)
+    assert warnings == ["1,130个 for x is far outside the expected 33.3个 to 339个 (from its baseline and targets)",
+                        "0.025% for share is far outside the expected 0.8% to 7.8% (from its last 3 values); "
+                        "did you mean 2.5%?"]
+    assert import_summary(warnings, strict=False) == (
+        "2 rows are far outside the expected range (the first: 1,130个 for x is far outside the expected "
+        "33.3个 to 339个 (from its baseline and targets)); imported as written")
+    with pytest.raises(SytrackError, match="--strict refuses the file: nothing was written$"):
+        import_summary(warnings, strict=True)
+    assert import_summary([], strict=True) is None
+    assert import_summary(warnings[:1], strict=False).startswith("1 row is far outside the expected range (1,130个")
+
+
+def test_the_history_of_a_new_value_is_what_is_in_force_before_its_date():
+    points = [(D(2023, 3, 31), 1.0), (D(2023, 6, 30), 2.0), (D(2023, 9, 30), 3.0)]
+    assert history_before(points, D(2023, 6, 30)) == [1.0]
+    assert history_before(points, D(2024, 1, 1)) == [1.0, 2.0, 3.0]
 
 
 # -- properties -------------------------------------------------------------------------------
@@ -122,7 +141,7 @@ def test_no_warning_for_any_value_within_the_band(history, kind, where):
     inside = band.low + (band.high - band.low) * where
     assert plausibility_warning(inside, indicator, values) is None
     # and none for any value of the history itself, nor for a step of half or twice the latest
-    for value in [*values, values[-1] * 2, values[-1] / 2]:
+    for value in [*values, values[-1] * 2 if kind != "share" else min(values[-1] * 2, 100.0), values[-1] / 2]:
         assert plausibility_warning(value, indicator, values) is None
 
 

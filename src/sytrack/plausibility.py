@@ -17,13 +17,15 @@ is outside the second, but a rate near 0 is a plausible rate, so a tenth of one 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import statistics
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from sytrack.errors import SytrackError
-from sytrack.model import Indicator
+from sytrack.model import Catalogue, Indicator
 from sytrack.values import format_human, format_plain, is_percent_unit
 
 RECENT = 8  # the latest values the range is drawn from
@@ -62,8 +64,9 @@ def _ratio_band(values: Sequence[float]) -> tuple[float, float]:
     """A third of the least to three times the largest, widened in log space for a noisy history."""
     logs = [math.log(v) for v in values]
     centre, noise = statistics.median(logs), _noise(logs)
-    return (min(min(values) / RATIO, math.exp(centre - noise)),
-            max(max(values) * RATIO, math.exp(centre + noise)))
+    widest = 700.0  # e^700 ≈ 1e304: a history spanning hundreds of powers of ten has no useful range
+    return (min(min(values) / RATIO, math.exp(max(centre - noise, -widest))),
+            min(max(max(values) * RATIO, math.exp(min(centre + noise, widest))), sys.float_info.max))
 
 
 def _signed_band(values: Sequence[float]) -> tuple[float, float] | None:
@@ -98,7 +101,10 @@ def expected_band(indicator: Indicator, history: Sequence[float]) -> Band | None
         low, high = signed
     if indicator.kind == "flow":
         low = min(low, 0.0)  # a flow counts from 0 again each period: any small total is plausible
-    return Band(low, high, basis)
+    if indicator.kind == "share":
+        high = min(high, 100.0)  # a share beyond 100% is refused anyway; the range says what is possible
+    largest = sys.float_info.max  # figures near the float limit must not make an infinite range
+    return Band(max(low, -largest), min(high, largest), basis)
 
 
 def _shown(value: float, unit: str) -> str:
@@ -113,11 +119,7 @@ def _as_typed(value: float, unit: str) -> str:
     return format_human(1.0, unit).replace("1", format_plain(value), 1)
 
 
-def plausibility_warning(value: float, indicator: Indicator, history: Sequence[float]) -> str | None:
-    """One line saying that `value` is far outside the expected range (and naming it), or None."""
-    band = expected_band(indicator, history)
-    if band is None or band.low <= value <= band.high:
-        return None
+def _warning(value: float, indicator: Indicator, band: Band) -> str:
     unit = indicator.unit
     text = (f"{_as_typed(value, unit)} for {indicator.id} is far outside the expected "
             f"{_shown(band.low, unit)} to {_shown(band.high, unit)} (from {band.basis})")
@@ -126,18 +128,54 @@ def plausibility_warning(value: float, indicator: Indicator, history: Sequence[f
     return text
 
 
+def plausibility_warning(value: float, indicator: Indicator, history: Sequence[float]) -> str | None:
+    """One line saying that `value` is far outside the expected range (and naming it), or None."""
+    band = expected_band(indicator, history)
+    if band is None or band.low <= value <= band.high:
+        return None
+    return _warning(value, indicator, band)
+
+
+def history_before(points: Sequence[tuple[dt.date, float]], as_of: dt.date) -> list[float]:
+    """The history a new value dated `as_of` is judged by: the values in force dated before it
+    (a value for the same date is the one it replaces)."""
+    return [value for day, value in points if day < as_of]
+
+
 def judge_plausibility(value: float, indicator: Indicator, history: Sequence[float], strict: bool) -> str | None:
-    """The warning for `record` and `import` to print, or, with --strict, the refusal."""
+    """The warning for `record` to print, or, with --strict, the refusal."""
     warning = plausibility_warning(value, indicator, history)
     if warning and strict:
         raise SytrackError(f"{warning}; --strict refuses it: check the value, or leave out --strict to record it")
     return warning
 
 
-def import_summary(warned_lines: Sequence[int]) -> str | None:
-    """The one line `import` prints for the rows it warned about, naming their lines."""
-    if not warned_lines:
+def import_warnings(rows: Iterable[tuple[str, float | None]], catalogue: Catalogue,
+                    series: Mapping[str, Sequence[tuple[dt.date, float]]]) -> list[str]:
+    """A warning for each (indicator id, value) row of an import far outside its indicator's
+    range, drawn once per indicator from what was stored before the import (a million rows cost
+    two comparisons each); the file's own rows are judged, not used as history."""
+    bands: dict[str, tuple[Indicator, Band] | None] = {}
+    warnings = []
+    for indicator_id, value in rows:
+        if value is None:
+            continue  # a retraction
+        if indicator_id not in bands:
+            indicator = catalogue.find(indicator_id)
+            band = expected_band(indicator, [v for _, v in series.get(indicator_id, ())]) if indicator else None
+            bands[indicator_id] = (indicator, band) if band else None
+        judged = bands[indicator_id]
+        if judged is not None and not judged[1].low <= value <= judged[1].high:
+            warnings.append(_warning(value, *judged))
+    return warnings
+
+
+def import_summary(warnings: Sequence[str], strict: bool) -> str | None:
+    """The one line `import` prints for the rows it warned about; with --strict, the refusal."""
+    if not warnings:
         return None
-    shown = ", ".join(map(str, warned_lines[:10])) + (", …" if len(warned_lines) > 10 else "")
-    rows = "1 row" if len(warned_lines) == 1 else f"{len(warned_lines)} rows"
-    return f"{rows} far outside the expected range (line{'s' if len(warned_lines) > 1 else ''} {shown}); imported as written"
+    rows = "1 row is" if len(warnings) == 1 else f"{len(warnings)} rows are"
+    text = f"{rows} far outside the expected range ({'the first: ' if len(warnings) > 1 else ''}{warnings[0]})"
+    if strict:
+        raise SytrackError(f"{text}; --strict refuses the file: nothing was written")
+    return f"{text}; imported as written"

@@ -198,35 +198,6 @@ def parse_date(text: str) -> dt.date:
     raise SytrackError(f"{_shorten(text)!r} is not a date (use {DATE_FORMS})")
 
 
-def scale_hint(value: float | None, indicator: Indicator) -> str | None:
-    """A value far from every reference figure (4.1 for 4.1万 stations) is kept as typed, with a word."""
-    if value is None or indicator.kind not in ("level", "flow") or value == 0:
-        return None
-    references = [abs(t.goal(indicator.direction)) for t in indicator.targets]
-    references += [abs(indicator.baseline.value)] if indicator.baseline else []
-    references = [r for r in references if r > 0]
-    if not references:
-        return None
-    ratio = abs(value) / max(references)
-    if ratio > 20 or abs(value) * 20 < min(references):
-        shown = format_human(value, indicator.unit)
-        return (f"{shown} is far from the target ({format_human(max(references), indicator.unit)}); "
-                f"if it is a typing mistake, record the right value again for the same date")
-    return None
-
-
-def percent_fraction_hint(value: float | None, indicator: Indicator) -> str | None:
-    """A percentage typed as a fraction (0.64 for 64%) is a value sytrack keeps as typed; but when
-    every reference figure is far above 1 it is worth a word."""
-    if value is None or not is_percent_unit(indicator.unit) or not 0 < value < 1:
-        return None
-    references = [t.goal(indicator.direction) for t in indicator.targets]
-    references += [indicator.baseline.value] if indicator.baseline else []
-    if references and all(abs(r) >= 5 for r in references):
-        return f"{format_human(value, '%')} was stored; if you meant {format_human(round(value * 100, 10), '%')}, record it again with that date"
-    return None
-
-
 def parse_period_start(text: str) -> dt.date:
     """Read a date or a period and return the day it begins (2023-Q2 -> 2023-04-01)."""
     end = parse_date(text)
