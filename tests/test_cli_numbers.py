@@ -173,3 +173,29 @@ def test_superscripts_and_circled_digits_are_refused_on_record_and_import(sy, tm
     imported = sy(["import", "in.csv"])
     assert imported.code == 1 and "in.csv:2" in imported.stderr and "is not a plain digit" in imported.stderr
     assert not data.exists()
+
+
+# -- graded targets in the views (the catalogue's `stretch` is parsed elsewhere: model objects here) --
+
+def test_status_row_and_explain_show_the_stretch_after_everything_else():
+    from sytrack.model import Baseline, Catalogue, Indicator, Plan, Target
+    from sytrack.progress import evaluate
+    from sytrack.views import STATUS_COLUMNS, explain_fields, status_row
+
+    plan = Plan(id="p", title_zh="p", title_en="p", start=dt.date(2024, 1, 1))
+    graded = Indicator(id="output", group="g", name_zh="产值", name_en="Output", unit="亿元", kind="level",
+                       direction="increase", baseline=Baseline(80.0, dt.date(2023, 12, 31)),
+                       targets=(Target(dt.date(2024, 12, 31), "at-least", 100.0, stretch=120.0),))
+    catalogue = Catalogue("c.toml", plan, (), indicators=(graded,))
+    p = evaluate(graded, [(dt.date(2024, 6, 30), 110.0)], dt.date(2024, 6, 30), plan)
+    row = status_row(catalogue, p)
+    assert [c.key for c in STATUS_COLUMNS][-3:] == ["reason", "stretch", "stretch_met"]
+    assert list(row)[-2:] == ["stretch", "stretch_met"] and (row["stretch"], row["stretch_met"]) == (120.0, False)
+    assert (row["status"], row["target"]) == ("achieved", 100.0)  # judged on the commitment
+    last = explain_fields(p, "en")[-1]
+    assert last == {"figure": "stretch (力争)", "value": 120.0, "text": "120亿元: not reached",
+                    "how": "the further value the plan strives for, with the target's comparison; "
+                           "status judges T, the commitment"}
+    plain = evaluate(graded._replace(targets=(Target(dt.date(2024, 12, 31), "at-least", 100.0),)),
+                     [], dt.date(2024, 6, 30), plan)
+    assert explain_fields(plain, "en")[-1]["figure"] == "status"  # no stretch, no line
