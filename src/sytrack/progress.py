@@ -244,18 +244,8 @@ def evaluate(
     required = 0.0 if met else ((goal - latest) / months_left if months_left > 0 else None)
 
     if indicator.kind == "rate":
-        # A growth rate is judged directly: the latest rate against the target rate.
-        if met:
-            final = as_of > deadline or latest_date >= deadline
-            return result("achieved" if final else "on-track",
-                          "target rate reached" + ("" if final else " so far"), completion=done, completion_rule=rule)
-        if as_of > deadline:
-            return result("missed", "deadline passed, target rate not reached", completion=done, completion_rule=rule)
-        shown = as_shown(done)
-        if shown >= plan.off_track:
-            return result("behind", f"latest rate is {shown:.1%} of the target rate", completion=done, completion_rule=rule)
-        return result("off-track", f"latest rate is {shown:.1%} of the target rate, below {plan.off_track:.1%}",
-                      completion=done, completion_rule=rule)
+        final = as_of > deadline or latest_date >= deadline
+        return result(*_judge_rate(met, final, as_of > deadline, done, plan), completion=done, completion_rule=rule)
 
     # The trend is fitted to the whole history since the baseline (or the flow's period start),
     # not just since an interim target: a staircase step is a goal, not an observation.
@@ -289,12 +279,29 @@ def evaluate(
         return result("off-track", "below where the path to this target starts", **figures)
     if pace is None:
         return result("on-track", "nothing is due yet", **figures)
+    return result(*_judge_pace(pace, plan), **figures)
+
+
+def _judge_rate(met: bool, final: bool, past_deadline: bool, done: float, plan: Plan) -> tuple[str, str]:
+    """A growth rate is judged directly, the latest rate against the target rate: (status, reason)."""
+    if met:
+        return ("achieved", "target rate reached") if final else ("on-track", "target rate reached so far")
+    if past_deadline:
+        return "missed", "deadline passed, target rate not reached"
+    shown = as_shown(done)
+    if shown >= plan.off_track:
+        return "behind", f"latest rate is {shown:.1%} of the target rate"
+    return "off-track", f"latest rate is {shown:.1%} of the target rate, below {plan.off_track:.1%}"
+
+
+def _judge_pace(pace: float, plan: Plan) -> tuple[str, str]:
+    """Status and reason by pace against the plan's thresholds, the pace compared as printed."""
     shown = as_shown(pace)
     if shown >= plan.on_track:
-        return result("on-track", f"pace {shown:.3f} ≥ {plan.on_track:g}", **figures)
+        return "on-track", f"pace {shown:.3f} ≥ {plan.on_track:g}"
     if shown >= plan.off_track:
-        return result("behind", f"pace {shown:.3f} is below {plan.on_track:g}", **figures)
-    return result("off-track", f"pace {shown:.3f} is below {plan.off_track:g}", **figures)
+        return "behind", f"pace {shown:.3f} is below {plan.on_track:g}"
+    return "off-track", f"pace {shown:.3f} is below {plan.off_track:g}"
 
 
 # Figures compared with a threshold are compared as shown: rounded to this many decimals, the
