@@ -83,17 +83,18 @@ def test_import_warns_per_row_against_what_was_stored_and_sums_up_in_one_line():
     catalogue = Catalogue("c.toml", plan, (), indicators=(LEVEL, SHARE._replace(id="share")))
     stored = {"share": [(D(2023, 3, 31), 2.4), (D(2023, 6, 30), 2.5), (D(2023, 9, 30), 2.6)]}
     rows = [("x", 110.0), ("x", 1130.0), ("share", 2.7), ("share", 0.025), ("x", None), ("gone", 5.0)]
-    warnings = import_warnings(rows, catalogue, stored)
-    assert warnings == ["1,130个 for x is far outside the expected 33.3个 to 339个 (from its baseline and targets)",
-                        "0.025% for share is far outside the expected 0.8% to 7.8% (from its last 3 values); "
-                        "did you mean 2.5%?"]
-    assert import_summary(warnings, strict=False) == (
+    implausible = import_warnings(rows, catalogue, stored)
+    assert implausible == (2, "1,130个 for x is far outside the expected 33.3个 to 339个 (from its baseline and targets)")
+    assert import_summary(implausible, strict=False) == (
         "2 rows are far outside the expected range (the first: 1,130个 for x is far outside the expected "
         "33.3个 to 339个 (from its baseline and targets)); imported as written")
     with pytest.raises(SytrackError, match="--strict refuses the file: nothing was written$"):
-        import_summary(warnings, strict=True)
-    assert import_summary([], strict=True) is None
-    assert import_summary(warnings[:1], strict=False).startswith("1 row is far outside the expected range (1,130个")
+        import_summary(implausible, strict=True)
+    assert import_summary(import_warnings(rows[:1], catalogue, stored), strict=True) is None
+    only_share = import_warnings(rows[2:], catalogue, stored)
+    assert import_summary(only_share, strict=False) == (
+        "1 row is far outside the expected range (0.025% for share is far outside the expected 0.8% to 7.8% "
+        "(from its last 3 values); did you mean 2.5%?); imported as written")
 
 
 def test_the_history_of_a_new_value_is_what_is_in_force_before_its_date():
@@ -151,3 +152,20 @@ def test_no_warning_for_any_value_within_the_band(history, kind, where):
 def test_any_value_and_history_give_one_line_or_none(value, history, kind):
     warning = plausibility_warning(value, make(kind, goal=50.0), history)
     assert warning is None or ("\n" not in warning and "expected" in warning)
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9), min_size=1))
+def test_the_median_by_hand_is_the_median(values):
+    import statistics
+
+    from sytrack.plausibility import _median
+
+    assert _median(values) == pytest.approx(statistics.median(values))
+
+
+def test_plausibility_does_not_load_heavy_modules_for_record():
+    import subprocess
+    import sys
+
+    code = "import sys, sytrack.plausibility; print(sorted({'statistics', 'fractions', 'decimal'} & set(sys.modules)))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
