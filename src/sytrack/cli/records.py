@@ -66,6 +66,8 @@ def record_command(
     number = parse_number(value, indicator.unit) if add else parse_value(value, indicator)
     new = NewObservation(indicator.id, as_of, number, by or state.login_name(), note, source, add_since=add_since)
     history = history_before(state.store.current(indicator.id).get(indicator.id, []), as_of)
+    if not add:  # refused before the store opens a write; an --add total is judged inside it
+        judge_plausibility(number, indicator, history, strict)
 
     def validate(total: float) -> None:  # the final value (after --add), before anything is written
         check_value(total, indicator)
