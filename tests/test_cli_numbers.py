@@ -180,7 +180,8 @@ def test_superscripts_and_circled_digits_are_refused_on_record_and_import(sy, tm
 def test_status_row_and_explain_show_the_stretch_after_everything_else():
     from sytrack.model import Baseline, Catalogue, Indicator, Plan, Target
     from sytrack.progress import evaluate
-    from sytrack.views import STATUS_COLUMNS, explain_fields, status_row
+    from sytrack.views.explain import explain_fields
+    from sytrack.views.status import STATUS_COLUMNS, status_row
 
     plan = Plan(id="p", title_zh="p", title_en="p", start=dt.date(2024, 1, 1))
     graded = Indicator(id="output", group="g", name_zh="产值", name_en="Output", unit="亿元", kind="level",
