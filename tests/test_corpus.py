@@ -13,6 +13,12 @@ BAD = [
     ["record", "5g-base-stations", "10人"], ["record", "5g-base-stations", "-5"], ["record", "cnc-rate", "101"],
     ["record", "cnc-rate", "3万"], ["record", "cnc-rate", "-0.5"], ["record", "design-institute", "maybe"],
     ["record", "design-institute", "2"], ["record", "5g-base-stations", "４万个人"],
+    # record: number characters that are not decimal digits (issue 13 item 6), a value --strict refuses (item 5)
+    ["record", "5g-base-stations", "10²"], ["record", "5g-base-stations", "4²万"], ["record", "5g-base-stations", "⒈5万"],
+    ["record", "5g-base-stations", "①"], ["record", "5g-base-stations", "3₅000"], ["record", "design-institute", "①"],
+    ["record", "5g-base-stations", "41000", "--date", "2024-0³"],
+    ["record", "5g-base-stations", "350000", "--date", "2024-04", "--strict"],
+    ["record", "cnc-rate", "0.645", "--date", "2024-04", "--strict"],
     # record: dates, ids, options
     ["record", "5g-base-stations", "41000", "--date", "2999"], ["record", "5g-base-stations", "41000", "--date", "2024-13-01"],
     ["record", "5g-base-stations", "41000", "--date", "2024-02-30"], ["record", "5g-base-stations", "41000", "--date", "someday"],

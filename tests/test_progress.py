@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sytrack.model import Baseline, Indicator, Plan, Target
-from sytrack.progress import _dated, completion, evaluate, is_at_or_worse, least_squares, summarise, time_elapsed
+from sytrack.progress import _dated, completion, completion_and_rule, dated_today_note, evaluate, is_at_or_worse, least_squares, summarise, time_elapsed
 
 D = dt.date
 PLAN = Plan(id="p", title_zh="p", title_en="p", start=D(2023, 1, 1))
@@ -179,13 +179,47 @@ days = st.integers(min_value=0, max_value=3000)
 def test_completion_is_monotonic_in_the_value(v1, v2, start, goal, direction, with_start):
     low, high = sorted((v1, v2))
     b = start if with_start else None
+    sign = 1 if direction == "increase" else -1
     c_low, c_high = completion(low, b, goal, direction), completion(high, b, goal, direction)
-    if b is None and direction == "decrease" and (low <= 0 or high <= 0):
-        return  # T/V is only defined for a positive value; at or below zero the best is assumed
+    if b is None and goal * sign < 0 and (low * sign >= 0 or high * sign >= 0):
+        return  # T/V: once V is at or past 0 (beyond T) c is 1, below the ratio's values near 0
     if direction == "increase":
         assert c_low <= c_high
     else:
         assert c_low >= c_high
+
+
+@given(start=values | st.none(), goal=values, direction=st.sampled_from(["increase", "decrease"]))
+def test_completion_is_exactly_one_at_the_goal(start, goal, direction):
+    assert completion(goal, start, goal, direction) == 1.0
+
+
+@given(start=values, goal=values, direction=st.sampled_from(["increase", "decrease"]))
+def test_completion_is_zero_at_the_start_value(start, goal, direction):
+    sign = 1 if direction == "increase" else -1
+    assume((goal - start) * sign > 0)  # a start that already meets the goal is all or nothing
+    assert completion(start, start, goal, direction) == 0.0
+
+
+@given(goal=values.filter(lambda g: abs(g) > 1e-9), direction=st.sampled_from(["increase", "decrease"]))
+def test_without_a_start_value_the_way_is_measured_from_zero(goal, direction):
+    sign = 1 if direction == "increase" else -1
+    assume(goal * sign > 0)  # the goal lies the better way from 0: increase above, decrease below
+    assert completion(0.0, None, goal, direction) == 0.0
+    assert completion(goal / 2, None, goal, direction) == pytest.approx(0.5)
+
+
+@given(value=values, goal=values, start=values | st.none(), direction=st.sampled_from(["increase", "decrease"]))
+def test_the_rule_named_is_the_rule_applied(value, goal, start, direction):
+    done, rule = completion_and_rule(value, start, goal, direction)
+    formulas = {"(V − B) / (T − B)": lambda: (value - start) / (goal - start),
+                "(B − V) / (B − T)": lambda: (start - value) / (start - goal),
+                "V / T": lambda: value / goal, "T / V": lambda: goal / value}
+    formula = next((f for name, f in formulas.items() if rule.startswith(name)), None)
+    if formula is None:
+        assert rule.startswith(("all or nothing", "1:")) and done in (0.0, 1.0)
+    else:
+        assert done == pytest.approx(formula())
 
 
 @given(span=st.integers(min_value=1, max_value=3000), at=st.integers(min_value=0, max_value=3000),
@@ -256,3 +290,121 @@ def test_values_recorded_only_after_the_deadline_make_it_missed_not_unknown():
     centre = make("milestone", targets=[Target(D(2023, 12, 31), "at-least", 1.0)], unit="")
     late = evaluate(centre, [(D(2024, 2, 1), 1.0)], D(2024, 3, 1), PLAN)
     assert late.status == "missed"
+
+
+# -- signs: targets below zero, across zero, and a goal of 0 ----------------------------------
+
+ENERGY = make("rate", "decrease", targets=[Target(D(2023, 12, 31), "at-most", -3.0)], unit="%")
+
+
+def test_a_decrease_of_three_percent_drafted_below_zero_is_most_of_the_way_at_minus_2_9():
+    p = evaluate(ENERGY, [(D(2023, 6, 30), -2.9)], D(2023, 6, 30), PLAN)
+    assert p.completion == pytest.approx(2.9 / 3)
+    assert p.completion_rule == "V / T (no B: measured from 0); both below 0"
+    assert (p.status, p.reason) == ("behind", "latest rate is 96.7% of the target rate")
+    assert evaluate(ENERGY, [(D(2023, 6, 30), -3.1)], D(2023, 6, 30), PLAN).status == "on-track"
+
+
+@pytest.mark.parametrize("value, start, goal, direction, expected, rule", [
+    (-2.9, None, -3.0, "decrease", 2.9 / 3, "V / T (no B: measured from 0); both below 0"),
+    (1.0, None, -3.0, "decrease", -1 / 3, "V / T (no B: measured from 0); both below 0"),  # the wrong way
+    (-3.0, None, -2.0, "increase", 2 / 3, "T / V (no B: higher is better, T below 0)"),
+    (0.5, None, -2.0, "increase", 1.0, "1: no B, and V is at or past 0, beyond T"),
+    (4.0, None, 2.0, "decrease", 0.5, "T / V (no B: lower is better)"),
+    (0.0, 2.0, -3.0, "decrease", 0.4, "(B − V) / (B − T)"),  # a decrease from a baseline across zero
+    (-1.0, -0.5, -3.0, "decrease", 0.2, "(B − V) / (B − T)"),
+    (-4.0, -5.0, -1.0, "increase", 0.25, "(V − B) / (T − B)"),
+    (-0.5, None, 0.0, "increase", 0.0, "all or nothing: no B, and a goal of 0 gives no ratio"),
+    (0.1, None, 0.0, "increase", 1.0, "all or nothing: no B, and a goal of 0 gives no ratio"),
+    (-1.0, -4.0, -3.0, "decrease", 0.0, "all or nothing: B already meets T"),
+])
+def test_completion_for_every_sign(value, start, goal, direction, expected, rule):
+    done, named = completion_and_rule(value, start, goal, direction)
+    assert done == pytest.approx(expected) and named == rule
+
+
+def test_a_level_falling_below_zero_from_its_baseline():
+    balance = make("level", "decrease", targets=[Target(D(2023, 12, 31), "at-most", -10.0)],
+                   baseline=Baseline(10.0, D(2022, 12, 31)), unit="亿元")
+    balance = balance._replace(kind="rate")  # a signed figure: levels cannot be negative
+    p = evaluate(balance, [(D(2023, 6, 30), 0.0)], D(2023, 6, 30), PLAN)
+    assert p.completion == pytest.approx(0.5) and p.completion_rule == "(B − V) / (B − T)"
+
+
+# -- thresholds compare the figure as shown ---------------------------------------------------
+
+def _pace_reason_agrees(p):
+    import re
+
+    m = re.fullmatch(r"pace (\d+\.\d{3}) (≥|is below) (\S+)", p.reason)
+    assert m, p.reason
+    shown, word, threshold = float(m[1]), m[2], float(m[3])
+    assert shown == round(p.pace, 3)  # the figure printed is the pace column's figure
+    if p.status == "on-track":
+        assert word == "≥" and shown >= threshold
+    else:
+        assert word == "is below" and shown < threshold
+
+
+def test_a_pace_just_below_the_threshold_prints_the_digits_that_show_it():
+    # CNC: B 62.9, T 65, τ = 181/365; V gives c = pace × τ
+    at = lambda pace: 62.9 + 2.1 * pace * 181 / 365  # noqa: E731
+    below = evaluate(CNC, [(D(2023, 6, 30), at(0.947))], D(2023, 6, 30), PLAN)
+    assert (below.status, below.reason) == ("behind", "pace 0.947 is below 0.95")
+    rounds_up = evaluate(CNC, [(D(2023, 6, 30), at(0.9496))], D(2023, 6, 30), PLAN)
+    assert (rounds_up.status, rounds_up.reason) == ("on-track", "pace 0.950 ≥ 0.95")
+
+
+@given(pace=st.floats(min_value=0.01, max_value=1.5))
+def test_a_pace_reason_never_contradicts_its_status(pace):
+    value = 62.9 + 2.1 * pace * 181 / 365
+    p = evaluate(CNC, [(D(2023, 3, 31), 62.9 + (value - 62.9) / 2), (D(2023, 6, 30), value)], D(2023, 6, 30), PLAN)
+    assume(p.reason.startswith("pace"))
+    _pace_reason_agrees(p)
+
+
+@given(ratio=st.floats(min_value=0.0, max_value=0.999))
+def test_a_rate_reason_never_contradicts_its_status(ratio):
+    p = evaluate(ENERGY, [(D(2023, 6, 30), -3.0 * ratio)], D(2023, 6, 30), PLAN)
+    shown = float(p.reason.split()[3].rstrip("%")) / 100
+    assert (p.status == "behind") == (shown >= PLAN.off_track)
+    assert (p.status == "off-track") == p.reason.endswith("below 60.0%")
+
+
+# -- graded targets: commitment and stretch ---------------------------------------------------
+
+GRADED = make("level", targets=[Target(D(2023, 12, 31), "at-least", 100.0, stretch=120.0)],
+              baseline=Baseline(80.0, D(2022, 12, 31)))
+
+
+@pytest.mark.parametrize("value, status, stretch_met", [
+    (110.0, "achieved", False), (120.0, "achieved", True), (90.0, "on-track", False)])
+def test_a_graded_target_is_judged_on_the_commitment_and_says_whether_the_stretch_is_reached(value, status, stretch_met):
+    p = evaluate(GRADED, [(D(2023, 6, 30), value)], D(2023, 6, 30), PLAN)
+    assert (p.status, p.stretch, p.stretch_met) == (status, 120.0, stretch_met)
+    assert p.completion == pytest.approx((value - 80) / 20)  # completion is towards the commitment
+
+
+def test_without_a_stretch_or_a_value_stretch_met_is_none():
+    assert evaluate(CNC, [(D(2023, 6, 30), 64.0)], D(2023, 6, 30), PLAN)[-2:] == (None, None)
+    p = evaluate(GRADED, [], D(2023, 6, 30), PLAN)
+    assert (p.stretch, p.stretch_met) == (120.0, None)
+
+
+def test_a_stretch_below_a_decrease_uses_the_same_comparison():
+    graded = make("rate", "decrease", targets=[Target(D(2023, 12, 31), "at-most", -3.0, stretch=-3.5)], unit="%")
+    met = [evaluate(graded, [(D(2023, 6, 30), v)], D(2023, 6, 30), PLAN).stretch_met for v in (-3.2, -3.5, -4.0)]
+    assert met == [False, True, True]
+
+
+# -- a value dated today after the last deadline ----------------------------------------------
+
+def test_a_value_dated_today_after_the_last_deadline_gets_a_note_naming_date():
+    note = dated_today_note(CNC, date_given=False, today=D(2024, 1, 15))
+    assert note == ("the value is dated today, 2024-01-15, after x's last deadline (2023-12-31), so no target "
+                    "counts it; if it is the figure for a period, record it again with --date (e.g. --date 2023 for 2023)")
+
+
+@pytest.mark.parametrize("date_given, today", [(True, D(2024, 1, 15)), (False, D(2023, 12, 31)), (False, D(2023, 6, 30))])
+def test_no_note_with_a_date_or_before_the_last_deadline(date_given, today):
+    assert dated_today_note(CNC, date_given=date_given, today=today) is None

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from sytrack.errors import SytrackError
 from sytrack.model import Indicator, Target
-from sytrack.values import check_recordable_date, format_plain, parse_date, parse_number, parse_value
+from sytrack.values import check_recordable_date, format_plain, parse_date, parse_done, parse_number, parse_value, today_in
 from sytrack.model import Baseline
 
 
@@ -179,3 +179,79 @@ def test_a_year_written_in_chinese_as_a_start_is_its_first_day():
     assert parse_period_start("2023年") == dt.date(2023, 1, 1)
     assert parse_period_start("2023") == dt.date(2023, 1, 1)
     assert parse_period_start("2023-Q2") == dt.date(2023, 4, 1)
+
+
+# -- digits that are not decimal digits --------------------------------------------------------
+
+import unicodedata  # noqa: E402
+
+NOT_DECIMAL = [chr(c) for c in range(0x20, 0x30000) if unicodedata.category(chr(c)) in ("No", "Nl")]
+# Decimal digits of other scripts, folded as documented: full-width, Arabic-Indic, Devanagari.
+DIGIT_ZEROS = [0xFF10, 0x0660, 0x06F0, 0x0966]
+
+
+@pytest.mark.parametrize("text, char", [("10²", "²"), ("4²万", "²"), ("⒈5万", "⒈"), ("①", "①"),
+                                        ("1₀0", "₀"), ("⑴2", "⑴"), ("½", "½"), ("Ⅻ", "Ⅻ")])
+def test_superscripts_circled_and_parenthesised_digits_are_refused(text, char):
+    with pytest.raises(SytrackError) as caught:
+        parse_number(text, "个")
+    message = str(caught.value)
+    assert f"{char!r}" in message and "is not a plain digit" in message and "0-9" in message
+
+
+@given(digits=st.text(alphabet="0123456789", min_size=1, max_size=6), at=st.integers(min_value=0, max_value=6),
+       char=st.sampled_from(NOT_DECIMAL), suffix=st.sampled_from(["", "万", "%", "个"]))
+def test_a_number_character_that_is_not_a_decimal_digit_is_refused_anywhere(digits, at, char, suffix):
+    text = digits[:at] + char + digits[at:] + suffix
+    unit = "%" if suffix == "%" else "个"
+    with pytest.raises(SytrackError, match="is not a plain digit"):
+        parse_number(text, unit)
+    with pytest.raises(SytrackError, match="is not a plain digit"):
+        parse_date("2023-0" + char)
+    with pytest.raises(SytrackError, match="is not a plain digit"):
+        parse_done(char)
+
+
+@given(number=st.integers(min_value=0, max_value=10**9), zero=st.sampled_from(DIGIT_ZEROS))
+def test_decimal_digits_of_other_scripts_still_read_as_digits(number, zero):
+    text = "".join(chr(zero + int(d)) for d in str(number))
+    assert parse_number(text, "个") == number
+    assert parse_number(text + "万", "个") == number * 10_000
+
+
+# -- today ----------------------------------------------------------------------------------
+
+NOW = dt.datetime(2026, 12, 3, 20, 30, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("zone, expected", [
+    ("Asia/Shanghai", dt.date(2026, 12, 4)), ("UTC", dt.date(2026, 12, 3)),
+    ("America/New_York", dt.date(2026, 12, 3)), ("Pacific/Kiritimati", dt.date(2026, 12, 4)),
+    ("Pacific/Pago_Pago", dt.date(2026, 12, 3))])
+def test_today_is_the_date_in_the_plans_timezone(zone, expected):
+    assert today_in(zone, NOW) == expected
+
+
+def test_without_a_timezone_today_is_the_machines_local_date(monkeypatch):
+    import time
+
+    for zone, expected in (("Asia/Shanghai", dt.date(2026, 12, 4)), ("America/Los_Angeles", dt.date(2026, 12, 3))):
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        assert today_in(None, NOW) == expected
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_an_unknown_timezone_is_one_clear_error():
+    for bad in ("Mars/Olympus", "../etc/passwd", ""):
+        with pytest.raises(SytrackError, match=r"unknown timezone .* IANA name such as Asia/Shanghai"):
+            today_in(bad, NOW)
+
+
+def test_in_the_future_is_judged_on_the_same_today():
+    # 20:30 UTC is already the 4th in Shanghai: a value dated the 4th is recordable there, not in UTC.
+    x = indicator()
+    check_recordable_date(dt.date(2026, 12, 4), x, today_in("Asia/Shanghai", NOW))
+    with pytest.raises(SytrackError, match="2026-12-04 is in the future \\(today is 2026-12-03\\)"):
+        check_recordable_date(dt.date(2026, 12, 4), x, today_in("UTC", NOW))

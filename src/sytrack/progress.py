@@ -44,6 +44,9 @@ class Progress(NamedTuple):
     on_track_threshold: float = 0.95
     off_track_threshold: float = 0.6
     time_basis: str = "day"
+    completion_rule: str = ""  # the formula that gave `completion`, as `explain` prints it
+    stretch: float | None = None  # a graded target's further value (力争); None: no stretch
+    stretch_met: bool | None = None  # whether V reaches the stretch; None without a stretch or a V
 
 
 def choose_target(indicator: Indicator, as_of: dt.date, year: int | None = None) -> tuple[int, Target]:
@@ -102,20 +105,37 @@ def time_elapsed(start: dt.date, deadline: dt.date, as_of: dt.date, basis: str =
 
 
 def completion(value: float, start_value: float | None, goal: float, direction: str) -> float:
-    """c = (V − B)/(T − B) with a start value, else V/T (T/V when lower is better)."""
+    """c, the fraction of the way from the start to the goal (see `completion_and_rule`)."""
+    return completion_and_rule(value, start_value, goal, direction)[0]
+
+
+def completion_and_rule(value: float, start_value: float | None, goal: float, direction: str) -> tuple[float, str]:
+    """c and the formula that gave it, for every sign of B, T and V (docs/progress.md, section 4):
+
+    - with B: c = (V − B)/(T − B), also across zero and below it ((B − V)/(B − T) when lower is
+      better: the same number); all or nothing when B already meets T;
+    - without B the way is measured from 0: V/T when T lies the better way from 0 (higher is
+      better and T > 0, or lower is better and T < 0, as in "能耗下降3%" drafted at-most −3);
+      T/V when T lies the worse way (lower is better and T > 0), 1 once V is at or past 0;
+      all or nothing for a goal of exactly 0, which gives no ratio.
+    """
     sign = 1 if direction == "increase" else -1
+    met = 1.0 if (value - goal) * sign >= 0 else 0.0
     if start_value is not None:
         gap = goal - start_value
         if gap * sign <= 0:
             # The start already meets the goal: completion is all or nothing, never inverted.
-            return 1.0 if (value - goal) * sign >= 0 else 0.0
-        return (value - start_value) / gap
-    # Without a start value a ratio only means something for a positive goal; else all or nothing.
-    if goal <= 0:
-        return 1.0 if (value - goal) * sign >= 0 else 0.0
-    if direction == "increase":
-        return value / goal
-    return goal / value if value > 0 else 1.0
+            return met, "all or nothing: B already meets T"
+        rule = "(V − B) / (T − B)" if sign > 0 else "(B − V) / (B − T)"
+        return (value - start_value) / gap, rule
+    if goal == 0:
+        return met, "all or nothing: no B, and a goal of 0 gives no ratio"
+    if goal * sign > 0:
+        return value / goal, "V / T (no B: measured from 0)" + ("" if goal > 0 else "; both below 0")
+    # T lies the worse way from 0: the ratio T / V grows as V nears T and passes it; past 0 is done.
+    if value * sign >= 0:
+        return 1.0, "1: no B, and V is at or past 0, beyond T"
+    return goal / value, "T / V (no B: " + ("lower is better)" if sign < 0 else "higher is better, T below 0)")
 
 
 def least_squares(points: Sequence[Point], origin: dt.date) -> tuple[float, float] | None:
@@ -194,17 +214,19 @@ def evaluate(
 
     def result(status: str, reason: str, **figures) -> Progress:
         base = dict(completion=None, pace=None, days_ahead=None, required_per_month=None,
-                    forecast=None, forecast_meets=None)
+                    forecast=None, forecast_meets=None, completion_rule="")
         base.update(figures)
         return Progress(indicator, target, number + 1, as_of, start, start_value, latest, latest_date,
-                        time_elapsed=elapsed, status=status, reason=reason, points=tuple(known), **base, **thresholds)
+                        time_elapsed=elapsed, status=status, reason=reason, points=tuple(known), **base, **thresholds,
+                        stretch=None if indicator.kind == "milestone" else target.stretch,
+                        stretch_met=stretch_met(target, latest, indicator))
 
     # Something recorded after the deadline only: late, so the target is missed, not unknown.
     late = as_of > deadline and len(_dated(series, deadline, as_of, after_first=True)) > 0
 
     if indicator.kind == "milestone":
         if latest is not None and latest >= 1:
-            return result("achieved", "done", completion=1.0)
+            return result("achieved", "done", completion=1.0, completion_rule="1 when done, 0 when not")
         if as_of <= deadline:
             return result("pending", "not yet due", completion=0.0 if latest is not None else None)
         if latest is None and not late:
@@ -217,20 +239,13 @@ def evaluate(
         return result("no-data", f"nothing recorded after {start.isoformat()}" if flow else f"nothing recorded since {start.isoformat()}")
 
     met = target.is_met(latest)
-    done = completion(latest, start_value, goal, indicator.direction)
+    done, rule = completion_and_rule(latest, start_value, goal, indicator.direction)
     months_left = (deadline - as_of).days / DAYS_PER_MONTH
     required = 0.0 if met else ((goal - latest) / months_left if months_left > 0 else None)
 
     if indicator.kind == "rate":
-        # A growth rate is judged directly: the latest rate against the target rate.
-        if met:
-            final = as_of > deadline or latest_date >= deadline
-            return result("achieved" if final else "on-track",
-                          "target rate reached" + ("" if final else " so far"), completion=done)
-        if as_of > deadline:
-            return result("missed", "deadline passed, target rate not reached", completion=done)
-        ratio_status = "behind" if done >= plan.off_track else "off-track"
-        return result(ratio_status, f"latest rate is {done:.0%} of the target rate", completion=done)
+        final = as_of > deadline or latest_date >= deadline
+        return result(*_judge_rate(met, final, as_of > deadline, done, plan), completion=done, completion_rule=rule)
 
     # The trend is fitted to the whole history since the baseline (or the flow's period start),
     # not just since an interim target: a staircase step is a goal, not an observation.
@@ -250,7 +265,7 @@ def evaluate(
     days_ahead = (done - elapsed) * span if span > 0 else None
     pace = done / elapsed if elapsed > 0 else None
     figures = dict(completion=done, pace=pace, days_ahead=days_ahead, required_per_month=required,
-                   forecast=forecast, forecast_meets=forecast_meets)
+                   forecast=forecast, forecast_meets=forecast_meets, completion_rule=rule)
 
     if met:
         return result("achieved", "target met", **figures)
@@ -264,11 +279,49 @@ def evaluate(
         return result("off-track", "below where the path to this target starts", **figures)
     if pace is None:
         return result("on-track", "nothing is due yet", **figures)
-    if pace >= plan.on_track:
-        return result("on-track", f"pace {pace:.2f} ≥ {plan.on_track:g}", **figures)
-    if pace >= plan.off_track:
-        return result("behind", f"pace {pace:.2f} is below {plan.on_track:g}", **figures)
-    return result("off-track", f"pace {pace:.2f} is below {plan.off_track:g}", **figures)
+    return result(*_judge_pace(pace, plan), **figures)
+
+
+def _judge_rate(met: bool, final: bool, past_deadline: bool, done: float, plan: Plan) -> tuple[str, str]:
+    """A growth rate is judged directly, the latest rate against the target rate: (status, reason)."""
+    if met:
+        return ("achieved", "target rate reached") if final else ("on-track", "target rate reached so far")
+    if past_deadline:
+        return "missed", "deadline passed, target rate not reached"
+    shown = as_shown(done)
+    if shown >= plan.off_track:
+        return "behind", f"latest rate is {shown:.1%} of the target rate"
+    return "off-track", f"latest rate is {shown:.1%} of the target rate, below {plan.off_track:.1%}"
+
+
+def _judge_pace(pace: float, plan: Plan) -> tuple[str, str]:
+    """Status and reason by pace against the plan's thresholds, the pace compared as printed."""
+    shown = as_shown(pace)
+    if shown >= plan.on_track:
+        return "on-track", f"pace {shown:.3f} ≥ {plan.on_track:g}"
+    if shown >= plan.off_track:
+        return "behind", f"pace {shown:.3f} is below {plan.on_track:g}"
+    return "off-track", f"pace {shown:.3f} is below {plan.off_track:g}"
+
+
+# Figures compared with a threshold are compared as shown: rounded to this many decimals, the
+# precision of the `pace` column and of `explain`, so no reason reads "0.95 is below 0.95".
+SHOWN_DECIMALS = 3
+
+
+def as_shown(figure: float) -> float:
+    """A fraction rounded as the user sees it (pace 0.9496 -> 0.950), the number thresholds judge."""
+    return round(figure, SHOWN_DECIMALS)
+
+
+def stretch_met(target: Target, value: float | None, indicator: Indicator) -> bool | None:
+    """Whether `value` reaches a graded target's stretch (力争), judged with the target's own
+    comparison; a range or an 'about' target by its direction. None with no stretch or no value."""
+    if target.stretch is None or value is None or indicator.kind == "milestone":
+        return None
+    if target.comparison in ("between", "about"):
+        return value >= target.stretch if indicator.direction == "increase" else value <= target.stretch
+    return target._replace(value=target.stretch).is_met(value)
 
 
 def is_at_or_worse(status: str, threshold: str) -> bool:
@@ -312,3 +365,16 @@ def forecast_segment(progress: Progress) -> list[Point]:
     if progress.forecast is None or progress.latest is None or progress.latest_date is None:
         return []
     return [(progress.latest_date, progress.latest), (progress.target.deadline, progress.forecast)]
+
+
+def dated_today_note(indicator: Indicator, date_given: bool, today: dt.date) -> str | None:
+    """For `record` without --date once every deadline has passed: the value is dated today, too
+    late to count for any target, and --date gives the period it reports. None otherwise."""
+    if date_given or not indicator.targets:
+        return None
+    deadline = max(t.deadline for t in indicator.targets)
+    if today <= deadline:
+        return None
+    return (f"the value is dated today, {today.isoformat()}, after {indicator.id}'s last deadline "
+            f"({deadline.isoformat()}), so no target counts it; if it is the figure for a period, "
+            f"record it again with --date (e.g. --date {deadline.year} for {deadline.year})")

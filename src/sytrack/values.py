@@ -28,6 +28,26 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+# Unicode's numbers that are not decimal digits: superscripts and subscripts (10², 4₂), circled
+# and parenthesised digits (①, ⑴, ⒈), fractions (½), Roman numerals (Ⅻ). NFKC would fold them
+# into plain digits (10² -> 102), so they are refused before folding. Decimal digits of any script
+# (full-width, Arabic-Indic, Devanagari: category Nd) are read as digits.
+_NOT_DECIMAL = ("No", "Nl")
+
+
+def check_plain_digits(text: str, what: str = "number") -> None:
+    """Refuse a number (or, with what="date", a date) holding a number character that is not a
+    decimal digit, naming the character."""
+    for char in text:
+        if unicodedata.category(char) in _NOT_DECIMAL:
+            name = unicodedata.name(char, "a number sign").lower()
+            if what == "date":
+                raise SytrackError(f"{_shorten(text)!r} is not a date: {char!r} ({name}) is not a plain digit "
+                                   f"(use {DATE_FORMS})")
+            raise SytrackError(f"{_shorten(text)!r}: {char!r} ({name}) is not a plain digit; "
+                               f"type the number with the digits 0-9 (10² as 100)")
+
+
 def split_unit(unit: str) -> tuple[float, str]:
     """Split a catalogue unit such as 亿元 into its magnitude (1e8) and base (元)."""
     unit = normalise(unit)
@@ -50,6 +70,7 @@ def parse_number(text: str, unit: str) -> float:
     if _PLAIN.fullmatch(text):
         return float(text)  # the common case (and every export): digits in the indicator's unit
     raw = _shorten(text)
+    check_plain_digits(text)
     text = normalise(text).replace(" ", "")
     if not text:
         raise SytrackError("no value given")
@@ -97,6 +118,7 @@ def _shorten(text: str, limit: int = 40) -> str:
 
 def parse_done(text: str) -> float:
     """Read a milestone's state: 1.0 for done, 0.0 for not done."""
+    check_plain_digits(text)
     folded = normalise(text).lower()
     if folded in _YES:
         return 1.0
@@ -156,6 +178,7 @@ def parse_date(text: str) -> dt.date:
             return dt.date.fromisoformat(text)  # the common case, and the form exports use
         except ValueError:
             pass
+    check_plain_digits(text, "date")
     folded = normalise(text).upper().replace("/", "-").replace(".", "-")
     folded = re.sub(r"(\d)年(\d)", r"\1-\2", folded)
     folded = re.sub(r"(\d)月(\d)", r"\1-\2", folded).rstrip("年月日")
@@ -175,35 +198,6 @@ def parse_date(text: str) -> dt.date:
     raise SytrackError(f"{_shorten(text)!r} is not a date (use {DATE_FORMS})")
 
 
-def scale_hint(value: float | None, indicator: Indicator) -> str | None:
-    """A value far from every reference figure (4.1 for 4.1万 stations) is kept as typed, with a word."""
-    if value is None or indicator.kind not in ("level", "flow") or value == 0:
-        return None
-    references = [abs(t.goal(indicator.direction)) for t in indicator.targets]
-    references += [abs(indicator.baseline.value)] if indicator.baseline else []
-    references = [r for r in references if r > 0]
-    if not references:
-        return None
-    ratio = abs(value) / max(references)
-    if ratio > 20 or abs(value) * 20 < min(references):
-        shown = format_human(value, indicator.unit)
-        return (f"{shown} is far from the target ({format_human(max(references), indicator.unit)}); "
-                f"if it is a typing mistake, record the right value again for the same date")
-    return None
-
-
-def percent_fraction_hint(value: float | None, indicator: Indicator) -> str | None:
-    """A percentage typed as a fraction (0.64 for 64%) is a value sytrack keeps as typed; but when
-    every reference figure is far above 1 it is worth a word."""
-    if value is None or not is_percent_unit(indicator.unit) or not 0 < value < 1:
-        return None
-    references = [t.goal(indicator.direction) for t in indicator.targets]
-    references += [indicator.baseline.value] if indicator.baseline else []
-    if references and all(abs(r) >= 5 for r in references):
-        return f"{format_human(value, '%')} was stored; if you meant {format_human(round(value * 100, 10), '%')}, record it again with that date"
-    return None
-
-
 def parse_period_start(text: str) -> dt.date:
     """Read a date or a period and return the day it begins (2023-Q2 -> 2023-04-01)."""
     end = parse_date(text)
@@ -219,8 +213,26 @@ def parse_period_start(text: str) -> dt.date:
     return end
 
 
+def today_in(timezone: str | None, now_utc: dt.datetime) -> dt.date:
+    """The one "today" of every command: the date at `now_utc` in the plan's `timezone` (an IANA
+    name such as Asia/Shanghai), or in the machine's local zone when the plan names none."""
+    if now_utc.tzinfo is None:
+        now_utc = now_utc.replace(tzinfo=dt.timezone.utc)
+    if timezone is None:
+        return now_utc.astimezone().date()
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only plans that name a zone need it
+
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SytrackError(f"unknown timezone {_shorten(timezone)!r} in [plan]; use an IANA name such as "
+                           f"Asia/Shanghai, or leave it out for this machine's zone") from None
+    return now_utc.astimezone(zone).date()
+
+
 def check_recordable_date(date: dt.date, indicator: Indicator, today: dt.date) -> None:
-    """A value may not be dated in the future, nor before the indicator's baseline."""
+    """A value may not be dated in the future, nor before the indicator's baseline. `today` is
+    `today_in(plan.timezone, now)`, the same today that status and every other command use."""
     if date > today:
         raise SytrackError(f"{date.isoformat()} is in the future (today is {today.isoformat()})")
     if indicator.baseline and date < indicator.baseline.date:

@@ -159,3 +159,6 @@ IdArgument = Annotated[
 ]
 ByOption = Annotated[Optional[str], typer.Option("--by", help="Who records it (default: your login name).")]
 NoteOption = Annotated[str, typer.Option("--note", "-m", help="Why: e.g. 'revised by the bureau'.")]
+StrictOption = Annotated[bool, typer.Option(
+    "--strict", help="Refuse a value far outside the indicator's expected range (see docs/progress.md) "
+                     "instead of recording it with a warning.")]

@@ -10,7 +10,7 @@ import typer
 from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
 from sytrack.cli.options import (ByOption, ExcelOption, Format, FormatOption, IdArgument, LangOption, NoteOption,
-                                 OutputOption, SinceOption, complete_ids)
+                                 OutputOption, SinceOption, StrictOption, complete_ids)
 from sytrack.cli.output import emit, format_for, notify, read_input, say, tell
 from sytrack.cli.session import Session
 from sytrack.errors import SytrackError
@@ -40,13 +40,17 @@ def record_command(
     by: ByOption = None,
     add: Annotated[bool, typer.Option(
         "--add", help="VALUE is an increment: add it to the latest value (e.g. 3 more smart factories).")] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Record an indicator's value as of a date.
 
     For a flow (counted within a period) the value is the total since the period began; --add
     adds to the latest total instead. A second value for the same date supersedes the first,
-    which stays in the history (`sytrack log --all`); `sytrack undo` takes a record back.
+    which stays in the history (`sytrack log --all`); `sytrack undo` takes a record back. A value
+    far outside the indicator's expected range is recorded with a warning (--strict refuses it).
     """
+    from sytrack.plausibility import history_before, judge_plausibility, plausibility_warning
+    from sytrack.progress import dated_today_note
     from sytrack.queries import increment_since
     from sytrack.store import NewObservation
     from sytrack.values import check_recordable_date, check_value, format_human, parse_date, parse_number, parse_value
@@ -61,9 +65,21 @@ def record_command(
     add_since = increment_since(indicator, as_of, state.catalogue.plan) if add else None
     number = parse_number(value, indicator.unit) if add else parse_value(value, indicator)
     new = NewObservation(indicator.id, as_of, number, by or state.login_name(), note, source, add_since=add_since)
-    stored = state.store.record(new, state.now_utc(), validate=lambda total: check_value(total, indicator))
-    for hint in record_notes(stored.value, indicator):
-        notify(hint)
+    history = history_before(state.store.current(indicator.id).get(indicator.id, []), as_of)
+    if not add:  # refused before the store opens a write; an --add total is judged inside it
+        judge_plausibility(number, indicator, history, strict)
+
+    def validate(total: float) -> None:  # the final value (after --add), before anything is written
+        check_value(total, indicator)
+        judge_plausibility(total, indicator, history, strict)
+
+    stored = state.store.record(new, state.now_utc(), validate=validate)
+    warning = plausibility_warning(stored.value, indicator, history) if stored.value is not None else None
+    if warning:
+        tell(f"sytrack: warning: {warning}")
+    for hint in [*record_notes(stored.value, indicator), dated_today_note(indicator, date is not None, today)]:
+        if hint:
+            notify(hint)
     replaced = f", supersedes #{stored.supersedes}" if stored.supersedes else ""
     say(f"recorded #{stored.id}: {indicator.id} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
           f" as of {as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, as_of, today)}")
@@ -152,15 +168,18 @@ def import_command(
         "--dry-run", help="Check every row and say what would be written; write nothing.")] = False,
     by: Annotated[Optional[str], typer.Option(
         "--by", help="Who records rows without a 'by' column (default: your login name).")] = None,
+    strict: StrictOption = False,
 ) -> None:
     """Import values from a CSV file or an Excel workbook (.xlsx, every sheet): every row is checked
     first, then all are written or none.
 
     Every bad row is reported with its line number. UTF-8 with or without a byte-order mark
-    (Excel's "CSV UTF-8") is read. An export of sytrack is a valid import file.
+    (Excel's "CSV UTF-8") is read. An export of sytrack is a valid import file. Rows far outside
+    their indicator's expected range are imported with one summary line (--strict refuses the file).
     """
     from sytrack.imports import read_import
     from sytrack.cli.progress_bar import ProgressBar
+    from sytrack.plausibility import import_summary, import_warnings
 
     state = session(ctx)
     data, name = read_input(file, "<stdin>")
@@ -176,6 +195,10 @@ def import_command(
         raise SytrackError(f"{len(problems)} bad rows in {name}; nothing was written")
     if not records:
         raise SytrackError(f"{name} has a header but no rows: nothing to import")
+    implausible = import_summary(import_warnings(((r[1], r[3]) for r in records), state.catalogue,
+                                                 state.store.current()), strict)
+    if implausible:
+        tell(f"sytrack: warning: {implausible}")
     state.note_if_packaged()
     if dry_run:
         say(f"{len(records)} records would be written to {state.store.location} (dry run: nothing written)")

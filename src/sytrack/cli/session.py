@@ -70,9 +70,13 @@ class Session:
         setting = self.environ.get("SYTRACK_PROGRESS", "auto")
         return setting == "always" or (setting != "never" and sys.stderr.isatty())
 
-    @property
+    @functools.cached_property
     def today(self) -> dt.date:
-        return dt.date.today()
+        """The one today of the command (read once, so a command running past midnight keeps it):
+        the date in the plan's timezone, else in the machine's local zone."""
+        from sytrack.values import today_in
+
+        return today_in(self.catalogue.plan.timezone, self.now_utc())
 
     def now_utc(self) -> dt.datetime:
         return dt.datetime.now(dt.timezone.utc)

@@ -32,6 +32,15 @@ def _start_rule(p) -> str:
     return "the day before the plan's start (no baseline: completion is a plain ratio)"
 
 
+def _stretch_rows(p, human) -> list[tuple]:
+    """A graded target's stretch (力争): its value and whether V reaches it; status stays on T."""
+    if p.stretch is None:
+        return []
+    reached = {True: "reached", False: "not reached", None: "nothing recorded"}[p.stretch_met]
+    return [("stretch (力争)", p.stretch, f"{human(p.stretch)}: {reached}",
+             "the further value the plan strives for, with the target's comparison; status judges T, the commitment")]
+
+
 def explain_fields(p, lang: str) -> list[dict[str, Any]]:
     """Every figure behind one indicator's status: its number, how it reads, and how it is computed."""
     i = p.indicator
@@ -39,10 +48,6 @@ def explain_fields(p, lang: str) -> list[dict[str, Any]]:
     percent_points = unit == "%"
     human = lambda v: format_human(v, unit, kind=i.kind)  # noqa: E731
     pct = lambda v: None if v is None else round(v * 100, 4)  # noqa: E731
-    if p.start_value is None:
-        completion_rule = "V / T" if i.direction == "increase" else "T / V (lower is better)"
-    else:
-        completion_rule = "(V − B) / (T − B); all or nothing when B already meets T"
     rows = [
         ("indicator", None, f"{i.id}: {i.name(lang)}", f"kind {i.kind}, direction {i.direction}"),
         ("as of (A)", None, p.as_of.isoformat(), "--as-of, else today"),
@@ -53,7 +58,7 @@ def explain_fields(p, lang: str) -> list[dict[str, Any]]:
         ("start value (B)", p.start_value, human(p.start_value) if p.start_value is not None else "none", _start_rule(p)),
         ("latest (V)", p.latest, f"{human(p.latest)} on {p.latest_date}" if p.latest is not None else "nothing recorded",
          "the latest value in force dated after S and on or before A (before D once D has passed)"),
-        ("completion (c)", pct(p.completion), "" if p.completion is None else f"{p.completion * 100:.2f}%", completion_rule),
+        ("completion (c)", pct(p.completion), "" if p.completion is None else f"{p.completion * 100:.2f}%", p.completion_rule),
         ("time elapsed (τ)", pct(p.time_elapsed), "" if p.time_elapsed is None else f"{p.time_elapsed * 100:.2f}%",
          "(A − S) / (D − S), counted in " + ("months" if p.time_basis == "month" else "days")),
         ("pace", p.pace, "" if p.pace is None else f"{p.pace:.3f}", "c / τ"),
@@ -68,6 +73,7 @@ def explain_fields(p, lang: str) -> list[dict[str, Any]]:
          "" if p.forecast is None else human(p.forecast) + (" (meets the target)" if p.forecast_meets else " (falls short)"),
          "least-squares line through the baseline (or a flow's 0 at S) and the values since, read at D"),
         ("status", None, p.status, p.reason),
+        *_stretch_rows(p, human),
     ]
     return [{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows]
 

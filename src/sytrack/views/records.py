@@ -117,9 +117,6 @@ def standing_text(indicator: Indicator, series, as_of, today, plan) -> str:
 
 
 def record_notes(value: float | None, indicator: Indicator) -> list[str]:
-    """The notes a recorded value earns on stderr: a fraction typed for a percent, a scale slip, a doubt."""
-    from sytrack.values import percent_fraction_hint, scale_hint
-
-    notes = [percent_fraction_hint(value, indicator), scale_hint(value, indicator),
-             f"{indicator.id} carries a doubt: {indicator.doubt}" if indicator.doubt else None]
-    return [note for note in notes if note]
+    """The notes a recorded value earns on stderr: the indicator's doubt. (A value far from its
+    expected range, a fraction typed for a percent among them, gets plausibility's warning.)"""
+    return [f"{indicator.id} carries a doubt: {indicator.doubt}"] if indicator.doubt else []

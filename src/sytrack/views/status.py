@@ -40,6 +40,9 @@ STATUS_COLUMNS = (
     Column("start_date", "起点日期", "start date", kind="date"),
     Column("start_value", "起点值", "start value", kind="number"),
     Column("reason", "说明", "reason"),
+    # Appended, never inserted: scripts read these columns by position too.
+    Column("stretch", "力争值", "stretch", kind="number"),
+    Column("stretch_met", "达到力争", "stretch met", kind="bool"),
 )
 
 
@@ -73,6 +76,8 @@ def status_row(catalogue: Catalogue, p) -> dict[str, Any]:
         "start_date": p.start_date,
         "start_value": p.start_value,
         "reason": p.reason,
+        "stretch": p.stretch,
+        "stretch_met": p.stretch_met,
     }
 
 
