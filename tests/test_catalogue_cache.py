@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sytrack.catalogue import load_catalogue
-from sytrack.catalogue_cache import FORMAT, cache_file
+from sytrack.catalogue.cache import FORMAT, cache_file
 
 from conftest import SMALL_CATALOGUE
 

@@ -24,7 +24,8 @@ FORMAT = b"sytrack catalogue cache 3\n"
 KEEP = 16  # cache files kept: the most recent catalogues, or versions of one, are plenty
 # The modules whose code decides what a cached catalogue holds: a changed sytrack never reads an
 # older parse.
-_CODE = ("catalogue.py", "catalogue_cache.py", "model.py", "values.py", "errors.py")
+_CODE = ("catalogue/lines.py", "catalogue/fields.py", "catalogue/parse.py", "catalogue/cache.py", "model.py",
+         "values.py", "errors.py")
 
 
 def cache_file(cache_dir: Path, path: Path) -> Path | None:
@@ -32,7 +33,7 @@ def cache_file(cache_dir: Path, path: Path) -> Path | None:
     not plain files (a zipped install), which only means no cache."""
     from sytrack import __version__
 
-    code = Path(__file__).parent
+    code = Path(__file__).parent.parent
     try:
         stamp = "".join(str((code / name).stat().st_mtime_ns) for name in _CODE)
         where = path.resolve()

@@ -1,0 +1,121 @@
+"""Reading the fields of one parsed TOML table, collecting every problem with its line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sytrack.catalogue.lines import LineIndex
+from sytrack.errors import Problem, SytrackError
+from sytrack.values import parse_date, parse_number, parse_period_start
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def _close_matches(word: str, choices: list[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    import difflib  # only a mistake needs it
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+
+
+
+class _Collector:
+    """Reads fields of one TOML table, noting each problem with its line."""
+
+    def __init__(self, index: LineIndex, problems: list[Problem], table: tuple, data: dict, subject: str | None):
+        self.index, self.problems, self.table, self.data, self.subject = index, problems, table, data, subject
+
+    def problem(self, message: str, key: str | None = None) -> None:
+        self.problems.append(Problem(self.index.at(self.table, key), self.subject, message))
+
+    def unknown_fields(self, allowed: set[str], what: str) -> None:
+        for key in self.data:
+            if key not in allowed:
+                close = _close_matches(key, sorted(allowed), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                self.problem(f"unknown field {key!r} in {what}{hint}", key)
+
+    def text(self, key: str, required: bool = True) -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem(f"missing {key!r}")
+            return ""
+        if not isinstance(value, str):
+            self.problem(f"{key!r} must be text, not {value!r}", key)
+            return ""
+        if required and not value.strip():
+            self.problem(f"{key!r} is empty", key)
+        return value
+
+    def choice(self, key: str, options: tuple[str, ...], required: bool = True) -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem(f"missing {key!r} (one of {', '.join(options)})")
+            return ""
+        if value not in options:
+            self.problem(f"unknown {key} {value!r} (use one of {', '.join(options)})", key)
+            return ""
+        return value
+
+    def date(self, key: str, required: bool = True, period_start: bool = False) -> dt.date | None:
+        """A date; a period written as text (2023, 2023-Q2) means its last day, or its first day
+        when the field is a start."""
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem(f"missing {key!r}")
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return parse_period_start(value) if period_start else parse_date(value)
+            except SytrackError as error:
+                self.problem(f"{key!r}: {error.message}", key)
+                return None
+        self.problem(f"{key!r} must be a date such as 2023-12-31, not {value!r}", key)
+        return None
+
+    def number(self, key: str, unit: str, required: bool = True) -> float | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem(f"missing {key!r}")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.problem(f"{key!r} must be a number, not {value!r}", key)
+            return None
+        if isinstance(value, str):
+            try:
+                return parse_number(value, unit)
+            except SytrackError as error:
+                self.problem(f"{key!r} is not a number: {error.message}", key)
+                return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.problem(f"{key!r} must be a finite number", key)
+            return None
+        return float(value)
+
+    def subtable(self, key: str, *suffix: Any) -> _Collector | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.problem(f"{key!r} must be a table such as {{ value = 1, date = 2022-12-31 }}", key)
+            return None
+        return _Collector(self.index, self.problems, (*self.table, key, *suffix), value, self.subject)
+
+
+def _tables(collector_data: dict, key: str, problems: list[Problem], index: LineIndex, where: tuple) -> list[dict]:
+    value = collector_data.get(key, [])
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        problems.append(Problem(index.at(where, key), None, f"{key!r} must be a list of tables ([[{key}]])"))
+        return []
+    return value
