@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -230,6 +233,115 @@ def test_a_missing_catalogue_is_a_one_line_error(run):
     assert result.code == 1
     assert result.stdout == ""
     assert one_error_line(result.stderr) == "missing.toml: no such catalogue (create one with `sytrack init missing.toml`)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile catalogue paths and contents: one line and exit 1, never a hang, a flood or a traceback
+
+
+@contextlib.contextmanager
+def no_hang(seconds: int = 20):
+    """Fail the test, rather than the whole run, when a command blocks (a pipe waiting for a writer)."""
+    def stop(*_):
+        raise AssertionError(f"the command was still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def not_a_file(kind: str, folder: Path) -> Path:
+    """A path of the given kind in `folder`: a folder, a FIFO, a socket, or /dev/zero."""
+    path = folder / kind
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        with contextlib.chdir(folder):  # a socket's path is limited to about 100 bytes
+            server.bind(kind)
+        return path
+    else:
+        return Path("/dev/zero")
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs, sockets and /dev/zero are POSIX")
+@pytest.mark.parametrize(("kind", "what"), [("folder", "a folder"), ("fifo", "a named pipe (FIFO)"),
+                                            ("socket", "a socket"), ("device", "a device")])
+@pytest.mark.parametrize("command", [["check"], ["list"]])
+def test_a_catalogue_path_that_is_not_a_regular_file_is_refused_at_once(run, tmp_path, kind, what, command):
+    path = not_a_file(kind, tmp_path)
+    with no_hang():
+        result = run(["--catalog", str(path), *command])
+    assert result.code == 1 and result.stdout == ""
+    assert one_error_line(result.stderr) == f"{path}: is {what}, not a catalogue file; give the path of a TOML file"
+
+
+@pytest.mark.parametrize("command", [["check"], ["list"]])
+def test_a_catalogue_over_16_mib_is_refused_saying_the_cap(run, tmp_path, command):
+    huge = tmp_path / "huge.toml"
+    with huge.open("wb") as stream:  # sparse: no 16 MB written to the test machine's disk
+        stream.truncate((16 << 20) + 1)
+    result = run(["--catalog", "huge.toml", *command])
+    assert result.code == 1 and result.stdout == ""
+    assert one_error_line(result.stderr) == (
+        "huge.toml: larger than 16 MiB, the most a catalogue may be; give the path of the catalogue itself")
+
+
+def test_a_catalogue_of_exactly_16_mib_is_read(run, tmp_path, catalogue_text):
+    """The cap is on what is read, not a guess: a file at the cap is a catalogue like any other."""
+    body = catalogue_text.encode()
+    padded = tmp_path / "padded.toml"
+    padded.write_bytes(body + b"#" * ((16 << 20) - len(body)))
+    assert run(["--catalog", "padded.toml", "check"]).code == 0
+
+
+DEEP = {"arrays": "[" * 2000 + "]" * 2000, "inline tables": "{a=" * 2000 + "1" + "}" * 2000}
+
+
+@pytest.mark.parametrize("nesting", sorted(DEEP))
+def test_nesting_thousands_deep_is_one_problem_not_a_recursion_error(run, tmp_path, catalogue_text, nesting):
+    deep = tmp_path / "deep.toml"
+    deep.write_text(catalogue_text.replace('language = "en"\n', f'language = "en"\nx = {DEEP[nesting]}\n'),
+                    encoding="utf-8")
+    assert len(deep.read_bytes()) < 12_000  # a few KB is all it takes
+    message = "values nested too deeply (arrays or tables within each other hundreds of times): a catalogue needs at most a few levels"
+
+    checked = run(["--catalog", "deep.toml", "check"])
+    assert checked.code == 1
+    assert checked.stdout == f"deep.toml: {message}\n"
+    assert one_error_line(checked.stderr) == "1 problem in deep.toml"
+
+    listed = run(["--catalog", "deep.toml", "list"])
+    assert listed.code == 1 and listed.stdout == ""
+    assert one_error_line(listed.stderr) == f"deep.toml: {message}"
+
+
+def test_merging_a_draft_nested_thousands_deep_is_one_line_and_changes_nothing(run, catalogue_file):
+    draft = catalogue_file.with_name("draft.toml")
+    draft.write_text(f"x = {DEEP['arrays']}\n", encoding="utf-8")
+    before = catalogue_file.read_bytes()
+    result = run(["merge", "draft.toml"])
+    assert result.code == 1 and result.stdout == ""
+    assert "values nested too deeply" in one_error_line(result.stderr)
+    assert catalogue_file.read_bytes() == before
+
+
+def test_a_huge_wrong_value_is_quoted_cut_short(run, tmp_path, catalogue_text):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(catalogue_text.replace('kind = "level"', f'kind = "{"x" * 100_000}"'), encoding="utf-8")
+    result = run(["--catalog", "bad.toml", "check"])
+    assert result.code == 1
+    [line] = result.stdout.splitlines()
+    number = line_of(bad, 'kind = "xxx')
+    assert line.startswith(f"bad.toml:{number}: 5g-base-stations: unknown kind 'xxx")
+    assert len(line) < 200 and "…" in line
 
 
 # ---------------------------------------------------------------------------------------------

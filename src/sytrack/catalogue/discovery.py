@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -11,18 +13,42 @@ from sytrack.errors import CatalogueError, SytrackError
 from sytrack.model import Catalogue, Indicator
 
 PACKAGED_CATALOGUE = Path(__file__).parent.parent / CATALOGUE_NAME
+# The most of a catalogue file read: the shipped one is 22 KB and 10,000 indicators about 5 MB.
+MAX_CATALOGUE_BYTES = 16 << 20
 
 
 def read_catalogue_bytes(path: Path) -> bytes:
-    """The catalogue file's bytes; a missing or unreadable file is a one-line error."""
+    """The catalogue file's bytes. A missing or unreadable file, a path that is not a regular file
+    (a folder, a pipe, a device, a socket) and a file over MAX_CATALOGUE_BYTES are one-line errors:
+    a pipe would wait for a writer forever, /dev/zero would fill the memory."""
     try:
-        return path.read_bytes()
+        kind = _not_a_file(os.stat(path).st_mode)
+        if kind:
+            raise SytrackError(f"{path}: is {kind}, not a catalogue file; give the path of a TOML file") from None
+        # Non-blocking: a pipe swapped in since the stat must not hang the command.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as stream:
+            kind = _not_a_file(os.fstat(descriptor).st_mode)
+            if kind:
+                raise SytrackError(f"{path}: is {kind}, not a catalogue file; give the path of a TOML file")
+            data = stream.read(MAX_CATALOGUE_BYTES + 1)
     except FileNotFoundError:
         raise SytrackError(f"{path}: no such catalogue (create one with `sytrack init {path}`)") from None
-    except IsADirectoryError:
-        raise SytrackError(f"{path}: is a folder, not a catalogue file") from None
     except OSError as error:
         raise SytrackError(f"{path}: cannot read: {error.strerror}") from None
+    if len(data) > MAX_CATALOGUE_BYTES:
+        raise SytrackError(f"{path}: larger than {MAX_CATALOGUE_BYTES >> 20} MiB, the most a catalogue may be;"
+                           " give the path of the catalogue itself")
+    return data
+
+
+def _not_a_file(mode: int) -> str:
+    """What a path is when it is not a regular file ("a folder", "a named pipe"...), else ""."""
+    if stat.S_ISREG(mode):
+        return ""
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+    return next((what for test, what in kinds if test(mode)), "not a regular file")
 
 
 def decode_catalogue(data: bytes, path: Path) -> str:

@@ -40,15 +40,15 @@ def _array_table(name: str, entry: dict[str, Any], dumps: Callable[[dict], str])
     return f"[[{name}]]\n{dumps(plain)}{subtables}"
 
 
-def draft_tables(draft_text: str, catalogue: Catalogue, only: list[str] | None) -> tuple[list[dict], list[dict]]:
+def draft_tables(draft_text: str, catalogue: Catalogue, only: list[str] | None,
+                 path: str = "the draft") -> tuple[list[dict], list[dict]]:
     """The groups and indicators of a draft catalogue to bring into `catalogue`: every indicator (or
     those named in `only`) and the groups they need that the catalogue lacks. Raises on clashes."""
-    import tomllib
+    from sytrack.catalogue.parse import read_toml
 
-    try:
-        draft = tomllib.loads(draft_text)
-    except tomllib.TOMLDecodeError as error:
-        raise SytrackError(f"the draft is not valid TOML: {error}") from None
+    draft, failure = read_toml(draft_text, path)
+    if draft is None:
+        raise SytrackError(str(failure))
     indicators = [i for i in draft.get("indicator", []) if only is None or i.get("id") in only]
     if only is not None:
         missing = sorted(set(only) - {i.get("id") for i in indicators})

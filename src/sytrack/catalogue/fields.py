@@ -11,6 +11,17 @@ from sytrack.errors import Problem, SytrackError
 from sytrack.values import parse_date, parse_number, parse_period_start
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+SHOWN_LENGTH = 60  # of a wrong value quoted in a problem: enough to recognise it, never a screenful
+
+
+def shown(value: Any) -> str:
+    """A value as a problem quotes it: its repr, cut short; a file may hold a megabyte-long string
+    or a list nested hundreds deep where a name belongs."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        text = f"a {type(value).__name__} nested too deeply to show"
+    return text if len(text) <= SHOWN_LENGTH else f"{text[:SHOWN_LENGTH - 1]}…"
 
 
 def _close_matches(word: str, choices: list[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
@@ -34,7 +45,7 @@ class _Collector:
             if key not in allowed:
                 close = _close_matches(key, sorted(allowed), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                self.problem(f"unknown field {key!r} in {what}{hint}", key)
+                self.problem(f"unknown field {shown(key)} in {what}{hint}", key)
 
     def text(self, key: str, required: bool = True) -> str:
         value = self.data.get(key)
@@ -43,7 +54,7 @@ class _Collector:
                 self.problem(f"missing {key!r}")
             return ""
         if not isinstance(value, str):
-            self.problem(f"{key!r} must be text, not {value!r}", key)
+            self.problem(f"{key!r} must be text, not {shown(value)}", key)
             return ""
         if required and not value.strip():
             self.problem(f"{key!r} is empty", key)
@@ -56,7 +67,7 @@ class _Collector:
                 self.problem(f"missing {key!r} (one of {', '.join(options)})")
             return ""
         if value not in options:
-            self.problem(f"unknown {key} {value!r} (use one of {', '.join(options)})", key)
+            self.problem(f"unknown {key} {shown(value)} (use one of {', '.join(options)})", key)
             return ""
         return value
 
@@ -78,7 +89,7 @@ class _Collector:
             except SytrackError as error:
                 self.problem(f"{key!r}: {error.message}", key)
                 return None
-        self.problem(f"{key!r} must be a date such as 2023-12-31, not {value!r}", key)
+        self.problem(f"{key!r} must be a date such as 2023-12-31, not {shown(value)}", key)
         return None
 
     def number(self, key: str, unit: str, required: bool = True) -> float | None:
@@ -88,7 +99,7 @@ class _Collector:
                 self.problem(f"missing {key!r}")
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.problem(f"{key!r} must be a number, not {value!r}", key)
+            self.problem(f"{key!r} must be a number, not {shown(value)}", key)
             return None
         if isinstance(value, str):
             try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sytrack.catalogue.fields import ID_PATTERN, _close_matches, _Collector, _tables
+from sytrack.catalogue.fields import ID_PATTERN, _close_matches, _Collector, _tables, shown, SHOWN_LENGTH
 from sytrack.catalogue.lines import LineIndex
 from sytrack.errors import Problem, Where
 from sytrack.model import COMPARISONS, DIRECTIONS, KINDS, Baseline, Catalogue, Group, Indicator, Plan, Target
@@ -34,14 +34,14 @@ def _build_plan(data: dict, index: LineIndex, problems: list[Problem]) -> Plan |
     fields.unknown_fields(PLAN_FIELDS, "[plan]")
     plan_id = fields.text("id")
     if plan_id and not ID_PATTERN.fullmatch(plan_id):
-        fields.problem(f"plan id {plan_id!r} must be lowercase ASCII letters, digits and '-'", "id")
+        fields.problem(f"plan id {shown(plan_id)} must be lowercase ASCII letters, digits and '-'", "id")
     start = fields.date("start", period_start=True)
     thresholds = {}
     for key, default in (("on_track", 0.95), ("off_track", 0.6)):
         value = fields.number(key, "", required=False)
         thresholds[key] = default if value is None else value
         if value is not None and not 0 < value <= 10:
-            fields.problem(f"{key!r} is a pace such as 0.95, not {value!r}", key)
+            fields.problem(f"{key!r} is a pace such as 0.95, not {shown(value)}", key)
     if thresholds["off_track"] > thresholds["on_track"]:
         fields.problem("off_track must not exceed on_track", "off_track")
     plan = Plan(
@@ -62,17 +62,17 @@ def _build_groups(data: dict, index: LineIndex, problems: list[Problem]) -> list
     groups: list[Group] = []
     seen: set[str] = set()
     for position, raw in enumerate(_tables(data, "group", problems, index, ())):
-        fields = _Collector(index, problems, ("group", position), raw, raw.get("id") if isinstance(raw.get("id"), str) else None)
+        fields = _Collector(index, problems, ("group", position), raw, subject_of(raw, None))
         fields.unknown_fields(GROUP_FIELDS, "[[group]]")
         group_id = fields.text("id")
         if group_id and not ID_PATTERN.fullmatch(group_id):
-            fields.problem(f"group id {group_id!r} must be lowercase ASCII letters, digits and '-'", "id")
+            fields.problem(f"group id {shown(group_id)} must be lowercase ASCII letters, digits and '-'", "id")
         if group_id in seen:
-            fields.problem(f"duplicate group id {group_id!r}", "id")
+            fields.problem(f"duplicate group id {shown(group_id)}", "id")
         seen.add(group_id)
         order = raw.get("order", position + 1)
         if isinstance(order, bool) or not isinstance(order, int):
-            fields.problem(f"'order' must be a whole number, not {order!r}", "order")
+            fields.problem(f"'order' must be a whole number, not {shown(order)}", "order")
             order = position + 1
         groups.append(Group(group_id, fields.text("name_zh"), fields.text("name_en"), order, index.at(("group", position))))
     return groups
@@ -133,18 +133,18 @@ def _build_target(sub: _Collector, kind: str, direction: str, unit: str) -> Targ
 
 
 def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[Problem], group_ids: set[str]) -> Indicator | None:
-    subject = raw.get("id") if isinstance(raw.get("id"), str) else f"indicator #{position + 1}"
+    subject = subject_of(raw, f"indicator #{position + 1}")
     fields = _Collector(index, problems, ("indicator", position), raw, subject)
     fields.unknown_fields(INDICATOR_FIELDS, "[[indicator]]")
     before = len(problems)
     indicator_id = fields.text("id")
     if indicator_id and not ID_PATTERN.fullmatch(indicator_id):
-        fields.problem(f"id {indicator_id!r} must be lowercase ASCII letters, digits and '-' (e.g. 5g-base-stations)", "id")
+        fields.problem(f"id {shown(indicator_id)} must be lowercase ASCII letters, digits and '-' (e.g. 5g-base-stations)", "id")
     group = fields.text("group")
     if group and group not in group_ids:
         close = _close_matches(group, sorted(group_ids), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else f" (declare it in a [[group]] table)"
-        fields.problem(f"unknown group {group!r}{hint}", "group")
+        fields.problem(f"unknown group {shown(group)}{hint}", "group")
     kind = fields.choice("kind", KINDS)
     if kind == "milestone":
         direction = fields.choice("direction", ("increase",), required=False) or "increase"
@@ -155,7 +155,7 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
     if kind == "rank" and direction == "increase":
         fields.problem("a rank is better when lower: its direction must be 'decrease'", "direction")
     if kind == "share" and unit and not is_percent_unit(unit):
-        fields.problem(f"a share is counted in '%', not {unit!r}", "unit")
+        fields.problem(f"a share is counted in '%', not {shown(unit)}", "unit")
     baseline = _build_baseline(fields, unit)
     if baseline and (reason := impossible_value(baseline.value, kind)):
         fields.problem(f"baseline {baseline.value:g}: {reason}", "baseline")
@@ -203,6 +203,27 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
     )
 
 
+def subject_of(raw: dict, otherwise: str | None) -> str | None:
+    """The id a table's problems are filed under, as written (cut short), else `otherwise`."""
+    raw_id = raw.get("id")
+    return raw_id[:SHOWN_LENGTH] if isinstance(raw_id, str) and raw_id else otherwise
+
+
+def read_toml(text: str, path: str) -> tuple[dict | None, Problem | None]:
+    """The parsed TOML, or the one problem that stops it: a syntax error at its line and column,
+    or nesting so deep (`a = [[[[...` a few thousand times) that the parser runs out of stack."""
+    import tomllib
+
+    try:
+        return tomllib.loads(text), None
+    except tomllib.TOMLDecodeError as error:
+        where, message = _toml_error_where(path, error)
+        return None, Problem(where, None, f"TOML syntax error: {message}")
+    except RecursionError:
+        return None, Problem(Where(path, None), None, "values nested too deeply (arrays or tables within each other"
+                                                      " hundreds of times): a catalogue needs at most a few levels")
+
+
 def _toml_error_where(path: str, error: Exception) -> tuple[Where, str]:
     message = str(error)
     match = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -213,18 +234,14 @@ def _toml_error_where(path: str, error: Exception) -> tuple[Where, str]:
 
 def parse_catalogue(text: str, path: str = CATALOGUE_NAME) -> tuple[Catalogue | None, list[Problem]]:
     """Parse and validate catalogue text; return the catalogue (None if unusable) and every problem."""
-    import tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        where, message = _toml_error_where(path, error)
-        return None, [Problem(where, None, f"TOML syntax error: {message}")]
+    data, failure = read_toml(text, path)
+    if data is None:
+        return None, [failure]
     index = LineIndex.of(path, text)
     problems: list[Problem] = []
     for key in data:
         if key not in ("plan", "group", "indicator"):
-            problems.append(Problem(index.at((key,)), None, f"unknown table {key!r} (use [plan], [[group]], [[indicator]])"))
+            problems.append(Problem(index.at((key,)), None, f"unknown table {shown(key)} (use [plan], [[group]], [[indicator]])"))
     plan = _build_plan(data, index, problems)
     groups = _build_groups(data, index, problems)
     group_ids = {g.id for g in groups}
@@ -235,7 +252,7 @@ def parse_catalogue(text: str, path: str = CATALOGUE_NAME) -> tuple[Catalogue | 
         raw_id = raw.get("id")
         if isinstance(raw_id, str) and raw_id:
             if raw_id in seen:
-                problems.append(Problem(index.at(("indicator", position), "id"), raw_id,
+                problems.append(Problem(index.at(("indicator", position), "id"), subject_of(raw, None),
                                         f"duplicate id (first used on line {seen[raw_id]})"))
             else:
                 seen[raw_id] = index.at(("indicator", position), "id").line or 0
