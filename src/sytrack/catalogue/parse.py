@@ -252,10 +252,11 @@ def parse_catalogue(text: str, path: str = CATALOGUE_NAME) -> tuple[Catalogue | 
         raw_id = raw.get("id")
         if isinstance(raw_id, str) and raw_id:
             if raw_id in seen:
+                first = index.at(("indicator", seen[raw_id]), "id").line or 0
                 problems.append(Problem(index.at(("indicator", position), "id"), subject_of(raw, None),
-                                        f"duplicate id (first used on line {seen[raw_id]})"))
+                                        f"duplicate id (first used on line {first})"))
             else:
-                seen[raw_id] = index.at(("indicator", position), "id").line or 0
+                seen[raw_id] = position  # its line is looked up only for a duplicate
         if indicator is not None:
             indicators.append(indicator)
     if not problems and not indicators:
