@@ -28,10 +28,15 @@ def read_catalogue_bytes(path: Path) -> bytes:
         # Non-blocking: a pipe swapped in since the stat must not hang the command.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
         with open(descriptor, "rb") as stream:
-            kind = _not_a_file(os.fstat(descriptor).st_mode)
+            status = os.fstat(descriptor)
+            kind = _not_a_file(status.st_mode)
             if kind:
                 raise SytrackError(f"{path}: is {kind}, not a catalogue file; give the path of a TOML file")
-            data = stream.read(MAX_CATALOGUE_BYTES + 1)
+            # Asking for the cap at once would allocate 16 MiB every time; the size, plus one byte
+            # to see a file that grew meanwhile, costs a twentieth.
+            data = stream.read(min(status.st_size, MAX_CATALOGUE_BYTES) + 1)
+            if status.st_size < len(data) <= MAX_CATALOGUE_BYTES:
+                data += stream.read(MAX_CATALOGUE_BYTES + 1 - len(data))
     except FileNotFoundError:
         raise SytrackError(f"{path}: no such catalogue (create one with `sytrack init {path}`)") from None
     except OSError as error:
@@ -66,29 +71,24 @@ def read_catalogue_text(path: Path) -> str:
 def load_catalogue(path: Path, cache_dir: Path | None = None) -> Catalogue:
     """Read and validate a catalogue; any problem raises CatalogueError.
 
-    With a cache folder, a catalogue already validated is loaded from there instead of parsed again.
-    The cache holds the exact bytes it was made from and is used only when the file's bytes, read
-    once here, are the same: an edited file is parsed again, so the cache can never serve stale
-    targets, and one command never mixes an old and a new version of the file.
+    With a cache folder, a catalogue already validated is loaded from there instead of parsed
+    again. The cache holds the exact bytes it was made from and is used only when the file's
+    bytes, read once here, are the same: an edited file is parsed again, so the cache can never
+    serve stale targets, and one command never mixes an old and a new version of the file.
     """
     data = read_catalogue_bytes(path)
+    if cache_dir is not None:
+        from sytrack.catalogue.cache import cache_file, read_cache, write_cache
 
-    def parse() -> Catalogue:
-        catalogue, problems = parse_catalogue(decode_catalogue(data, path), str(path))
-        if catalogue is None:
-            raise CatalogueError(problems)
-        return catalogue
-
-    if cache_dir is None:
-        return parse()
-    from sytrack.catalogue.cache import cache_file, read_cache, write_cache
-
-    cached = cache_file(cache_dir, path)
-    catalogue = None if cached is None else read_cache(cached, str(path), data, parse)
+        cached = cache_file(cache_dir, str(path))
+        catalogue = None if cached is None else read_cache(cached, str(path), data)
+        if catalogue is not None:
+            return catalogue
+    catalogue, problems = parse_catalogue(decode_catalogue(data, path), str(path))
     if catalogue is None:
-        catalogue = parse()
-        if cached is not None:
-            write_cache(cached, catalogue, data)
+        raise CatalogueError(problems)
+    if cache_dir is not None and cached is not None:
+        write_cache(cached, catalogue, data)
     return catalogue
 
 
