@@ -215,10 +215,6 @@ class Catalogue:
             return self._cached.decode(indicator_id)
         return self._by_id.get(indicator_id)
 
-    def close(self) -> None:
-        """Nothing to let go of: the cache reads its file whole and keeps nothing open. Kept while
-        the command line still calls it at the end of every command."""
-
     def org(self, org_id: str) -> Org | None:
         return next((o for o in self.orgs if o.id == org_id), None)
 
