@@ -30,8 +30,8 @@ FORMAT = b"sytrack catalogue cache 4\n"
 KEEP = 16  # cache files kept: the most recent catalogues, or versions of one, are plenty
 # The modules whose code decides what a cached catalogue holds: a changed sytrack never reads an
 # older parse.
-_CODE = ("catalogue/lines.py", "catalogue/fields.py", "catalogue/parse.py", "catalogue/cache.py", "model.py",
-         "values.py", "errors.py")
+_CODE = ("catalogue/lines.py", "catalogue/fields.py", "catalogue/parse.py", "catalogue/orgs.py", "catalogue/cache.py",
+         "model.py", "values.py", "errors.py")
 PREFIX = len(FORMAT) + 20  # the format line, the CRC-32 and the two lengths
 
 

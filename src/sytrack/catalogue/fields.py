@@ -112,6 +112,43 @@ class _Collector:
             return None
         return float(value)
 
+    def whole(self, key: str, low: int = 0, high: int = 366) -> int | None:
+        """A whole number from `low` to `high` (days, mostly), or None when not given."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.problem(f"{key!r} must be a whole number from {low} to {high}, not {shown(value)}", key)
+            return None
+        return value
+
+    def reference(self, key: str, known: set[str], what: str) -> str | None:
+        """The id of an org (or another declared thing) this table names in `key`, or None; an id
+        not declared is a problem, with the nearest declared one."""
+        value = self.text(key, required=False)
+        if not value:
+            return None
+        if value not in known:
+            close = _close_matches(value, sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (declare it in a {what} table)"
+            self.problem(f"unknown {what.strip('[]')} {shown(value)}{hint}", key)
+            return None
+        return value
+
+    def tables(self, key: str, header: str) -> list[_Collector]:
+        """A collector for each table of the list in `key` (`[[indicator.target]]` tables, or
+        `target = [{...}]` written inline); none when the key is absent."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self.problem(f"{key!r} must be a list of tables ({header})", key)
+            return []
+        return [_Collector(self.index, self.problems, (*self.table, key, number), item, self.subject)
+                for number, item in enumerate(value)]
+
     def subtable(self, key: str, *suffix: Any) -> _Collector | None:
         value = self.data.get(key)
         if value is None:

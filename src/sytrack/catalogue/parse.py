@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NamedTuple
 
 from sytrack.catalogue.fields import ID_PATTERN, _close_matches, _Collector, _tables, shown, SHOWN_LENGTH
 from sytrack.catalogue.lines import LineIndex
+from sytrack.catalogue.orgs import FALLING, RISING, allocation_problems, build_allocations, build_orgs
 from sytrack.errors import Problem, Where
-from sytrack.model import COMPARISONS, DIRECTIONS, KINDS, Baseline, Catalogue, Group, Indicator, Plan, Target
+from sytrack.model import CADENCES, COMPARISONS, DIRECTIONS, KINDS, Baseline, Catalogue, Group, Indicator, Plan, Target
 from sytrack.values import impossible_value, is_percent_unit
 
 CATALOGUE_NAME = "indicators.toml"
 
-PLAN_FIELDS = {"id", "title_zh", "title_en", "start", "language", "time_basis", "on_track", "off_track", "source"}
+PLAN_FIELDS = {"id", "title_zh", "title_en", "start", "language", "time_basis", "on_track", "off_track", "source",
+               "cadence", "due_days", "warn_days", "timezone"}
 GROUP_FIELDS = {"id", "name_zh", "name_en", "order"}
 INDICATOR_FIELDS = {
     "id", "group", "name_zh", "name_en", "unit", "unit_en", "kind", "direction", "baseline",
-    "target", "department", "quote", "doubt",
+    "target", "department", "quote", "doubt", "lead", "allocation", "cadence", "due_days", "warn_days",
 }
 BASELINE_FIELDS = {"value", "date"}
-TARGET_FIELDS = {"value", "low", "high", "comparison", "deadline", "tolerance", "start"}
-RISING = ("at-least", "more-than")
-FALLING = ("at-most", "less-than")
+TARGET_FIELDS = {"value", "low", "high", "comparison", "deadline", "tolerance", "start", "stretch"}
+TABLES = ("plan", "group", "org", "indicator")
 
 
 def _build_plan(data: dict, index: LineIndex, problems: list[Problem]) -> Plan | None:
@@ -44,6 +46,7 @@ def _build_plan(data: dict, index: LineIndex, problems: list[Problem]) -> Plan |
             fields.problem(f"{key!r} is a pace such as 0.95, not {shown(value)}", key)
     if thresholds["off_track"] > thresholds["on_track"]:
         fields.problem("off_track must not exceed on_track", "off_track")
+    due_days, warn_days = fields.whole("due_days"), fields.whole("warn_days", high=3660)
     plan = Plan(
         id=plan_id,
         title_zh=fields.text("title_zh"),
@@ -54,8 +57,27 @@ def _build_plan(data: dict, index: LineIndex, problems: list[Problem]) -> Plan |
         on_track=thresholds["on_track"],
         off_track=thresholds["off_track"],
         source=fields.text("source", required=False),
+        cadence=fields.choice("cadence", CADENCES, required=False) or None,
+        due_days=10 if due_days is None else due_days,
+        warn_days=30 if warn_days is None else warn_days,
+        timezone=_timezone(fields),
     )
     return plan
+
+
+def _timezone(fields: _Collector) -> str | None:
+    """An IANA time zone name (Asia/Shanghai) that this machine knows, or None when not given."""
+    name = fields.text("timezone", required=False)
+    if not name:
+        return None
+    import zoneinfo  # only a catalogue that names a zone pays for it
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        fields.problem(f"unknown timezone {shown(name)} (an IANA name such as 'Asia/Shanghai' or 'UTC')", "timezone")
+        return None
+    return name
 
 
 def _build_groups(data: dict, index: LineIndex, problems: list[Problem]) -> list[Group]:
@@ -90,7 +112,10 @@ def _build_baseline(fields: _Collector, unit: str) -> Baseline | None:
 
 
 def _build_target(sub: _Collector, kind: str, direction: str, unit: str) -> Target | None:
-    sub.unknown_fields(TARGET_FIELDS, "target")
+    if "allocation" in sub.data:  # `allocation = [...]` after a [[indicator.target]] header is the target's
+        sub.problem("'allocation' written here belongs to this target: write `allocation = [...]` before the"
+                    " indicator's first [[indicator.target]], or use [[indicator.allocation]] tables", "allocation")
+    sub.unknown_fields(TARGET_FIELDS | {"allocation"}, "target")
     deadline = sub.date("deadline")
     start = sub.date("start", required=False, period_start=True)
     if start and deadline and start > deadline:
@@ -98,7 +123,7 @@ def _build_target(sub: _Collector, kind: str, direction: str, unit: str) -> Targ
     if kind == "milestone":
         if sub.data.get("value", True) is not True:
             sub.problem("a milestone's target has no value other than true (it is done or not)", "value")
-        for key in ("comparison", "low", "high", "tolerance"):
+        for key in ("comparison", "low", "high", "tolerance", "stretch"):
             if key in sub.data:
                 sub.problem(f"a milestone's target has only a deadline (and start), not {key!r}", key)
         if deadline is None:
@@ -127,23 +152,82 @@ def _build_target(sub: _Collector, kind: str, direction: str, unit: str) -> Targ
     for key, number in (("value", value), ("low", low), ("high", high)):
         if number is not None and (reason := impossible_value(number, kind)):
             sub.problem(f"target {key} {number:g}: {reason}", key)
+    stretch = _stretch(sub, kind, direction, comparison, value, unit)
     if deadline is None or not comparison or (value is None and (low is None or high is None)):
         return None
-    return Target(deadline, comparison, value, low, high, tolerance, start)
+    return Target(deadline, comparison, value, low, high, tolerance, start, stretch)
 
 
-def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[Problem], group_ids: set[str]) -> Indicator | None:
+def _stretch(sub: _Collector, kind: str, direction: str, comparison: str, value: float | None,
+             unit: str) -> float | None:
+    """A graded target's further value (确保 X, 力争 Y): read as `value` is, and beyond it in the
+    direction that is better, or it would be no stretch at all."""
+    if "stretch" in sub.data and comparison == "between":
+        sub.problem("a 'between' target has no stretch (give the range the plan strives for instead)", "stretch")
+        return None
+    stretch = sub.number("stretch", unit, required=False)
+    if stretch is None:
+        return None
+    if reason := impossible_value(stretch, kind):
+        sub.problem(f"stretch {stretch:g}: {reason}", "stretch")
+    if value is not None and (stretch <= value if direction == "increase" else stretch >= value):
+        side = "above" if direction == "increase" else "below"
+        sub.problem(f"stretch {stretch:g} is not beyond the commitment {value:g}: for direction {direction!r} "
+                    f"it must be {side} it", "stretch")
+    return stretch
+
+
+class Known(NamedTuple):
+    """The ids an indicator may name: its group, its lead and allocations' orgs."""
+
+    groups: set[str]
+    orgs: set[str]
+
+
+def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[Problem], known: Known) -> Indicator | None:
     subject = subject_of(raw, f"indicator #{position + 1}")
     fields = _Collector(index, problems, ("indicator", position), raw, subject)
     fields.unknown_fields(INDICATOR_FIELDS, "[[indicator]]")
     before = len(problems)
+    indicator_id, group, kind, direction, unit = _identity(fields, known.groups)
+    baseline = _build_baseline(fields, unit)
+    if baseline and (reason := impossible_value(baseline.value, kind)):
+        fields.problem(f"baseline {baseline.value:g}: {reason}", "baseline")
+    targets = _build_targets(fields, kind, direction, unit)
+    if baseline and targets and baseline.date >= targets[0].deadline:
+        fields.problem(
+            f"baseline dated {baseline.date} is not before the first deadline {targets[0].deadline}", "baseline"
+        )
+    lead = fields.reference("lead", known.orgs, "[[org]]")
+    allocations = build_allocations(fields, kind, direction, unit, targets, known.orgs)
+    cadence = fields.choice("cadence", CADENCES, required=False) or None
+    due_days, warn_days = fields.whole("due_days"), fields.whole("warn_days", high=3660)
+    texts = {key: fields.text(key, required=key in ("name_zh", "name_en"))
+             for key in ("name_zh", "name_en", "unit_en", "department", "quote", "doubt")}
+    if len(problems) > before:
+        return None
+    indicator = Indicator(
+        id=indicator_id, group=group, name_zh=texts["name_zh"], name_en=texts["name_en"], unit=unit,
+        unit_en=texts["unit_en"], kind=kind, direction=direction, targets=tuple(targets), baseline=baseline,
+        department=texts["department"], source_text=texts["quote"], doubt=texts["doubt"],
+        where=index.at(("indicator", position)), lead=lead, allocations=allocations, cadence=cadence,
+        due_days=due_days, warn_days=warn_days,
+    )
+    if shortfalls := allocation_problems(indicator):
+        problems.extend(shortfalls)
+        return None
+    return indicator
+
+
+def _identity(fields: _Collector, group_ids: set[str]) -> tuple[str, str, str, str, str]:
+    """An indicator's id, group, kind, direction and unit, each checked."""
     indicator_id = fields.text("id")
     if indicator_id and not ID_PATTERN.fullmatch(indicator_id):
         fields.problem(f"id {shown(indicator_id)} must be lowercase ASCII letters, digits and '-' (e.g. 5g-base-stations)", "id")
     group = fields.text("group")
     if group and group not in group_ids:
         close = _close_matches(group, sorted(group_ids), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else f" (declare it in a [[group]] table)"
+        hint = f" (did you mean {close[0]!r}?)" if close else " (declare it in a [[group]] table)"
         fields.problem(f"unknown group {shown(group)}{hint}", "group")
     kind = fields.choice("kind", KINDS)
     if kind == "milestone":
@@ -156,51 +240,22 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
         fields.problem("a rank is better when lower: its direction must be 'decrease'", "direction")
     if kind == "share" and unit and not is_percent_unit(unit):
         fields.problem(f"a share is counted in '%', not {shown(unit)}", "unit")
-    baseline = _build_baseline(fields, unit)
-    if baseline and (reason := impossible_value(baseline.value, kind)):
-        fields.problem(f"baseline {baseline.value:g}: {reason}", "baseline")
-    targets: list[tuple[int, Target]] = []
-    raw_targets = raw.get("target")
-    if raw_targets is None:
+    return indicator_id, group, kind, direction, unit
+
+
+def _build_targets(fields: _Collector, kind: str, direction: str, unit: str) -> list[Target]:
+    """An indicator's targets, which must be in deadline order."""
+    if fields.data.get("target") is None:
         fields.problem("missing target (add a [[indicator.target]] table with a deadline)")
-    else:
-        if isinstance(raw_targets, dict):
-            raw_targets = [raw_targets]
-        if not isinstance(raw_targets, list) or not all(isinstance(t, dict) for t in raw_targets):
-            fields.problem("'target' must be a list of tables ([[indicator.target]])", "target")
-            raw_targets = []
-        for number, raw_target in enumerate(raw_targets):
-            sub = _Collector(index, problems, ("indicator", position, "target", number), raw_target, subject)
-            if (target := _build_target(sub, kind, direction, unit)) is not None:
-                targets.append((number, target))
-    for (_, earlier), (number, later) in zip(targets, targets[1:]):
+    targets: list[tuple[_Collector, Target]] = []
+    for sub in fields.tables("target", "[[indicator.target]]"):
+        if (target := _build_target(sub, kind, direction, unit)) is not None:
+            targets.append((sub, target))
+    for (_, earlier), (sub, later) in zip(targets, targets[1:]):
         if later.deadline <= earlier.deadline:
-            problems.append(Problem(index.at(("indicator", position, "target", number), "deadline"), subject,
-                                    f"targets must be in deadline order ({later.deadline} is not after {earlier.deadline})"))
-    if baseline and targets and baseline.date >= targets[0][1].deadline:
-        fields.problem(
-            f"baseline dated {baseline.date} is not before the first deadline {targets[0][1].deadline}", "baseline"
-        )
-    texts = {key: fields.text(key, required=key in ("name_zh", "name_en"))
-             for key in ("name_zh", "name_en", "unit_en", "department", "quote", "doubt")}
-    if len(problems) > before:
-        return None
-    return Indicator(
-        id=indicator_id,
-        group=group,
-        name_zh=texts["name_zh"],
-        name_en=texts["name_en"],
-        unit=unit,
-        unit_en=texts["unit_en"],
-        kind=kind,
-        direction=direction,
-        targets=tuple(target for _, target in targets),
-        baseline=baseline,
-        department=texts["department"],
-        source_text=texts["quote"],
-        doubt=texts["doubt"],
-        where=index.at(("indicator", position)),
-    )
+            sub.problem(f"targets must be in deadline order ({later.deadline} is not after {earlier.deadline})",
+                        "deadline")
+    return [target for _, target in targets]
 
 
 def subject_of(raw: dict, otherwise: str | None) -> str | None:
@@ -240,15 +295,17 @@ def parse_catalogue(text: str, path: str = CATALOGUE_NAME) -> tuple[Catalogue | 
     index = LineIndex.of(path, text)
     problems: list[Problem] = []
     for key in data:
-        if key not in ("plan", "group", "indicator"):
-            problems.append(Problem(index.at((key,)), None, f"unknown table {shown(key)} (use [plan], [[group]], [[indicator]])"))
+        if key not in TABLES:
+            problems.append(Problem(index.at((key,)), None,
+                                    f"unknown table {shown(key)} (use [plan], [[group]], [[org]], [[indicator]])"))
     plan = _build_plan(data, index, problems)
     groups = _build_groups(data, index, problems)
-    group_ids = {g.id for g in groups}
+    orgs = build_orgs(data, index, problems)
+    known = Known({g.id for g in groups}, {o.id for o in orgs})
     indicators: list[Indicator] = []
     seen: dict[str, int] = {}
     for position, raw in enumerate(_tables(data, "indicator", problems, index, ())):
-        indicator = _build_indicator(raw, position, index, problems, group_ids)
+        indicator = _build_indicator(raw, position, index, problems, known)
         raw_id = raw.get("id")
         if isinstance(raw_id, str) and raw_id:
             if raw_id in seen:
@@ -263,4 +320,4 @@ def parse_catalogue(text: str, path: str = CATALOGUE_NAME) -> tuple[Catalogue | 
         problems.append(Problem(Where(path, None), None, "no indicators: add an [[indicator]] table"))
     if problems or plan is None:
         return None, sorted(problems, key=lambda p: (p.where.line or 0) if p.where else 0)
-    return Catalogue(path, plan, tuple(groups), tuple(indicators)), problems
+    return Catalogue(path, plan, tuple(groups), tuple(indicators), orgs=tuple(orgs)), problems

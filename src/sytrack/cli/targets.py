@@ -74,11 +74,13 @@ def check_command(ctx: typer.Context) -> None:
 
     Exits 1 if there is any problem, so it can guard a commit or a CI job.
     """
+    from sytrack.catalogue import catalogue_summary, check_notes
     from sytrack.checks import orphan_records
 
     state = session(ctx)
     path = state.located.path
     catalogue, problems = parse_catalogue(read_catalogue_text(path), str(path))
+    notes = [] if catalogue is None else check_notes(catalogue)
     if catalogue is not None:
         try:
             counts = state.store.records_per_indicator()
@@ -87,14 +89,12 @@ def check_command(ctx: typer.Context) -> None:
             notify(f"records not checked: {error.message}")
             counts = {}
         problems += orphan_records(set(catalogue.ids), counts, str(state.store.location))
-    for problem in problems:
-        say(str(problem))
+    for line in map(str, [*notes, *problems]):
+        say(line)
     if problems:
         raise SytrackError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {path}")
     assert catalogue is not None
-    indicators, groups = len(catalogue.indicators), len(catalogue.groups)
-    sys.stderr.write(f"ok: {indicators} indicator{'s' * (indicators != 1)} in {groups} group{'s' * (groups != 1)}"
-                     f" ({path})\n")
+    sys.stderr.write(f"ok: {catalogue_summary(catalogue, len(notes))} ({path})\n")
 
 
 @command("init")
