@@ -20,7 +20,7 @@ import pytest
 import typer.main
 
 from sytrack import __version__
-from sytrack.catalogue import PACKAGED_CATALOGUE
+from sytrack.catalogue import PACKAGED_CATALOGUE, load_catalogue
 from sytrack.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -75,7 +75,30 @@ def test_check_accepts_the_shipped_catalogue(run):
     result = run(["--catalog", str(SHIPPED), "check"])
     assert result.code == 0
     assert result.stdout == ""
-    assert result.stderr == f"ok: {len(data['indicator'])} indicators in {len(data['group'])} groups ({SHIPPED})\n"
+    assert result.stderr == (f"ok: {len(data['indicator'])} indicators in {len(data['group'])} groups,"
+                             f" {len(data['org'])} orgs ({SHIPPED})\n")
+
+
+SHENYANG_DISTRICTS = {
+    "heping": ("和平区", "Heping District"), "shenhe": ("沈河区", "Shenhe District"),
+    "dadong": ("大东区", "Dadong District"), "huanggu": ("皇姑区", "Huanggu District"),
+    "tiexi": ("铁西区", "Tiexi District"), "hunnan": ("浑南区", "Hunnan District"),
+    "yuhong": ("于洪区", "Yuhong District"), "shenbei": ("沈北新区", "Shenbei New District"),
+    "sujiatun": ("苏家屯区", "Sujiatun District"), "liaozhong": ("辽中区", "Liaozhong District"),
+    "xinmin": ("新民市", "Xinmin City"), "kangping": ("康平县", "Kangping County"), "faku": ("法库县", "Faku County"),
+}
+
+
+def test_the_shipped_catalogue_has_shenyang_s_districts_and_its_two_bureaus_but_no_invented_allocations():
+    catalogue = load_catalogue(SHIPPED)
+    districts = {o.id: (o.name_zh, o.name_en) for o in catalogue.orgs if o.kind == "district"}
+    assert districts == SHENYANG_DISTRICTS
+    assert all(o.parent is None for o in catalogue.orgs)
+    bureaus = {o.name_zh: o.id for o in catalogue.orgs if o.kind == "department"}
+    assert bureaus == {"沈阳市工信局": "gxj", "沈阳市科技局": "kjj"}
+    assert not any(i.allocations for i in catalogue.indicators)  # the plan divides no target among districts
+    for indicator in catalogue.indicators:  # every indicator a bureau is responsible for names it as lead
+        assert indicator.lead == bureaus.get(indicator.department), indicator.id
 
 
 def test_check_accepts_the_packaged_default(run, empty_folder):
