@@ -543,15 +543,29 @@ ADD = [
 ]
 
 
-@pytest.mark.parametrize("form", ["lf", "crlf", "no-final-newline", "utf8-bom"])
+# A group and a comment after the indicators, and an inline table spaced by hand: a TOML editor
+# that rewrites the document moves the indicators after the group and respaces the table.
+GROUP_AFTER = """
+[[group]]
+id = "later"   # declared after the indicators, as TOML allows
+name_zh = "后加"
+name_en = "Added later"
+# A closing comment.
+"""
+
+
+@pytest.mark.parametrize("form", ["lf", "crlf", "no-final-newline", "utf8-bom", "utf8-bom-crlf", "groups-after"])
 def test_add_appends_keeping_every_original_byte(run, tmp_path, catalogue_text, form):
     path = tmp_path / "indicators.toml"
     original = catalogue_text.encode("utf-8")
-    if form == "crlf":
+    if form in ("crlf", "utf8-bom-crlf"):
         original = original.replace(b"\n", b"\r\n")
     elif form == "no-final-newline":
         original = original.rstrip(b"\n")
-    elif form == "utf8-bom":
+    elif form == "groups-after":
+        original = original.replace(b"{ value = 30000, date = 2023-12-31 }", b"{value=30000 ,date = 2023-12-31}")
+        original += GROUP_AFTER.encode()
+    if form.startswith("utf8-bom"):
         original = b"\xef\xbb\xbf" + original
     path.write_bytes(original)
 
@@ -562,7 +576,7 @@ def test_add_appends_keeping_every_original_byte(run, tmp_path, catalogue_text, 
     new = path.read_bytes()
     assert new.startswith(original)
     assert b"# A small catalogue for tests" in new
-    if form == "crlf":
+    if "crlf" in form:
         assert b"\n" not in new.replace(b"\r\n", b""), "a bare LF in a CRLF file"
     assert run(["check"]).code == 0
     assert listed_ids(run(["list", "-f", "jsonl"])) == ["5g-base-stations", "cnc-rate", "smart-factories", "design-institute"]
@@ -572,6 +586,53 @@ def test_add_appends_keeping_every_original_byte(run, tmp_path, catalogue_text, 
         ("at-least", 30, "2024-12-31"), ("at-least", 45000, "2025-12-31"),
     ]
     assert row["quote"] == "培育智能工厂30个"
+
+
+def test_add_writes_every_sub_table_under_its_own_header(run, catalogue_file):
+    before = catalogue_file.read_text(encoding="utf-8")
+    assert run(ADD).code == 0
+    assert catalogue_file.read_text(encoding="utf-8") == before + textwrap.dedent(
+        """
+        [[indicator]]
+        id = "smart-factories"
+        group = "digital"
+        name_zh = "智能工厂"
+        name_en = "Smart factories"
+        unit = "个"
+        kind = "flow"
+        direction = "increase"
+        quote = "培育智能工厂30个"
+
+        [indicator.baseline]
+        value = 10
+        date = 2023-12-31
+
+        [[indicator.target]]
+        comparison = "at-least"
+        value = 30
+        deadline = 2024-12-31
+
+        [[indicator.target]]
+        comparison = "at-least"
+        value = 45000
+        deadline = 2025-12-31
+        """)
+
+
+def test_add_writes_text_with_quotes_controls_and_newlines_so_that_it_reads_back(run, catalogue_file):
+    quote = 'a "quoted" \\ back\\slash,\na new line, a tab\t and \u2028 a separator'
+    assert run([*ADD[:-1], quote]).code == 0
+    (row,) = json.loads(run(["show", "smart-factories", "-f", "json"]).stdout)
+    assert row["quote"] == quote
+
+
+@pytest.mark.parametrize(("command", "loads"), [(["list", "--format", "csv"], False), (["check"], False),
+                                                (ADD, True)])
+def test_tomlkit_is_imported_only_by_commands_that_edit_the_catalogue(tmp_path, catalogue_text, command, loads):
+    (tmp_path / "indicators.toml").write_text(catalogue_text, encoding="utf-8")
+    result = run_process([sys.executable, "-X", "importtime", "-m", "sytrack", *command], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (b" tomlkit\n" in result.stderr) is loads
 
 
 def test_add_a_milestone_and_a_range(run, catalogue_file):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from sytrack.errors import SytrackError
@@ -11,33 +10,44 @@ from sytrack.model import Catalogue
 from sytrack.values import parse_date, parse_number
 
 
-def append_indicator_text(text: str, entry: dict[str, Any], dumps: Callable[[dict], str]) -> str:
+def append_indicator_text(text: str, entry: dict[str, Any]) -> str:
     """`text` with one `[[indicator]]` table appended; every existing byte stays as it was."""
-    return append_tables_text(text, [], [entry], dumps)
+    return append_tables_text(text, [], [entry])
 
 
-def append_tables_text(text: str, groups: list[dict], indicators: list[dict], dumps: Callable[[dict], str]) -> str:
-    """`text` with `[[group]]` and `[[indicator]]` tables appended; every existing byte stays as it was.
-    TOML lets arrays of tables continue anywhere in a file, so appending is always valid."""
+def append_tables_text(text: str, groups: list[dict], indicators: list[dict]) -> str:
+    """`text` with `[[group]]` and `[[indicator]]` tables appended, written by tomlkit; every
+    existing byte stays as it was. TOML lets arrays of tables continue anywhere in a file, so
+    appending is always valid. (Appending to tomlkit's own document instead moves an `[[indicator]]`
+    list that a `[[group]]` follows, and rewrites the inline tables it moves.)"""
     newline = "\r\n" if "\r\n" in text else "\n"
-    parts = [_array_table(name, entry, dumps) for name, entries in (("group", groups), ("indicator", indicators))
-             for entry in entries]
+    parts = [render_tables(name, entries) for name, entries in (("group", groups), ("indicator", indicators))
+             if entries]
     addition = "\n".join(parts).replace("\n", newline)
     separator = "" if not text or text.endswith(newline * 2) else (newline if text.endswith(("\n", "\r")) else newline * 2)
     return text + separator + addition
 
 
-def _array_table(name: str, entry: dict[str, Any], dumps: Callable[[dict], str]) -> str:
-    """One `[[name]]` table. tomli_w writes an array of short tables inline (`group = [{...}]`),
-    which at the end of a file would be a key of the table before it, not a new table."""
-    text = dumps({name: [entry]})
-    if text.startswith(f"[[{name}]]"):
-        return text
-    # Short enough to be written inline, so its values are plain or inline, but for a sub-table,
-    # which needs its own header under this one.
-    plain = {key: value for key, value in entry.items() if not isinstance(value, dict)}
-    subtables = "".join(f"\n[{name}.{key}]\n{dumps(value)}" for key, value in entry.items() if isinstance(value, dict))
-    return f"[[{name}]]\n{dumps(plain)}{subtables}"
+def render_tables(name: str, entries: list[dict[str, Any]]) -> str:
+    """`[[name]]` tables for `entries`, each sub-table under its own header (`[name.baseline]`,
+    `[[name.target]]`): never the inline form, which at the end of a file would be read as keys of
+    the table before."""
+    import tomlkit  # only add and merge write TOML
+
+    tables = tomlkit.aot()
+    for entry in entries:
+        table = tomlkit.table()
+        # Plain values first: a key written after a sub-table's header would belong to the sub-table.
+        for key, value in sorted(entry.items(), key=lambda item: _is_table(item[1])):
+            table.append(key, value)
+        tables.append(table)
+    document = tomlkit.document()
+    document.append(name, tables)
+    return tomlkit.dumps(document)
+
+
+def _is_table(value: Any) -> bool:
+    return isinstance(value, dict) or isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
 def draft_tables(draft_text: str, catalogue: Catalogue, only: list[str] | None,

@@ -135,15 +135,13 @@ def merge_command(
     Every other byte of the catalogue stays as it was; the result is checked before anything is
     written, and on any problem nothing changes.
     """
-    import tomli_w
-
     from sytrack.catalogue import append_tables_text, draft_tables
 
     state = session(ctx)
     path = editable_catalogue(state)
     wanted = [part.strip() for part in only.split(",") if part.strip()] if only else None
     groups, indicators = draft_tables(read_catalogue_text(draft), state.catalogue, wanted)
-    new_text = append_tables_text(read_catalogue_text(path), groups, indicators, tomli_w.dumps)
+    new_text = append_tables_text(read_catalogue_text(path), groups, indicators)
     merged, problems = parse_catalogue(new_text, str(path))
     if merged is None:
         for problem in problems:
@@ -184,8 +182,6 @@ def add_command(
 
     The new catalogue is checked before anything is written: on any problem nothing changes.
     """
-    import tomli_w
-
     from sytrack.catalogue import append_indicator_text, indicator_entry
     from sytrack.queries import require_group
 
@@ -206,7 +202,7 @@ def add_command(
         )
     except SytrackError as error:  # a --target or --baseline that cannot be read: an option's bad value
         raise UsageError(error.message) from None
-    new_text = append_indicator_text(text, entry, tomli_w.dumps)
+    new_text = append_indicator_text(text, entry)
     catalogue, problems = parse_catalogue(new_text, str(path))
     if catalogue is None:  # what is wrong is in the options given: bad usage, as any option's bad value
         raise UsageError(f"{path}: {indicator_id}: " + "; ".join(p.message for p in problems)
