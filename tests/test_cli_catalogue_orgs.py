@@ -212,7 +212,7 @@ PROBLEMS = [
     ('org = "tiexi"\nvalue = 18', 'org = "tiexi"\nvalue = 18\ncomparison = "at-most"', 'comparison = "at-most"', 1,
      "smart-factories", "comparison 'at-most' contradicts direction 'increase'"),
     ('org = "shenhe"\nvalue = 12\ndeadline = 2023-12-31', 'org = "tiexi"\nvalue = 12', 'org = "tiexi"', 2,
-     "smart-factories", "org 'tiexi' has two allocations for 2023-12-31"),
+     "smart-factories", "org 'tiexi' has two allocations (an org has one share of the final target)"),
     ('value = "60%"\nweight = 2', 'value = "60%"\nweight = 0', "weight = 0", 1, "cnc-rate",
      "'weight' must be above 0, not 0"),
     ('org = "tiexi"\nvalue = 18', "value = 18", "[[indicator.allocation]]", 1, "smart-factories",

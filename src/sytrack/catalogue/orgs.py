@@ -3,7 +3,6 @@ whether the allocations of a target cover it, every problem collected with its l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 from sytrack.catalogue.fields import ID_PATTERN, _Collector, _tables, shown
 from sytrack.catalogue.lines import LineIndex
@@ -13,9 +12,6 @@ from sytrack.values import format_human, impossible_value
 
 ORG_FIELDS = {"id", "name_zh", "name_en", "parent", "kind"}
 ALLOCATION_FIELDS = {"org", "value", "deadline", "comparison", "weight"}
-# Kinds whose city figure is the sum of its orgs' figures, so allocations should cover the target.
-# A share, rate or rank is not a sum; a milestone has no amount to divide.
-SUMMABLE_KINDS = ("flow", "level")
 RISING = ("at-least", "more-than")
 FALLING = ("at-most", "less-than")
 # An allocation has one value: a range (`between`) has no share to give an org.
@@ -47,27 +43,16 @@ def build_orgs(data: dict, index: LineIndex, problems: list[Problem]) -> list[Or
 
 def parent_cycles(orgs: list[Org]) -> list[Problem]:
     """One problem per cycle of parents (a -> b -> a, or an org its own parent), at the line of
-    the cycle's first org in the file."""
-    parent = {org.id: org.parent for org in orgs}
+    the cycle's first org in the file. The cycles are the org tree's own (`sytrack.orgs`), which
+    costs a few milliseconds to import: only a parse needs it, never a catalogue from the cache."""
+    from sytrack.model import CITY
+    from sytrack.orgs import find_cycles
+
     where = {org.id: org.where for org in orgs}
-    order = {org.id: n for n, org in enumerate(orgs)}
-    reported: set[str] = set()
     problems = []
-    for org in orgs:
-        path: list[str] = []
-        current: str | None = org.id
-        while current is not None and current not in path and current not in reported:
-            path.append(current)
-            current = parent.get(current)
-        if current is None or current in reported:
-            reported.update(path)
-            continue
-        cycle = path[path.index(current):]
-        reported.update(path)
-        first = min(cycle, key=order.__getitem__)
-        turn = cycle[cycle.index(first):] + cycle[:cycle.index(first)]
-        problems.append(Problem(where[first], first,
-                                f"parents form a cycle ({' -> '.join([*turn, first])}): an org cannot be above itself"))
+    for cycle in find_cycles({org.id: org.parent or CITY for org in orgs}):
+        problems.append(Problem(where[cycle[0]], cycle[0], f"parents form a cycle ({' -> '.join([*cycle, cycle[0]])}):"
+                                                           " an org cannot be above itself"))
     return problems
 
 
@@ -94,54 +79,43 @@ def build_allocations(fields: _Collector, kind: str, direction: str, unit: str, 
         weight = sub.number("weight", "", required=False)
         if weight is not None and weight <= 0:
             sub.problem(f"'weight' must be above 0, not {weight:g}", "weight")
-        final = targets[-1].deadline if targets else None
-        if org is not None and (org, deadline or final) in seen:
-            sub.problem(f"org {org!r} has two allocations for {deadline or final}", "org")
-        seen.add((org, deadline or final))
+        if org is not None and org in seen:  # an org has one share of the final target
+            sub.problem(f"org {org!r} has two allocations (an org has one share of the final target)", "org")
+        seen.add(org)
         if org is not None and value is not None:
             allocations.append(Allocation(org, value, deadline, comparison, weight, fields.index.at(sub.table)))
     return tuple(allocations)
 
 
-def balance(indicator: Indicator) -> Iterator[tuple[Target, tuple[Allocation, ...], float]]:
-    """For each target of a summable indicator that has allocations: the target, its allocations
-    (those with its deadline; without one, the final target's) and what they add up to."""
-    if indicator.kind not in SUMMABLE_KINDS or not indicator.allocations or not indicator.targets:
-        return
-    final = indicator.targets[-1].deadline
-    for target in indicator.targets:
-        if target.value is None:
-            continue  # a range: no single amount to divide
-        shares = tuple(a for a in indicator.allocations if (a.deadline or final) == target.deadline)
-        if shares:
-            yield target, shares, sum(a.value for a in shares)
+def coverage(indicator: Indicator) -> tuple[float, float, bool | None] | None:
+    """(what the allocations add up to, the final goal, whether they leave part of it to nobody)
+    for a flow or level with allocations, else None. "Short" depends on the direction: for a cap (at
+    most X) the orgs' shares together must not exceed it. None for `short` when they match it."""
+    from sytrack.orgs import allocation_coverage  # the roll-up's own rule (see parent_cycles on why here)
 
-
-def _short(indicator: Indicator, target: Target, total: float) -> bool | None:
-    """True when the allocations leave part of the target to nobody, False when they go beyond it
-    (层层加码), None when they match it. Which side is short depends on the direction: for a cap
-    (at most X) the orgs' shares together must not exceed it."""
-    assert target.value is not None
-    margin = 1e-9 * max(1.0, abs(target.value))
-    if abs(total - target.value) <= margin:
+    covered = allocation_coverage(indicator)
+    if covered is None:
         return None
-    return (total < target.value) == (indicator.direction == "increase")
+    total, goal = covered
+    if abs(total - goal) <= 1e-9 * max(1.0, abs(goal)):
+        return total, goal, None
+    return total, goal, (total < goal) == (indicator.direction == "increase")
 
 
 def allocation_problems(indicator: Indicator) -> list[Problem]:
-    """Targets of a summable indicator that its allocations do not cover, at the first allocation."""
-    problems = []
-    for target, shares, total in balance(indicator):
-        if _short(indicator, target, total):
-            goal, unit = target.value, indicator.unit
-            if indicator.direction == "increase":
-                message = (f"allocations add up to {format_human(total, unit)} of {format_human(goal, unit)} "
-                           f"by {target.deadline}: {format_human(goal - total, unit)} is allocated to no org")
-            else:
-                message = (f"allocations add up to {format_human(total, unit)}, above the target's "
-                           f"{format_human(goal, unit)} by {target.deadline}: together the orgs may exceed it")
-            problems.append(Problem(shares[0].where, indicator.id, message))
-    return problems
+    """A flow's or level's final target that its allocations do not cover, at the first allocation."""
+    covered = coverage(indicator)
+    if covered is None or not covered[2]:
+        return []
+    total, goal, _ = covered
+    unit, deadline = indicator.unit, indicator.targets[-1].deadline
+    if indicator.direction == "increase":
+        message = (f"allocations add up to {format_human(total, unit)} of {format_human(goal, unit)} "
+                   f"by {deadline}: {format_human(goal - total, unit)} is allocated to no org")
+    else:
+        message = (f"allocations add up to {format_human(total, unit)}, above the target's "
+                   f"{format_human(goal, unit)} by {deadline}: together the orgs may exceed it")
+    return [Problem(indicator.allocations[0].where, indicator.id, message)]
 
 
 def check_notes(catalogue: Catalogue) -> list[Problem]:
@@ -149,13 +123,14 @@ def check_notes(catalogue: Catalogue) -> list[Problem]:
     that go beyond their target (层层加码: each level adds a margin), which is normal."""
     notes = []
     for indicator in catalogue.indicators:
-        for target, shares, total in balance(indicator):
-            if _short(indicator, target, total) is False:
-                goal, unit = target.value, indicator.unit
-                side = "more than" if indicator.direction == "increase" else "less than"
-                notes.append(Problem(shares[0].where, indicator.id,
-                                     f"note: allocations add up to {format_human(total, unit)}, {side} the target's "
-                                     f"{format_human(goal, unit)} by {target.deadline} (层层加码; not a problem)"))
+        covered = coverage(indicator)
+        if covered is not None and covered[2] is False:
+            total, goal, _ = covered
+            unit, deadline = indicator.unit, indicator.targets[-1].deadline
+            side = "more than" if indicator.direction == "increase" else "less than"
+            notes.append(Problem(indicator.allocations[0].where, indicator.id,
+                                 f"note: allocations add up to {format_human(total, unit)}, {side} the target's "
+                                 f"{format_human(goal, unit)} by {deadline} (层层加码; not a problem)"))
     return notes
 
 
