@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+import time
 import tomllib
 
 import pytest
-import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sytrack.catalogue import append_indicator_text, indicator_entry, parse_catalogue
+from sytrack.catalogue import LineIndex, append_indicator_text, indicator_entry, lines, parse_catalogue
 from sytrack.model import Baseline, Target
 
 PATH = "plan.toml"
@@ -304,6 +304,70 @@ def test_only_newlines_end_lines_not_unicode_separators_inside_strings(separator
     assert problem.where.line == text.split("\n").index('kind = "levl"') + 1
 
 
+# Lines a multi-line string may hold that look like a header or a key, and must not count as one.
+FAKE_LINES = ["[[indicator]]", "[[indicator.target]]", "[plan]", 'id = "fake"', "kind = 1", "# not a comment",
+              "'x'", '"y"', "plain words"]
+
+
+@st.composite
+def indexed_text(draw):
+    """TOML text of [[indicator]] tables whose keys hold one-line, multi-line and commented values,
+    with the line of every header and key it holds."""
+    lines: list[str] = []
+    tables: dict[tuple, int] = {}
+    keys: dict[tuple, int] = {}
+    for position in range(draw(st.integers(1, 4))):
+        lines.append("[[indicator]]")
+        tables[("indicator", position)] = len(lines)
+        for number in range(draw(st.integers(0, 4))):
+            keys[("indicator", position, f"k{number}")] = len(lines) + 1
+            body = draw(st.lists(st.sampled_from(FAKE_LINES), max_size=4))
+            value = draw(st.sampled_from(["multi-basic", "multi-literal", "one-line", "commented"]))
+            if value == "multi-basic":  # may hold ''' but not an unescaped """
+                lines.extend([f'k{number} = """', *body, "'''", '"""'])
+            elif value == "multi-literal":
+                lines.extend([f"k{number} = '''", *body, '"""', "'''"])
+            elif value == "one-line":
+                lines.append(f"k{number} = \"a ''' or \\\" \\\"\\\" b\"")
+            else:
+                lines.append(f"k{number} = 1  # a comment with \"\"\" or ''' in it")
+    crlf = draw(st.booleans())
+    return ("\r\n" if crlf else "\n").join(lines) + "\n", tables, keys
+
+
+@settings(max_examples=200, deadline=None)
+@given(indexed_text())
+def test_the_line_index_finds_every_header_and_key_and_nothing_inside_strings(case):
+    text, tables, keys = case
+    tomllib.loads(text)  # the generated text is TOML
+    index = LineIndex.of(PATH, text)
+    assert index.keys == keys
+    assert index.tables == tables
+
+
+@pytest.mark.parametrize("line", [" " * 1_000_000, "[" + " " * 1_000_000 + "x", "a" * 1_000_000, '"""' * 300_000],
+                         ids=["blanks", "open-bracket-and-blanks", "letters", "triple-quotes"])
+def test_the_line_index_reads_a_hostile_line_in_one_pass(line):
+    """A pattern whose parts compete for the same characters takes quadratic time on such a line:
+    a million blanks would take hours, not the fraction of a second a linear scan takes."""
+    started = time.perf_counter()
+    index = LineIndex.of(PATH, f"[plan]\n{line}\n[[indicator]]\nid = 1\n")
+    assert index.at(("indicator", 0), "id").line == 4 or line.startswith('"""')
+    assert time.perf_counter() - started < 2
+
+
+def test_keys_are_indexed_only_when_a_problem_asks_where_one_is(monkeypatch):
+    """A correct catalogue needs the line of every table (each indicator keeps its own), never of a key."""
+    class NoKeys:
+        def finditer(self, text):
+            raise AssertionError("keys were indexed for a catalogue without problems")
+
+    monkeypatch.setattr(lines, "_KEY", NoKeys())
+    text = catalogue_text(LEVEL)
+    catalogue, problems = parse_catalogue(text, PATH)
+    assert problems == [] and catalogue.find("stations").where.line == line_of(text, "[[indicator]]")
+
+
 # ---------------------------------------------------------------------------------------------
 # Each problem: its message and its line
 
@@ -586,7 +650,7 @@ def test_an_appended_indicator_keeps_the_text_before_it_and_reads_back(indicator
         kind="level", direction="increase", comparison=None, targets=[f"{value!r}@{year}"], baseline=None,
         department="", quote="",
     )
-    new_text = append_indicator_text(original, entry, tomli_w.dumps)
+    new_text = append_indicator_text(original, entry)
 
     assert new_text.startswith(original)
     if crlf:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -17,7 +20,7 @@ import pytest
 import typer.main
 
 from sytrack import __version__
-from sytrack.catalogue import PACKAGED_CATALOGUE
+from sytrack.catalogue import PACKAGED_CATALOGUE, load_catalogue
 from sytrack.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,7 +75,30 @@ def test_check_accepts_the_shipped_catalogue(run):
     result = run(["--catalog", str(SHIPPED), "check"])
     assert result.code == 0
     assert result.stdout == ""
-    assert result.stderr == f"ok: {len(data['indicator'])} indicators in {len(data['group'])} groups ({SHIPPED})\n"
+    assert result.stderr == (f"ok: {len(data['indicator'])} indicators in {len(data['group'])} groups,"
+                             f" {len(data['org'])} orgs ({SHIPPED})\n")
+
+
+SHENYANG_DISTRICTS = {
+    "heping": ("和平区", "Heping District"), "shenhe": ("沈河区", "Shenhe District"),
+    "dadong": ("大东区", "Dadong District"), "huanggu": ("皇姑区", "Huanggu District"),
+    "tiexi": ("铁西区", "Tiexi District"), "hunnan": ("浑南区", "Hunnan District"),
+    "yuhong": ("于洪区", "Yuhong District"), "shenbei": ("沈北新区", "Shenbei New District"),
+    "sujiatun": ("苏家屯区", "Sujiatun District"), "liaozhong": ("辽中区", "Liaozhong District"),
+    "xinmin": ("新民市", "Xinmin City"), "kangping": ("康平县", "Kangping County"), "faku": ("法库县", "Faku County"),
+}
+
+
+def test_the_shipped_catalogue_has_shenyang_s_districts_and_its_two_bureaus_but_no_invented_allocations():
+    catalogue = load_catalogue(SHIPPED)
+    districts = {o.id: (o.name_zh, o.name_en) for o in catalogue.orgs if o.kind == "district"}
+    assert districts == SHENYANG_DISTRICTS
+    assert all(o.parent is None for o in catalogue.orgs)
+    bureaus = {o.name_zh: o.id for o in catalogue.orgs if o.kind == "department"}
+    assert bureaus == {"沈阳市工信局": "gxj", "沈阳市科技局": "kjj"}
+    assert not any(i.allocations for i in catalogue.indicators)  # the plan divides no target among districts
+    for indicator in catalogue.indicators:  # every indicator a bureau is responsible for names it as lead
+        assert indicator.lead == bureaus.get(indicator.department), indicator.id
 
 
 def test_check_accepts_the_packaged_default(run, empty_folder):
@@ -230,6 +256,115 @@ def test_a_missing_catalogue_is_a_one_line_error(run):
     assert result.code == 1
     assert result.stdout == ""
     assert one_error_line(result.stderr) == "missing.toml: no such catalogue (create one with `sytrack init missing.toml`)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile catalogue paths and contents: one line and exit 1, never a hang, a flood or a traceback
+
+
+@contextlib.contextmanager
+def no_hang(seconds: int = 20):
+    """Fail the test, rather than the whole run, when a command blocks (a pipe waiting for a writer)."""
+    def stop(*_):
+        raise AssertionError(f"the command was still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def not_a_file(kind: str, folder: Path) -> Path:
+    """A path of the given kind in `folder`: a folder, a FIFO, a socket, or /dev/zero."""
+    path = folder / kind
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        with contextlib.chdir(folder):  # a socket's path is limited to about 100 bytes
+            server.bind(kind)
+        return path
+    else:
+        return Path("/dev/zero")
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs, sockets and /dev/zero are POSIX")
+@pytest.mark.parametrize(("kind", "what"), [("folder", "a folder"), ("fifo", "a named pipe (FIFO)"),
+                                            ("socket", "a socket"), ("device", "a device")])
+@pytest.mark.parametrize("command", [["check"], ["list"]])
+def test_a_catalogue_path_that_is_not_a_regular_file_is_refused_at_once(run, tmp_path, kind, what, command):
+    path = not_a_file(kind, tmp_path)
+    with no_hang():
+        result = run(["--catalog", str(path), *command])
+    assert result.code == 1 and result.stdout == ""
+    assert one_error_line(result.stderr) == f"{path}: is {what}, not a catalogue file; give the path of a TOML file"
+
+
+@pytest.mark.parametrize("command", [["check"], ["list"]])
+def test_a_catalogue_over_16_mib_is_refused_saying_the_cap(run, tmp_path, command):
+    huge = tmp_path / "huge.toml"
+    with huge.open("wb") as stream:  # sparse: no 16 MB written to the test machine's disk
+        stream.truncate((16 << 20) + 1)
+    result = run(["--catalog", "huge.toml", *command])
+    assert result.code == 1 and result.stdout == ""
+    assert one_error_line(result.stderr) == (
+        "huge.toml: larger than 16 MiB, the most a catalogue may be; give the path of the catalogue itself")
+
+
+def test_a_catalogue_of_exactly_16_mib_is_read(run, tmp_path, catalogue_text):
+    """The cap is on what is read, not a guess: a file at the cap is a catalogue like any other."""
+    body = catalogue_text.encode()
+    padded = tmp_path / "padded.toml"
+    padded.write_bytes(body + b"#" * ((16 << 20) - len(body)))
+    assert run(["--catalog", "padded.toml", "check"]).code == 0
+
+
+DEEP = {"arrays": "[" * 2000 + "]" * 2000, "inline tables": "{a=" * 2000 + "1" + "}" * 2000}
+
+
+@pytest.mark.parametrize("nesting", sorted(DEEP))
+def test_nesting_thousands_deep_is_one_problem_not_a_recursion_error(run, tmp_path, catalogue_text, nesting):
+    deep = tmp_path / "deep.toml"
+    deep.write_text(catalogue_text.replace('language = "en"\n', f'language = "en"\nx = {DEEP[nesting]}\n'),
+                    encoding="utf-8")
+    assert len(deep.read_bytes()) < 12_000  # a few KB is all it takes
+    message = "values nested too deeply (arrays or tables within each other hundreds of times): a catalogue needs at most a few levels"
+
+    checked = run(["--catalog", "deep.toml", "check"])
+    assert checked.code == 1
+    assert checked.stdout == f"deep.toml: {message}\n"
+    assert one_error_line(checked.stderr) == "1 problem in deep.toml"
+
+    listed = run(["--catalog", "deep.toml", "list"])
+    assert listed.code == 1 and listed.stdout == ""
+    assert one_error_line(listed.stderr) == f"deep.toml: {message}"
+
+
+def test_merging_a_draft_nested_thousands_deep_is_one_line_and_changes_nothing(run, catalogue_file):
+    draft = catalogue_file.with_name("draft.toml")
+    draft.write_text(f"x = {DEEP['arrays']}\n", encoding="utf-8")
+    before = catalogue_file.read_bytes()
+    result = run(["merge", "draft.toml"])
+    assert result.code == 1 and result.stdout == ""
+    assert "values nested too deeply" in one_error_line(result.stderr)
+    assert catalogue_file.read_bytes() == before
+
+
+def test_a_huge_wrong_value_is_quoted_cut_short(run, tmp_path, catalogue_text):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(catalogue_text.replace('kind = "level"', f'kind = "{"x" * 100_000}"'), encoding="utf-8")
+    result = run(["--catalog", "bad.toml", "check"])
+    assert result.code == 1
+    [line] = result.stdout.splitlines()
+    number = line_of(bad, 'kind = "xxx')
+    assert line.startswith(f"bad.toml:{number}: 5g-base-stations: unknown kind 'xxx")
+    assert len(line) < 200 and "…" in line
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,15 +543,29 @@ ADD = [
 ]
 
 
-@pytest.mark.parametrize("form", ["lf", "crlf", "no-final-newline", "utf8-bom"])
+# A group and a comment after the indicators, and an inline table spaced by hand: a TOML editor
+# that rewrites the document moves the indicators after the group and respaces the table.
+GROUP_AFTER = """
+[[group]]
+id = "later"   # declared after the indicators, as TOML allows
+name_zh = "后加"
+name_en = "Added later"
+# A closing comment.
+"""
+
+
+@pytest.mark.parametrize("form", ["lf", "crlf", "no-final-newline", "utf8-bom", "utf8-bom-crlf", "groups-after"])
 def test_add_appends_keeping_every_original_byte(run, tmp_path, catalogue_text, form):
     path = tmp_path / "indicators.toml"
     original = catalogue_text.encode("utf-8")
-    if form == "crlf":
+    if form in ("crlf", "utf8-bom-crlf"):
         original = original.replace(b"\n", b"\r\n")
     elif form == "no-final-newline":
         original = original.rstrip(b"\n")
-    elif form == "utf8-bom":
+    elif form == "groups-after":
+        original = original.replace(b"{ value = 30000, date = 2023-12-31 }", b"{value=30000 ,date = 2023-12-31}")
+        original += GROUP_AFTER.encode()
+    if form.startswith("utf8-bom"):
         original = b"\xef\xbb\xbf" + original
     path.write_bytes(original)
 
@@ -427,7 +576,7 @@ def test_add_appends_keeping_every_original_byte(run, tmp_path, catalogue_text, 
     new = path.read_bytes()
     assert new.startswith(original)
     assert b"# A small catalogue for tests" in new
-    if form == "crlf":
+    if "crlf" in form:
         assert b"\n" not in new.replace(b"\r\n", b""), "a bare LF in a CRLF file"
     assert run(["check"]).code == 0
     assert listed_ids(run(["list", "-f", "jsonl"])) == ["5g-base-stations", "cnc-rate", "smart-factories", "design-institute"]
@@ -437,6 +586,53 @@ def test_add_appends_keeping_every_original_byte(run, tmp_path, catalogue_text, 
         ("at-least", 30, "2024-12-31"), ("at-least", 45000, "2025-12-31"),
     ]
     assert row["quote"] == "培育智能工厂30个"
+
+
+def test_add_writes_every_sub_table_under_its_own_header(run, catalogue_file):
+    before = catalogue_file.read_text(encoding="utf-8")
+    assert run(ADD).code == 0
+    assert catalogue_file.read_text(encoding="utf-8") == before + textwrap.dedent(
+        """
+        [[indicator]]
+        id = "smart-factories"
+        group = "digital"
+        name_zh = "智能工厂"
+        name_en = "Smart factories"
+        unit = "个"
+        kind = "flow"
+        direction = "increase"
+        quote = "培育智能工厂30个"
+
+        [indicator.baseline]
+        value = 10
+        date = 2023-12-31
+
+        [[indicator.target]]
+        comparison = "at-least"
+        value = 30
+        deadline = 2024-12-31
+
+        [[indicator.target]]
+        comparison = "at-least"
+        value = 45000
+        deadline = 2025-12-31
+        """)
+
+
+def test_add_writes_text_with_quotes_controls_and_newlines_so_that_it_reads_back(run, catalogue_file):
+    quote = 'a "quoted" \\ back\\slash,\na new line, a tab\t and \u2028 a separator'
+    assert run([*ADD[:-1], quote]).code == 0
+    (row,) = json.loads(run(["show", "smart-factories", "-f", "json"]).stdout)
+    assert row["quote"] == quote
+
+
+@pytest.mark.parametrize(("command", "loads"), [(["list", "--format", "csv"], False), (["check"], False),
+                                                (ADD, True)])
+def test_tomlkit_is_imported_only_by_commands_that_edit_the_catalogue(tmp_path, catalogue_text, command, loads):
+    (tmp_path / "indicators.toml").write_text(catalogue_text, encoding="utf-8")
+    result = run_process([sys.executable, "-X", "importtime", "-m", "sytrack", *command], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (b" tomlkit\n" in result.stderr) is loads
 
 
 def test_add_a_milestone_and_a_range(run, catalogue_file):

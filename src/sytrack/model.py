@@ -176,13 +176,12 @@ class CachedIndicators(Protocol):
 
     def decode_all(self) -> tuple[Indicator, ...]: ...
 
-    def close(self) -> None: ...
-
 
 class Catalogue:
-    """A plan, its groups and its indicators. The indicators may come decoded already, or from the
-    catalogue cache, which decodes one only when it is asked for: `record` against 10,000
-    indicators does not pay for the other 9,999."""
+    """A plan, its groups, orgs and indicators. The indicators may come decoded already, or from
+    the catalogue cache, which decodes one only when it is asked for: `record` against 10,000
+    indicators does not pay for the other 9,999 (decoding them all costs more than the rest of
+    the command)."""
 
     def __init__(self, path: str, plan: Plan, groups: tuple[Group, ...],
                  indicators: tuple[Indicator, ...] | None = None, cached: CachedIndicators | None = None,
@@ -215,11 +214,6 @@ class Catalogue:
         if self._cached is not None and "indicators" not in self.__dict__:
             return self._cached.decode(indicator_id)
         return self._by_id.get(indicator_id)
-
-    def close(self) -> None:
-        """Let go of the cache file it reads from, if any; it stays usable."""
-        if self._cached is not None:
-            self._cached.close()
 
     def org(self, org_id: str) -> Org | None:
         return next((o for o in self.orgs if o.id == org_id), None)

@@ -188,7 +188,6 @@ def root(
 ) -> None:
     print_help_when_bare(ctx)
     ctx.obj = Session(catalog, db)
-    ctx.call_on_close(ctx.obj.close)
 
 
 app.callback(invoke_without_command=True)(root)

@@ -97,11 +97,6 @@ class Session:
         except Exception:  # noqa: BLE001 - no login name on some systems; the record still needs a name
             return "unknown"
 
-    def close(self) -> None:
-        """At the end of the command: the catalogue lets go of its cache file."""
-        if self._catalogue is not None:
-            self._catalogue.close()
-
 
 def open_store(location: str, plan: str):
     """A data file's store, or a PostgreSQL one for a postgresql:// URL (its driver loaded only then)."""

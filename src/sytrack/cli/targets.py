@@ -74,11 +74,13 @@ def check_command(ctx: typer.Context) -> None:
 
     Exits 1 if there is any problem, so it can guard a commit or a CI job.
     """
+    from sytrack.catalogue import catalogue_summary, check_notes
     from sytrack.checks import orphan_records
 
     state = session(ctx)
     path = state.located.path
     catalogue, problems = parse_catalogue(read_catalogue_text(path), str(path))
+    notes = [] if catalogue is None else check_notes(catalogue)
     if catalogue is not None:
         try:
             counts = state.store.records_per_indicator()
@@ -87,14 +89,12 @@ def check_command(ctx: typer.Context) -> None:
             notify(f"records not checked: {error.message}")
             counts = {}
         problems += orphan_records(set(catalogue.ids), counts, str(state.store.location))
-    for problem in problems:
-        say(str(problem))
+    for line in map(str, [*notes, *problems]):
+        say(line)
     if problems:
         raise SytrackError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {path}")
     assert catalogue is not None
-    indicators, groups = len(catalogue.indicators), len(catalogue.groups)
-    sys.stderr.write(f"ok: {indicators} indicator{'s' * (indicators != 1)} in {groups} group{'s' * (groups != 1)}"
-                     f" ({path})\n")
+    sys.stderr.write(f"ok: {catalogue_summary(catalogue, len(notes))} ({path})\n")
 
 
 @command("init")
@@ -135,15 +135,13 @@ def merge_command(
     Every other byte of the catalogue stays as it was; the result is checked before anything is
     written, and on any problem nothing changes.
     """
-    import tomli_w
-
     from sytrack.catalogue import append_tables_text, draft_tables
 
     state = session(ctx)
     path = editable_catalogue(state)
     wanted = [part.strip() for part in only.split(",") if part.strip()] if only else None
     groups, indicators = draft_tables(read_catalogue_text(draft), state.catalogue, wanted)
-    new_text = append_tables_text(read_catalogue_text(path), groups, indicators, tomli_w.dumps)
+    new_text = append_tables_text(read_catalogue_text(path), groups, indicators)
     merged, problems = parse_catalogue(new_text, str(path))
     if merged is None:
         for problem in problems:
@@ -184,8 +182,6 @@ def add_command(
 
     The new catalogue is checked before anything is written: on any problem nothing changes.
     """
-    import tomli_w
-
     from sytrack.catalogue import append_indicator_text, indicator_entry
     from sytrack.queries import require_group
 
@@ -206,7 +202,7 @@ def add_command(
         )
     except SytrackError as error:  # a --target or --baseline that cannot be read: an option's bad value
         raise UsageError(error.message) from None
-    new_text = append_indicator_text(text, entry, tomli_w.dumps)
+    new_text = append_indicator_text(text, entry)
     catalogue, problems = parse_catalogue(new_text, str(path))
     if catalogue is None:  # what is wrong is in the options given: bad usage, as any option's bad value
         raise UsageError(f"{path}: {indicator_id}: " + "; ".join(p.message for p in problems)
