@@ -9,6 +9,8 @@ import pytest
 from sytrack.errors import SytrackError
 from sytrack.paths import data_path_for, user_data_dir
 from sytrack.store import SCHEMA_VERSION, NewObservation, Store
+from sytrack.store.importing import ImportCounts
+from sytrack.store.ledger import InForce
 
 D = dt.date
 NOW = dt.datetime(2023, 7, 1, 8, 0, tzinfo=dt.timezone.utc)
@@ -160,8 +162,8 @@ def test_where_the_data_file_lives(tmp_path):
     assert data_path_for(tmp_path / "pkg" / "indicators.toml", True, tmp_path / "u") == tmp_path / "u" / "indicators.db"
 
 
-def row(file_id, value, day="2023-06-30", retracts=None, indicator="a"):
-    return (file_id, indicator, day, value, "t", "", "", retracts, None)
+def row(file_id, value, day="2023-06-30", retracts=None, indicator="a", note="", recorded_at=None):
+    return (file_id, indicator, day, value, "t", note, "", retracts, recorded_at)
 
 
 def test_import_supersedes_and_retracts_like_records_one_by_one(store, other_store):
@@ -217,3 +219,89 @@ def test_add_on_a_new_period_does_not_count_the_last_period_s_total(store):
     store.record(new(day=D(2023, 12, 31), value=30.0), NOW)  # the 2023 total, dated on the 2024 start point
     added = store.record(new(day=D(2024, 3, 31), value=5.0, add_since=D(2023, 12, 31)), NOW)
     assert added.value == 5.0
+
+
+def test_import_counts_rows_already_recorded_and_a_dry_run_counts_the_same(store):
+    first = store.import_counted([row(1, 2.0, recorded_at="2023-07-01T08:00:00Z"), row(2, 3.0, day="2023-07-31")], NOW)
+    assert first == ImportCounts(written=2, skipped=0)
+    before = store.history()
+    again = [row(1, 2.0, recorded_at="2023-07-01T08:00:00Z"), row(2, 3.0, day="2023-07-31"), row(3, 4.0, day="2023-08-31")]
+    assert store.import_counted(again, NOW, dry_run=True) == ImportCounts(written=1, skipped=2)
+    assert store.history() == before
+    assert store.import_counted(again, NOW) == ImportCounts(written=1, skipped=2)
+    assert len(store.history()) == 3
+
+
+def test_a_dry_run_on_no_data_file_creates_nothing(sqlite_store):
+    assert sqlite_store.import_counted([row(1, 2.0), row(2, None, retracts=1)], NOW, dry_run=True) == (2, 0)
+    assert not sqlite_store.path.exists()
+
+
+def test_a_row_at_another_recorded_at_is_not_the_same_record(store):
+    store.import_counted([row(1, 2.0, recorded_at="2023-07-01T08:00:00Z")], NOW)
+    assert store.import_counted([row(1, 2.0, recorded_at="2023-07-02T08:00:00Z")], NOW) == (1, 0)
+
+
+def test_importing_the_retraction_of_a_stored_record_brings_back_the_stored_value_before_it(store):
+    store.record(new(value=1.0), NOW)
+    second = store.record(new(value=2.0), NOW)
+    # An export of the two, then a retraction of the second: the stored 1.0 is in force again.
+    counts = store.import_counted([row(1, 1.0), row(2, 2.0), row(3, None, retracts=2)], NOW)
+    assert counts == (1, 2)
+    assert store.current() == {"a": [(D(2023, 6, 30), 1.0)]}
+    assert [o.state for o in store.history()] == ["current", "retracted", "retraction"]
+    assert store.history()[-1].retracts == second.id
+
+
+def test_an_import_that_retracts_a_record_already_retracted_is_refused(store):
+    store.record(new(value=1.0), NOW)
+    store.undo(None, "tester", NOW, note="wrong")
+    before = store.history()
+    with pytest.raises(SytrackError, match="already retracted"):
+        store.import_counted([row(1, 1.0), row(2, None, retracts=1)], NOW)
+    assert store.history() == before
+    # ...unless it is that very retraction, already recorded.
+    assert store.import_counted([row(1, 1.0), row(2, None, retracts=1, note="wrong")], NOW) == (0, 2)
+
+
+# -- the in-force ledger, directly ----------------------------------------------------------------------
+
+def no_store_below(key, below, retracted):
+    return None
+
+
+def test_the_ledger_supersedes_and_steps_back_past_retracted_records():
+    ledger = InForce([("a", "d1", 5)], first_new_id=10, restore=no_store_below)
+    assert ledger.supersede(("a", "d1"), 10) == 5
+    assert ledger.supersede(("a", "d1"), 11) == 10
+    assert ledger.supersede(("b", "d1"), 12) is None
+    ledger.retract(11, ("a", "d1"), 13)
+    assert ledger.in_force(("a", "d1")) == 10
+    ledger.retract(10, ("a", "d1"), 14)
+    assert ledger.in_force(("a", "d1")) == 5
+    assert ledger.left_force == {10, 11} and ledger.came_back == {5}
+    assert sorted(ledger.retractions()) == [(13, 11), (14, 10)]
+
+
+def test_the_ledger_asks_the_store_below_a_stored_record_and_refuses_a_second_retraction():
+    asked = []
+
+    def restore(key, below, retracted):
+        asked.append((key, below, 3 in retracted))
+        return 3
+
+    ledger = InForce([("a", "d1", 5)], first_new_id=10, restore=restore)
+    ledger.retract(5, ("a", "d1"), 10)
+    assert ledger.in_force(("a", "d1")) == 3 and ledger.came_back == {3} and ledger.left_force == {5}
+    assert asked == [(("a", "d1"), 5, False)]
+    with pytest.raises(SytrackError, match="retracted twice"):
+        ledger.retract(5, ("a", "d1"), 11)
+
+
+def test_the_ledger_leaves_nothing_in_force_when_nothing_is_left():
+    ledger = InForce([], first_new_id=1, restore=no_store_below)
+    ledger.supersede(("a", "d1"), 1)
+    ledger.retract(1, ("a", "d1"), 2)
+    assert ledger.in_force(("a", "d1")) is None and ledger.left_force == {1}
+    ledger.retract(7, ("z", "d9"), 3)  # not in force: only marked retracted
+    assert ledger.in_force(("z", "d9")) is None

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from sytrack.catalogue import require_indicator
 from sytrack.errors import Problem, SytrackError, Where
@@ -29,16 +30,42 @@ Row = tuple[Where, list[str]]
 ImportRow = tuple
 
 
+class ImportFile(NamedTuple):
+    """What an import file holds: the records to store, in the order to apply them; every problem
+    found (file:line: message); and how many rows repeat an earlier row of the file exactly."""
+
+    records: list[ImportRow]
+    problems: list[Problem]
+    repeated: int
+
+
 def read_import(
     data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
     on_row: Callable[[int], None] | None = None,
 ) -> tuple[list[ImportRow], list[Problem]]:
-    """Parse an import file into records to store, and every problem found (file:line: message).
-    An Excel workbook is read sheet by sheet; each sheet starts with its own header row."""
+    """`read_import_file` without the count of repeated rows (the CLI's older call)."""
+    records, problems, _ = read_import_file(data, name, catalogue, today, default_by, on_row)
+    return records, problems
+
+
+def read_import_file(
+    data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
+    on_row: Callable[[int], None] | None = None,
+) -> ImportFile:
+    """Parse an import file into records to store, in the order to apply them, and every problem
+    found. An Excel workbook is read sheet by sheet; each sheet starts with its own header row.
+
+    Rows that carry `recorded_at` (an export, a log) are a history: they are applied in that order,
+    ties by the file's `id`, whatever order the file lists them in (a log lists newest first).
+    Rows without it are applied in file order. A row that repeats an earlier one exactly is
+    skipped and counted; two different values for one indicator and date that nothing orders
+    (no `recorded_at`, no `id`) are refused, naming both lines."""
     tables = _workbook_tables(data, name) if data.startswith(XLSX_MAGIC) else _csv_tables(data, name)
     records: list[ImportRow] = []
     problems: list[Problem] = []
     seen_ids: set[int] = set()
+    rows_seen = _RowsSeen()
+    retractions: list[tuple[Where, int]] = []
     try:
         for where, header, rows, from_workbook in tables:
             header_problem = _check_header(header)
@@ -62,13 +89,66 @@ def read_import(
                         continue
                     row = row + [""] * (width - len(row))
                 try:
-                    records.append(reader.read(row))
+                    record = reader.read(row)
+                    if not rows_seen.is_repeat(record, row_where):
+                        records.append(record)
                 except SytrackError as error:
                     problems.append(Problem(row_where, None, error.message))
+                    continue
+                if record[7] is not None:
+                    retractions.append((row_where, record[7]))
     except SytrackError as error:
         # The file as a whole cannot be read (not UTF-8, not a workbook): one line, no row count.
         raise SytrackError(f"{name}: {error.message}") from None
-    return records, problems
+    # A retraction may come before what it retracts (a log lists newest first): checked at the end.
+    problems.extend(Problem(where, None, f"retracts #{target}, which is not a row of this file")
+                    for where, target in retractions if target not in seen_ids)
+    return ImportFile(in_history_order(records), problems, rows_seen.repeated)
+
+
+def in_history_order(records: list[ImportRow]) -> list[ImportRow]:
+    """The records in the order they were first recorded: by `recorded_at` (a row without one is
+    recorded now, so after every row with one), ties by the file's id (rows without an id keep
+    their file order: the sort is stable). A file without `recorded_at` keeps its order."""
+    if all(record[8] is None for record in records):
+        return records
+    records.sort(key=_history_key)
+    return records
+
+
+def _history_key(record: ImportRow) -> tuple[str, int]:
+    # "~" sorts after every digit: a row recorded now comes after every timestamp of the file.
+    return (record[8] or "~", -1 if record[0] is None else record[0])
+
+
+class _RowsSeen:
+    """The rows of one file so far, by what they are about, to skip exact repeats and to refuse
+    two different values for one indicator and date when nothing says which came later.
+    Rows with an id are distinct records by their ids (an export can hold one value twice)."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple, tuple[Where, tuple]] = {}  # (indicator, date, recorded_at) -> first row
+        self.repeated = 0
+
+    def is_repeat(self, record: ImportRow, where: Where) -> bool:
+        file_id, indicator, as_of, value, _, note, source, retracts, recorded_at = record
+        if file_id is not None:
+            return False
+        key, content = (indicator, as_of, recorded_at), (value, note, source)
+        earlier = self.first.setdefault(key, (where, content))
+        if earlier[0] is where:
+            return False
+        if earlier[1] == content:
+            self.repeated += 1
+            return True
+        there = f"line {earlier[0].line}" if earlier[0].path == where.path else str(earlier[0])
+        raise SytrackError(
+            f"{indicator} {as_of}: {_shown(value)} here but {_shown(earlier[1][0])} on {there},"
+            " and nothing says which came later (no recorded_at or id): keep one of the two rows")
+
+
+def _shown(value: float | None) -> str:
+    return "no value" if value is None else format(value, "g")
 
 
 def _check_header(header: list[str]) -> str | None:
@@ -159,21 +239,31 @@ class _RowReader:
             value = None
         else:
             value = parse_value(row[self.value], indicator)
-        recorded_at = recorded_at.strip() or None
-        if recorded_at is not None and not _TIMESTAMP.fullmatch(recorded_at):
-            raise SytrackError(f"recorded_at {recorded_at!r} is not a UTC time such as 2023-07-01T08:00:00Z")
+        recorded_at = _timestamp(recorded_at)
         if self.text is not None:
             by, note, source = self.text(by), self.text(note), self.text(source)
         if file_id is not None:
             if file_id in self.seen_ids:
                 raise SytrackError(f"id {file_id} appears twice")
-            if retracts is not None and retracts not in self.seen_ids:
-                raise SytrackError(f"retracts #{retracts}, which is not an earlier row of this file")
             self.seen_ids.add(file_id)
         elif retracts is not None:
             raise SytrackError("a retraction row needs the id column to say what it retracts")
         return (file_id, indicator.id, as_of_text, value, by.strip() or self.default_by, note, source,
                 retracts, recorded_at)
+
+
+def _timestamp(text: str) -> str | None:
+    """A recorded_at as stored (ISO 8601 UTC to the second), checked to be a real time."""
+    text = text.strip()
+    if not text:
+        return None
+    if _TIMESTAMP.fullmatch(text):
+        try:
+            dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+            return text
+        except ValueError:
+            pass  # 2023-13-45T99:99:99Z has the shape but is no time
+    raise SytrackError(f"recorded_at {text!r} is not a UTC time such as 2023-07-01T08:00:00Z")
 
 
 def _whole_number(text: str, column: str) -> int | None:

@@ -8,10 +8,11 @@ import itertools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sytrack.errors import SytrackError
 from sytrack.model import Observation
+from sytrack.store.importing import ImportCounts, ImportPlan
 
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -368,71 +369,30 @@ class Store:
 
     def import_records(self, records: Iterable[tuple], now: dt.datetime,
                        on_row: Callable[[int], None] | None = None) -> int:
-        """Write all records in one transaction, or none. Each record is a tuple (file id, indicator,
-        as-of ISO date, value or None, by, note, source, file id it retracts, recorded-at or None):
-        file ids let later records retract earlier ones by the ids an export gave them.
+        """`import_counted`, returning only how many records were written."""
+        return self.import_counted(records, now, on_row).written
+
+    def import_counted(self, records: Iterable[tuple], now: dt.datetime,
+                       on_row: Callable[[int], None] | None = None, dry_run: bool = False) -> ImportCounts:
+        """Write all records in one transaction, or none; with `dry_run`, only read and count.
+        Each record is a tuple (file id, indicator, as-of ISO date, value or None, by, note, source,
+        file id it retracts, recorded-at or None): file ids let later records retract earlier ones
+        by the ids an export gave them. Rows already recorded are skipped and counted.
 
         Rows are written as they come, in chunks, each value record in force when written; what
-        later records of the file change (a supersession, a retraction) is kept in small sets and
-        applied at the end of the same transaction. Memory stays near the size of what is in force."""
-        timestamp = utc_timestamp(now)
+        later records of the file change (a supersession, a retraction) is kept by the plan's
+        ledger and applied at the end of the same transaction."""
+        if dry_run:
+            with self.reading() as connection:
+                first_id = 1 if connection is None else self._next_id(connection)
+                plan = ImportPlan(connection, self.plan, first_id, utc_timestamp(now))
+                written = sum(1 for _ in plan.rows(records))
+            return ImportCounts(written, plan.skipped)
         with self.writing() as connection:
-            first_id = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[0]
-            # indicator -> as-of date -> the id in force: read once, then kept up to date in memory.
-            in_force: dict[str, dict[str, int]] = {}
-            for indicator, as_of, record_id in connection.execute(
-                    "SELECT indicator, as_of, id FROM observation WHERE plan = ? AND in_force = 1", (self.plan,)):
-                in_force.setdefault(indicator, {})[as_of] = record_id
-            left_force: set[int] = set()  # ids written (or stored before) in force that no longer are
-            superseded: dict[int, int] = {}  # id -> the id it superseded, to step back on a retraction
-            retracted: dict[int, int] = {}  # id -> the retraction's id
-            file_ids: dict[int, int] = {}
-            keys: dict[int, tuple[str, str]] = {}  # for retractions only: what a record was about
-
-            def rows() -> Iterator[tuple]:
-                new_id = first_id
-                for file_id, indicator, as_of, value, by, note, source, file_retracts, recorded_at in records:
-                    if file_id is not None:
-                        file_ids[file_id] = new_id
-                        keys[new_id] = (indicator, as_of)
-                    if file_retracts is None:
-                        dates = in_force.get(indicator)
-                        if dates is None:
-                            dates = in_force[indicator] = {}
-                        before = dates.get(as_of)
-                        if before is not None:
-                            left_force.add(before)
-                            superseded[new_id] = before
-                        dates[as_of] = new_id
-                        yield (new_id, self.plan, indicator, value, as_of, recorded_at or timestamp, by, note,
-                               source, before, None, 1)
-                    else:
-                        if file_retracts not in file_ids:
-                            raise SytrackError(f"a retraction refers to #{file_retracts}, which is not earlier in the file")
-                        target = file_ids[file_retracts]
-                        if target in retracted:
-                            raise SytrackError(f"#{file_retracts} is retracted twice in the file")
-                        retracted[target] = new_id
-                        left_force.add(target)
-                        key_indicator, key_as_of = keys[target]
-                        dates = in_force[key_indicator]
-                        if dates.get(key_as_of) == target:
-                            # The latest earlier record for that date, not itself retracted, returns.
-                            back = superseded.get(target)
-                            while back is not None and back in retracted:
-                                back = superseded.get(back)
-                            if back is None:
-                                del dates[key_as_of]
-                            else:
-                                dates[key_as_of] = back
-                                left_force.discard(back)
-                        yield (new_id, self.plan, indicator, None, as_of, recorded_at or timestamp, by, note,
-                               source, None, target, 0)
-                    new_id += 1
-
+            plan = ImportPlan(connection, self.plan, self._next_id(connection), utc_timestamp(now))
             written = 0
             chunk = 20_000  # written in chunks, so a progress bar can follow without slowing each row
-            generator = rows()
+            generator = plan.rows(records)
             while batch := list(itertools.islice(generator, chunk)):
                 connection.executemany(
                     "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note,"
@@ -440,10 +400,15 @@ class Store:
                 written += len(batch)
                 if on_row is not None:
                     on_row(len(batch))
-            connection.executemany("UPDATE observation SET in_force = 0 WHERE id = ?", ((i,) for i in left_force))
-            connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?",
-                                   ((by, target) for target, by in retracted.items()))
-        return written
+            ledger = plan.ledger
+            connection.executemany("UPDATE observation SET in_force = 0 WHERE id = ?", ((i,) for i in ledger.left_force))
+            connection.executemany("UPDATE observation SET in_force = 1 WHERE id = ?", ((i,) for i in ledger.came_back))
+            connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?", ledger.retractions())
+        return ImportCounts(written, plan.skipped)
+
+    @staticmethod
+    def _next_id(connection: Any) -> int:
+        return connection.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[0]
 
     # -- copying -------------------------------------------------------------------------------
 
