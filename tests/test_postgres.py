@@ -12,6 +12,7 @@ import time
 import pytest
 
 from sytrack.catalogue import PACKAGED_CATALOGUE
+from sytrack.errors import SytrackError
 
 from test_durability import RECORDS_EACH, WORKERS, _record_many
 
@@ -111,3 +112,75 @@ def test_a_missing_driver_says_how_to_install_it(run, catalogue_file, monkeypatc
     monkeypatch.setitem(sys.modules, "psycopg", None)
     result = run(["--db", "postgresql://postgres@127.0.0.1:5432/test", "status"])
     assert result.code == 1 and "pip install 'sytrack[postgres]'" in result.stderr
+
+
+SECRET = "s3cret-pw"
+
+
+def password_forms(postgres_url: str) -> dict[str, str]:
+    """The server's URL with a password in each form a user may write it (trust auth ignores it)."""
+    from urllib.parse import quote
+
+    encoded = quote("s3cret/pw@%", safe="")
+    return {
+        "user part": postgres_url.replace("postgresql://postgres@", f"postgresql://postgres:{SECRET}@"),
+        "query": f"{postgres_url}&password={SECRET}",
+        "encoded key": f"{postgres_url}&pass%77ord={SECRET}",
+        "percent-encoded": postgres_url.replace("postgresql://postgres@", f"postgresql://postgres:{encoded}@"),
+    }
+
+
+@pytest.mark.parametrize("form", ["user part", "query", "encoded key", "percent-encoded"])
+def test_no_command_prints_a_password_in_any_form(run, tmp_path, catalogue_file, postgres_url, form):
+    url = password_forms(postgres_url)[form]
+    (tmp_path / "in.csv").write_text("indicator,value,date\ncnc-rate,64,2024-03-31\n", encoding="utf-8")
+    assert run(["record", "cnc-rate", "63", "--date", "2024-02"]).code == 0  # into the local data file
+    for args in (["db", "copy", "--to", url], ["--db", url, "where"], ["--db", url, "db", "info"],
+                 ["--db", url, "import", "in.csv"], ["--db", url, "import", "in.csv", "--dry-run"],
+                 ["--db", url, "record", "cnc-rate", "64", "--date", "2024-04"]):
+        result = run(args)
+        assert result.code == 0, (args, result.stderr)
+        for shown in (SECRET, "s3cret/pw@%", "s3cret%2Fpw"):
+            assert shown not in result.stdout + result.stderr, (args, result.stdout, result.stderr)
+        assert ("***" in result.stdout) is ("record" not in args), args  # every other one prints the location
+
+
+@pytest.mark.parametrize("form", ["user part", "query", "encoded key", "percent-encoded"])
+def test_a_failed_connection_prints_no_password(run, catalogue_file, form):
+    unreachable = password_forms("postgresql://someone@127.0.0.1:1/teamdb?sslmode=disable")[form]
+    for args in (["db", "info"], ["status"], ["db", "copy", "--to", unreachable]):
+        result = run(["--db", unreachable, *args])
+        assert result.code == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert "127.0.0.1:1/teamdb" in result.stderr
+        assert SECRET not in result.stderr and "s3cret%2Fpw" not in result.stderr
+
+
+@pytest.mark.parametrize(("url", "what"), [
+    ("postgresql://ana:s3cret-pw@127.0.0.1:99999/team", "Port out of range"),
+    ("postgresql://ana:s3cret-pw@127.0.0.1:port/team", "Port could not be cast"),
+    ("postgresql://ana:s3cret-pw@[::1/team", "Invalid IPv6 URL"),
+    ("postgresql://ana:s3cret-pw@127.0.0.1/team?colour=blue", "invalid URI query parameter"),
+])
+def test_a_malformed_url_is_a_usage_error_of_one_line_on_every_command(run, catalogue_file, tmp_path, url, what):
+    (tmp_path / "in.csv").write_text("indicator,value,date\ncnc-rate,64,2024-03-31\n", encoding="utf-8")
+    for args in (["db", "info"], ["status"], ["log"], ["export"], ["undo"], ["import", "in.csv"],
+                 ["record", "cnc-rate", "64", "--date", "2024-03"]):
+        result = run(["--db", url, *args])
+        assert result.code == 2, (args, result.stderr)
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("sytrack: error: ")
+        assert what in result.stderr and "s3cret-pw" not in result.stderr and "***" in result.stderr
+    copy = run(["db", "copy", "--to", url])
+    assert copy.code == 2 and what in copy.stderr and "s3cret-pw" not in copy.stderr
+    where = run(["--db", url, "where"])
+    assert where.code == 0 and "s3cret-pw" not in where.stdout
+
+
+def test_a_connection_string_of_key_value_pairs_never_shows_its_password(postgres_url):
+    from sytrack.pgstore import PostgresStore
+
+    conninfo = "host=127.0.0.1 port=1 dbname=teamdb password='s3cret pw' connect_timeout=2"
+    store = PostgresStore(conninfo, "plan")
+    assert store.location == "host=127.0.0.1 port=1 dbname=teamdb password=*** connect_timeout=2"
+    with pytest.raises(SytrackError) as refused:
+        store.count()
+    assert "127.0.0.1:1/teamdb" in refused.value.message and "s3cret" not in refused.value.message

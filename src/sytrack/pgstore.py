@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from sytrack.errors import SytrackError
+from sytrack.errors import SytrackError, UsageError
 from sytrack.store import Store
+from sytrack.store.redaction import URL_SCHEMES, redact, secrets_in
 
-URL_SCHEMES = ("postgresql://", "postgres://")
+__all__ = ["URL_SCHEMES", "PostgresStore", "redact"]
+
 # One lock for every writer of the database: ids are given as max(id) + 1 across plans.
 WRITE_LOCK = 7_373_001
 
@@ -51,26 +53,33 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def is_url(location: str) -> bool:
-    return location.startswith(URL_SCHEMES)
+def _where(location: str) -> str:
+    """Host, port and database, for messages: never the user or the password."""
+    if location.startswith(URL_SCHEMES):
+        parts = urlsplit(location)
+        host, port, database = parts.hostname, parts.port, parts.path.lstrip("/")
+    else:
+        pairs = dict(pair.split("=", 1) for pair in re.findall(r"\w+\s*=\s*(?:'(?:[^'\\]|\\.)*'|\S*)",
+                                                                location) if "=" in pair)
+        pairs = {key.strip(): value.strip().strip("'") for key, value in pairs.items()}
+        host, port, database = pairs.get("host"), pairs.get("port"), pairs.get("dbname")
+    return f"{host or 'localhost'}{f':{port}' if port else ''}/{database or '(default database)'}"
 
 
-def redact(url: str) -> str:
-    """The URL with any password replaced by ***: printed in errors, `db info` and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = netloc[0].split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
-
-
-def _where(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or "localhost"
-    port = f":{parts.port}" if parts.port else ""
-    database = parts.path.lstrip("/") or "(default database)"
-    return f"{host}{port}/{database}"
+def check_url(url: str) -> None:
+    """Refuse a URL that cannot name a server (a bad --db or SYTRACK_DB: usage, exit 2), before
+    the driver sees it: a port out of range or a broken host would otherwise be a traceback."""
+    shown = redact(url)
+    if not url.startswith(URL_SCHEMES):
+        return  # a key=value connection string: the driver checks it
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise UsageError(f"{shown} is not a usable PostgreSQL URL ({error}); expected"
+                         " postgresql://user@host:5432/database") from None
+    if port == 0:
+        raise UsageError(f"{shown}: port 0 is not a port (1-65535)")
 
 
 class _Connection:
@@ -98,11 +107,16 @@ class PostgresStore(Store):
 
     def __init__(self, url: str, plan: str) -> None:
         super().__init__(path=None, plan=plan)  # type: ignore[arg-type]
+        check_url(url)
         self.url = url
+        self._secrets = secrets_in(url)
+
+    def _hidden(self, text: str) -> str:
+        return redact(text, self._secrets)
 
     @property
     def location(self) -> str:
-        return redact(self.url)
+        return self._hidden(self.url)
 
     def exists(self) -> bool:
         return True
@@ -114,13 +128,17 @@ class PostgresStore(Store):
             raise SytrackError("PostgreSQL needs the psycopg driver: pip install 'sytrack[postgres]'") from None
         try:
             return psycopg.connect(self.url, connect_timeout=10, autocommit=True)
-        except psycopg.OperationalError as error:
-            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-            reason = re.sub(r"^connection failed: ", "", lines[0]) if lines else type(error).__name__
-            reason = re.sub(r"\s+", " ", reason)
-            raise SytrackError(f"cannot use PostgreSQL at {_where(self.url)}: {redact(reason)}") from None
+        except psycopg.ProgrammingError as error:
+            # The driver could not read the URL itself (an unknown parameter, a broken host): usage.
+            raise UsageError(f"{self.location} is not a usable PostgreSQL URL: {self._reason(error)}") from None
         except psycopg.Error as error:
-            raise SytrackError(f"cannot use PostgreSQL at {_where(self.url)}: {redact(str(error).splitlines()[0])}") from None
+            raise SytrackError(f"cannot use PostgreSQL at {_where(self.url)}: {self._reason(error)}") from None
+
+    def _reason(self, error: Exception) -> str:
+        """The driver's message on one line, with any password it quotes hidden."""
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        reason = re.sub(r"^connection (failed|is bad): ", "", lines[0]) if lines else type(error).__name__
+        return self._hidden(re.sub(r"\s+", " ", reason))
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
@@ -129,8 +147,7 @@ class PostgresStore(Store):
         try:
             yield
         except psycopg.Error as error:
-            text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise SytrackError(f"PostgreSQL at {_where(self.url)}: {redact(text)}") from None
+            raise SytrackError(f"PostgreSQL at {_where(self.url)}: {self._reason(error)}") from None
 
     def _version(self, connection: _Connection) -> int:
         has_table = connection.execute("SELECT to_regclass('sytrack_schema') IS NOT NULL").fetchone()[0]

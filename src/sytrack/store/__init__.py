@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any, NamedTuple
 from sytrack.errors import SytrackError
 from sytrack.model import Observation
 from sytrack.store.importing import ImportCounts, ImportPlan
+from sytrack.store.redaction import URL_SCHEMES, redact
 
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -62,6 +64,30 @@ EXPORT_SELECT = (
     # reading the table in id order and skipping other plans is faster.
     " WHEN in_force = 1 THEN 'current' ELSE 'superseded' END FROM observation WHERE plan || '' = ?"
 )
+
+
+# The first key of a libpq key=value connection string ("host=db dbname=team password=..."): such a
+# location names a server, never a file (a file called "host=db" would need ./ before it).
+_CONNINFO_START = re.compile(r"\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode)\s*=")
+
+
+def is_server_location(location: str) -> bool:
+    """A postgresql:// URL or a key=value connection string, as against a data file's path."""
+    return location.startswith(URL_SCHEMES) or _CONNINFO_START.match(location) is not None
+
+
+def open_store(location: str, plan: str) -> Store:
+    """The store at `location`: a PostgreSQL server's (its driver loaded only then) or a data file's."""
+    if is_server_location(location):
+        from sytrack.pgstore import PostgresStore
+
+        return PostgresStore(location, plan)
+    return Store(Path(location), plan)
+
+
+def shown_location(location: str) -> str:
+    """A location fit to print: any password in it hidden."""
+    return redact(location) if is_server_location(location) else location
 
 
 class NewObservation(NamedTuple):
@@ -246,7 +272,6 @@ class Store:
 
     def current(self, indicator: str | None = None) -> dict[str, list[tuple[dt.date, float]]]:
         """The values in force, per indicator, as (as-of date, value) in date order."""
-        import itertools
         import operator
 
         with self.reading() as connection:
