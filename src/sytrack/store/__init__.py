@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from sytrack.errors import SytrackError
 from sytrack.model import Observation
+from sytrack.store.datafile import create_atomically, is_data_file
 from sytrack.store.importing import ImportCounts, ImportPlan
 from sytrack.store.redaction import URL_SCHEMES, redact
 
@@ -147,7 +148,8 @@ class Store:
         return str(self.path)
 
     def exists(self) -> bool:
-        return self.path.exists()
+        """Whether the data file is there; a path that is no regular file is refused."""
+        return is_data_file(self.path)
 
     def schema_version(self) -> int:
         """The data file's schema version (0 when nothing has been recorded yet)."""
@@ -177,16 +179,15 @@ class Store:
             raise SytrackError(f"{self.path}: not a usable sytrack data file ({error})") from None
 
     def _connect(self, read_only: bool) -> sqlite3.Connection:
-        if self.path.is_dir():
-            raise SytrackError(f"{self.path} is a folder: give the data file's path, e.g. {self.path / 'plan.db'}")
+        if not is_data_file(self.path):
+            if read_only:
+                raise SytrackError(f"{self.path}: no data file")  # callers check first: not reached
+            # A new data file appears whole, at the current schema, or not at all (see datafile.py).
+            create_atomically(self.path, self._build)
         if read_only:
             uri = self.path.resolve().as_uri() + "?mode=ro"
             connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         else:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise SytrackError(f"{self.path.parent}: cannot create the data folder: {error.strerror}") from None
             connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         return connection
@@ -199,7 +200,7 @@ class Store:
     def reading(self) -> Iterator[sqlite3.Connection | None]:
         """A read-only connection at the current schema, or None when there is no data yet.
         A file at an older schema is upgraded first: that is a write, once."""
-        if not self.path.exists():
+        if not self.exists():
             yield None
             return
         with self._errors():
@@ -239,6 +240,13 @@ class Store:
                 connection.execute("COMMIT")
             finally:
                 connection.close()
+
+    def _build(self, connection: sqlite3.Connection) -> None:
+        """A new data file's content: write-ahead logging and the whole schema, in one transaction."""
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("BEGIN IMMEDIATE")
+        self._migrate(connection)
+        connection.execute("COMMIT")
 
     def _migrate(self, connection: sqlite3.Connection) -> None:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
