@@ -79,9 +79,18 @@ def test_importing_the_same_file_twice_writes_nothing_the_second_time(run, tmp_p
                                      "cnc-rate,63,2024-06-30,\n", encoding="utf-8")
     assert run(["import", "in.csv"]).code == 0
     before = unchanged()
+    dry = run(["import", "in.csv", "--dry-run"])
+    assert dry.code == 0 and dry.stdout.startswith("0 records would be written to ")
+    assert dry.stdout.endswith(" (dry run: nothing written); 2 rows already recorded, skipped\n")
     again = run(["import", "in.csv"])
     assert again.code == 0, again.stderr
+    assert again.stdout.startswith("imported 0 records from in.csv into ")
+    assert again.stdout.endswith("; 2 rows already recorded, skipped\n")
     assert unchanged() == before
+    (tmp_path / "more.csv").write_text("indicator,value,date,note\n5g-base-stations,36000,2024-06-30,q2\n"
+                                       "cnc-rate,64,2024-07-31,\n", encoding="utf-8")
+    more = run(["import", "more.csv"])
+    assert more.stdout.startswith("imported 1 record from more.csv") and more.stdout.endswith("; 1 row already recorded, skipped\n")
 
 
 def test_an_export_imported_into_its_own_store_doubles_nothing(run, tmp_path, catalogue_file):
@@ -90,6 +99,7 @@ def test_an_export_imported_into_its_own_store_doubles_nothing(run, tmp_path, ca
     before = run(["export"]).stdout_bytes
     result = run(["import", "export.csv"])
     assert result.code == 0, result.stderr
+    assert result.stdout.endswith("; 4 rows already recorded, skipped\n")
     assert run(["export"]).stdout_bytes == before
 
 
@@ -117,7 +127,8 @@ def test_two_values_for_one_date_that_nothing_orders_are_refused_naming_both_lin
 def test_a_row_repeated_in_one_file_is_written_once(run, tmp_path, catalogue_file):
     (tmp_path / "in.csv").write_text("indicator,value,date\ncnc-rate,64,2024-06-30\ncnc-rate,64%,2024-06-30\n",
                                      encoding="utf-8")
-    assert run(["import", "in.csv"]).code == 0
+    result = run(["import", "in.csv"])
+    assert result.code == 0 and result.stdout.endswith("; 1 row already recorded, skipped\n")
     assert everything(run) == [("cnc-rate", "64", "2024-06-30", "", "current")]
 
 

@@ -184,3 +184,15 @@ def test_a_connection_string_of_key_value_pairs_never_shows_its_password(postgre
     with pytest.raises(SytrackError) as refused:
         store.count()
     assert "127.0.0.1:1/teamdb" in refused.value.message and "s3cret" not in refused.value.message
+
+
+def test_a_key_value_connection_string_is_a_server_and_its_password_is_never_printed(run, catalogue_file, tmp_path):
+    conninfo = "host=127.0.0.1 port=1 dbname=teamdb password='s3cret pw' connect_timeout=2"
+    where = run(["--db", conninfo, "where"])
+    assert where.code == 0
+    assert "data: host=127.0.0.1 port=1 dbname=teamdb password=*** connect_timeout=2 (--db; PostgreSQL)" in where.stdout
+    for args in (["db", "info"], ["status"], ["record", "cnc-rate", "64", "--date", "2024-03"]):
+        result = run(["--db", conninfo, *args])
+        assert result.code == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert "127.0.0.1:1/teamdb" in result.stderr and "s3cret" not in result.stdout + result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(("home", "xdg"))) == ["indicators.toml"]

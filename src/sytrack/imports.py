@@ -39,15 +39,6 @@ class ImportFile(NamedTuple):
     repeated: int
 
 
-def read_import(
-    data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
-    on_row: Callable[[int], None] | None = None,
-) -> tuple[list[ImportRow], list[Problem]]:
-    """`read_import_file` without the count of repeated rows (the CLI's older call)."""
-    records, problems, _ = read_import_file(data, name, catalogue, today, default_by, on_row)
-    return records, problems
-
-
 def read_import_file(
     data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
     on_row: Callable[[int], None] | None = None,
@@ -104,6 +95,13 @@ def read_import_file(
     problems.extend(Problem(where, None, f"retracts #{target}, which is not a row of this file")
                     for where, target in retractions if target not in seen_ids)
     return ImportFile(in_history_order(records), problems, rows_seen.repeated)
+
+
+def skipped_note(skipped: int) -> str:
+    """The end of import's summary line: how many rows were already recorded, if any."""
+    if not skipped:
+        return ""
+    return f"; {skipped} row{'s' * (skipped != 1)} already recorded, skipped"
 
 
 def in_history_order(records: list[ImportRow]) -> list[ImportRow]:

@@ -53,5 +53,6 @@ def secrets_in(location: str) -> list[str]:
             value = match.group(3)
             found.append(value)
             if value.startswith("'"):
-                found.append(re.sub(r"\\(.)", r"\1", value.strip("'")))
+                inner = re.match(r"'((?:[^'\\]|\\.)*)", value).group(1)  # what the quotes hold, escaped
+                found.append(re.sub(r"\\(.)", r"\1", inner))
     return [form for secret in found if secret for form in {secret, unquote(secret)}]
