@@ -115,17 +115,18 @@ def test_a_first_record_killed_at_any_point_leaves_a_store_every_command_can_use
 def test_a_new_data_file_is_created_beside_under_a_temporary_name(tmp_path, monkeypatch):
     """Seen from outside, the data file never exists without its schema."""
     from sytrack.store import SCHEMA_VERSION, Store, datafile
+    from sytrack.store.sqlite import SQLiteBackend
 
     db = tmp_path / "data.db"
     seen = []
-    real_build = Store._build
+    real_build = SQLiteBackend._build
 
     def watching(self, connection):
         seen.append(db.exists())
         real_build(self, connection)
         seen.append(db.exists())
 
-    monkeypatch.setattr(Store, "_build", watching)
+    monkeypatch.setattr(SQLiteBackend, "_build", watching)
     Store(db, "plan").count()  # a read creates nothing
     assert not db.exists()
     with Store(db, "plan").writing():

@@ -176,10 +176,10 @@ def test_a_malformed_url_is_a_usage_error_of_one_line_on_every_command(run, cata
 
 
 def test_a_connection_string_of_key_value_pairs_never_shows_its_password(postgres_url):
-    from sytrack.pgstore import PostgresStore
+    from sytrack.store import open_store
 
     conninfo = "host=127.0.0.1 port=1 dbname=teamdb password='s3cret pw' connect_timeout=2"
-    store = PostgresStore(conninfo, "plan")
+    store = open_store(conninfo, "plan")
     assert store.location == "host=127.0.0.1 port=1 dbname=teamdb password=*** connect_timeout=2"
     with pytest.raises(SytrackError) as refused:
         store.count()

@@ -1,56 +1,23 @@
-"""The same store on a PostgreSQL server, for teams: only connections, locking and the schema differ.
+"""The PostgreSQL backend, for teams: one database shared by several plans, writers queued on a lock.
 
-psycopg is imported here only, and only when a postgresql:// URL asks for it.
+psycopg is imported here only, and only when a server location asks for it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from sytrack.errors import SytrackError, UsageError
-from sytrack.store import Store
+from sytrack.store.backend import check_version, format_style, migrate, rolled_back_on_error
 from sytrack.store.redaction import URL_SCHEMES, redact, secrets_in
-
-__all__ = ["URL_SCHEMES", "PostgresStore", "redact"]
+from sytrack.store.schema import POSTGRES_TYPES, SCHEMA_VERSION
 
 # One lock for every writer of the database: ids are given as max(id) + 1 across plans.
 WRITE_LOCK = 7_373_001
-
-# The same schema as SQLite's, in PostgreSQL's types (DOUBLE PRECISION: REAL would lose digits).
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE observation (
-        id          BIGINT PRIMARY KEY,
-        plan        TEXT NOT NULL,
-        indicator   TEXT NOT NULL,
-        value       DOUBLE PRECISION,
-        as_of       TEXT NOT NULL,
-        recorded_at TEXT NOT NULL,
-        recorded_by TEXT NOT NULL,
-        note        TEXT NOT NULL DEFAULT '',
-        source      TEXT NOT NULL DEFAULT '',
-        supersedes  BIGINT REFERENCES observation(id),
-        retracts    BIGINT REFERENCES observation(id),
-        CHECK ((value IS NULL) = (retracts IS NOT NULL))
-    );
-    CREATE INDEX observation_by_indicator ON observation(plan, indicator, as_of);
-    CREATE INDEX observation_by_retracts ON observation(retracts) WHERE retracts IS NOT NULL
-    """,
-    """
-    ALTER TABLE observation ADD COLUMN in_force INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE observation ADD COLUMN retracted_by BIGINT REFERENCES observation(id);
-    UPDATE observation SET retracted_by = (SELECT r.id FROM observation r WHERE r.retracts = observation.id)
-        WHERE id IN (SELECT retracts FROM observation WHERE retracts IS NOT NULL);
-    UPDATE observation SET in_force = 1 WHERE id IN (
-        SELECT max(id) FROM observation WHERE value IS NOT NULL AND retracted_by IS NULL GROUP BY plan, indicator, as_of);
-    CREATE INDEX observation_in_force ON observation(plan, in_force, indicator, as_of, value)
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _where(location: str) -> str:
@@ -83,30 +50,26 @@ def check_url(url: str) -> None:
 
 
 class _Connection:
-    """A psycopg connection that takes sytrack's SQL as written for SQLite: '?' placeholders."""
+    """A psycopg connection that takes sytrack's SQL with `?` parameters (see backend.format_style)."""
 
     def __init__(self, raw: Any) -> None:
         self.raw = raw
 
-    @staticmethod
-    def _sql(sql: str) -> str:
-        return sql.replace("?", "%s")
-
     def execute(self, sql: str, parameters: Any = ()) -> Any:
-        return self.raw.execute(self._sql(sql), parameters)
+        return self.raw.execute(format_style(sql), parameters)
 
-    def executemany(self, sql: str, rows: Any) -> None:
+    def executemany(self, sql: str, rows: Iterable[Any]) -> None:
         with self.raw.cursor() as cursor:
-            cursor.executemany(self._sql(sql), list(rows))
+            cursor.executemany(format_style(sql), rows)
 
 
-class PostgresStore(Store):
-    """One plan's observations in a PostgreSQL database; several plans share it without mixing."""
+class PostgresBackend:
+    """A PostgreSQL database, named by a postgresql:// URL or a key=value connection string."""
 
     kind = "postgresql"
+    types = POSTGRES_TYPES
 
-    def __init__(self, url: str, plan: str) -> None:
-        super().__init__(path=None, plan=plan)  # type: ignore[arg-type]
+    def __init__(self, url: str) -> None:
         check_url(url)
         self.url = url
         self._secrets = secrets_in(url)
@@ -118,8 +81,10 @@ class PostgresStore(Store):
     def location(self) -> str:
         return self._hidden(self.url)
 
-    def exists(self) -> bool:
-        return True
+    @property
+    def where(self) -> str:
+        """Host, port and database: how messages name the server."""
+        return f"PostgreSQL at {_where(self.url)}"
 
     def _connect_raw(self) -> Any:
         try:
@@ -149,29 +114,38 @@ class PostgresStore(Store):
         except psycopg.Error as error:
             raise SytrackError(f"PostgreSQL at {_where(self.url)}: {self._reason(error)}") from None
 
-    def _version(self, connection: _Connection) -> int:
+    @staticmethod
+    def version(connection: _Connection) -> int:
         has_table = connection.execute("SELECT to_regclass('sytrack_schema') IS NOT NULL").fetchone()[0]
         if not has_table:
             return 0
         row = connection.execute("SELECT version FROM sytrack_schema").fetchone()
         return row[0] if row else 0
 
+    @staticmethod
+    def set_version(connection: _Connection, version: int) -> None:
+        connection.execute("DELETE FROM sytrack_schema")
+        connection.execute("INSERT INTO sytrack_schema (version) VALUES (?)", (version,))
+
     def schema_version(self) -> int:
         raw = self._connect_raw()
         try:
             with self._errors():
-                return self._version(_Connection(raw))
+                return self.version(_Connection(raw))
         finally:
             raw.close()
 
+    def exists(self) -> bool:
+        return True  # a server is always there to ask; reading() says when it holds nothing
+
     @contextlib.contextmanager
-    def reading(self) -> Iterator[Any]:
+    def reading(self) -> Iterator[_Connection | None]:
         raw = self._connect_raw()
         try:
             with self._errors():
                 connection = _Connection(raw)
-                version = self._version(connection)
-                self._check_version(version)
+                version = self.version(connection)
+                check_version(version, self.where)
                 if version == 0:
                     yield None
                     return
@@ -188,37 +162,19 @@ class PostgresStore(Store):
             raw.close()
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[Any]:
-        """One transaction, writers queued on one advisory lock (as BEGIN IMMEDIATE does on SQLite)."""
+    def writing(self) -> Iterator[_Connection]:
+        """One transaction, writers queued on one advisory lock (as BEGIN IMMEDIATE does on SQLite).
+        The schema is created or upgraded under the lock, so two users starting at once cannot
+        both create it."""
         raw = self._connect_raw()
         try:
             with self._errors():
                 connection = _Connection(raw)
                 raw.execute("BEGIN")
-                try:
+                with rolled_back_on_error(raw):
                     raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                    self._migrate(connection)
+                    connection.execute("CREATE TABLE IF NOT EXISTS sytrack_schema (version INTEGER NOT NULL)")
+                    migrate(connection, self, self.version(connection))
                     yield connection
-                except BaseException:
-                    raw.execute("ROLLBACK")
-                    raise
-                raw.execute("COMMIT")
         finally:
             raw.close()
-
-    def _migrate(self, connection: _Connection) -> None:
-        """Create or upgrade the schema inside the writer's transaction: under the lock, so two
-        users starting at once cannot both create it."""
-        connection.execute("CREATE TABLE IF NOT EXISTS sytrack_schema (version INTEGER NOT NULL)")
-        version = self._version(connection)
-        self._check_version(version)
-        for script in MIGRATIONS[version:]:
-            for statement in filter(str.strip, script.split(";")):
-                connection.execute(statement)
-        if version != SCHEMA_VERSION:
-            connection.execute("DELETE FROM sytrack_schema")
-            connection.execute("INSERT INTO sytrack_schema (version) VALUES (?)", (SCHEMA_VERSION,))
-
-    def _check_version(self, version: int) -> None:
-        if version > SCHEMA_VERSION:
-            raise SytrackError(f"PostgreSQL at {_where(self.url)} was written by a newer sytrack (schema {version}); upgrade sytrack")

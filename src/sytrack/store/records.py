@@ -1,0 +1,323 @@
+"""The one Store API over any backend: recording, history, undo, import and copy, in SQL written once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sytrack.errors import SytrackError
+from sytrack.model import Observation
+from sytrack.store.backend import Backend, Connection
+from sytrack.store.importing import ImportCounts, ImportPlan
+
+_COLUMNS = "id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts, in_force, retracted_by"
+# The export's column order: the import's six first (see views.OBSERVATION_COLUMNS).
+EXPORT_SELECT = (
+    # A whole number comes out as an integer (41000, not 41000.0); any other value as the exact float.
+    "SELECT indicator, CASE WHEN abs(value) >= 1e15 THEN value WHEN value = CAST(value AS BIGINT)"
+    " THEN CAST(value AS BIGINT) ELSE value END, as_of, note, source, recorded_by, id, recorded_at, supersedes,"
+    " retracts, CASE WHEN retracts IS NOT NULL THEN 'retraction' WHEN retracted_by IS NOT NULL THEN 'retracted'"
+    # "plan || ''" keeps SQLite from choosing an index on plan and then sorting a million ids:
+    # reading the table in id order and skipping other plans is faster.
+    " WHEN in_force = 1 THEN 'current' ELSE 'superseded' END FROM observation WHERE plan || '' = ?"
+)
+
+
+class NewObservation(NamedTuple):
+    """What a user asks to store: a value, or (with `retracts`) the retraction of an earlier record."""
+
+    indicator: str
+    as_of: dt.date
+    value: float | None
+    recorded_by: str
+    note: str = ""
+    source: str = ""
+    retracts: int | None = None
+    recorded_at: str | None = None  # kept from an imported export; else the time of writing
+    add_since: dt.date | None = None  # --add: the value is an increment on the latest after this date
+
+
+def utc_timestamp(now: dt.datetime) -> str:
+    return now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _Dates(dict):
+    """ISO text -> date, each parsed on first use."""
+
+    def __missing__(self, text: str) -> dt.date:
+        day = self[text] = dt.date.fromisoformat(text)
+        return day
+
+
+def _state(retracts: int | None, retracted_by: int | None, in_force: int) -> str:
+    if retracts is not None:
+        return "retraction"
+    if retracted_by is not None:
+        return "retracted"
+    return "current" if in_force else "superseded"
+
+
+def _observation(row: tuple) -> Observation:
+    return Observation(
+        id=row[0], indicator=row[1], value=row[2], as_of=dt.date.fromisoformat(row[3]), recorded_at=row[4],
+        recorded_by=row[5], note=row[6], source=row[7], supersedes=row[8], retracts=row[9],
+        state=_state(row[9], row[11], row[10]),
+    )
+
+
+class Store:
+    """One plan's observations in one backend (a data file, or a database several plans share).
+    Reads never create anything; the first write creates the store at the current schema."""
+
+    def __init__(self, backend: Backend | Path, plan: str) -> None:
+        if isinstance(backend, Path):
+            from sytrack.store.sqlite import SQLiteBackend
+
+            backend = SQLiteBackend(backend)
+        self.backend = backend
+        self.plan = plan
+
+    @property
+    def kind(self) -> str:
+        return self.backend.kind
+
+    @property
+    def location(self) -> str:
+        """Where the data is, fit to print (a server's password hidden)."""
+        return self.backend.location
+
+    def exists(self) -> bool:
+        return self.backend.exists()
+
+    def schema_version(self) -> int:
+        """The store's schema version (0 when nothing has been recorded yet)."""
+        return self.backend.schema_version()
+
+    def reading(self) -> Any:
+        return self.backend.reading()
+
+    def writing(self) -> Any:
+        return self.backend.writing()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def history(self, indicator: str | None = None) -> list[Observation]:
+        """Every record of the plan (or of one indicator), oldest first, each marked with its state."""
+        with self.reading() as connection:
+            if connection is None:
+                return []
+            query = f"SELECT {_COLUMNS} FROM observation WHERE plan = ?"
+            parameters: list = [self.plan]
+            if indicator is not None:
+                query += " AND indicator = ?"
+                parameters.append(indicator)
+            return [_observation(row) for row in connection.execute(query + " ORDER BY id", parameters)]
+
+    def export_rows(self) -> Iterator[tuple]:
+        """Every record as a tuple in the export's column order, oldest first, streamed."""
+        with self.reading() as connection:
+            if connection is None:
+                return
+            yield from connection.execute(EXPORT_SELECT + " ORDER BY id", (self.plan,))
+
+    def current(self, indicator: str | None = None) -> dict[str, list[tuple[dt.date, float]]]:
+        """The values in force, per indicator, as (as-of date, value) in date order."""
+        import operator
+
+        with self.reading() as connection:
+            if connection is None:
+                return {}
+            query = "SELECT indicator, as_of, value FROM observation WHERE plan = ? AND in_force = 1"
+            parameters: tuple = (self.plan,)
+            if indicator is not None:
+                query, parameters = query + " AND indicator = ?", (self.plan, indicator)
+            # Streamed, not fetched: a million rows share a few hundred dates, each parsed once.
+            dates = _Dates()
+            rows = connection.execute(query + " ORDER BY indicator, as_of", parameters)
+            return {name: [(dates[as_of], value) for _, as_of, value in group]
+                    for name, group in itertools.groupby(rows, key=operator.itemgetter(0))}
+
+    def count(self) -> int:
+        with self.reading() as connection:
+            if connection is None:
+                return 0
+            return connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (self.plan,)).fetchone()[0]
+
+    def records_per_indicator(self) -> dict[str, int]:
+        with self.reading() as connection:
+            if connection is None:
+                return {}
+            return dict(connection.execute(
+                "SELECT indicator, count(*) FROM observation WHERE plan = ? GROUP BY indicator", (self.plan,)))
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def record(self, new: NewObservation, now: dt.datetime, validate: Callable[[float], None] | None = None) -> Observation:
+        """Store one observation; a value for a date that already has one supersedes it.
+        `validate` sees the final value (after --add) inside the transaction and may refuse it."""
+        with self.writing() as connection:
+            return self._insert(connection, new, utc_timestamp(now), validate)
+
+    def _in_force(self, connection: Connection, indicator: str, as_of: str) -> int | None:
+        row = connection.execute(
+            "SELECT id FROM observation WHERE plan = ? AND in_force = 1 AND indicator = ? AND as_of = ?",
+            (self.plan, indicator, as_of)).fetchone()
+        return row[0] if row else None
+
+    def _insert(self, connection: Connection, new: NewObservation, timestamp: str,
+                validate: Callable[[float], None] | None = None) -> Observation:
+        value, as_of = new.value, new.as_of.isoformat()
+        if new.add_since is not None and value is not None:
+            latest = connection.execute(
+                "SELECT value FROM observation WHERE plan = ? AND in_force = 1 AND indicator = ?"
+                " AND as_of > ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1",
+                (self.plan, new.indicator, new.add_since.isoformat(), as_of),
+            ).fetchone()
+            value = (latest[0] if latest else 0.0) + value
+        if validate is not None and value is not None:
+            validate(value)
+        supersedes = None
+        if new.retracts is None:
+            supersedes = self._in_force(connection, new.indicator, as_of)
+            if supersedes is not None:
+                connection.execute("UPDATE observation SET in_force = 0 WHERE id = ?", (supersedes,))
+        # Ids are given here, under the write lock, the same way on every kind of store.
+        new_id = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[0]
+        connection.execute(
+            "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note, source,"
+            " supersedes, retracts, in_force) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (new_id, self.plan, new.indicator, value, as_of, new.recorded_at or timestamp, new.recorded_by, new.note,
+             new.source, supersedes, new.retracts, int(new.retracts is None)),
+        )
+        if new.retracts is not None:
+            self._retract(connection, new.retracts, new_id)
+        return Observation(new_id, new.indicator, value, new.as_of, new.recorded_at or timestamp,
+                           new.recorded_by, new.note, new.source, supersedes, new.retracts,
+                           "retraction" if new.retracts is not None else "current")
+
+    def _retract(self, connection: Connection, target: int, by: int) -> None:
+        """Mark `target` retracted; if it was in force, the latest earlier value for its date returns."""
+        indicator, as_of, was_in_force = connection.execute(
+            "SELECT indicator, as_of, in_force FROM observation WHERE id = ?", (target,)).fetchone()
+        connection.execute("UPDATE observation SET retracted_by = ?, in_force = 0 WHERE id = ?", (by, target))
+        if was_in_force:
+            connection.execute(
+                "UPDATE observation SET in_force = 1 WHERE id = (SELECT max(id) FROM observation WHERE plan = ?"
+                " AND indicator = ? AND as_of = ? AND value IS NOT NULL AND retracted_by IS NULL)",
+                (self.plan, indicator, as_of))
+
+    def undo(self, record_id: int | None, recorded_by: str, now: dt.datetime, note: str = "") -> tuple[Observation, Observation]:
+        """Retract a record (the latest one in force when `record_id` is None); return it and the retraction."""
+        if not self.exists():
+            raise SytrackError(f"nothing to undo: no data file yet ({self.location})")
+        # Check first without writing, so that a refused undo leaves the file byte for byte as it was.
+        with self.reading() as connection:
+            if connection is not None:
+                self._choose_retractable(connection, record_id)
+        with self.writing() as connection:
+            target = self._choose_retractable(connection, record_id)
+            retraction = self._insert(
+                connection,
+                NewObservation(target.indicator, target.as_of, None, recorded_by, note=note, retracts=target.id),
+                utc_timestamp(now),
+            )
+            return target, retraction
+
+    def _choose_retractable(self, connection: Connection, record_id: int | None) -> Observation:
+        """The record `undo` would retract, or a one-line refusal."""
+        if record_id is None:
+            row = connection.execute(
+                f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND value IS NOT NULL AND retracted_by IS NULL"
+                " ORDER BY id DESC LIMIT 1", (self.plan,)).fetchone()
+            if row is None:
+                raise SytrackError("nothing to undo: no record in force")
+        else:
+            row = connection.execute(
+                f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND id = ?", (self.plan, record_id)).fetchone()
+            if row is None:
+                raise SytrackError(f"no record #{record_id} (see `sytrack log --all`)")
+            if row[9] is not None:
+                raise SytrackError(f"#{record_id} is itself a retraction; record the value again instead")
+            if row[11] is not None:
+                raise SytrackError(f"#{record_id} was already retracted by #{row[11]}")
+        return _observation(row)
+
+    def import_records(self, records: Iterable[tuple], now: dt.datetime,
+                       on_row: Callable[[int], None] | None = None) -> int:
+        """`import_counted`, returning only how many records were written."""
+        return self.import_counted(records, now, on_row).written
+
+    def import_counted(self, records: Iterable[tuple], now: dt.datetime,
+                       on_row: Callable[[int], None] | None = None, dry_run: bool = False) -> ImportCounts:
+        """Write all records in one transaction, or none; with `dry_run`, only read and count.
+        Each record is a tuple (file id, indicator, as-of ISO date, value or None, by, note, source,
+        file id it retracts, recorded-at or None): file ids let later records retract earlier ones
+        by the ids an export gave them. Rows already recorded are skipped and counted.
+
+        Rows are written as they come, in chunks, each value record in force when written; what
+        later records of the file change (a supersession, a retraction) is kept by the plan's
+        ledger and applied at the end of the same transaction."""
+        if dry_run:
+            with self.reading() as connection:
+                first_id = 1 if connection is None else self._next_id(connection)
+                plan = ImportPlan(connection, self.plan, first_id, utc_timestamp(now))
+                written = sum(1 for _ in plan.rows(records))
+            return ImportCounts(written, plan.skipped)
+        with self.writing() as connection:
+            plan = ImportPlan(connection, self.plan, self._next_id(connection), utc_timestamp(now))
+            written = 0
+            chunk = 20_000  # written in chunks, so a progress bar can follow without slowing each row
+            generator = plan.rows(records)
+            while batch := list(itertools.islice(generator, chunk)):
+                connection.executemany(
+                    "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note,"
+                    " source, supersedes, retracts, in_force) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+                written += len(batch)
+                if on_row is not None:
+                    on_row(len(batch))
+            ledger = plan.ledger
+            connection.executemany("UPDATE observation SET in_force = 0 WHERE id = ?", ((i,) for i in ledger.left_force))
+            connection.executemany("UPDATE observation SET in_force = 1 WHERE id = ?", ((i,) for i in ledger.came_back))
+            connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?", ledger.retractions())
+        return ImportCounts(written, plan.skipped)
+
+    @staticmethod
+    def _next_id(connection: Any) -> int:
+        return connection.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[0]
+
+    # -- copying -------------------------------------------------------------------------------
+
+    _COPY_COLUMNS = ("id", "indicator", "value", "as_of", "recorded_at", "recorded_by", "note", "source",
+                     "supersedes", "retracts", "in_force", "retracted_by")
+
+    def copy_to(self, target: Store) -> int:
+        """Copy this plan's records into `target` in one transaction, ids renumbered after the
+        target's own, links kept; refuse if the target has records of the plan; verify the count."""
+        columns = ", ".join(self._COPY_COLUMNS)
+        with self.reading() as connection:
+            rows = [] if connection is None else connection.execute(
+                f"SELECT {columns} FROM observation WHERE plan = ? ORDER BY id", (self.plan,)).fetchall()
+        with target.writing() as connection:
+            already = connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (target.plan,)).fetchone()[0]
+            if already:
+                raise SytrackError(f"{target.location} already holds {already} records of {target.plan}; nothing was copied")
+            offset = connection.execute("SELECT coalesce(max(id), 0) FROM observation").fetchone()[0]
+            new_id = {row[0]: offset + n for n, row in enumerate(rows, start=1)}
+
+            def renumbered(row: tuple) -> tuple:
+                link = lambda old: None if old is None else new_id[old]  # noqa: E731
+                return (new_id[row[0]], target.plan, *row[1:8], link(row[8]), link(row[9]), row[10], None)
+
+            connection.executemany(
+                f"INSERT INTO observation (id, plan, {columns[4:]}) VALUES ({', '.join('?' * 13)})",
+                [renumbered(row) for row in rows])
+            # retracted_by points at later rows: set once every row is there.
+            connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?",
+                                   [(new_id[row[11]], new_id[row[0]]) for row in rows if row[11] is not None])
+            copied = connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (target.plan,)).fetchone()[0]
+            if copied != len(rows):
+                raise SytrackError(f"copied {copied} records but read {len(rows)}; nothing was copied")
+        return len(rows)
