@@ -187,3 +187,19 @@ def test_history_order_is_by_time_then_id_and_keeps_file_order_without_times(row
         return
     keys = [(r[8] or "~", r[0]) for r in ordered]
     assert keys == sorted(keys)  # every row without a time (recorded now) after every row with one
+
+
+def test_two_keys_with_one_hash_are_told_apart():
+    from sytrack.errors import Where
+    from sytrack.imports import _RowsSeen
+
+    records = []
+    seen = _RowsSeen(records)
+    first = (None, "cnc-rate", "2024-06-30", 64.0, "t", "", "", None, None)
+    other = (None, "cnc-rate", "2024-07-31", 65.0, "t", "", "", None, None)
+    assert not seen.is_repeat(first, Where("in.csv", 2))
+    records.append(first)
+    seen.first[hash(other[1:3] + (None,))] = 0  # as if `other`'s key hashed to `first`'s
+    assert not seen.is_repeat(other, Where("in.csv", 3))
+    records.append(other)
+    assert seen.is_repeat(other, Where("in.csv", 4)) and seen.repeated == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import csv
 import datetime as dt
 import io
@@ -55,7 +56,7 @@ def read_import_file(
     records: list[ImportRow] = []
     problems: list[Problem] = []
     seen_ids: set[int] = set()
-    rows_seen = _RowsSeen()
+    rows_seen = _RowsSeen(records)
     retractions: list[tuple[Where, int]] = []
     try:
         for where, header, rows, from_workbook in tables:
@@ -122,27 +123,53 @@ def _history_key(record: ImportRow) -> tuple[str, int]:
 class _RowsSeen:
     """The rows of one file so far, by what they are about, to skip exact repeats and to refuse
     two different values for one indicator and date when nothing says which came later.
-    Rows with an id are distinct records by their ids (an export can hold one value twice)."""
+    Rows with an id are distinct records by their ids (an export can hold one value twice).
 
-    def __init__(self) -> None:
-        self.first: dict[tuple, tuple[Where, tuple]] = {}  # (indicator, date, recorded_at) -> first row
+    Kept small for a million rows: each key is held as its hash, pointing at the record already
+    kept in `records` (which holds the rest), with the line it came from in an array."""
+
+    def __init__(self, records: list[ImportRow]) -> None:
+        self.records = records
+        self.first: dict[int, int] = {}  # hash of (indicator, date, recorded_at) -> index in records
+        self.exact: dict[tuple, int] = {}  # the same, for the rare key whose hash another key has
+        self.lines = array.array("L")  # per record: its line
+        self.places: list[str] = []  # per record, as an index into `place_names`: its file or sheet
+        self.place_of = array.array("H")
         self.repeated = 0
 
     def is_repeat(self, record: ImportRow, where: Where) -> bool:
         file_id, indicator, as_of, value, _, note, source, retracts, recorded_at = record
-        if file_id is not None:
+        earlier = None if file_id is not None else self._earlier((indicator, as_of, recorded_at))
+        if earlier is None:
+            self._remember(where)
             return False
-        key, content = (indicator, as_of, recorded_at), (value, note, source)
-        earlier = self.first.setdefault(key, (where, content))
-        if earlier[0] is where:
-            return False
-        if earlier[1] == content:
+        kept = self.records[earlier]
+        if (kept[3], kept[5], kept[6]) == (value, note, source):
             self.repeated += 1
             return True
-        there = f"line {earlier[0].line}" if earlier[0].path == where.path else str(earlier[0])
+        place, line = self.places[self.place_of[earlier]], self.lines[earlier]
+        there = f"line {line}" if place == where.path else str(Where(place, line))
         raise SytrackError(
-            f"{indicator} {as_of}: {_shown(value)} here but {_shown(earlier[1][0])} on {there},"
+            f"{indicator} {as_of}: {_shown(value)} here but {_shown(kept[3])} on {there},"
             " and nothing says which came later (no recorded_at or id): keep one of the two rows")
+
+    def _earlier(self, key: tuple) -> int | None:
+        """The index of the first record about `key`, or None (then `key` is taken by the next record)."""
+        index = len(self.records)
+        found = self.first.setdefault(hash(key), index)
+        if found == index:
+            return None
+        kept = self.records[found]
+        if (kept[1], kept[2], kept[8]) == key:
+            return found
+        found = self.exact.setdefault(key, index)  # two keys with one hash: told apart exactly
+        return None if found == index else found
+
+    def _remember(self, where: Where) -> None:
+        if not self.places or self.places[-1] != where.path:
+            self.places.append(where.path)
+        self.place_of.append(len(self.places) - 1)
+        self.lines.append(where.line or 0)
 
 
 def _shown(value: float | None) -> str:
