@@ -61,7 +61,8 @@ def test_a_process_killed_mid_import_leaves_the_store_as_before(tmp_path, attemp
     assert recorded.returncode == 0
     before = _sytrack(*common, "export").communicate()[0]
 
-    rows = ["indicator,value,date"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(60_000)]
+    # Many values for each date: their ids say in which order (else import refuses them).
+    rows = ["indicator,value,date,id"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d},{n + 1}" for n in range(60_000)]
     (tmp_path / "big.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     process = _sytrack(*common, "import", str(tmp_path / "big.csv"))
     wal = Path(f"{db}-wal")

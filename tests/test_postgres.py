@@ -37,7 +37,8 @@ def test_a_process_killed_mid_import_leaves_the_server_as_before(postgres_url, t
     run = lambda *a, **k: subprocess.run([sys.executable, "-m", "sytrack", *common, *a], capture_output=True, **k)  # noqa: E731
     assert run("record", "5g-base-stations", "35000", "--date", "2023-03-31").returncode == 0
     before = run("export").stdout
-    rows = ["indicator,value,date"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(60_000)]
+    # Many values for each date: their ids say in which order (else import refuses them).
+    rows = ["indicator,value,date,id"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d},{n + 1}" for n in range(60_000)]
     (tmp_path / "big.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "sytrack", *common, "import", str(tmp_path / "big.csv")],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
