@@ -34,13 +34,12 @@ SYTRACK = [str(BIN / "sytrack")] if (BIN / "sytrack").exists() else [sys.executa
 # the same table (sytrack's schema, created by its migrations), the same columns out.
 IMPORT_REFERENCE = """
 import csv, sqlite3, sys
-from sytrack.store import MIGRATIONS
+from sytrack.store.schema import SQLITE_TYPES, statements
 connection = sqlite3.connect(sys.argv[2], isolation_level=None)
 connection.execute("PRAGMA journal_mode = WAL")
 connection.execute("PRAGMA synchronous = FULL")
-for script in MIGRATIONS:
-    for statement in filter(str.strip, script.split(";")):
-        connection.execute(statement)
+for statement in statements(SQLITE_TYPES):
+    connection.execute(statement)
 with open(sys.argv[1], newline="", encoding="utf-8") as f:
     rows = csv.reader(f)
     next(rows)

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from sytrack.catalogue import PACKAGED_CATALOGUE
+from sytrack.errors import SytrackError
 
 from test_durability import RECORDS_EACH, WORKERS, _record_many
 
@@ -36,7 +37,8 @@ def test_a_process_killed_mid_import_leaves_the_server_as_before(postgres_url, t
     run = lambda *a, **k: subprocess.run([sys.executable, "-m", "sytrack", *common, *a], capture_output=True, **k)  # noqa: E731
     assert run("record", "5g-base-stations", "35000", "--date", "2023-03-31").returncode == 0
     before = run("export").stdout
-    rows = ["indicator,value,date"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(60_000)]
+    # Many values for each date: their ids say in which order (else import refuses them).
+    rows = ["indicator,value,date,id"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d},{n + 1}" for n in range(60_000)]
     (tmp_path / "big.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "sytrack", *common, "import", str(tmp_path / "big.csv")],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -111,3 +113,87 @@ def test_a_missing_driver_says_how_to_install_it(run, catalogue_file, monkeypatc
     monkeypatch.setitem(sys.modules, "psycopg", None)
     result = run(["--db", "postgresql://postgres@127.0.0.1:5432/test", "status"])
     assert result.code == 1 and "pip install 'sytrack[postgres]'" in result.stderr
+
+
+SECRET = "s3cret-pw"
+
+
+def password_forms(postgres_url: str) -> dict[str, str]:
+    """The server's URL with a password in each form a user may write it (trust auth ignores it)."""
+    from urllib.parse import quote
+
+    encoded = quote("s3cret/pw@%", safe="")
+    return {
+        "user part": postgres_url.replace("postgresql://postgres@", f"postgresql://postgres:{SECRET}@"),
+        "query": f"{postgres_url}&password={SECRET}",
+        "encoded key": f"{postgres_url}&pass%77ord={SECRET}",
+        "percent-encoded": postgres_url.replace("postgresql://postgres@", f"postgresql://postgres:{encoded}@"),
+    }
+
+
+@pytest.mark.parametrize("form", ["user part", "query", "encoded key", "percent-encoded"])
+def test_no_command_prints_a_password_in_any_form(run, tmp_path, catalogue_file, postgres_url, form):
+    url = password_forms(postgres_url)[form]
+    (tmp_path / "in.csv").write_text("indicator,value,date\ncnc-rate,64,2024-03-31\n", encoding="utf-8")
+    assert run(["record", "cnc-rate", "63", "--date", "2024-02"]).code == 0  # into the local data file
+    for args in (["db", "copy", "--to", url], ["--db", url, "where"], ["--db", url, "db", "info"],
+                 ["--db", url, "import", "in.csv"], ["--db", url, "import", "in.csv", "--dry-run"],
+                 ["--db", url, "record", "cnc-rate", "64", "--date", "2024-04"]):
+        result = run(args)
+        assert result.code == 0, (args, result.stderr)
+        for shown in (SECRET, "s3cret/pw@%", "s3cret%2Fpw"):
+            assert shown not in result.stdout + result.stderr, (args, result.stdout, result.stderr)
+        assert ("***" in result.stdout) is ("record" not in args), args  # every other one prints the location
+
+
+@pytest.mark.parametrize("form", ["user part", "query", "encoded key", "percent-encoded"])
+def test_a_failed_connection_prints_no_password(run, catalogue_file, form):
+    unreachable = password_forms("postgresql://someone@127.0.0.1:1/teamdb?sslmode=disable")[form]
+    for args in (["db", "info"], ["status"], ["db", "copy", "--to", unreachable]):
+        result = run(["--db", unreachable, *args])
+        assert result.code == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert "127.0.0.1:1/teamdb" in result.stderr
+        assert SECRET not in result.stderr and "s3cret%2Fpw" not in result.stderr
+
+
+@pytest.mark.parametrize(("url", "what"), [
+    ("postgresql://ana:s3cret-pw@127.0.0.1:99999/team", "Port out of range"),
+    ("postgresql://ana:s3cret-pw@127.0.0.1:port/team", "Port could not be cast"),
+    ("postgresql://ana:s3cret-pw@[::1/team", "Invalid IPv6 URL"),
+    ("postgresql://ana:s3cret-pw@127.0.0.1/team?colour=blue", "invalid URI query parameter"),
+])
+def test_a_malformed_url_is_a_usage_error_of_one_line_on_every_command(run, catalogue_file, tmp_path, url, what):
+    (tmp_path / "in.csv").write_text("indicator,value,date\ncnc-rate,64,2024-03-31\n", encoding="utf-8")
+    for args in (["db", "info"], ["status"], ["log"], ["export"], ["undo"], ["import", "in.csv"],
+                 ["record", "cnc-rate", "64", "--date", "2024-03"]):
+        result = run(["--db", url, *args])
+        assert result.code == 2, (args, result.stderr)
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("sytrack: error: ")
+        assert what in result.stderr and "s3cret-pw" not in result.stderr and "***" in result.stderr
+    copy = run(["db", "copy", "--to", url])
+    assert copy.code == 2 and what in copy.stderr and "s3cret-pw" not in copy.stderr
+    where = run(["--db", url, "where"])
+    assert where.code == 0 and "s3cret-pw" not in where.stdout
+
+
+def test_a_connection_string_of_key_value_pairs_never_shows_its_password(postgres_url):
+    from sytrack.store import open_store
+
+    conninfo = "host=127.0.0.1 port=1 dbname=teamdb password='s3cret pw' connect_timeout=2"
+    store = open_store(conninfo, "plan")
+    assert store.location == "host=127.0.0.1 port=1 dbname=teamdb password=*** connect_timeout=2"
+    with pytest.raises(SytrackError) as refused:
+        store.count()
+    assert "127.0.0.1:1/teamdb" in refused.value.message and "s3cret" not in refused.value.message
+
+
+def test_a_key_value_connection_string_is_a_server_and_its_password_is_never_printed(run, catalogue_file, tmp_path):
+    conninfo = "host=127.0.0.1 port=1 dbname=teamdb password='s3cret pw' connect_timeout=2"
+    where = run(["--db", conninfo, "where"])
+    assert where.code == 0
+    assert "data: host=127.0.0.1 port=1 dbname=teamdb password=*** connect_timeout=2 (--db; PostgreSQL)" in where.stdout
+    for args in (["db", "info"], ["status"], ["record", "cnc-rate", "64", "--date", "2024-03"]):
+        result = run(["--db", conninfo, *args])
+        assert result.code == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert "127.0.0.1:1/teamdb" in result.stderr and "s3cret" not in result.stdout + result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(("home", "xdg"))) == ["indicators.toml"]

@@ -56,7 +56,8 @@ def sytrack(tmp_path: Path, *arguments: str, terminal: bool, progress: str = "au
 
 @pytest.fixture
 def big_csv(tmp_path: Path) -> Path:
-    rows = ["indicator,value,date"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d}"
+    # Many values for each date: their ids say in which order (else import refuses them).
+    rows = ["indicator,value,date,id"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d},{n + 1}"
                                        for n in range(ROWS)]
     path = tmp_path / "big.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -445,9 +445,9 @@ def big_store(tmp_path_factory) -> Path:
     5,000 short ones, since the table format costs ~2 ms a row and only the size matters here."""
     folder = tmp_path_factory.mktemp("big")
     (folder / "indicators.toml").write_text(BIG_CATALOGUE, encoding="utf-8")
-    lines = ["indicator,value,date,note"]
+    lines = ["indicator,value,date,note,id"]  # ids order the several values of a date (else import refuses them)
     for n in range(150):
-        lines.append(f"stations,{30000 + n},2024-{1 + n % 6:02d}-{1 + n % 28:02d},row {n} {'padding ' * 375}")
+        lines.append(f"stations,{30000 + n},2024-{1 + n % 6:02d}-{1 + n % 28:02d},row {n} {'padding ' * 375},{n + 1}")
     (folder / "big.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = process_env(folder)
     runner = CliRunner()

@@ -5,10 +5,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sytrack.errors import SytrackError
 from sytrack.paths import data_path_for, user_data_dir
-from sytrack.store import SCHEMA_VERSION, NewObservation, Store
+from sytrack.store import SCHEMA_VERSION, NewObservation, Store, open_store
+from sytrack.store.importing import ImportCounts
+from sytrack.store.ledger import InForce
 
 D = dt.date
 NOW = dt.datetime(2023, 7, 1, 8, 0, tzinfo=dt.timezone.utc)
@@ -27,10 +31,8 @@ def sqlite_store(tmp_path):
 def store(request, tmp_path):
     """The same tests on both kinds of store: a data file, and a PostgreSQL database."""
     if request.param == "sqlite":
-        return Store(tmp_path / "data.db", "plan")
-    from sytrack.pgstore import PostgresStore
-
-    return PostgresStore(request.getfixturevalue("postgres_url"), "plan")
+        return open_store(str(tmp_path / "data.db"), "plan")
+    return open_store(request.getfixturevalue("postgres_url"), "plan")
 
 
 @pytest.fixture
@@ -38,19 +40,19 @@ def other_store(store, tmp_path):
     """A second store of the same kind as `store`, empty."""
     if store.kind == "sqlite":
         return Store(tmp_path / "other.db", "plan")
-    return type(store)(store.url, "other-plan")
+    return Store(store.backend, "other-plan")
 
 
 def test_reading_never_creates_the_data_file(sqlite_store):
     store = sqlite_store
     assert store.history() == [] and store.current() == {}
-    assert not store.path.exists()
+    assert not store.backend.path.exists()
 
 
 def test_first_write_creates_a_wal_file_at_the_current_schema(sqlite_store):
     store = sqlite_store
     store.record(new(), NOW)
-    connection = sqlite3.connect(store.path)
+    connection = sqlite3.connect(store.backend.path)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -91,7 +93,7 @@ def test_undo_with_no_data_file_creates_nothing(sqlite_store):
     store = sqlite_store
     with pytest.raises(SytrackError, match="nothing to undo"):
         store.undo(None, "tester", NOW)
-    assert not store.path.exists()
+    assert not store.backend.path.exists()
 
 
 def test_add_increments_the_latest_value_since_a_date(store):
@@ -115,7 +117,7 @@ def test_a_refused_value_writes_nothing(store):
 
 
 def test_plans_sharing_a_store_do_not_mix(store):
-    one, two = store, type(store)(store.path if store.kind == "sqlite" else store.url, "two")
+    one, two = store, Store(store.backend, "two")
     one.record(new(value=1.0), NOW)
     assert two.history() == [] and len(one.history()) == 1
 
@@ -132,7 +134,7 @@ def test_import_is_all_or_nothing(store):
 def test_a_newer_schema_is_refused(sqlite_store):
     store = sqlite_store
     store.record(new(), NOW)
-    connection = sqlite3.connect(store.path)
+    connection = sqlite3.connect(store.backend.path)
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     connection.close()
     with pytest.raises(SytrackError, match="newer sytrack"):
@@ -143,7 +145,7 @@ def test_a_newer_schema_is_refused(sqlite_store):
 
 def test_a_file_that_is_not_a_database_gets_a_clear_error(sqlite_store):
     store = sqlite_store
-    store.path.write_bytes(b"this is not sqlite" * 100)
+    store.backend.path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(SytrackError, match="not a usable sytrack data file"):
         store.history()
     with pytest.raises(SytrackError, match="not a usable sytrack data file"):
@@ -160,8 +162,8 @@ def test_where_the_data_file_lives(tmp_path):
     assert data_path_for(tmp_path / "pkg" / "indicators.toml", True, tmp_path / "u") == tmp_path / "u" / "indicators.db"
 
 
-def row(file_id, value, day="2023-06-30", retracts=None, indicator="a"):
-    return (file_id, indicator, day, value, "t", "", "", retracts, None)
+def row(file_id, value, day="2023-06-30", retracts=None, indicator="a", note="", recorded_at=None):
+    return (file_id, indicator, day, value, "t", note, "", retracts, recorded_at)
 
 
 def test_import_supersedes_and_retracts_like_records_one_by_one(store, other_store):
@@ -217,3 +219,157 @@ def test_add_on_a_new_period_does_not_count_the_last_period_s_total(store):
     store.record(new(day=D(2023, 12, 31), value=30.0), NOW)  # the 2023 total, dated on the 2024 start point
     added = store.record(new(day=D(2024, 3, 31), value=5.0, add_since=D(2023, 12, 31)), NOW)
     assert added.value == 5.0
+
+
+def test_import_counts_rows_already_recorded_and_a_dry_run_counts_the_same(store):
+    first = store.import_counted([row(1, 2.0, recorded_at="2023-07-01T08:00:00Z"), row(2, 3.0, day="2023-07-31")], NOW)
+    assert first == ImportCounts(written=2, skipped=0)
+    before = store.history()
+    again = [row(1, 2.0, recorded_at="2023-07-01T08:00:00Z"), row(2, 3.0, day="2023-07-31"), row(3, 4.0, day="2023-08-31")]
+    assert store.import_counted(again, NOW, dry_run=True) == ImportCounts(written=1, skipped=2)
+    assert store.history() == before
+    assert store.import_counted(again, NOW) == ImportCounts(written=1, skipped=2)
+    assert len(store.history()) == 3
+
+
+def test_a_dry_run_on_no_data_file_creates_nothing(sqlite_store):
+    assert sqlite_store.import_counted([row(1, 2.0), row(2, None, retracts=1)], NOW, dry_run=True) == (2, 0)
+    assert not sqlite_store.backend.path.exists()
+
+
+def test_a_row_at_another_recorded_at_is_not_the_same_record(store):
+    store.import_counted([row(1, 2.0, recorded_at="2023-07-01T08:00:00Z")], NOW)
+    assert store.import_counted([row(1, 2.0, recorded_at="2023-07-02T08:00:00Z")], NOW) == (1, 0)
+
+
+def test_importing_the_retraction_of_a_stored_record_brings_back_the_stored_value_before_it(store):
+    store.record(new(value=1.0), NOW)
+    second = store.record(new(value=2.0), NOW)
+    # An export of the two, then a retraction of the second: the stored 1.0 is in force again.
+    counts = store.import_counted([row(1, 1.0), row(2, 2.0), row(3, None, retracts=2)], NOW)
+    assert counts == (1, 2)
+    assert store.current() == {"a": [(D(2023, 6, 30), 1.0)]}
+    assert [o.state for o in store.history()] == ["current", "retracted", "retraction"]
+    assert store.history()[-1].retracts == second.id
+
+
+def test_an_import_that_retracts_a_record_already_retracted_is_refused(store):
+    store.record(new(value=1.0), NOW)
+    store.undo(None, "tester", NOW, note="wrong")
+    before = store.history()
+    with pytest.raises(SytrackError, match="already retracted"):
+        store.import_counted([row(1, 1.0), row(2, None, retracts=1)], NOW)
+    assert store.history() == before
+    # ...unless it is that very retraction, already recorded.
+    assert store.import_counted([row(1, 1.0), row(2, None, retracts=1, note="wrong")], NOW) == (0, 2)
+
+
+# -- the in-force ledger, directly ----------------------------------------------------------------------
+
+def no_store_below(key, below, retracted):
+    return None
+
+
+def test_the_ledger_supersedes_and_steps_back_past_retracted_records():
+    ledger = InForce([("a", "d1", 5)], first_new_id=10, restore=no_store_below)
+    assert ledger.supersede(("a", "d1"), 10) == 5
+    assert ledger.supersede(("a", "d1"), 11) == 10
+    assert ledger.supersede(("b", "d1"), 12) is None
+    ledger.retract(11, ("a", "d1"), 13)
+    assert ledger.in_force(("a", "d1")) == 10
+    ledger.retract(10, ("a", "d1"), 14)
+    assert ledger.in_force(("a", "d1")) == 5
+    assert ledger.left_force == {10, 11} and ledger.came_back == {5}
+    assert sorted(ledger.retractions()) == [(13, 11), (14, 10)]
+
+
+def test_the_ledger_asks_the_store_below_a_stored_record_and_refuses_a_second_retraction():
+    asked = []
+
+    def restore(key, below, retracted):
+        asked.append((key, below, 3 in retracted))
+        return 3
+
+    ledger = InForce([("a", "d1", 5)], first_new_id=10, restore=restore)
+    ledger.retract(5, ("a", "d1"), 10)
+    assert ledger.in_force(("a", "d1")) == 3 and ledger.came_back == {3} and ledger.left_force == {5}
+    assert asked == [(("a", "d1"), 5, False)]
+    with pytest.raises(SytrackError, match="retracted twice"):
+        ledger.retract(5, ("a", "d1"), 11)
+
+
+def test_the_ledger_leaves_nothing_in_force_when_nothing_is_left():
+    ledger = InForce([], first_new_id=1, restore=no_store_below)
+    ledger.supersede(("a", "d1"), 1)
+    ledger.retract(1, ("a", "d1"), 2)
+    assert ledger.in_force(("a", "d1")) is None and ledger.left_force == {1}
+    ledger.retract(7, ("z", "d9"), 3)  # not in force: only marked retracted
+    assert ledger.in_force(("z", "d9")) is None
+
+
+# -- one schema, two backends ---------------------------------------------------------------------------
+
+def test_parameters_become_the_format_style_outside_quotes_and_a_literal_percent_is_doubled():
+    from sytrack.store.backend import format_style
+
+    assert format_style("SELECT id FROM observation WHERE plan = ? AND note = '?' AND source LIKE '5%' AND id = ?") == (
+        "SELECT id FROM observation WHERE plan = %s AND note = '?' AND source LIKE '5%%' AND id = %s")
+    assert format_style('SELECT "a?b" FROM t WHERE x = ?') == 'SELECT "a?b" FROM t WHERE x = %s'
+
+
+@given(st.lists(st.sampled_from(["?", "'?'", "'it''s'", "%", " x ", '"q?"']), max_size=12))
+def test_format_style_turns_exactly_the_parameters_outside_quotes(parts):
+    from sytrack.store.backend import format_style
+
+    sql = "".join(parts)
+    text, placeholders = as_psycopg_reads_it(format_style(sql))
+    assert text == sql and placeholders == parts.count("?")  # the quoted '?' and "q?" stay text
+
+
+def as_psycopg_reads_it(sql: str) -> tuple[str, int]:
+    """The format style read back: %% is a literal %, %s a parameter (shown as ?)."""
+    out, placeholders, position = [], 0, 0
+    while position < len(sql):
+        if sql[position] == "%":
+            assert sql[position + 1] in "%s", sql
+            placeholders += sql[position + 1] == "s"
+            out.append("%" if sql[position + 1] == "%" else "?")
+            position += 2
+        else:
+            out.append(sql[position])
+            position += 1
+    return "".join(out), placeholders
+
+
+def test_both_backends_take_the_same_statements_with_their_own_types():
+    from sytrack.store.schema import MIGRATIONS, POSTGRES_TYPES, SQLITE_TYPES, statements
+
+    lite, server = statements(SQLITE_TYPES), statements(POSTGRES_TYPES)
+    assert len(lite) == len(server) == sum(len(m) for m in MIGRATIONS)
+    assert [s.replace("DOUBLE PRECISION", "REAL").replace("BIGINT", "INTEGER") for s in server] == lite
+    assert statements(SQLITE_TYPES, from_version=1) == lite[len(MIGRATIONS[0]):]
+
+
+def stored_at_version_one(store):
+    """A store as sytrack of schema 1 left it: two values for a date and a retraction."""
+    from sytrack.store.schema import statements
+
+    backend = store.backend
+    with backend.writing() as connection:  # creates it at the current schema: go back to 1
+        for statement in ("DROP INDEX observation_in_force", "ALTER TABLE observation DROP COLUMN in_force",
+                          "ALTER TABLE observation DROP COLUMN retracted_by"):
+            connection.execute(statement)
+        for row in ((1, 1.0, None), (2, 2.0, None), (3, None, 2)):
+            connection.execute("INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by,"
+                               " retracts) VALUES (?, 'plan', 'a', ?, '2023-06-30', '2023-07-01T08:00:00Z', 't', ?)",
+                               (row[0], row[1], row[2]))
+        backend.set_version(connection, 1)
+    assert statements  # the upgrade below runs the same statements on either backend
+
+
+def test_a_store_at_schema_one_is_upgraded_once_on_either_backend(store):
+    stored_at_version_one(store)
+    assert store.schema_version() == 1
+    assert [o.state for o in store.history()] == ["current", "retracted", "retraction"]
+    assert store.schema_version() == SCHEMA_VERSION
+    assert store.current() == {"a": [(D(2023, 6, 30), 1.0)]}

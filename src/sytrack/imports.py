@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import array
 import csv
 import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from sytrack.catalogue import require_indicator
 from sytrack.errors import Problem, SytrackError, Where
@@ -29,16 +31,33 @@ Row = tuple[Where, list[str]]
 ImportRow = tuple
 
 
-def read_import(
+class ImportFile(NamedTuple):
+    """What an import file holds: the records to store, in the order to apply them; every problem
+    found (file:line: message); and how many rows repeat an earlier row of the file exactly."""
+
+    records: list[ImportRow]
+    problems: list[Problem]
+    repeated: int
+
+
+def read_import_file(
     data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
     on_row: Callable[[int], None] | None = None,
-) -> tuple[list[ImportRow], list[Problem]]:
-    """Parse an import file into records to store, and every problem found (file:line: message).
-    An Excel workbook is read sheet by sheet; each sheet starts with its own header row."""
+) -> ImportFile:
+    """Parse an import file into records to store, in the order to apply them, and every problem
+    found. An Excel workbook is read sheet by sheet; each sheet starts with its own header row.
+
+    Rows that carry `recorded_at` (an export, a log) are a history: they are applied in that order,
+    ties by the file's `id`, whatever order the file lists them in (a log lists newest first).
+    Rows without it are applied in file order. A row that repeats an earlier one exactly is
+    skipped and counted; two different values for one indicator and date that nothing orders
+    (no `recorded_at`, no `id`) are refused, naming both lines."""
     tables = _workbook_tables(data, name) if data.startswith(XLSX_MAGIC) else _csv_tables(data, name)
     records: list[ImportRow] = []
     problems: list[Problem] = []
     seen_ids: set[int] = set()
+    rows_seen = _RowsSeen(records)
+    retractions: list[tuple[Where, int]] = []
     try:
         for where, header, rows, from_workbook in tables:
             header_problem = _check_header(header)
@@ -62,13 +81,99 @@ def read_import(
                         continue
                     row = row + [""] * (width - len(row))
                 try:
-                    records.append(reader.read(row))
+                    record = reader.read(row)
+                    if not rows_seen.is_repeat(record, row_where):
+                        records.append(record)
                 except SytrackError as error:
                     problems.append(Problem(row_where, None, error.message))
+                    continue
+                if record[7] is not None:
+                    retractions.append((row_where, record[7]))
     except SytrackError as error:
         # The file as a whole cannot be read (not UTF-8, not a workbook): one line, no row count.
         raise SytrackError(f"{name}: {error.message}") from None
-    return records, problems
+    # A retraction may come before what it retracts (a log lists newest first): checked at the end.
+    problems.extend(Problem(where, None, f"retracts #{target}, which is not a row of this file")
+                    for where, target in retractions if target not in seen_ids)
+    return ImportFile(in_history_order(records), problems, rows_seen.repeated)
+
+
+def skipped_note(skipped: int) -> str:
+    """The end of import's summary line: how many rows were already recorded, if any."""
+    if not skipped:
+        return ""
+    return f"; {skipped} row{'s' * (skipped != 1)} already recorded, skipped"
+
+
+def in_history_order(records: list[ImportRow]) -> list[ImportRow]:
+    """The records in the order they were first recorded: by `recorded_at` (a row without one is
+    recorded now, so after every row with one), ties by the file's id (rows without an id keep
+    their file order: the sort is stable). A file without `recorded_at` keeps its order."""
+    if all(record[8] is None for record in records):
+        return records
+    records.sort(key=_history_key)
+    return records
+
+
+def _history_key(record: ImportRow) -> tuple[str, int]:
+    # "~" sorts after every digit: a row recorded now comes after every timestamp of the file.
+    return (record[8] or "~", -1 if record[0] is None else record[0])
+
+
+class _RowsSeen:
+    """The rows of one file so far, by what they are about, to skip exact repeats and to refuse
+    two different values for one indicator and date when nothing says which came later.
+    Rows with an id are distinct records by their ids (an export can hold one value twice).
+
+    Kept small for a million rows: each key is held as its hash, pointing at the record already
+    kept in `records` (which holds the rest), with the line it came from in an array."""
+
+    def __init__(self, records: list[ImportRow]) -> None:
+        self.records = records
+        self.first: dict[int, int] = {}  # hash of (indicator, date, recorded_at) -> index in records
+        self.exact: dict[tuple, int] = {}  # the same, for the rare key whose hash another key has
+        self.lines = array.array("L")  # per record: its line
+        self.places: list[str] = []  # per record, as an index into `place_names`: its file or sheet
+        self.place_of = array.array("H")
+        self.repeated = 0
+
+    def is_repeat(self, record: ImportRow, where: Where) -> bool:
+        file_id, indicator, as_of, value, _, note, source, retracts, recorded_at = record
+        earlier = None if file_id is not None else self._earlier((indicator, as_of, recorded_at))
+        if earlier is None:
+            self._remember(where)
+            return False
+        kept = self.records[earlier]
+        if (kept[3], kept[5], kept[6]) == (value, note, source):
+            self.repeated += 1
+            return True
+        place, line = self.places[self.place_of[earlier]], self.lines[earlier]
+        there = f"line {line}" if place == where.path else str(Where(place, line))
+        raise SytrackError(
+            f"{indicator} {as_of}: {_shown(value)} here but {_shown(kept[3])} on {there},"
+            " and nothing says which came later (no recorded_at or id): keep one of the two rows")
+
+    def _earlier(self, key: tuple) -> int | None:
+        """The index of the first record about `key`, or None (then `key` is taken by the next record)."""
+        index = len(self.records)
+        found = self.first.setdefault(hash(key), index)
+        if found == index:
+            return None
+        kept = self.records[found]
+        if (kept[1], kept[2], kept[8]) == key:
+            return found
+        found = self.exact.setdefault(key, index)  # two keys with one hash: told apart exactly
+        return None if found == index else found
+
+    def _remember(self, where: Where) -> None:
+        if not self.places or self.places[-1] != where.path:
+            self.places.append(where.path)
+        self.place_of.append(len(self.places) - 1)
+        self.lines.append(where.line or 0)
+
+
+def _shown(value: float | None) -> str:
+    return "no value" if value is None else format(value, "g")
 
 
 def _check_header(header: list[str]) -> str | None:
@@ -159,21 +264,31 @@ class _RowReader:
             value = None
         else:
             value = parse_value(row[self.value], indicator)
-        recorded_at = recorded_at.strip() or None
-        if recorded_at is not None and not _TIMESTAMP.fullmatch(recorded_at):
-            raise SytrackError(f"recorded_at {recorded_at!r} is not a UTC time such as 2023-07-01T08:00:00Z")
+        recorded_at = _timestamp(recorded_at)
         if self.text is not None:
             by, note, source = self.text(by), self.text(note), self.text(source)
         if file_id is not None:
             if file_id in self.seen_ids:
                 raise SytrackError(f"id {file_id} appears twice")
-            if retracts is not None and retracts not in self.seen_ids:
-                raise SytrackError(f"retracts #{retracts}, which is not an earlier row of this file")
             self.seen_ids.add(file_id)
         elif retracts is not None:
             raise SytrackError("a retraction row needs the id column to say what it retracts")
         return (file_id, indicator.id, as_of_text, value, by.strip() or self.default_by, note, source,
                 retracts, recorded_at)
+
+
+def _timestamp(text: str) -> str | None:
+    """A recorded_at as stored (ISO 8601 UTC to the second), checked to be a real time."""
+    text = text.strip()
+    if not text:
+        return None
+    if _TIMESTAMP.fullmatch(text):
+        try:
+            dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+            return text
+        except ValueError:
+            pass  # 2023-13-45T99:99:99Z has the shape but is no time
+    raise SytrackError(f"recorded_at {text!r} is not a UTC time such as 2023-07-01T08:00:00Z")
 
 
 def _whole_number(text: str, column: str) -> int | None:

@@ -177,16 +177,16 @@ def import_command(
     (Excel's "CSV UTF-8") is read. An export of sytrack is a valid import file. Rows far outside
     their indicator's expected range are imported with one summary line (--strict refuses the file).
     """
-    from sytrack.imports import read_import
     from sytrack.cli.progress_bar import ProgressBar
+    from sytrack.imports import read_import_file, skipped_note
     from sytrack.plausibility import import_summary, import_warnings
 
     state = session(ctx)
     data, name = read_input(file, "<stdin>")
     rows = data.count(b"\n") if not data.startswith(b"PK") else None
     with ProgressBar("checking", rows, state.progress_wanted) as bar:
-        records, problems = read_import(data, name, state.catalogue, state.today, by or state.login_name(),
-                                        bar.advance)
+        records, problems, repeated = read_import_file(data, name, state.catalogue, state.today,
+                                                       by or state.login_name(), bar.advance)
     if len(problems) == 1:
         raise SytrackError(f"{problems[0]}; nothing was written")
     for problem in problems:
@@ -201,8 +201,11 @@ def import_command(
         tell(f"sytrack: warning: {implausible}")
     state.note_if_packaged()
     if dry_run:
-        say(f"{len(records)} records would be written to {state.store.location} (dry run: nothing written)")
+        counts = state.store.import_counted(records, state.now_utc(), dry_run=True)
+        say(f"{counts.written} records would be written to {state.store.location} (dry run: nothing written)"
+            f"{skipped_note(counts.skipped + repeated)}")
         return
     with ProgressBar("writing", len(records), state.progress_wanted) as bar:
-        count = state.store.import_records(records, state.now_utc(), bar.advance)
-    say(f"imported {count} record{'s' * (count != 1)} from {name} into {state.store.location}")
+        counts = state.store.import_counted(records, state.now_utc(), bar.advance)
+    say(f"imported {counts.written} record{'s' * (counts.written != 1)} from {name} into {state.store.location}"
+        f"{skipped_note(counts.skipped + repeated)}")

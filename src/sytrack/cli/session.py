@@ -99,11 +99,7 @@ class Session:
 
 
 def open_store(location: str, plan: str):
-    """A data file's store, or a PostgreSQL one for a postgresql:// URL (its driver loaded only then)."""
-    if location.startswith(("postgresql://", "postgres://")):
-        from sytrack.pgstore import PostgresStore
+    """The store at a location (a data file, a postgresql:// URL or a key=value connection string)."""
+    from sytrack.store import open_store as open_any  # sqlite3 only for commands that read data
 
-        return PostgresStore(location, plan)
-    from sytrack.store import Store
-
-    return Store(Path(location), plan)
+    return open_any(location, plan)

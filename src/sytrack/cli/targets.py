@@ -59,10 +59,10 @@ def where_command(ctx: typer.Context) -> None:
     located = state.located
     say(f"catalogue: {located.path} ({located.how})")
     location, how = state.data_location
-    if location.startswith(("postgresql://", "postgres://")):
-        from sytrack.pgstore import redact
+    from sytrack.store import is_server_location, shown_location
 
-        say(f"data: {redact(location)} ({how}; PostgreSQL)")
+    if is_server_location(location):
+        say(f"data: {shown_location(location)} ({how}; PostgreSQL)")
     else:
         exists = "" if Path(location).exists() else "; not created yet: the first record creates it"
         say(f"data file: {location} ({how}{exists})")

@@ -1,54 +1,17 @@
-"""The data file: the only module that speaks SQL. Schema, migrations, recording, history, import."""
+"""The one Store API over any backend: recording, history, undo, import and copy, in SQL written once."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import itertools
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sytrack.errors import SytrackError
 from sytrack.model import Observation
-
-BUSY_TIMEOUT_SECONDS = 30.0
-
-# Each entry upgrades the schema by one version; PRAGMA user_version counts how many have run.
-MIGRATIONS: tuple[str, ...] = (
-    # 1: every record, never changed once written.
-    """
-    CREATE TABLE observation (
-        id          INTEGER PRIMARY KEY,
-        plan        TEXT NOT NULL,
-        indicator   TEXT NOT NULL,
-        value       REAL,
-        as_of       TEXT NOT NULL,
-        recorded_at TEXT NOT NULL,
-        recorded_by TEXT NOT NULL,
-        note        TEXT NOT NULL DEFAULT '',
-        source      TEXT NOT NULL DEFAULT '',
-        supersedes  INTEGER REFERENCES observation(id),
-        retracts    INTEGER REFERENCES observation(id),
-        CHECK ((value IS NULL) = (retracts IS NOT NULL))
-    );
-    CREATE INDEX observation_by_indicator ON observation(plan, indicator, as_of);
-    CREATE INDEX observation_by_retracts ON observation(retracts) WHERE retracts IS NOT NULL;
-    """,
-    # 2: which record is in force, and what retracted it, kept beside the facts so that reading a
-    # million records needs no correlated subquery. Derived from the facts and rebuilt from them here.
-    """
-    ALTER TABLE observation ADD COLUMN in_force INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE observation ADD COLUMN retracted_by INTEGER REFERENCES observation(id);
-    UPDATE observation SET retracted_by = (SELECT r.id FROM observation r WHERE r.retracts = observation.id)
-        WHERE id IN (SELECT retracts FROM observation WHERE retracts IS NOT NULL);
-    UPDATE observation SET in_force = 1 WHERE id IN (
-        SELECT max(id) FROM observation WHERE value IS NOT NULL AND retracted_by IS NULL GROUP BY plan, indicator, as_of);
-    CREATE INDEX observation_in_force ON observation(plan, in_force, indicator, as_of, value);
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
+from sytrack.store.backend import Backend, Connection
+from sytrack.store.importing import ImportCounts, ImportPlan
 
 _COLUMNS = "id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts, in_force, retracted_by"
 # The export's column order: the import's six first (see views.OBSERVATION_COLUMNS).
@@ -106,121 +69,38 @@ def _observation(row: tuple) -> Observation:
 
 
 class Store:
-    """One plan's observations in one SQLite file. Reads never create the file; writes do."""
+    """One plan's observations in one backend (a data file, or a database several plans share).
+    Reads never create anything; the first write creates the store at the current schema."""
 
-    kind = "sqlite"
+    def __init__(self, backend: Backend | Path, plan: str) -> None:
+        if isinstance(backend, Path):
+            from sytrack.store.sqlite import SQLiteBackend
 
-    def __init__(self, path: Path, plan: str) -> None:
-        self.path = path
+            backend = SQLiteBackend(backend)
+        self.backend = backend
         self.plan = plan
 
     @property
+    def kind(self) -> str:
+        return self.backend.kind
+
+    @property
     def location(self) -> str:
-        """Where the data is, fit to print (a server store hides its password)."""
-        return str(self.path)
+        """Where the data is, fit to print (a server's password hidden)."""
+        return self.backend.location
 
     def exists(self) -> bool:
-        return self.path.exists()
+        return self.backend.exists()
 
     def schema_version(self) -> int:
-        """The data file's schema version (0 when nothing has been recorded yet)."""
-        if not self.exists():
-            return 0
-        with self._errors():
-            connection = self._connect(read_only=True)
-            try:
-                return connection.execute("PRAGMA user_version").fetchone()[0]
-            finally:
-                connection.close()
+        """The store's schema version (0 when nothing has been recorded yet)."""
+        return self.backend.schema_version()
 
-    # -- connections ---------------------------------------------------------------------------
+    def reading(self) -> Any:
+        return self.backend.reading()
 
-    @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.OperationalError as error:
-            text = str(error)
-            if "locked" in text or "busy" in text:
-                raise SytrackError(f"{self.path}: the data file is busy (another sytrack is writing); try again") from None
-            if "readonly" in text or "unable to open" in text:
-                raise SytrackError(f"{self.path}: cannot write the data file ({text}); check its permissions") from None
-            raise SytrackError(f"{self.path}: {text}") from None
-        except sqlite3.DatabaseError as error:
-            raise SytrackError(f"{self.path}: not a usable sytrack data file ({error})") from None
-
-    def _connect(self, read_only: bool) -> sqlite3.Connection:
-        if self.path.is_dir():
-            raise SytrackError(f"{self.path} is a folder: give the data file's path, e.g. {self.path / 'plan.db'}")
-        if read_only:
-            uri = self.path.resolve().as_uri() + "?mode=ro"
-            connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-        else:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise SytrackError(f"{self.path.parent}: cannot create the data folder: {error.strerror}") from None
-            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        return connection
-
-    def _check_version(self, version: int) -> None:
-        if version > SCHEMA_VERSION:
-            raise SytrackError(f"{self.path} was written by a newer sytrack (schema {version}); upgrade sytrack")
-
-    @contextlib.contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection | None]:
-        """A read-only connection at the current schema, or None when there is no data yet.
-        A file at an older schema is upgraded first: that is a write, once."""
-        if not self.path.exists():
-            yield None
-            return
-        with self._errors():
-            connection = self._connect(read_only=True)
-            try:
-                version = connection.execute("PRAGMA user_version").fetchone()[0]
-                self._check_version(version)
-                if version == 0 and not connection.execute("SELECT 1 FROM sqlite_master").fetchone():
-                    yield None  # an empty file: nothing recorded yet
-                    return
-                if version < SCHEMA_VERSION:
-                    connection.close()
-                    with self.writing():
-                        pass  # runs the migrations
-                    connection = self._connect(read_only=True)
-                yield connection
-            finally:
-                connection.close()
-
-    @contextlib.contextmanager
-    def writing(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE, so concurrent writers queue instead of failing)."""
-        with self._errors():
-            connection = self._connect(read_only=False)
-            try:
-                if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    connection.execute("PRAGMA journal_mode = WAL")
-                # A value sytrack says it stored must survive a power cut.
-                connection.execute("PRAGMA synchronous = FULL")
-                connection.execute("BEGIN IMMEDIATE")
-                try:
-                    self._migrate(connection)
-                    yield connection
-                except BaseException:
-                    connection.execute("ROLLBACK")
-                    raise
-                connection.execute("COMMIT")
-            finally:
-                connection.close()
-
-    def _migrate(self, connection: sqlite3.Connection) -> None:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        self._check_version(version)
-        for script in MIGRATIONS[version:]:
-            for statement in filter(str.strip, script.split(";")):
-                connection.execute(statement)
-        if version != SCHEMA_VERSION:
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    def writing(self) -> Any:
+        return self.backend.writing()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -245,7 +125,6 @@ class Store:
 
     def current(self, indicator: str | None = None) -> dict[str, list[tuple[dt.date, float]]]:
         """The values in force, per indicator, as (as-of date, value) in date order."""
-        import itertools
         import operator
 
         with self.reading() as connection:
@@ -282,13 +161,13 @@ class Store:
         with self.writing() as connection:
             return self._insert(connection, new, utc_timestamp(now), validate)
 
-    def _in_force(self, connection: sqlite3.Connection, indicator: str, as_of: str) -> int | None:
+    def _in_force(self, connection: Connection, indicator: str, as_of: str) -> int | None:
         row = connection.execute(
             "SELECT id FROM observation WHERE plan = ? AND in_force = 1 AND indicator = ? AND as_of = ?",
             (self.plan, indicator, as_of)).fetchone()
         return row[0] if row else None
 
-    def _insert(self, connection: sqlite3.Connection, new: NewObservation, timestamp: str,
+    def _insert(self, connection: Connection, new: NewObservation, timestamp: str,
                 validate: Callable[[float], None] | None = None) -> Observation:
         value, as_of = new.value, new.as_of.isoformat()
         if new.add_since is not None and value is not None:
@@ -319,7 +198,7 @@ class Store:
                            new.recorded_by, new.note, new.source, supersedes, new.retracts,
                            "retraction" if new.retracts is not None else "current")
 
-    def _retract(self, connection: sqlite3.Connection, target: int, by: int) -> None:
+    def _retract(self, connection: Connection, target: int, by: int) -> None:
         """Mark `target` retracted; if it was in force, the latest earlier value for its date returns."""
         indicator, as_of, was_in_force = connection.execute(
             "SELECT indicator, as_of, in_force FROM observation WHERE id = ?", (target,)).fetchone()
@@ -347,7 +226,7 @@ class Store:
             )
             return target, retraction
 
-    def _choose_retractable(self, connection: sqlite3.Connection, record_id: int | None) -> Observation:
+    def _choose_retractable(self, connection: Connection, record_id: int | None) -> Observation:
         """The record `undo` would retract, or a one-line refusal."""
         if record_id is None:
             row = connection.execute(
@@ -368,71 +247,30 @@ class Store:
 
     def import_records(self, records: Iterable[tuple], now: dt.datetime,
                        on_row: Callable[[int], None] | None = None) -> int:
-        """Write all records in one transaction, or none. Each record is a tuple (file id, indicator,
-        as-of ISO date, value or None, by, note, source, file id it retracts, recorded-at or None):
-        file ids let later records retract earlier ones by the ids an export gave them.
+        """`import_counted`, returning only how many records were written."""
+        return self.import_counted(records, now, on_row).written
+
+    def import_counted(self, records: Iterable[tuple], now: dt.datetime,
+                       on_row: Callable[[int], None] | None = None, dry_run: bool = False) -> ImportCounts:
+        """Write all records in one transaction, or none; with `dry_run`, only read and count.
+        Each record is a tuple (file id, indicator, as-of ISO date, value or None, by, note, source,
+        file id it retracts, recorded-at or None): file ids let later records retract earlier ones
+        by the ids an export gave them. Rows already recorded are skipped and counted.
 
         Rows are written as they come, in chunks, each value record in force when written; what
-        later records of the file change (a supersession, a retraction) is kept in small sets and
-        applied at the end of the same transaction. Memory stays near the size of what is in force."""
-        timestamp = utc_timestamp(now)
+        later records of the file change (a supersession, a retraction) is kept by the plan's
+        ledger and applied at the end of the same transaction."""
+        if dry_run:
+            with self.reading() as connection:
+                first_id = 1 if connection is None else self._next_id(connection)
+                plan = ImportPlan(connection, self.plan, first_id, utc_timestamp(now))
+                written = sum(1 for _ in plan.rows(records))
+            return ImportCounts(written, plan.skipped)
         with self.writing() as connection:
-            first_id = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[0]
-            # indicator -> as-of date -> the id in force: read once, then kept up to date in memory.
-            in_force: dict[str, dict[str, int]] = {}
-            for indicator, as_of, record_id in connection.execute(
-                    "SELECT indicator, as_of, id FROM observation WHERE plan = ? AND in_force = 1", (self.plan,)):
-                in_force.setdefault(indicator, {})[as_of] = record_id
-            left_force: set[int] = set()  # ids written (or stored before) in force that no longer are
-            superseded: dict[int, int] = {}  # id -> the id it superseded, to step back on a retraction
-            retracted: dict[int, int] = {}  # id -> the retraction's id
-            file_ids: dict[int, int] = {}
-            keys: dict[int, tuple[str, str]] = {}  # for retractions only: what a record was about
-
-            def rows() -> Iterator[tuple]:
-                new_id = first_id
-                for file_id, indicator, as_of, value, by, note, source, file_retracts, recorded_at in records:
-                    if file_id is not None:
-                        file_ids[file_id] = new_id
-                        keys[new_id] = (indicator, as_of)
-                    if file_retracts is None:
-                        dates = in_force.get(indicator)
-                        if dates is None:
-                            dates = in_force[indicator] = {}
-                        before = dates.get(as_of)
-                        if before is not None:
-                            left_force.add(before)
-                            superseded[new_id] = before
-                        dates[as_of] = new_id
-                        yield (new_id, self.plan, indicator, value, as_of, recorded_at or timestamp, by, note,
-                               source, before, None, 1)
-                    else:
-                        if file_retracts not in file_ids:
-                            raise SytrackError(f"a retraction refers to #{file_retracts}, which is not earlier in the file")
-                        target = file_ids[file_retracts]
-                        if target in retracted:
-                            raise SytrackError(f"#{file_retracts} is retracted twice in the file")
-                        retracted[target] = new_id
-                        left_force.add(target)
-                        key_indicator, key_as_of = keys[target]
-                        dates = in_force[key_indicator]
-                        if dates.get(key_as_of) == target:
-                            # The latest earlier record for that date, not itself retracted, returns.
-                            back = superseded.get(target)
-                            while back is not None and back in retracted:
-                                back = superseded.get(back)
-                            if back is None:
-                                del dates[key_as_of]
-                            else:
-                                dates[key_as_of] = back
-                                left_force.discard(back)
-                        yield (new_id, self.plan, indicator, None, as_of, recorded_at or timestamp, by, note,
-                               source, None, target, 0)
-                    new_id += 1
-
+            plan = ImportPlan(connection, self.plan, self._next_id(connection), utc_timestamp(now))
             written = 0
             chunk = 20_000  # written in chunks, so a progress bar can follow without slowing each row
-            generator = rows()
+            generator = plan.rows(records)
             while batch := list(itertools.islice(generator, chunk)):
                 connection.executemany(
                     "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note,"
@@ -440,10 +278,15 @@ class Store:
                 written += len(batch)
                 if on_row is not None:
                     on_row(len(batch))
-            connection.executemany("UPDATE observation SET in_force = 0 WHERE id = ?", ((i,) for i in left_force))
-            connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?",
-                                   ((by, target) for target, by in retracted.items()))
-        return written
+            ledger = plan.ledger
+            connection.executemany("UPDATE observation SET in_force = 0 WHERE id = ?", ((i,) for i in ledger.left_force))
+            connection.executemany("UPDATE observation SET in_force = 1 WHERE id = ?", ((i,) for i in ledger.came_back))
+            connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?", ledger.retractions())
+        return ImportCounts(written, plan.skipped)
+
+    @staticmethod
+    def _next_id(connection: Any) -> int:
+        return connection.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[0]
 
     # -- copying -------------------------------------------------------------------------------
 

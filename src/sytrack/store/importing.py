@@ -1,0 +1,125 @@
+"""An import's plan: which rows to write, which are already recorded, and the states they leave."""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Iterator
+from typing import Any, NamedTuple
+
+from sytrack.errors import SytrackError
+from sytrack.store.ledger import InForce, Key
+
+
+class ImportCounts(NamedTuple):
+    """What an import wrote, and how many of its rows were already recorded and skipped."""
+
+    written: int
+    skipped: int
+
+
+class _Stored:
+    """What the store held before the import, asked only about the dates the file touches.
+    A row is already recorded when a stored record has the same indicator, date, value, note and
+    source (and the same recorded_at when the row has one); each stored record matches one row."""
+
+    def __init__(self, connection: Any, plan: str, first_new_id: int) -> None:
+        self.connection, self.plan, self.first_new_id = connection, plan, first_new_id
+        self.keys: set[Key] = set() if connection is None else set(connection.execute(
+            "SELECT DISTINCT indicator, as_of FROM observation WHERE plan = ?", (plan,)))
+        self.claimed: set[int] = set()
+
+    def same_value(self, key: Key, value: float, note: str, source: str, recorded_at: str | None) -> int | None:
+        if key not in self.keys:
+            return None
+        for record_id, stored_at in self.connection.execute(
+                "SELECT id, recorded_at FROM observation WHERE plan = ? AND indicator = ? AND as_of = ?"
+                " AND value = ? AND note = ? AND source = ? AND id < ? ORDER BY id",
+                (self.plan, *key, value, note, source, self.first_new_id)):
+            if (recorded_at is None or stored_at == recorded_at) and record_id not in self.claimed:
+                self.claimed.add(record_id)
+                return record_id
+        return None
+
+    def retraction_of(self, target: int) -> tuple[int, str, str, str] | None:
+        """The stored retraction of a stored record: (id, note, source, recorded_at), if any."""
+        return self.connection.execute(
+            "SELECT id, note, source, recorded_at FROM observation WHERE retracts = ?", (target,)).fetchone()
+
+    def key_of(self, record_id: int) -> Key:
+        return tuple(self.connection.execute(
+            "SELECT indicator, as_of FROM observation WHERE id = ?", (record_id,)).fetchone())
+
+    def in_force(self) -> Iterable[tuple[str, str, int]]:
+        if self.connection is None:
+            return ()
+        return self.connection.execute(
+            "SELECT indicator, as_of, id FROM observation WHERE plan = ? AND in_force = 1", (self.plan,))
+
+    def restore(self, key: Key, below: int, retracted: Container[int]) -> int | None:
+        """The latest stored value of `key` before `below` that no one has retracted."""
+        for (record_id,) in self.connection.execute(
+                "SELECT id FROM observation WHERE plan = ? AND indicator = ? AND as_of = ? AND value IS NOT NULL"
+                " AND retracted_by IS NULL AND id < ? ORDER BY id DESC", (self.plan, *key, below)):
+            if record_id not in retracted:
+                return record_id
+        return None
+
+
+class ImportPlan:
+    """Turns an import's records (see store.import_records) into rows to insert, in order, and
+    says at the end which stored rows change state. Reads the store as it goes; writes nothing."""
+
+    def __init__(self, connection: Any, plan: str, first_new_id: int, timestamp: str) -> None:
+        self.plan, self.first_new_id, self.timestamp = plan, first_new_id, timestamp
+        self.stored = _Stored(connection, plan, first_new_id)
+        self.ledger = InForce(self.stored.in_force(), first_new_id, self.stored.restore)
+        self.skipped = 0
+        self._file_ids: dict[int, int] = {}  # the file's id -> the store's id (written or matched)
+        self._keys: dict[int, Key] = {}  # written ids a later row may retract -> what they are about
+
+    def rows(self, records: Iterable[tuple]) -> Iterator[tuple]:
+        new_id = self.first_new_id
+        for file_id, indicator, as_of, value, by, note, source, file_retracts, recorded_at in records:
+            if file_retracts is None:
+                row = self._value(new_id, file_id, (indicator, as_of), value, by, note, source, recorded_at)
+            else:
+                row = self._retraction(new_id, file_id, file_retracts, by, note, source, recorded_at)
+            if row is None:
+                self.skipped += 1
+                continue
+            yield row
+            new_id += 1
+
+    def _value(self, new_id: int, file_id: int | None, key: Key, value: float, by: str, note: str,
+               source: str, recorded_at: str | None) -> tuple | None:
+        already = self.stored.same_value(key, value, note, source, recorded_at)
+        if already is not None:
+            if file_id is not None:
+                self._file_ids[file_id] = already
+            return None
+        if file_id is not None:
+            self._file_ids[file_id] = new_id
+            self._keys[new_id] = key
+        before = self.ledger.supersede(key, new_id)
+        return (new_id, self.plan, key[0], value, key[1], recorded_at or self.timestamp, by, note, source,
+                before, None, 1)
+
+    def _retraction(self, new_id: int, file_id: int, file_retracts: int, by: str, note: str, source: str,
+                    recorded_at: str | None) -> tuple | None:
+        target = self._file_ids.get(file_retracts)
+        if target is None:
+            raise SytrackError(f"a retraction refers to #{file_retracts}, which is not earlier in the file")
+        if target < self.first_new_id:
+            stored = self.stored.retraction_of(target)
+            if stored is not None:
+                if stored[1:3] == (note, source) and recorded_at in (None, stored[3]):
+                    self._file_ids[file_id] = stored[0]
+                    return None  # this retraction is already recorded
+                raise SytrackError(f"#{file_retracts} of the file is record #{target}, already retracted by"
+                                   f" #{stored[0]}; nothing was written")
+            key = self.stored.key_of(target)
+        else:
+            key = self._keys[target]
+        self._file_ids[file_id] = new_id
+        self.ledger.retract(target, key, new_id)
+        return (new_id, self.plan, key[0], None, key[1], recorded_at or self.timestamp, by, note, source,
+                None, target, 0)
