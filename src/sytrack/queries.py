@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from sytrack.errors import UsageError
 from sytrack.model import STATUSES, Catalogue, Indicator, Observation
@@ -60,13 +60,9 @@ def select_progress(progresses: Sequence, statuses: set[str] | None, worst_first
     return chosen
 
 
-def log_records(history: Iterable[Observation], known: set[str], show_all: bool,
-                since: dt.date | None) -> list[Observation]:
-    """A history newest first, as `log` shows it: records in force only unless `show_all`, made on
-    or after `since`, of indicators the catalogue has (`check` reports the others)."""
-    first = since.isoformat() if since is not None else ""
-    return [o for o in reversed(list(history))
-            if o.indicator in known and (show_all or o.state == "current") and o.recorded_at[:10] >= first]
+def known_records(records: Iterable[Observation], known: set[str]) -> Iterator[Observation]:
+    """Records of indicators the catalogue has, lazily (`check` reports the others)."""
+    return (o for o in records if o.indicator in known)
 
 
 def increment_since(indicator: Indicator, as_of: dt.date, plan) -> dt.date:

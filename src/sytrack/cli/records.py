@@ -121,16 +121,17 @@ def log_command(
     excel: ExcelOption = False,
 ) -> None:
     """Show the history of records, newest first: value, as-of date, who recorded it, when and why."""
-    from sytrack.queries import log_records
+    from sytrack.queries import known_records
     from sytrack.views.records import OBSERVATION_COLUMNS, log_table, observation_row
 
     state = session(ctx)
     catalogue = state.catalogue
     if indicator_id is not None:
         require_indicator(catalogue, indicator_id)
-    records = log_records(state.store.history(indicator_id), set(catalogue.ids), show_all, since)
-    emit([observation_row(o) for o in records], OBSERVATION_COLUMNS, fmt, output, excel,
-         log_table(catalogue, state.lang(lang), show_all), sheet="log")
+    records = state.store.newest_first(indicator_id, in_force_only=not show_all,
+                                       recorded_since=since.isoformat() if since else "")
+    rows = (observation_row(o) for o in known_records(records, set(catalogue.ids)))
+    emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(catalogue, state.lang(lang), show_all), sheet="log")
 
 
 @command("export")

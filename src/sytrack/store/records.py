@@ -116,6 +116,37 @@ class Store:
                 parameters.append(indicator)
             return [_observation(row) for row in connection.execute(query + " ORDER BY id", parameters)]
 
+    def newest_first(self, indicator: str | None = None, in_force_only: bool = False,
+                     recorded_since: str = "") -> Iterator[Observation]:
+        """The records newest first, streamed in pages by id (`log`: the first lines come at once and
+        memory stays flat however long the history). `in_force_only` leaves out superseded and
+        retracted records and the retractions; `recorded_since` those recorded before that time."""
+        # For the whole plan, `plan || ''` and `in_force + 0` keep SQLite off the indexes on those
+        # columns: walking the table backwards by id finds the newest at once, where an index would
+        # sort every record. One indicator's few records come by its index, then sorted.
+        conditions, parameters = ["plan = ?" if indicator else "plan || '' = ?"], [self.plan]
+        if indicator is not None:
+            conditions.append("indicator = ?")
+            parameters.append(indicator)
+        if in_force_only:
+            conditions.append("in_force + 0 = 1 AND retracts IS NULL AND retracted_by IS NULL")
+        if recorded_since:
+            conditions.append("recorded_at >= ?")
+            parameters.append(recorded_since)
+        query = f"SELECT {_COLUMNS} FROM observation WHERE {' AND '.join(conditions)}"
+        with self.reading() as connection:
+            if connection is None:
+                return
+            page, before = 200, None  # a small first page: the first lines come before the rest is read
+            while True:
+                after = " AND id < ?" if before is not None else ""
+                rows = connection.execute(f"{query}{after} ORDER BY id DESC LIMIT ?",
+                                          [*parameters, *([before] if before is not None else []), page]).fetchall()
+                yield from map(_observation, rows)
+                if len(rows) < page:
+                    return
+                before, page = rows[-1][0], 5000
+
     def export_rows(self) -> Iterator[tuple]:
         """Every record as a tuple in the export's column order, oldest first, streamed."""
         with self.reading() as connection:

@@ -65,10 +65,16 @@ def log_table(catalogue: Catalogue, lang: str, show_all: bool = True):
                ("记录人", "by", "left", 3, 1), ("备注 / 来源", "note / source", "left", 1, 0))
     columns = tuple(GridColumn(h_zh if zh else h_en, justify, wrap, drop)
                     for h_zh, h_en, justify, wrap, drop in headers if show_all or h_en != "state")
-    units = {i.id: (i.unit_in(lang), i.kind) for i in catalogue.indicators}
+    units: dict[str, tuple[str, str]] = {}  # filled as indicators appear: a long log names few of 10,000
+
+    def unit_of(indicator_id: str) -> tuple[str, str]:
+        if indicator_id not in units:
+            indicator = catalogue.find(indicator_id)
+            units[indicator_id] = (indicator.unit_in(lang), indicator.kind) if indicator else ("", "")
+        return units[indicator_id]
 
     def cells(row: dict[str, Any]) -> list[Cell]:
-        unit, kind = units.get(row["indicator"], ("", ""))
+        unit, kind = unit_of(row["indicator"])
         if row["retracts"] is not None:
             value = f"{'撤销' if zh else 'retracts'} #{row['retracts']}"
         else:
