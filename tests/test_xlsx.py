@@ -5,45 +5,47 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF
+from conftest import AS_OF, display_width
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sytrack.formula_guard import guard_formula
 from sytrack.values import format_plain
 from sytrack.views.catalogue import LIST_COLUMNS
 from sytrack.views.records import OBSERVATION_COLUMNS
 from sytrack.views.status import STATUS_COLUMNS
-from sytrack.xlsx import STATUS_FILLS
+from sytrack.xlsx import STATUS_FILLS, cell_text, number_cell
 
 # ---------------------------------------------------------------------------------------------
 # 5. Excel out
 
 
 def as_csv_text(cell, key: str, kind: str) -> str:
-    """What the CSV writes for the value in this cell, asserting how xlsx.py stores each kind:
-    percent columns as fractions with a % format, other numbers as numbers with a grouping format,
-    dates as dates, booleans as booleans, and everything else as text (never a formula)."""
+    """What the CSV writes for the value in this cell, asserting the cell's type: numbers as numbers
+    (a `*_pct` column the same percent number as in CSV), dates as dates, record times as times,
+    booleans as booleans, everything else as text (never a formula)."""
     value = cell.value
     if value is None:
         return ""
     if kind == "number":
         assert isinstance(value, (int, float)) and not isinstance(value, bool), (key, value)
-        if key.endswith("_pct"):
-            assert cell.number_format == "0.0%", key
-            return format_plain(round(value * 100, 8))
-        assert cell.number_format == ("#,##0" if float(value).is_integer() else "#,##0.00##"), (key, cell.number_format)
         return format_plain(float(value))
     if kind == "bool":
-        assert isinstance(value, bool), (key, value)
+        assert isinstance(value, bool) and cell.data_type == "b", (key, value)
         return "true" if value else "false"
-    if kind == "date" and not isinstance(value, str):
-        assert isinstance(value, dt.datetime) and value.time() == dt.time(), (key, value)
-        assert cell.number_format == "yyyy-mm-dd", key
+    if kind == "date":
+        assert isinstance(value, dt.datetime), (key, value)  # a date cell, whichever command wrote it
+        if key == "recorded_at":
+            return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert value.time() == dt.time(), (key, value)
         return value.date().isoformat()
     assert isinstance(value, str) and cell.data_type == "s", (key, value, cell.data_type)
     return guard_formula(value) if kind == "text" else value
@@ -73,6 +75,7 @@ REPORT_COMMANDS = {
     "status": (["status", "--as-of", AS_OF], STATUS_COLUMNS),
     "list": (["list"], LIST_COLUMNS),
     "log": (["log"], OBSERVATION_COLUMNS),
+    "export": (["export"], OBSERVATION_COLUMNS),
 }
 
 
@@ -84,6 +87,143 @@ def test_xlsx_has_the_same_cells_as_csv(run, recorded: Path, name: str):
     assert as_csv.code == written.code == 0, written.stderr
     assert written.stdout == ""
     assert_workbook_matches_csv(recorded / f"{name}.xlsx", as_csv.stdout, columns, sheet=name)
+
+
+def cell_types(path: Path) -> dict[str, set[str]]:
+    """{column: the kinds of its non-empty cells}: date, time, number, bool or text."""
+    import openpyxl
+
+    worksheet = openpyxl.load_workbook(path).active
+    rows = list(worksheet.iter_rows())
+    kinds: dict[str, set[str]] = {}
+    for cells in rows[1:]:
+        for header, cell in zip(rows[0], cells):
+            if cell.value is None:
+                continue
+            if isinstance(cell.value, dt.datetime):
+                kind = "time" if "h" in cell.number_format else "date"
+            else:
+                kind = {bool: "bool", int: "number", float: "number", str: "text"}[type(cell.value)]
+            kinds.setdefault(header.value, set()).add(kind)
+    return kinds
+
+
+def test_the_same_column_is_the_same_cell_type_in_every_workbook(run, recorded: Path):
+    seen: dict[str, set[str]] = {}
+    for name, (args, _) in REPORT_COMMANDS.items():
+        assert run([*args, "-o", f"{name}.xlsx"]).code == 0
+        for column, kinds in cell_types(recorded / f"{name}.xlsx").items():
+            assert len(kinds) == 1, (name, column, kinds)
+            seen.setdefault(column, set()).update(kinds)
+    # `id` names two things in the published columns: an indicator's id (list, status), a record's number (log).
+    assert {column: kinds for column, kinds in seen.items() if len(kinds) > 1} == {"id": {"number", "text"}}
+    assert seen["date"] == seen["deadline"] == seen["latest_date"] == {"date"}
+    assert seen["recorded_at"] == {"time"}
+    assert seen["forecast_meets"] == {"bool"}
+    assert seen["completion_pct"] == seen["value"] == {"number"}
+
+
+def test_percent_columns_are_the_same_number_in_csv_json_and_xlsx(run, recorded: Path):
+    import openpyxl
+
+    rows = json.loads(run(["status", "--as-of", AS_OF, "--format", "json"]).stdout)
+    as_csv = list(csv.DictReader(io.StringIO(run(["status", "--as-of", AS_OF, "--format", "csv"]).stdout)))
+    assert run(["status", "--as-of", AS_OF, "-o", "status.xlsx"]).code == 0
+    sheet = list(openpyxl.load_workbook(recorded / "status.xlsx").active.iter_rows(values_only=True))
+    in_xlsx = [dict(zip(sheet[0], values)) for values in sheet[1:]]
+    keys = [key for key in rows[0] if key.endswith("_pct")]
+    assert keys == ["completion_pct", "time_elapsed_pct"]
+    for key in keys:
+        from_json = [row[key] for row in rows]
+        assert [float(row[key]) if row[key] else None for row in as_csv] == from_json
+        assert [row[key] for row in in_xlsx] == from_json
+    assert any(49 < (row["time_elapsed_pct"] or 0) < 50 for row in rows), "percent numbers, not fractions"
+
+
+values = st.one_of(st.integers(-10**14, 10**14), st.floats(-1e12, 1e12, allow_nan=False).map(lambda v: round(v, 6)))
+
+
+@given(values, st.booleans())
+def test_a_number_shows_what_was_recorded_and_reads_back_exactly(value, percent):
+    cell = number_cell(value, percent)
+    assert cell.value == value
+    shown = cell.shown.removesuffix("%") if percent else cell.shown
+    assert float(shown.replace(",", "")) == value, "the text shown reads back as the value itself"
+    assert not ("." in shown and shown.endswith("0")), "no padding zeros: 77.1, not 77.10"
+    decimals = len(shown.split(".")[1]) if "." in shown else 0
+    codes = cell.number_format.replace('"%"', "")
+    assert codes.count("0") - 1 == decimals and ("." in codes) == bool(decimals), cell.number_format
+    assert ("," in shown) == (abs(value) >= 1000), "whole thousands grouped"
+
+
+@pytest.mark.parametrize(("value", "number_format", "as_time", "read"), [
+    (dt.datetime(2024, 6, 30), "yyyy-mm-dd h:mm:ss", False, "2024-06-30"),  # a date typed with a time of 0:00
+    (dt.datetime(2024, 6, 30), "yyyy-mm-dd hh:mm:ss", True, "2024-06-30T00:00:00Z"),  # recorded at midnight
+    (dt.datetime(2024, 6, 30, 8, 0, 59, 999_700), "yyyy-mm-dd hh:mm:ss", True, "2024-06-30T08:01:00Z"),
+    (0.635, "0.0%", False, "63.5"),
+    (63.5, '#,##0.0"%"', False, "63.5"),  # a literal % is no percent format
+    (63.5, "0.0\\%", False, "63.5"),
+    (0.5, "[Red]0%", False, "50"),
+    (True, '"TRUE";"TRUE";"FALSE"', False, "yes"),
+])
+def test_cells_read_back_as_typed(value, number_format, as_time, read):
+    assert cell_text(value, number_format, as_time) == read
+
+
+def test_columns_are_as_wide_as_their_text_on_screen(run, recorded: Path, catalogue_text: str):
+    import openpyxl
+
+    assert run(["list", "-o", "list.xlsx"]).code == 0
+    worksheet = openpyxl.load_workbook(recorded / "list.xlsx").active
+    rows = list(worksheet.iter_rows(values_only=True))
+    header = rows[0]
+    width = lambda key: worksheet.column_dimensions[chr(ord("A") + header.index(key))].width  # noqa: E731
+    longest = lambda key: max(display_width(str(row[header.index(key)] or "")) for row in rows)  # noqa: E731
+    # "创建工业设计研究院" is 9 characters and 18 columns wide: cut at 9 + 2 it would show half.
+    assert longest("name_zh") == 18
+    assert longest("name_zh") < width("name_zh") <= longest("name_zh") + 4
+    assert longest("id") < width("id") <= longest("id") + 4
+    assert all(width(key) <= 40 for key in header), "longer text wraps in its cell"
+
+
+def test_printing_is_landscape_fit_to_width_with_the_header_on_every_page(run, recorded: Path):
+    import openpyxl
+
+    assert run(["status", "--as-of", AS_OF, "-o", "status.xlsx"]).code == 0
+    worksheet = openpyxl.load_workbook(recorded / "status.xlsx").active
+    setup = worksheet.page_setup
+    assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), "9 is A4 in the OOXML paper sizes"
+    assert worksheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), "one page wide, as many down as needed"
+    assert worksheet.print_title_rows == "$1:$1"
+    assert worksheet.freeze_panes == "A2"
+
+
+def soffice(*args: str, cwd: Path) -> None:
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        pytest.skip("no LibreOffice (soffice) on PATH")
+    subprocess.run([binary, f"-env:UserInstallation={(cwd / 'lo-profile').as_uri()}", "--headless", *args],
+                   cwd=cwd, capture_output=True, timeout=180, check=True)
+
+
+def test_libreoffice_shows_what_was_recorded_and_prints_status_on_one_page_wide(run, recorded: Path):
+    assert run(["record", "cnc-rate", "63.1", "--date", "2024-05-31", "--by", "tester"]).code == 0
+    assert run(["status", "--as-of", AS_OF, "-o", "status.xlsx"]).code == 0
+    # LibreOffice's CSV filter in UTF-8 (76), each cell written as shown (the ninth option).
+    soffice("--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true", "status.xlsx", cwd=recorded)
+    shown = {row["id"]: row for row in csv.DictReader(io.StringIO((recorded / "status.csv").read_text("utf-8")))}
+    data = {row["id"]: row for row in json.loads(run(["status", "--as-of", AS_OF, "--format", "json"]).stdout)}
+    assert shown["cnc-rate"]["latest"] == "63.1", "77.1 shows as 77.1, not 77.10"
+    assert shown["5g-base-stations"]["target"] == "40,000"
+    assert shown["5g-base-stations"]["deadline"] == "2024-12-31"
+    assert shown["5g-base-stations"]["forecast_meets"] == str(data["5g-base-stations"]["forecast_meets"]).upper()
+    assert shown["cnc-rate"]["completion_pct"] == f"{data['cnc-rate']['completion_pct']}%"
+    soffice("--convert-to", "pdf", "status.xlsx", cwd=recorded)
+    info = subprocess.run(["pdfinfo", "status.pdf"], cwd=recorded, capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    width, height = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+)", info, re.M).groups())
+    assert pages == 1 and width > height, info
 
 
 def test_xlsx_status_cells_are_coloured(run, recorded: Path):
@@ -265,3 +405,19 @@ def test_xlsx_export_imports_back_to_the_same_records(run, recorded: Path, tmp_p
     result = run(["import", str(recorded / "all.xlsx")], cwd=fresh)
     assert result.code == 0, result.stderr
     assert run(["export", "--format", "csv"], cwd=fresh).stdout == original
+
+
+def test_a_record_made_at_midnight_utc_survives_an_xlsx_round_trip(run, catalogue_file: Path, tmp_path: Path):
+    # A time cell at 00:00:00 looks like a plain date to a spreadsheet; under recorded_at it stays a time.
+    export = ("indicator,value,date,note,source,by,id,recorded_at,supersedes,retracts,state\r\n"
+              "cnc-rate,63.5,2024-06-30,,,tester,1,2024-07-01T00:00:00Z,,,current\r\n"
+              "cnc-rate,64,2024-09-30,,,tester,2,2024-10-01T08:30:05Z,,,current\r\n")
+    (tmp_path / "all.csv").write_text(export, encoding="utf-8", newline="")
+    assert run(["import", "all.csv"]).code == 0
+    assert run(["export", "-o", "all.xlsx"]).code == 0
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    shutil.copyfile(catalogue_file, fresh / "indicators.toml")
+    result = run(["import", str(tmp_path / "all.xlsx")], cwd=fresh)
+    assert result.code == 0, result.stderr
+    assert run(["export"], cwd=fresh).stdout == export

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from sytrack.visible import display_width
 
 Point = tuple[dt.date, float]
 
@@ -60,13 +61,8 @@ def _short(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _display_width(text: str) -> int:
-    """Columns a terminal gives the text: Chinese characters (万, 亿) take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def _pad_left(text: str, width: int) -> str:
-    return " " * (width - _display_width(text)) + text
+    return " " * (width - display_width(text)) + text
 
 
 def text_chart(data: ChartData, width: int = 64, height: int = 12) -> list[str]:
@@ -108,7 +104,7 @@ def text_chart(data: ChartData, width: int = 64, height: int = 12) -> list[str]:
         grid[row][col] = MARK_OBSERVED
 
     labels = {0: _short(high), height - 1: _short(low), (height - 1) // 2: _short((high + low) / 2)}
-    label_width = max(_display_width(text) for text in labels.values())
+    label_width = max(display_width(text) for text in labels.values())
     lines = [_pad_left(labels.get(r, ""), label_width) + " |" + "".join(row) for r, row in enumerate(grid)]
     lines.append(" " * label_width + " +" + "-" * width)
     left, right = first.isoformat(), last.isoformat()
