@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -11,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from conftest import AS_OF, display_width
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sytrack.catalogue import parse_catalogue
-from sytrack.chart import LEGEND, ChartData, svg_chart, text_chart
+from sytrack.chart import LEGEND, ChartData, axis_labels, nice_ticks, svg_chart, text_chart, tick_pixels
 from sytrack.progress import expected_path
 
 D = dt.date
@@ -262,3 +263,63 @@ def test_show_format_json_is_still_the_one_row(run, recorded: Path):
     assert [t["deadline"] for t in rows[0]["targets"]] == ["2024-12-31", "2025-12-31"]
 
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Axis ticks: round values, labelled in the report's language, with room to be read
+
+
+def is_round_step(step: float) -> bool:
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    return any(math.isclose(mantissa, m, rel_tol=1e-9) for m in (1, 2, 5, 10))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-1e12, 1e12, allow_nan=False), st.floats(1e-3, 1e12, allow_nan=False))
+def test_ticks_are_round_values_that_cover_the_range(low, span):
+    assume(span >= abs(low) * 1e-6)  # below that, a difference of two ticks is float noise, not a step
+    high = low + span
+    ticks = nice_ticks(low, high)
+    assert 2 <= len(ticks) <= 6
+    assert ticks[0] <= low + span * 1e-9 and ticks[-1] >= high - span * 1e-9
+    steps = [b - a for a, b in zip(ticks, ticks[1:])]
+    step = steps[0]
+    assert all(math.isclose(s, step, rel_tol=1e-6) for s in steps) and is_round_step(step), ticks
+    assert all(math.isclose(t / step, round(t / step), abs_tol=1e-6) for t in ticks), "each tick a multiple of the step"
+
+
+@pytest.mark.parametrize(("low", "high", "en", "zh"), [
+    (30000, 42700, ["30,000", "35,000", "40,000", "45,000"], ["3.0万", "3.5万", "4.0万", "4.5万"]),
+    (8500, 10400, ["8,500", "9,000", "9,500", "10,000", "10,500"], ["8,500", "9,000", "9,500", "10,000", "10,500"]),
+    (62.9, 70, ["62", "64", "66", "68", "70"], ["62", "64", "66", "68", "70"]),
+    (1.2e8, 1.25e8, ["120M", "121M", "122M", "123M", "124M", "125M"], ["1.20亿", "1.21亿", "1.22亿", "1.23亿", "1.24亿", "1.25亿"]),
+    (0, 0.9, ["0", "0.2", "0.4", "0.6", "0.8", "1.0"], ["0", "0.2", "0.4", "0.6", "0.8", "1.0"]),
+])
+def test_axis_labels_speak_the_reports_language(low, high, en, zh):
+    ticks = nice_ticks(low, high)
+    assert axis_labels(ticks, "en") == en
+    assert axis_labels(ticks, "zh") == zh
+
+
+def svg_ticks(svg: str) -> tuple[float, list[tuple[float, float, str]]]:
+    """The value axis's x and each tick label's (x, y, text) in an SVG chart."""
+    root = ET.fromstring(svg)
+    lines = [e for e in root.iter(f"{{{SVG_NS}}}line") if e.get("class") == "axis"]
+    axis_x = min(float(e.get("x1")) for e in lines)
+    labels = [(float(e.get("x")), float(e.get("y")), e.text) for e in root.iter(f"{{{SVG_NS}}}text")
+              if e.get("class") == "tick" and e.get("text-anchor") == "end" and not re.match(r"\d{4}-", e.text)]
+    return axis_x, labels
+
+
+@settings(max_examples=80, deadline=None)
+@given(observed=st.lists(points, min_size=1, max_size=5), lang=st.sampled_from(["en", "zh"]))
+def test_svg_tick_labels_have_room_left_of_the_axis_and_never_overlap(observed, lang):
+    data = ChartData(tuple(sorted(observed)), (), (), ())
+    axis_x, labels = svg_ticks(svg_chart(data, lang=lang))
+    assert 2 <= len(labels) <= 6
+    for x, _, text in labels:
+        assert x < axis_x and x - tick_pixels(text) >= 0, (text, x, axis_x)  # right-aligned before the axis, inside
+    ys = sorted(y for _, y, _ in labels)
+    assert all(b - a >= 12 for a, b in zip(ys, ys[1:])), "labels are at least a line of 10px text apart"
+    if lang == "en":
+        assert not any(re.search("[万亿]", text) for _, _, text in labels)
