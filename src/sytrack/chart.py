@@ -12,9 +12,56 @@ from sytrack.visible import display_width
 
 Point = tuple[dt.date, float]
 
-# Text marks are ASCII: box-drawing and block characters are double width on Chinese Windows terminals.
-MARK_PATH, MARK_OBSERVED, MARK_TARGET, MARK_FORECAST, MARK_BASELINE = ".", "o", "T", "~", "B"
-LEGEND = "o recorded   . expected path   T target   ~ forecast   B baseline"
+# The roles a character of a text chart plays, one letter each: what `TextChart.roles` holds.
+OBSERVED, TARGET, BASELINE, PATH, FORECAST, NOTHING = "o", "t", "b", "p", "f", " "
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """The characters of one text chart. With `dots`, lines are braille (2 x 4 dots a character);
+    without, a line is a row of its own character."""
+
+    observed: str
+    target: str
+    baseline: str
+    path: str
+    forecast: str
+    dots: bool
+    legend: dict[str, str]
+
+
+# ASCII for --ascii and terminals that do not speak UTF-8. The Unicode set uses only characters
+# one column wide everywhere (East Asian width "neutral", no emoji form): braille for lines, ◉ ✦ ⋄
+# for points. Box-drawing and block characters are "ambiguous", drawn double width on Chinese
+# terminals, so the axes stay ASCII in both sets.
+ASCII_GLYPHS = Glyphs("o", "T", "B", ".", "~", False, {
+    "en": "o recorded   . expected path   T target   ~ forecast   B baseline",
+    "zh": "o 实际值   . 应达路径   T 目标   ~ 预测   B 基期"})
+UNICODE_GLYPHS = Glyphs("◉", "✦", "⋄", "⠤⠤", "⠄⠠⠄", True, {
+    "en": "◉ recorded   ⠤⠤ expected path   ⠄⠠⠄ forecast   ✦ target   ⋄ baseline",
+    "zh": "◉ 实际值   ⠤⠤ 应达路径   ⠄⠠⠄ 预测   ✦ 目标   ⋄ 基期"})
+LEGEND = ASCII_GLYPHS.legend["en"]
+
+
+def use_ascii(asked: bool, terminal: bool, encoding: str | None) -> bool:
+    """ASCII when asked, or on a terminal whose encoding is not UTF-8 (files and pipes get UTF-8)."""
+    import codecs
+
+    if asked:
+        return True
+    if not terminal:
+        return False
+    try:
+        return codecs.lookup(encoding or "ascii").name != "utf-8"
+    except LookupError:
+        return True
+
+
+@dataclass(frozen=True)
+class TextChart:
+    lines: tuple[str, ...]
+    roles: tuple[str, ...]  # for each line, one role letter per character of it (OBSERVED, PATH ...)
+    legend: str
 
 
 @dataclass(frozen=True)
@@ -36,6 +83,7 @@ class ChartData:
 
 
 def _bounds(data: ChartData) -> tuple[dt.date, dt.date, float, float] | None:
+    """First and last date, lowest and highest value drawn; the value axis then widens to round values."""
     points = data.all_points()
     if not points:
         return None
@@ -46,13 +94,13 @@ def _bounds(data: ChartData) -> tuple[dt.date, dt.date, float, float] | None:
     if last == first:
         last = first + dt.timedelta(days=1)
     if high == low:  # one value only (a target, nothing recorded): show it against zero
-        low, high = (0.0, high * 1.1) if high > 0 else (low - 1, high + 1)
-    margin = (high - low) * 0.05
-    # Counts and amounts never go below zero: keep the axis from suggesting they could.
-    return first, last, (low - margin) if low < 0 or low - margin >= 0 else 0.0, high + margin
+        low, high = (0.0, high) if high > 0 else (low, 0.0) if low < 0 else (-1.0, 1.0)
+    # Rounding outward to the ticks leaves the margin; counts and amounts never reach below zero,
+    # since the round value at or below a positive low is zero at the least.
+    return first, last, low, high
 
 
-def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
+def nice_ticks(low: float, high: float, most: int = 7) -> list[float]:
     """Round values from at or below `low` to at or above `high`, a step of 1, 2 or 5 times a power
     of ten apart, at most `most` of them: 30,000-42,700 gives 30,000, 35,000, 40,000, 45,000."""
     if not high > low:
@@ -67,25 +115,24 @@ def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
     return [round(n * step, digits) + 0.0 for n in range(first, last + 1)]
 
 
+MAX_LABEL = 10  # characters a value label may take before it is written as 1.5e+20
+
+
 def axis_labels(ticks: Sequence[float], lang: str) -> list[str]:
     """One label per tick, all in one unit and with no more decimals than the step needs: 万/亿 in
     Chinese (3.5万, 1.20亿), thousands grouped and M/B in English (35,000; 1.5M), 0 as 0."""
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     # A unit only where every label is at least one of it: 3.5万 but 9,500, never 0.95万.
     smallest = min((abs(value) for value in ticks if value), default=0.0)
+    largest = max(abs(value) for value in ticks) or 1.0
     units = ((1e8, "亿"), (1e4, "万")) if lang == "zh" else ((1e9, "B"), (1e6, "M"))
     size, suffix = next(((size, suffix) for size, suffix in units if smallest >= size), (1.0, ""))
-    return ["0" if value == 0 else _decimal(value / size, step / size) + suffix for value in ticks]
-
-
-def _short(value: float) -> str:
-    """Axis labels: compact, with 万/亿 for large numbers as an analyst would write them."""
-    magnitude = abs(value)
-    if magnitude >= 1e8:
-        return f"{value / 1e8:.3g}亿"
-    if magnitude >= 1e4:
-        return f"{value / 1e4:.3g}万"
-    return f"{value:.4g}"
+    labels = ["0" if value == 0 else _decimal(value / size, step / size) + suffix for value in ticks]
+    if max(len(label) for label in labels) <= MAX_LABEL:
+        return labels
+    # Far from everyday sizes (1e-280, 1e20): scientific, with the digits that tell two ticks apart.
+    digits = max(1, math.floor(math.log10(largest)) - math.floor(math.log10(step)) + 1)
+    return ["0" if value == 0 else f"{value:.{min(digits, MAX_LABEL - 6)}g}" for value in ticks]
 
 
 def _decimal(value: float, step: float) -> str:
@@ -97,51 +144,93 @@ def _pad_left(text: str, width: int) -> str:
     return " " * (width - display_width(text)) + text
 
 
-def text_chart(data: ChartData, width: int = 64, height: int = 12) -> list[str]:
-    """The chart as plain lines, `width` characters of plot plus the axis labels on the left."""
-    bounds = _bounds(data)
-    if bounds is None:
-        return ["(nothing to draw: no target, baseline or record)"]
-    first, last, low, high = bounds
-    span_days = (last - first).days
-    grid = [[" "] * width for _ in range(height)]
+def _braille(dots: set[tuple[int, int]]) -> str:
+    """One braille character with these (column 0-1, row 0-3) dots raised."""
+    bits = {(0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (1, 0): 0x08, (1, 1): 0x10, (1, 2): 0x20, (0, 3): 0x40, (1, 3): 0x80}
+    return chr(0x2800 + sum(bits[dot] for dot in dots))
 
-    def cell(point: Point) -> tuple[int, int]:
-        x = round((point[0] - first).days / span_days * (width - 1))
-        y = round((point[1] - low) / (high - low) * (height - 1))
-        return height - 1 - y, x
 
-    def line(a: Point, b: Point, mark: str) -> None:
-        (row_a, col_a), (row_b, col_b) = cell(a), cell(b)
-        steps = max(abs(col_b - col_a), abs(row_b - row_a), 1)
-        for step in range(steps + 1):
-            row = round(row_a + (row_b - row_a) * step / steps)
-            col = round(col_a + (col_b - col_a) * step / steps)
-            if grid[row][col] == " ":
-                grid[row][col] = mark
+class _Raster:
+    """Lines and points on a grid of `width` x `height` characters, each `sx` x `sy` dots."""
 
+    def __init__(self, bounds: tuple[dt.date, dt.date, float, float], width: int, height: int, sx: int, sy: int):
+        self.bounds, self.width, self.height, self.sx, self.sy = bounds, width, height, sx, sy
+        self.lines: dict[str, set[tuple[int, int]]] = {PATH: set(), FORECAST: set()}
+        self.points: dict[tuple[int, int], str] = {}  # (row, column) -> role
+
+    def dot(self, point: Point) -> tuple[int, int]:
+        first, last, low, high = self.bounds
+        x = round((point[0] - first).days / max(1, (last - first).days) * (self.width * self.sx - 1))
+        y = round((high - point[1]) / (high - low) * (self.height * self.sy - 1))
+        return x, y
+
+    def line(self, a: Point, b: Point, role: str, every: int = 1) -> None:
+        (xa, ya), (xb, yb) = self.dot(a), self.dot(b)
+        steps = max(abs(xb - xa), abs(yb - ya), 1)
+        for step in range(0, steps + 1, every):
+            self.lines[role].add((round(xa + (xb - xa) * step / steps), round(ya + (yb - ya) * step / steps)))
+
+    def point(self, point: Point, role: str) -> None:
+        x, y = self.dot(point)
+        self.points[(y // self.sy, x // self.sx)] = role
+
+    def cell(self, row: int, column: int, glyphs: Glyphs) -> tuple[str, str]:
+        """The character and role of one cell: a point over a line; the path over the forecast."""
+        role = self.points.get((row, column))
+        if role:
+            return {OBSERVED: glyphs.observed, TARGET: glyphs.target, BASELINE: glyphs.baseline}[role], role
+        inside = {name: {(x - column * self.sx, y - row * self.sy) for x, y in dots
+                         if x // self.sx == column and y // self.sy == row} for name, dots in self.lines.items()}
+        if not inside[PATH] and not inside[FORECAST]:
+            return " ", NOTHING
+        role = PATH if len(inside[PATH]) >= len(inside[FORECAST]) else FORECAST
+        if glyphs.dots:
+            return _braille(inside[PATH] | inside[FORECAST]), role
+        return (glyphs.path if role == PATH else glyphs.forecast), role
+
+
+def _draw(data: ChartData, raster: _Raster, glyphs: Glyphs) -> None:
     for segment in data.path:
         for a, b in zip(segment, segment[1:]):
-            line(a, b, MARK_PATH)
-    if len(data.forecast) == 2:
-        line(data.forecast[0], data.forecast[1], MARK_FORECAST)
-    for point in data.targets:
-        row, col = cell(point)
-        grid[row][col] = MARK_TARGET
+            raster.line(a, b, PATH)
+    if len(data.forecast) == 2:  # dotted in braille: one dot in three
+        raster.line(data.forecast[0], data.forecast[1], FORECAST, every=3 if glyphs.dots else 1)
+    # Drawn last wins a cell: a record over a target over the baseline.
     if data.baseline:
-        row, col = cell(data.baseline)
-        grid[row][col] = MARK_BASELINE
+        raster.point(data.baseline, BASELINE)
+    for point in data.targets:
+        raster.point(point, TARGET)
     for point in data.observed:
-        row, col = cell(point)
-        grid[row][col] = MARK_OBSERVED
+        raster.point(point, OBSERVED)
 
-    labels = {0: _short(high), height - 1: _short(low), (height - 1) // 2: _short((high + low) / 2)}
-    label_width = max(display_width(text) for text in labels.values())
-    lines = [_pad_left(labels.get(r, ""), label_width) + " |" + "".join(row) for r, row in enumerate(grid)]
+
+def text_chart(data: ChartData, width: int = 64, height: int = 12, ascii_only: bool = True,
+               lang: str = "en") -> TextChart:
+    """The chart as lines of text, `width` characters of plot right of the value labels (round values,
+    in `lang`), an ASCII axis and the first and last date below. Lines in braille unless `ascii_only`."""
+    glyphs = ASCII_GLYPHS if ascii_only else UNICODE_GLYPHS
+    bounds = _bounds(data)
+    if bounds is None:
+        nothing = "(nothing to draw: no target, baseline or record)" if lang == "en" else "(没有可画的内容：无目标、基期或记录)"
+        return TextChart((nothing,), (NOTHING * len(nothing),), glyphs.legend[lang])
+    first, last, low, high = bounds
+    ticks = nice_ticks(low, high)
+    raster = _Raster((first, last, ticks[0], ticks[-1]), width, height, *((2, 4) if glyphs.dots else (1, 1)))
+    _draw(data, raster, glyphs)
+    at_row = {round((ticks[-1] - v) / (ticks[-1] - ticks[0]) * (height - 1)): text
+              for v, text in zip(ticks, axis_labels(ticks, lang))}
+    label_width = max(display_width(text) for text in at_row.values())
+    lines, roles = [], []
+    for row in range(height):
+        cells = [raster.cell(row, column, glyphs) for column in range(width)]
+        label = _pad_left(at_row.get(row, ""), label_width) + " |"
+        lines.append(label + "".join(char for char, _ in cells))
+        roles.append(NOTHING * len(label) + "".join(role for _, role in cells))
     lines.append(" " * label_width + " +" + "-" * width)
     left, right = first.isoformat(), last.isoformat()
     lines.append(" " * (label_width + 2) + left + " " * max(1, width - len(left) - len(right)) + right)
-    return lines
+    roles += [NOTHING * len(line) for line in lines[-2:]]
+    return TextChart(tuple(lines), tuple(roles), glyphs.legend[lang])
 
 
 TICK_FONT_PX = 10  # the CSS's `svg .tick` size; an ASCII glyph is about 0.6 of it wide, a Chinese one twice that
