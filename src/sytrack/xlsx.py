@@ -174,7 +174,13 @@ def write_workbook(rows: Iterable[dict], columns: Sequence[Any], out: IO[bytes],
         lines = max(wrapped_lines(text, widths[index]) for index, text in cells)
         worksheet.row_dimensions[row_number].height = 15 * lines
     _print_setup(worksheet)
-    workbook.save(out)
+    # Built in memory, then written: when `out` fails (a full disk), openpyxl's zip file would be
+    # left open and complain again when collected; this way the failure is one plain write error.
+    import io
+
+    built = io.BytesIO()
+    workbook.save(built)
+    out.write(built.getbuffer())
 
 
 # Parts of a number format that are not codes: quoted text ("%"), an escaped character (\%), a colour ([Red]).
