@@ -9,8 +9,7 @@ from html import escape
 from sytrack.chart import svg_chart
 from sytrack.model import Catalogue
 from sytrack.progress import Progress, summarise
-from sytrack.values import format_human
-from sytrack.values import target_text
+from sytrack.values import format_human, target_text
 from sytrack.views.common import STATUS_LOOK
 
 STATUS_COLOURS = {
