@@ -421,3 +421,11 @@ def test_a_record_made_at_midnight_utc_survives_an_xlsx_round_trip(run, catalogu
     result = run(["import", str(tmp_path / "all.xlsx")], cwd=fresh)
     assert result.code == 0, result.stderr
     assert run(["export"], cwd=fresh).stdout == export
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Mn", "Me", "Cs"))))
+def test_display_width_counts_wide_characters_two_and_others_one(text):
+    from sytrack.visible import display_width as measured
+
+    assert measured(text) == display_width(text)  # conftest's plain per-character definition
+    assert measured("关键工序" + text) == 8 + display_width(text)

@@ -108,6 +108,8 @@ def sheet_cell(column: Any, value: Any) -> SheetCell | None:
 
 def shown_width(text: str) -> int:
     """The display width of the widest line of `text` (a Chinese character counts two)."""
+    if "\n" not in text:
+        return display_width(text)
     return max((display_width(line) for line in text.splitlines()), default=0)
 
 
