@@ -105,7 +105,10 @@ def nice_ticks(low: float, high: float, most: int = 7) -> list[float]:
     of ten apart, at most `most` of them: 30,000-42,700 gives 30,000, 35,000, 40,000, 45,000."""
     if not high > low:
         low, high = (low - 1, high + 1) if high == low else (high, low)
-    power = 10.0 ** math.floor(math.log10((high - low) / (most - 1)))
+    spacing = (high - low) / (most - 1)
+    if not 1e-300 < spacing < 1e300:  # a span near no float can step through (5e-324): its two ends
+        return [low, high]
+    power = 10.0 ** math.floor(math.log10(spacing))
     for multiple in (1, 2, 5, 10, 20):
         step = multiple * power
         first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
