@@ -206,3 +206,48 @@ def postgres_url() -> Iterator[str]:
     yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
     with psycopg.connect(base, autocommit=True) as connection:
         connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+# ---------------------------------------------------------------------------------------------
+# A store with a few records, shared by the chart, report and workbook tests
+
+AS_OF = "2024-06-30"  # half of 2024 has elapsed; the cnc-rate record of 2024-09-30 lies after it
+RECORDS = (
+    ["record", "5g-base-stations", "33000", "--date", "2024-03-31", "--by", "tester"],
+    ["record", "5g-base-stations", "36000", "--date", "2024-06-30", "--by", "tester"],
+    ["record", "cnc-rate", "63", "--date", "2024-03-31", "--by", "tester"],
+    ["record", "cnc-rate", "64", "--date", "2024-09-30", "--by", "tester", "--note", "=1+1"],
+)
+STORE_FILES = ("indicators.db", "indicators.db-wal")  # the store and its write-ahead log
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: wide and full-width characters (Chinese) take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+@pytest.fixture(scope="session")
+def recorded_template(tmp_path_factory) -> Path:
+    """Where the first test to need the records leaves a copy of its store, for the later ones."""
+    return tmp_path_factory.mktemp("recorded-template")
+
+
+@pytest.fixture
+def recorded(run, catalogue_file: Path, tmp_path: Path, recorded_template: Path) -> Path:
+    """The small catalogue with RECORDS stored next to it (recorded once, then copied); returns the folder."""
+    import shutil
+
+    if not (recorded_template / "indicators.db").exists():
+        for args in RECORDS:
+            result = run(args)
+            assert result.code == 0, result.stderr
+        for name in STORE_FILES:
+            if (tmp_path / name).exists():
+                shutil.copyfile(tmp_path / name, recorded_template / name)
+    else:
+        for name in STORE_FILES:
+            if (recorded_template / name).exists():
+                shutil.copyfile(recorded_template / name, tmp_path / name)
+    return tmp_path

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import escape
 
 from sytrack.chart import svg_chart
 from sytrack.model import Catalogue
 from sytrack.progress import Progress, summarise
-from sytrack.values import format_human
-from sytrack.values import target_text
+from sytrack.values import format_human, target_text
 from sytrack.views.common import STATUS_LOOK
 
 STATUS_COLOURS = {
@@ -17,13 +17,17 @@ STATUS_COLOURS = {
     "missed": "#82071e", "pending": "#0969da", "no-data": "#6e7781",
 }
 
-WORDS = {
+WORDS = {  # every word the page itself says, in each language: a report is in one language throughout
     "zh": {"as_of": "截至", "summary": "总体情况", "share": "达进度率", "latest": "最新值", "target": "目标",
            "done": "完成率", "time": "序时进度", "ahead": "超前/滞后(天)", "forecast": "预测", "generated": "生成于",
-           "none": "暂无数据", "status": "状态", "legend": "● 实际值 ┄ 应达路径 ■ 目标 ╌ 预测 ○ 基期"},
+           "none": "暂无数据", "status": "状态", "overview": "指标一览", "indicator": "指标", "group": "分组",
+           "warning": "预警", "doubt": "存疑", "milestone_done": "已完成", "milestone_open": "未完成",
+           "legend": "● 实际值 ┄ 应达路径 ■ 目标 ╌ 预测 ○ 基期"},
     "en": {"as_of": "As of", "summary": "Summary", "share": "On track or achieved", "latest": "Latest",
            "target": "Target", "done": "Done", "time": "Time elapsed", "ahead": "Days ahead", "forecast": "Forecast",
-           "generated": "Generated", "none": "no data", "status": "Status",
+           "generated": "Generated", "none": "no data", "status": "Status", "overview": "Overview",
+           "indicator": "Indicator", "group": "Group", "warning": "Warning", "doubt": "Doubt",
+           "milestone_done": "done", "milestone_open": "not done",
            "legend": "● recorded ┄ expected path ■ target ╌ forecast ○ baseline"},
 }
 
@@ -35,18 +39,29 @@ body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Hiragi
 h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.2rem; margin: 2rem 0 .5rem;
      border-bottom: 2px solid #d0d7de; padding-bottom: .25rem; }
 .meta { color: #57606a; font-size: .9rem; }
+.nowrap, time { white-space: nowrap; }
 .summary { display: flex; flex-wrap: wrap; gap: .5rem; margin: 1rem 0; padding: 0; list-style: none; }
 .summary li { border: 1px solid #d0d7de; border-radius: .4rem; padding: .3rem .6rem; }
+.scroll { overflow-x: auto; }
+table.overview { border-collapse: collapse; width: 100%; font-size: .9rem; }
+.overview th, .overview td { border-bottom: 1px solid #d0d7de; padding: .2rem .4rem; text-align: left; vertical-align: top; }
+.overview td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.overview a { color: inherit; }
+td.warning.on { background: #fff8c5; border-left: 4px solid #bf8700; }
+/* On a phone the overview keeps name, status and figures; the group is the heading of each card's section. */
+@media (max-width: 40rem) { .overview .col-group { display: none; } .overview { font-size: .85rem; }
+                            .overview th, .overview td { padding: .2rem .25rem; } }
 .card { border: 1px solid #d0d7de; border-radius: .5rem; padding: .75rem; margin: .75rem 0;
         break-inside: avoid; page-break-inside: avoid; }
 .card h3 { font-size: 1rem; margin: 0 0 .4rem; }
 .card .body { display: grid; grid-template-columns: 1fr; gap: .5rem; align-items: start; }
 @media (min-width: 48rem) { .card .body { grid-template-columns: 1fr 1fr; } }
-.status { display: inline-block; color: #fff; border-radius: .3rem; padding: 0 .4rem; font-size: .85rem; }
+.status { display: inline-block; color: #fff; border-radius: .3rem; padding: 0 .4rem; font-size: .85rem; white-space: nowrap; }
 dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr)); gap: .2rem .75rem; margin: 0; }
 dt { color: #57606a; font-size: .8rem; } dd { margin: 0; font-variant-numeric: tabular-nums; }
 svg.chart { width: 100%; max-width: 32rem; height: auto; display: block; }
-svg .axis { stroke: #8c959f; stroke-width: 1; } svg .tick { font-size: 10px; fill: #57606a; }
+svg .axis { stroke: #8c959f; stroke-width: 1; } svg .grid { stroke: #eaeef2; stroke-width: 1; }
+svg .tick { font-size: 10px; fill: #57606a; }
 svg .path { fill: none; stroke: #0969da; stroke-width: 1.5; stroke-dasharray: 2 3; }
 svg .forecast { fill: none; stroke: #bf8700; stroke-width: 1.5; stroke-dasharray: 6 3; }
 svg .observed { fill: none; stroke: #1a7f37; stroke-width: 2; }
@@ -54,10 +69,20 @@ svg .point { fill: #1a7f37; } svg .target { fill: #cf222e; } svg .baseline { fil
 .legend { color: #57606a; font-size: .8rem; }
 .doubt { color: #9a6700; font-size: .85rem; }
 @media print {
-  @page { size: A4; margin: 14mm; }
-  body { max-width: none; padding: 0; font-size: 10pt; }
+  @page { size: A4; margin: 12mm; }
+  body { max-width: none; padding: 0; font-size: 9.5pt; color: #000; }
   h2 { break-after: avoid; page-break-after: avoid; }
-  .status { color: #000; border: 1px solid #000; }
+  /* A group is printed whole on a page when it fits there, else it starts a new one; a card is never split. */
+  .overview-part { break-after: page; page-break-after: always; }
+  section.group { break-inside: avoid; page-break-inside: avoid; }
+  /* Printers drop background colours: a badge is black on white with a border, its symbol (++, --) tells it apart. */
+  .status { color: #000 !important; background: #fff !important; border: 1px solid #000; }
+  td.warning.on { border-left: 4px solid #000; background: none; }
+  .card { padding: .4rem .6rem; margin: .4rem 0; }
+  .card .body { grid-template-columns: 1fr 1fr; }
+  .scroll { overflow: visible; }
+  .overview tr { break-inside: avoid; }
+  .meta, .legend, dt, svg .tick { color: #000; fill: #000; }
 }
 """
 
@@ -77,35 +102,91 @@ def _summary(progresses: list[Progress], lang: str) -> str:
     return '<ul class="summary">' + "".join(items) + "</ul>"
 
 
+def _number(value: float | None, p: Progress, unit: str, lang: str) -> str:
+    """A value as people read it; a milestone's as done or not, in the report's language."""
+    if p.indicator.kind == "milestone" and value is not None:
+        return WORDS[lang]["milestone_done" if value >= 1 else "milestone_open"]
+    return format_human(value, unit, kind=p.indicator.kind)
+
+
+def _date(day: dt.date) -> str:
+    """A date that never wraps at its hyphens on a narrow screen."""
+    return f'<time datetime="{day.isoformat()}">{day.isoformat()}</time>'
+
+
+_ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")  # "2025-12-31前" too: 前 is a word character
+
+
+def unbroken(text: str) -> str:
+    """`text` escaped, each ISO date in it kept whole (a <time>, which does not wrap): '> 40,000 by 2024-12-31'."""
+    return _ISO_DATE.sub(lambda m: f"<time>{m.group()}</time>", escape(text))
+
+
+def doubt_text(indicator, lang: str) -> str:
+    """The indicator's doubt in the report's language: `doubt_zh`/`doubt_en` when the catalogue has them
+    (a place kept for them), else `doubt` as written."""
+    return getattr(indicator, f"doubt_{lang}", "") or indicator.doubt
+
+
 def _card(p: Progress, svg: str, lang: str) -> str:
     i, words = p.indicator, WORDS[lang]
     unit = i.unit_in(lang)
-    latest = words["none"]
+    latest = escape(words["none"])
     if p.latest is not None:
-        latest = f"{format_human(p.latest, unit, kind=i.kind)} ({p.latest_date.isoformat()})"
+        latest = f"{escape(_number(p.latest, p, unit, lang))} ({_date(p.latest_date)})"
     figures = [
         (words["latest"], latest),
-        (words["target"], target_text(p.target, i.kind, unit, lang=lang)),
+        (words["target"], unbroken(target_text(p.target, i.kind, unit, lang=lang))),
         (words["done"], "" if p.completion is None else f"{p.completion:.1%}"),
         (words["time"], "" if p.time_elapsed is None else f"{p.time_elapsed:.1%}"),
         (words["ahead"], "" if p.days_ahead is None else f"{p.days_ahead:+.0f}"),
-        (words["forecast"], "" if p.forecast is None else format_human(round(p.forecast, 1), unit, kind=i.kind)),
+        (words["forecast"], "" if p.forecast is None else escape(_number(round(p.forecast, 1), p, unit, lang))),
     ]
-    cells = "".join(f"<div><dt>{escape(label)}</dt><dd>{escape(value)}</dd></div>" for label, value in figures if value)
-    doubt = f'<p class="doubt">? {escape(i.doubt)}</p>' if i.doubt else ""
+    cells = "".join(f"<div><dt>{escape(label)}</dt><dd>{value}</dd></div>" for label, value in figures if value)
+    doubt = doubt_text(i, lang)
+    doubt = f'<p class="doubt">{escape(words["doubt"])}: {escape(doubt)}</p>' if doubt else ""
     return (f'<section class="card" id="{escape(i.id)}"><h3>{escape(i.name(lang))} {_status_badge(p.status, lang)}</h3>'
             f'<div class="body"><dl>{cells}</dl>{svg}</div>{doubt}</section>')
 
 
+def warning_cell(p: Progress, lang: str) -> str:
+    """The overview's warning cell: coloured when the Progress carries a `warning` (the reporting
+    cycle's, when it has one), empty otherwise."""
+    warning = getattr(p, "warning", None)
+    if not warning:
+        return '<td class="warning"></td>'
+    return f'<td class="warning on">{escape(str(warning))}</td>'
+
+
+def _overview(catalogue: Catalogue, progresses: list[Progress], lang: str) -> str:
+    """One row per indicator: its name (a link to its card), group, status, completion and time elapsed."""
+    words = WORDS[lang]
+    heads = ("indicator", "group", "status", "done", "time", "warning")
+    rows = []
+    for p in progresses:
+        i = p.indicator
+        done = "" if p.completion is None else f"{p.completion:.1%}"
+        time = "" if p.time_elapsed is None else f"{p.time_elapsed:.1%}"
+        rows.append(f'<tr><td><a href="#{escape(i.id)}">{escape(i.name(lang))}</a></td>'
+                    f'<td class="col-group">{escape(catalogue.group(i.group).name(lang))}</td><td>{_status_badge(p.status, lang)}</td>'
+                    f'<td class="number">{done}</td><td class="number">{time}</td>{warning_cell(p, lang)}</tr>')
+    head = "".join(f'<th scope="col" class="col-{h}">{escape(words[h])}</th>' for h in heads)
+    return (f'<div class="scroll"><table class="overview"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+
 def render_html(catalogue: Catalogue, progresses: list[Progress], charts: dict[str, object], lang: str,
                 as_of: dt.date, generated_at: str) -> str:
-    """The whole page. `charts` maps an indicator id to its ChartData."""
+    """The whole page: summary, overview table, then one section per group with its cards. `charts`
+    maps an indicator id to its ChartData."""
     words = WORDS[lang]
     title = catalogue.plan.title(lang)
     body = [f"<h1>{escape(title)}</h1>",
-            f'<p class="meta">{escape(words["as_of"])} {as_of.isoformat()} · {escape(words["generated"])} {escape(generated_at)}</p>',
+            f'<p class="meta">{escape(words["as_of"])} {_date(as_of)} · {escape(words["generated"])} '
+            f'{unbroken(generated_at)}</p>',
             f"<h2>{escape(words['summary'])}</h2>", _summary(progresses, lang),
-            f'<p class="legend">{escape(words["legend"])}</p>']
+            f'<div class="overview-part"><h2>{escape(words["overview"])}</h2>{_overview(catalogue, progresses, lang)}'
+            f'<p class="legend">{escape(words["legend"])}</p></div>']
     by_group: dict[str, list[Progress]] = {}
     for p in progresses:
         by_group.setdefault(p.indicator.group, []).append(p)
@@ -113,11 +194,13 @@ def render_html(catalogue: Catalogue, progresses: list[Progress], charts: dict[s
         members = by_group.get(group.id)
         if not members:
             continue
-        body.append(f'<h2 id="group-{escape(group.id)}">{escape(group.name(lang))}</h2>')
-        body.append(_summary(members, lang))
+        cards = []
         for p in members:
-            svg = svg_chart(charts[p.indicator.id], label=p.indicator.name(lang)) if p.indicator.id in charts else ""
-            body.append(_card(p, svg, lang))
+            chart = charts.get(p.indicator.id)
+            svg = svg_chart(chart, label=p.indicator.name(lang), lang=lang) if chart is not None else ""
+            cards.append(_card(p, svg, lang))
+        body.append(f'<section class="group"><h2 id="group-{escape(group.id)}">{escape(group.name(lang))}</h2>'
+                    f"{_summary(members, lang)}{''.join(cards)}</section>")
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{escape(title)}</title>\n'
             f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")

@@ -19,3 +19,14 @@ def visible(text: str) -> str:
     """`text` with every unsafe character written as its escape (ESC as \\x1b, U+202E as \\u202e).
     Tabs and newlines too: in a table cell or a one-line message they would break the layout."""
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal or a spreadsheet gives the text: wide and full-width characters (Chinese,
+    万, full-width punctuation) take two, combining marks none, everything else one."""
+    if text.isascii():  # the common case, and a workbook of a million rows measures every cell
+        return len(text)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+               for char in text)

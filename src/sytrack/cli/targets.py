@@ -35,19 +35,24 @@ def list_command(ctx: typer.Context, group: GroupOption = None, lang: LangOption
 
 @command("show")
 def show_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOption = None, lang: LangOption = None,
+                 ascii_only: Annotated[bool, typer.Option(
+                     "--ascii", help="Draw the chart in ASCII (o . T ~ B) rather than braille and symbols.")] = False,
                  fmt: FormatOption = Format.table, output: OutputOption = None, excel: ExcelOption = False) -> None:
     """Show one indicator in full: names, kind, baseline, every target, the plan's sentence,
     where it stands, and a chart of its records against the path to the target."""
+    from sytrack.chart import use_ascii
     from sytrack.views.catalogue import LIST_COLUMNS, indicator_row, show_renderable
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
     indicator = require_indicator(catalogue, indicator_id)
-    colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in state.environ
+    terminal = output is None and sys.stdout.isatty()
+    colour = terminal and "NO_COLOR" not in state.environ
+    plain = use_ascii(ascii_only, terminal, getattr(sys.stdout, "encoding", None))
 
     def view(_rows, _screen):
         series = state.store.current(indicator.id).get(indicator.id, [])
-        return show_renderable(catalogue, indicator, series, as_of or state.today, language, colour)
+        return show_renderable(catalogue, indicator, series, as_of or state.today, language, colour, plain)
 
     emit([indicator_row(catalogue, indicator, language)], LIST_COLUMNS, fmt, output, excel, view, sheet=indicator.id)
 

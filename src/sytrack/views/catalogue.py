@@ -186,32 +186,33 @@ def chart_for(indicator: Indicator, series, progress, plan):
                      tuple(forecast_segment(progress)), baseline, progress.as_of, progress.start_date)
 
 
-def show_view(fields: list[tuple[str, str]], title: str, chart_lines: list[str], standing: str, colour: bool):
-    """`sytrack show` on a terminal: the fields, where the indicator stands, and its chart."""
+def show_view(fields: list[tuple[str, str]], title: str, chart, standing: str, colour: bool):
+    """`sytrack show` on a terminal: the fields, where the indicator stands, and its chart (a
+    chart.TextChart), coloured by what each character draws when `colour`."""
     from rich.console import Group as RenderGroup
     from rich.text import Text
 
-    from sytrack.chart import LEGEND
+    from sytrack.chart import BASELINE, FORECAST, OBSERVED, PATH, TARGET
 
-    styles = {"o": "bold green", "T": "bold red", "~": "yellow", ".": "cyan", "B": "bold blue"}
-    chart = Text()
-    for line in chart_lines:
-        label, bar, plot = line.partition("|")
-        chart.append(label + bar)
-        for char in plot:
-            chart.append(char, styles.get(char, "") if colour and bar else "")
-        chart.append("\n")
-    return RenderGroup(fields_table(fields, title), rich_text(""), rich_text(standing, "bold"), chart,
-                       rich_text(LEGEND, "dim"))
+    styles = {OBSERVED: "bold green", TARGET: "bold red", FORECAST: "yellow", PATH: "cyan", BASELINE: "bold blue"}
+    picture = Text()
+    for number, (line, roles) in enumerate(zip(chart.lines, chart.roles)):
+        picture.append("\n" if number else "")
+        for char, role in zip(line, roles):
+            picture.append(char, styles.get(role, "") if colour else "")
+    return RenderGroup(fields_table(fields, title), rich_text(""), rich_text(standing, "bold"), picture,
+                       rich_text(chart.legend, "dim"))
 
 
-def show_renderable(catalogue: Catalogue, indicator: Indicator, series, as_of, lang: str, colour: bool):
+def show_renderable(catalogue: Catalogue, indicator: Indicator, series, as_of, lang: str, colour: bool,
+                    ascii_only: bool = True):
     """`sytrack show` on a terminal: the indicator's fields, where it stands, and its chart."""
     from sytrack.chart import text_chart
     from sytrack.progress import evaluate
 
     progress = evaluate(indicator, series, as_of, catalogue.plan)
-    chart = text_chart(chart_for(indicator, series, progress, catalogue.plan), width=60, height=10)
+    chart = text_chart(chart_for(indicator, series, progress, catalogue.plan), width=60, height=10,
+                       ascii_only=ascii_only, lang=lang)
     zh = lang == "zh"
     done = "" if progress.completion is None else f"{'，完成' if zh else ', '}{progress.completion:.0%}{'' if zh else ' done'}"
     standing = (f"{'截至' if zh else 'as of'} {progress.as_of.isoformat()}{'：' if zh else ': '}"
