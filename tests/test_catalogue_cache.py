@@ -246,3 +246,14 @@ def test_a_new_version_of_a_catalogue_replaces_its_cache_file(tmp_path):
     load_catalogue(path, cache)
     assert list(cache.glob("catalogue-*")) == [cached]
     assert read_cache(cached, str(path), path.read_bytes()).find("5g-base-stations").targets[0].value == 50000
+
+
+def test_many_lookups_build_the_id_index_once_and_find_the_same(tmp_path, monkeypatch):
+    path, cache, _ = cached_once(tmp_path)
+    catalogue = load_catalogue(path, cache)
+    cached = catalogue._cached
+    monkeypatch.setattr(type(cached), "SEARCHES_BEFORE_INDEX", 2)
+    ids = cached.ids()
+    found = [catalogue.find(i).id for i in ids * 3]  # past the searches: by the index
+    assert found == ids * 3 and cached._index is not None
+    assert catalogue.find("no-such") is None and catalogue.find("a\nb") is None

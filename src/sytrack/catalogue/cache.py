@@ -111,11 +111,23 @@ class _CachedIndicators:
     def __init__(self, body: memoryview, ids: str, ends: array.array) -> None:
         self._body, self._ids, self._ends = body, ids, ends
         self._decoded: dict[int, Indicator] = {}
+        self._lookups = 0
+        self._index: dict[str, int] | None = None
+
+    SEARCHES_BEFORE_INDEX = 16
 
     def ids(self) -> list[str]:
         return self._ids[1:-1].split("\n")
 
     def decode(self, indicator_id: str) -> Indicator | None:
+        # A few lookups search the text; a command that asks for many (a log naming thousands of
+        # indicators) builds the index once instead of searching 10,000 ids for each.
+        self._lookups += 1
+        if self._index is None and self._lookups > self.SEARCHES_BEFORE_INDEX:
+            self._index = {indicator: n for n, indicator in enumerate(self.ids())}
+        if self._index is not None:
+            position = self._index.get(indicator_id)
+            return None if position is None else self._decode(position)
         if "\n" in indicator_id or not indicator_id:
             return None  # would match across two ids
         at = self._ids.find(f"\n{indicator_id}\n")
