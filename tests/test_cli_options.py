@@ -99,3 +99,28 @@ def test_help_reads_whole_at_80_columns(run, name):
         assert "..." not in result.stdout.partition("Commands:")[2]
     broken = [line for line in lines if line.rstrip().endswith("-") and line.rstrip()[-2:-1].isalpha()]
     assert broken == [], broken  # no word split at its hyphen (off-/track)
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("sytrack record 5g", ["5g-base-stations"]),
+    ("sytrack status --group di", ["digital"]),
+    ("sytrack status --status on-track,be", ["on-track,behind"]),
+    ("sytrack log cnc", ["cnc-rate"]),
+])
+def test_the_shell_completes_ids_groups_and_statuses(catalogue_file, tmp_path, words, expected):
+    """The installed script answers the shell's completion request (what `--install-completion` sets up)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "sytrack"
+    if not script.exists():
+        script = Path(shutil.which("sytrack") or "sytrack")
+    environment = {**os.environ, "_SYTRACK_COMPLETE": "complete_bash", "COMP_WORDS": words,
+                   "COMP_CWORD": str(len(words.split()) - 1), "HOME": str(tmp_path)}
+    environment.pop("SYTRACK_CATALOG", None)
+    result = subprocess.run([str(script)], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.split() == expected
