@@ -50,7 +50,17 @@ BAD = [
     # global options
     ["--catalog", "missing.toml", "status"], ["--db", "notadb.db", "status"], ["--db", "notadb.db", "record", "cnc-rate", "64"],
     ["--db", "folder", "record", "cnc-rate", "64"], ["nosuchcommand"], ["--bogus"],
+    # issue 13: history files, connection strings with secrets, hostile catalogues and outputs, option placement
+    ["import", "bad-time.csv"], ["import", "unordered.csv"], ["import", "fifo"],
+    ["--db", "postgresql://ana:secret@127.0.0.1:99999/test", "status"],
+    ["--db", "postgresql://ana@127.0.0.1:99999/test?password=secret", "record", "cnc-rate", "64"],
+    ["--db", "host=127.0.0.1 port=99999 password=secret dbname=test", "log"],
+    ["--db", "/dev/null", "record", "cnc-rate", "64"], ["--db", "fifo", "status"],
+    ["--catalog", "fifo", "status"], ["--catalog", "/dev/zero", "list"], ["--catalog", "deep.toml", "check"],
+    ["--catalog", "folder", "status"], ["list", "--format", "csv", "-o", "folder"],
+    ["status", "--catalog", "indicators.toml"], ["status", "--as-of", "yesterday"], ["log", "--since", "last-week"],
 ]
+SECRET = "secret"
 
 
 @pytest.fixture
@@ -67,11 +77,19 @@ def prepared(run, tmp_path, catalogue_file):
     (tmp_path / "notadb.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 50 + b"garbage" * 100)
     (tmp_path / "plan.md").write_text("5G基站力争突破4万个。", encoding="utf-8")
     (tmp_path / "broken.toml").write_text("[[indicator]\nid =", encoding="utf-8")
+    (tmp_path / "bad-time.csv").write_text("indicator,value,date,recorded_at\ncnc-rate,64,2024-04,2023-13-45T99:99:99Z\n",
+                                           encoding="utf-8")
+    (tmp_path / "unordered.csv").write_text("indicator,value,date\ncnc-rate,64,2024-04\ncnc-rate,65,2024-04\n",
+                                            encoding="utf-8")
+    (tmp_path / "deep.toml").write_text("x = " + "[" * 2000 + "]" * 2000 + "\n", encoding="utf-8")
+    import os
+
+    os.mkfifo(tmp_path / "fifo")
     return tmp_path
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and not p.is_fifo()}
 
 
 def test_the_corpus_has_at_least_fifty_inputs():
@@ -85,4 +103,5 @@ def test_bad_input_is_one_line_and_changes_nothing(run, prepared, args):
     assert result.code in (1, 2), (result.code, result.stdout, result.stderr)
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("sytrack: error: "), result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+    assert SECRET not in result.stderr + result.stdout  # a password is never printed
     assert snapshot(prepared) == before

@@ -19,16 +19,25 @@ _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
 
 def read_user_file(path: Path) -> bytes:
     """The bytes of a file a user names. Only a regular file is read: a FIFO would hang the
-    command and a device would never end; standard input is `-`."""
+    command and a device would never end; standard input is `-`. Opened without blocking, so
+    that a FIFO with no writer is refused rather than waited on."""
     try:
-        with open(path, "rb") as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-                raise SytrackError(f"{path}: not a regular file; name a file, or use - to read standard input")
-            return stream.read()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except IsADirectoryError:
         raise SytrackError(f"{path}: is a folder; name a file") from None
     except OSError as error:
         raise SytrackError(f"{path}: cannot read: {error.strerror}") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(mode):
+            raise SytrackError(f"{path}: is a folder; name a file")
+        raise SytrackError(f"{path}: not a regular file; name a file, or use - to read standard input")
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            return stream.read()
+        except OSError as error:
+            raise SytrackError(f"{path}: cannot read: {error.strerror}") from None
 
 
 @contextlib.contextmanager
