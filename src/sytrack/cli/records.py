@@ -49,31 +49,23 @@ def record_command(
     which stays in the history (`sytrack log --all`); `sytrack undo` takes a record back. A value
     far outside the indicator's expected range is recorded with a warning (--strict refuses it).
     """
-    from sytrack.plausibility import history_before, judge_plausibility, plausibility_warning
+    from sytrack.plausibility import history_before, plausibility_warning
     from sytrack.progress import dated_today_note
-    from sytrack.queries import increment_since
-    from sytrack.store import NewObservation
-    from sytrack.values import check_recordable_date, check_value, format_human, parse_date, parse_number, parse_value
+    from sytrack.recording import new_observation, value_checks
+    from sytrack.values import format_human
     from sytrack.views.records import record_notes
 
     state = session(ctx)
     indicator = require_indicator(state.catalogue, indicator_id)
     state.note_if_packaged()
     today = state.today
-    as_of = parse_date(date) if date is not None else today
-    check_recordable_date(as_of, indicator, today)
-    add_since = increment_since(indicator, as_of, state.catalogue.plan) if add else None
-    number = parse_number(value, indicator.unit) if add else parse_value(value, indicator)
-    new = NewObservation(indicator.id, as_of, number, by or state.login_name(), note, source, add_since=add_since)
-    history = history_before(state.store.current(indicator.id).get(indicator.id, []), as_of)
-    if not add:  # refused before the store opens a write; an --add total is judged inside it
-        judge_plausibility(number, indicator, history, strict)
-
-    def validate(total: float) -> None:  # the final value (after --add), before anything is written
-        check_value(total, indicator)
-        judge_plausibility(total, indicator, history, strict)
-
-    stored = state.store.record(new, state.now_utc(), validate=validate)
+    new = new_observation(indicator, value, date, today, state.catalogue.plan, by or state.login_name(), note,
+                          source, add)
+    history = history_before(state.store.current(indicator.id).get(indicator.id, []), new.as_of)
+    checks = value_checks(indicator, history, strict)
+    if not add:  # refused before the store opens a write; an --add total is checked inside it
+        checks(new.value)
+    stored = state.store.record(new, state.now_utc(), validate=checks)
     warning = plausibility_warning(stored.value, indicator, history) if stored.value is not None else None
     if warning:
         tell(f"sytrack: warning: {warning}")
@@ -82,7 +74,7 @@ def record_command(
             notify(hint)
     replaced = f", supersedes #{stored.supersedes}" if stored.supersedes else ""
     say(f"recorded #{stored.id}: {indicator.id} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
-          f" as of {as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, as_of, today)}")
+          f" as of {new.as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, new.as_of, today)}")
 
 
 @command("undo")

@@ -156,32 +156,37 @@ def merge_command(
     say(f"merged {len(indicators)} indicator(s) and {len(groups)} group(s) from {draft} into {path}")
 
 
+# add's own options, declared apart so that the command reads as what it does.
+NewId = Annotated[str, typer.Option("--id", help="Short ASCII id, e.g. smart-factories.")]
+NewGroup = Annotated[str, typer.Option("--group", "-g", metavar="GROUP", help="Id of an existing group.")]
+NameZh = Annotated[str, typer.Option("--name-zh", help="Chinese name.")]
+NameEn = Annotated[str, typer.Option("--name-en", help="English name.")]
+Kind = Annotated[str, typer.Option("--kind", help="level, flow, share, rate, rank or milestone.")]
+Targets = Annotated[list[str], typer.Option(
+    "--target", "-t", metavar="VALUE@DATE",
+    help="A target, e.g. 40000@2023-12-31, 4万@2023, 4..6@2023 for a range, done@2023 for a milestone. "
+         "Repeat for several.")]
+Direction = Annotated[Optional[str], typer.Option(
+    "--direction", help="increase or decrease. Required, except for a milestone.")]
+Unit = Annotated[str, typer.Option(
+    "--unit", help="Unit as the plan writes it: 个, 户, %, 亿元 ... Required, except for a milestone.")]
+UnitEn = Annotated[str, typer.Option("--unit-en", help="Unit in English.")]
+Comparison = Annotated[Optional[str], typer.Option(
+    "--comparison", help="at-least, more-than, at-most, less-than or about "
+                         "(default: at-least when increasing, at-most when decreasing).")]
+Tolerance = Annotated[Optional[str], typer.Option(
+    "--tolerance", help="With --comparison about: how far from the value still counts as met, e.g. 0.5.")]
+BaselineOption = Annotated[Optional[str], typer.Option(
+    "--baseline", metavar="VALUE@DATE", help="Last known value, e.g. 30000@2022-12-31.")]
+Department = Annotated[str, typer.Option("--department", help="Responsible department.")]
+Quote = Annotated[str, typer.Option("--quote", help="The plan's sentence the target comes from.")]
+
+
 @command("add")
 def add_command(
-    ctx: typer.Context,
-    indicator_id: Annotated[str, typer.Option("--id", help="Short ASCII id, e.g. smart-factories.")],
-    group: Annotated[str, typer.Option("--group", "-g", help="Id of an existing group.")],
-    name_zh: Annotated[str, typer.Option("--name-zh", help="Chinese name.")],
-    name_en: Annotated[str, typer.Option("--name-en", help="English name.")],
-    kind: Annotated[str, typer.Option("--kind", help="level, flow, share, rate, rank or milestone.")],
-    target: Annotated[list[str], typer.Option(
-        "--target", "-t", metavar="VALUE@DATE",
-        help="A target, e.g. 40000@2023-12-31, 4万@2023, 4..6@2023 for a range, done@2023 for a milestone. "
-             "Repeat for several.")],
-    direction: Annotated[Optional[str], typer.Option(
-        "--direction", help="increase or decrease. Required, except for a milestone.")] = None,
-    unit: Annotated[str, typer.Option(
-        "--unit", help="Unit as the plan writes it: 个, 户, %, 亿元 ... Required, except for a milestone.")] = "",
-    unit_en: Annotated[str, typer.Option("--unit-en", help="Unit in English.")] = "",
-    comparison: Annotated[Optional[str], typer.Option(
-        "--comparison", help="at-least, more-than, at-most, less-than or about "
-                             "(default: at-least when increasing, at-most when decreasing).")] = None,
-    tolerance: Annotated[Optional[str], typer.Option(
-        "--tolerance", help="With --comparison about: how far from the value still counts as met, e.g. 0.5.")] = None,
-    baseline: Annotated[Optional[str], typer.Option(
-        "--baseline", metavar="VALUE@DATE", help="Last known value, e.g. 30000@2022-12-31.")] = None,
-    department: Annotated[str, typer.Option("--department", help="Responsible department.")] = "",
-    quote: Annotated[str, typer.Option("--quote", help="The plan's sentence the target comes from.")] = "",
+    ctx: typer.Context, indicator_id: NewId, group: NewGroup, name_zh: NameZh, name_en: NameEn, kind: Kind,
+    target: Targets, direction: Direction = None, unit: Unit = "", unit_en: UnitEn = "", comparison: Comparison = None,
+    tolerance: Tolerance = None, baseline: BaselineOption = None, department: Department = "", quote: Quote = "",
 ) -> None:
     """Append a new indicator to the catalogue; every other byte of the file stays as it was.
 
