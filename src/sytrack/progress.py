@@ -225,13 +225,8 @@ def evaluate(
     late = as_of > deadline and len(_dated(series, deadline, as_of, after_first=True)) > 0
 
     if indicator.kind == "milestone":
-        if latest is not None and latest >= 1:
-            return result("achieved", "done", completion=1.0, completion_rule="1 when done, 0 when not")
-        if as_of <= deadline:
-            return result("pending", "not yet due", completion=0.0 if latest is not None else None)
-        if latest is None and not late:
-            return result("no-data", "deadline passed with nothing recorded")
-        return result("missed", "deadline passed, not done by then", completion=0.0)
+        status, reason, figures = _judge_milestone(latest, as_of, deadline, late)
+        return result(status, reason, **figures)
 
     if latest is None:
         if late:
@@ -247,15 +242,7 @@ def evaluate(
         final = as_of > deadline or latest_date >= deadline
         return result(*_judge_rate(met, final, as_of > deadline, done, plan), completion=done, completion_rule=rule)
 
-    # The trend is fitted to the whole history since the baseline (or the flow's period start),
-    # not just since an interim target: a staircase step is a goal, not an observation.
-    if flow:
-        fit = [(start, 0.0), *known]
-    else:
-        origin = indicator.baseline.date if indicator.baseline else start
-        fit = [*([(origin, indicator.baseline.value)] if indicator.baseline else []),
-               *_dated(series, origin, until, after_first=indicator.baseline is not None)]
-    line = least_squares(fit, start)
+    line = least_squares(_trend_points(indicator, series, known, start, until), start)
     forecast = forecast_meets = None
     sign = 1 if indicator.direction == "increase" else -1
     if line is not None and as_of < deadline:
@@ -267,19 +254,50 @@ def evaluate(
     figures = dict(completion=done, pace=pace, days_ahead=days_ahead, required_per_month=required,
                    forecast=forecast, forecast_meets=forecast_meets, completion_rule=rule)
 
+    moving_away = line is not None and line[1] * sign < 0
+    return result(*_judge_path(target, latest, indicator.direction, met, as_of > deadline, moving_away, done, pace,
+                               plan), **figures)
+
+
+def _judge_milestone(latest: float | None, as_of: dt.date, deadline: dt.date, late: bool) -> tuple[str, str, dict]:
+    """A milestone is done or not: (status, reason, figures)."""
+    if latest is not None and latest >= 1:
+        return "achieved", "done", {"completion": 1.0, "completion_rule": "1 when done, 0 when not"}
+    if as_of <= deadline:
+        return "pending", "not yet due", {"completion": 0.0 if latest is not None else None}
+    if latest is None and not late:
+        return "no-data", "deadline passed with nothing recorded", {}
+    return "missed", "deadline passed, not done by then", {"completion": 0.0}
+
+
+def _trend_points(indicator: Indicator, series: Sequence[Point], known: Sequence[Point], start: dt.date,
+                  until: dt.date) -> list[Point]:
+    """The points the trend is fitted to: the whole history since the baseline (or the flow's 0 at
+    its period start), not just since an interim target: a staircase step is a goal, not an
+    observation."""
+    if indicator.kind == "flow":
+        return [(start, 0.0), *known]
+    origin = indicator.baseline.date if indicator.baseline else start
+    return [*([(origin, indicator.baseline.value)] if indicator.baseline else []),
+            *_dated(series, origin, until, after_first=indicator.baseline is not None)]
+
+
+def _judge_path(target: Target, latest: float, direction: str, met: bool, past_deadline: bool, moving_away: bool,
+                done: float, pace: float | None, plan: Plan) -> tuple[str, str]:
+    """A level, flow, share or rank against the path to its target: (status, reason)."""
     if met:
-        return result("achieved", "target met", **figures)
-    if as_of > deadline:
-        return result("missed", "deadline passed, target not met", **figures)
-    if _beyond(target, latest, indicator.direction):
-        return result("off-track", "past the far end of the target", **figures)
-    if line is not None and line[1] * sign < 0:
-        return result("off-track", "moving away from the target", **figures)
+        return "achieved", "target met"
+    if past_deadline:
+        return "missed", "deadline passed, target not met"
+    if _beyond(target, latest, direction):
+        return "off-track", "past the far end of the target"
+    if moving_away:
+        return "off-track", "moving away from the target"
     if done < 0:
-        return result("off-track", "below where the path to this target starts", **figures)
+        return "off-track", "below where the path to this target starts"
     if pace is None:
-        return result("on-track", "nothing is due yet", **figures)
-    return result(*_judge_pace(pace, plan), **figures)
+        return "on-track", "nothing is due yet"
+    return _judge_pace(pace, plan)
 
 
 def _judge_rate(met: bool, final: bool, past_deadline: bool, done: float, plan: Plan) -> tuple[str, str]:
