@@ -59,7 +59,7 @@ def test_record_stores_a_value_and_says_how_it_stands(run, db, store_env):
     assert row | {"recorded_at": ""} == {
         "indicator": "5g-base-stations", "value": "36000", "date": "2024-06-30", "note": "Q2 report",
         "source": "bureau", "by": "ana", "id": "1", "recorded_at": "", "supersedes": "", "retracts": "",
-        "state": "current",
+        "state": "current", "org": "", "denominator": "",
     }
     assert db.exists() or store_env  # a data file, unless the data is on a server
 

@@ -195,11 +195,11 @@ def test_two_keys_with_one_hash_are_told_apart():
 
     records = []
     seen = _RowsSeen(records)
-    first = (None, "cnc-rate", "2024-06-30", 64.0, "t", "", "", None, None)
-    other = (None, "cnc-rate", "2024-07-31", 65.0, "t", "", "", None, None)
+    first = (None, "cnc-rate", "2024-06-30", 64.0, "t", "", "", None, None, "", None)
+    other = (None, "cnc-rate", "2024-07-31", 65.0, "t", "", "", None, None, "", None)
     assert not seen.is_repeat(first, Where("in.csv", 2))
     records.append(first)
-    seen.first[hash(other[1:3] + (None,))] = 0  # as if `other`'s key hashed to `first`'s
+    seen.first[hash(other[1:3] + (None, ""))] = 0  # as if `other`'s key hashed to `first`'s
     assert not seen.is_repeat(other, Where("in.csv", 3))
     records.append(other)
     assert seen.is_repeat(other, Where("in.csv", 4)) and seen.repeated == 1

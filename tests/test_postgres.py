@@ -13,6 +13,7 @@ import pytest
 
 from sytrack.catalogue import PACKAGED_CATALOGUE
 from sytrack.errors import SytrackError
+from sytrack.store import SCHEMA_VERSION
 
 from test_durability import RECORDS_EACH, WORKERS, _record_many
 
@@ -98,7 +99,7 @@ def test_db_copy_to_the_server_and_back(run, tmp_path, catalogue_file, postgres_
     assert back.code == 0
     assert run(["--db", str(tmp_path / "back.db"), "export"]).stdout == local
     info = run(["--db", postgres_url, "db", "info"]).stdout
-    assert "store: postgresql" in info and "schema version: 2" in info and "records of this plan: 3" in info
+    assert "store: postgresql" in info and f"schema version: {SCHEMA_VERSION} " in info and "records of this plan: 3" in info
 
 
 def test_without_a_url_the_driver_is_never_imported(tmp_path, catalogue_file):

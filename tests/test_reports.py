@@ -110,13 +110,13 @@ LIST_KEYS = (
     "id,group,group_name,name_zh,name_en,unit,unit_en,kind,direction,baseline,baseline_date,"
     "targets,department,quote,doubt,source_line"
 ).split(",")
-OBSERVATION_KEYS = "indicator,value,date,note,source,by,id,recorded_at,supersedes,retracts,state".split(",")
+OBSERVATION_KEYS = "indicator,value,date,note,source,by,id,recorded_at,supersedes,retracts,state,org,denominator".split(",")
 
 STATUS_NUMBERS = {"baseline", "target", "target_low", "target_high", "latest", "completion_pct", "time_elapsed_pct",
                   "pace", "days_ahead", "required_per_month", "forecast", "start_value", "stretch"}
 STATUS_DATES = {"baseline_date", "deadline", "latest_date", "start_date"}
 LIST_NUMBERS = {"baseline", "source_line"}
-OBSERVATION_NUMBERS = {"value", "id", "supersedes", "retracts"}
+OBSERVATION_NUMBERS = {"value", "id", "supersedes", "retracts", "denominator"}
 
 REPORTS = {
     "status": (["status", "--as-of", AS_OF], STATUS_KEYS, STATUS_NUMBERS),

@@ -1,5 +1,6 @@
 """The data file: history that never loses a value, migrations, and the data file's location."""
 
+import contextlib
 import datetime as dt
 import sqlite3
 from pathlib import Path
@@ -271,14 +272,14 @@ def no_store_below(key, below, retracted):
 
 
 def test_the_ledger_supersedes_and_steps_back_past_retracted_records():
-    ledger = InForce([("a", "d1", 5)], first_new_id=10, restore=no_store_below)
-    assert ledger.supersede(("a", "d1"), 10) == 5
-    assert ledger.supersede(("a", "d1"), 11) == 10
-    assert ledger.supersede(("b", "d1"), 12) is None
-    ledger.retract(11, ("a", "d1"), 13)
-    assert ledger.in_force(("a", "d1")) == 10
-    ledger.retract(10, ("a", "d1"), 14)
-    assert ledger.in_force(("a", "d1")) == 5
+    ledger = InForce([("a", "", "d1", 5)], first_new_id=10, restore=no_store_below)
+    assert ledger.supersede(("a", "", "d1"), 10) == 5
+    assert ledger.supersede(("a", "", "d1"), 11) == 10
+    assert ledger.supersede(("b", "", "d1"), 12) is None
+    ledger.retract(11, ("a", "", "d1"), 13)
+    assert ledger.in_force(("a", "", "d1")) == 10
+    ledger.retract(10, ("a", "", "d1"), 14)
+    assert ledger.in_force(("a", "", "d1")) == 5
     assert ledger.left_force == {10, 11} and ledger.came_back == {5}
     assert sorted(ledger.retractions()) == [(13, 11), (14, 10)]
 
@@ -290,21 +291,28 @@ def test_the_ledger_asks_the_store_below_a_stored_record_and_refuses_a_second_re
         asked.append((key, below, 3 in retracted))
         return 3
 
-    ledger = InForce([("a", "d1", 5)], first_new_id=10, restore=restore)
-    ledger.retract(5, ("a", "d1"), 10)
-    assert ledger.in_force(("a", "d1")) == 3 and ledger.came_back == {3} and ledger.left_force == {5}
-    assert asked == [(("a", "d1"), 5, False)]
+    ledger = InForce([("a", "", "d1", 5)], first_new_id=10, restore=restore)
+    ledger.retract(5, ("a", "", "d1"), 10)
+    assert ledger.in_force(("a", "", "d1")) == 3 and ledger.came_back == {3} and ledger.left_force == {5}
+    assert asked == [(("a", "", "d1"), 5, False)]
     with pytest.raises(SytrackError, match="retracted twice"):
-        ledger.retract(5, ("a", "d1"), 11)
+        ledger.retract(5, ("a", "", "d1"), 11)
 
 
 def test_the_ledger_leaves_nothing_in_force_when_nothing_is_left():
     ledger = InForce([], first_new_id=1, restore=no_store_below)
-    ledger.supersede(("a", "d1"), 1)
-    ledger.retract(1, ("a", "d1"), 2)
-    assert ledger.in_force(("a", "d1")) is None and ledger.left_force == {1}
-    ledger.retract(7, ("z", "d9"), 3)  # not in force: only marked retracted
-    assert ledger.in_force(("z", "d9")) is None
+    ledger.supersede(("a", "", "d1"), 1)
+    ledger.retract(1, ("a", "", "d1"), 2)
+    assert ledger.in_force(("a", "", "d1")) is None and ledger.left_force == {1}
+    ledger.retract(7, ("z", "", "d9"), 3)  # not in force: only marked retracted
+    assert ledger.in_force(("z", "", "d9")) is None
+
+
+def test_the_ledger_keeps_each_org_s_figure_for_a_date_apart_from_the_city_s():
+    ledger = InForce([("a", "", "d1", 5), ("a", "tiexi", "d1", 6)], first_new_id=10, restore=no_store_below)
+    assert ledger.supersede(("a", "tiexi", "d1"), 10) == 6
+    assert ledger.supersede(("a", "hunnan", "d1"), 11) is None
+    assert ledger.in_force(("a", "", "d1")) == 5 and ledger.left_force == {6}
 
 
 # -- one schema, two backends ---------------------------------------------------------------------------
@@ -350,15 +358,28 @@ def test_both_backends_take_the_same_statements_with_their_own_types():
     assert statements(SQLITE_TYPES, from_version=1) == lite[len(MIGRATIONS[0]):]
 
 
+@contextlib.contextmanager
+def at_version(store, version):
+    """A write to a store whose table is as sytrack of schema `version` made it: the same
+    statements the upgrade runs, on either backend."""
+    from sytrack.store.schema import MIGRATIONS
+
+    backend = store.backend
+    with backend.writing() as connection:  # creates it at the current schema: go back
+        connection.execute("DROP TABLE observation")
+        for migration in MIGRATIONS[:version]:
+            for statement in migration:
+                connection.execute(statement.format(**backend.types._asdict()))
+        yield connection
+        backend.set_version(connection, version)
+
+
 def stored_at_version_one(store):
     """A store as sytrack of schema 1 left it: two values for a date and a retraction."""
     from sytrack.store.schema import statements
 
     backend = store.backend
-    with backend.writing() as connection:  # creates it at the current schema: go back to 1
-        for statement in ("DROP INDEX observation_in_force", "ALTER TABLE observation DROP COLUMN in_force",
-                          "ALTER TABLE observation DROP COLUMN retracted_by"):
-            connection.execute(statement)
+    with at_version(store, 1) as connection:
         for row in ((1, 1.0, None), (2, 2.0, None), (3, None, 2)):
             connection.execute("INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by,"
                                " retracts) VALUES (?, 'plan', 'a', ?, '2023-06-30', '2023-07-01T08:00:00Z', 't', ?)",

@@ -409,9 +409,9 @@ def test_xlsx_export_imports_back_to_the_same_records(run, recorded: Path, tmp_p
 
 def test_a_record_made_at_midnight_utc_survives_an_xlsx_round_trip(run, catalogue_file: Path, tmp_path: Path):
     # A time cell at 00:00:00 looks like a plain date to a spreadsheet; under recorded_at it stays a time.
-    export = ("indicator,value,date,note,source,by,id,recorded_at,supersedes,retracts,state\r\n"
-              "cnc-rate,63.5,2024-06-30,,,tester,1,2024-07-01T00:00:00Z,,,current\r\n"
-              "cnc-rate,64,2024-09-30,,,tester,2,2024-10-01T08:30:05Z,,,current\r\n")
+    export = ("indicator,value,date,note,source,by,id,recorded_at,supersedes,retracts,state,org,denominator\r\n"
+              "cnc-rate,63.5,2024-06-30,,,tester,1,2024-07-01T00:00:00Z,,,current,,\r\n"
+              "cnc-rate,64,2024-09-30,,,tester,2,2024-10-01T08:30:05Z,,,current,,\r\n")
     (tmp_path / "all.csv").write_text(export, encoding="utf-8", newline="")
     assert run(["import", "all.csv"]).code == 0
     assert run(["export", "-o", "all.xlsx"]).code == 0

@@ -14,10 +14,11 @@ from sytrack.catalogue import require_indicator
 from sytrack.errors import Problem, SytrackError, Where
 from sytrack.model import Catalogue, Indicator
 from sytrack.formula_guard import unguard_formula
+from sytrack.reporters import parse_denominator, require_org
 from sytrack.values import check_recordable_date, parse_date, parse_value
 
 REQUIRED = ("indicator", "value", "date")
-OPTIONAL = ("note", "source", "by")
+OPTIONAL = ("note", "source", "by", "org", "denominator")
 # What an export adds: kept (id, recorded_at, retracts) or derived again on import (the rest).
 FROM_EXPORT = ("id", "recorded_at", "retracts", "supersedes", "state")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
@@ -27,7 +28,8 @@ Row = tuple[Where, list[str]]
 
 
 # One record to import: (file id, indicator, as-of date ISO, value or None, by, note, source,
-# file id it retracts or None, recorded-at or None). Plain tuples: a million of them fit in memory.
+# file id it retracts or None, recorded-at or None, org (CITY for the city's own), denominator or
+# None). Plain tuples: a million of them fit in memory.
 ImportRow = tuple
 
 
@@ -130,7 +132,7 @@ class _RowsSeen:
 
     def __init__(self, records: list[ImportRow]) -> None:
         self.records = records
-        self.first: dict[int, int] = {}  # hash of (indicator, date, recorded_at) -> index in records
+        self.first: dict[int, int] = {}  # hash of (indicator, date, recorded_at, org) -> index in records
         self.exact: dict[tuple, int] = {}  # the same, for the rare key whose hash another key has
         self.lines = array.array("L")  # per record: its line
         self.places: list[str] = []  # per record, as an index into `place_names`: its file or sheet
@@ -138,19 +140,20 @@ class _RowsSeen:
         self.repeated = 0
 
     def is_repeat(self, record: ImportRow, where: Where) -> bool:
-        file_id, indicator, as_of, value, _, note, source, retracts, recorded_at = record
-        earlier = None if file_id is not None else self._earlier((indicator, as_of, recorded_at))
+        file_id, indicator, as_of, value, _, note, source, retracts, recorded_at, org, denominator = record
+        earlier = None if file_id is not None else self._earlier((indicator, as_of, recorded_at, org))
         if earlier is None:
             self._remember(where)
             return False
         kept = self.records[earlier]
-        if (kept[3], kept[5], kept[6]) == (value, note, source):
+        if (kept[3], kept[5], kept[6], kept[10]) == (value, note, source, denominator):
             self.repeated += 1
             return True
         place, line = self.places[self.place_of[earlier]], self.lines[earlier]
         there = f"line {line}" if place == where.path else str(Where(place, line))
+        whose = f" ({org})" if org else ""
         raise SytrackError(
-            f"{indicator} {as_of}: {_shown(value)} here but {_shown(kept[3])} on {there},"
+            f"{indicator}{whose} {as_of}: {_shown(value)} here but {_shown(kept[3])} on {there},"
             " and nothing says which came later (no recorded_at or id): keep one of the two rows")
 
     def _earlier(self, key: tuple) -> int | None:
@@ -160,7 +163,7 @@ class _RowsSeen:
         if found == index:
             return None
         kept = self.records[found]
-        if (kept[1], kept[2], kept[8]) == key:
+        if (kept[1], kept[2], kept[8], kept[9]) == key:
             return found
         found = self.exact.setdefault(key, index)  # two keys with one hash: told apart exactly
         return None if found == index else found
@@ -185,7 +188,7 @@ def _check_header(header: list[str]) -> str | None:
         return None
     detail = (f"missing {', '.join(missing)}" if missing else "") or (
         f"unknown column {', '.join(unknown)}" if unknown else "a column appears twice")
-    return f"bad header ({detail}); expected indicator,value,date[,note,source,by]"
+    return f"bad header ({detail}); expected indicator,value,date[,note,source,by,org,denominator]"
 
 
 def _csv_tables(data: bytes, name: str) -> Iterator[tuple[Where, list[str], Iterator[Row], bool]]:
@@ -237,9 +240,11 @@ class _RowReader:
         self.text = unguard_formula if guarded else None
         position = {name: n for n, name in enumerate(header)}
         self.indicator, self.value, self.date = position["indicator"], position["value"], position["date"]
-        self.optional = [position.get(name) for name in ("by", "note", "source", "id", "retracts", "recorded_at")]
+        self.optional = [position.get(name) for name in ("by", "note", "source", "id", "retracts", "recorded_at",
+                                                         "org", "denominator")]
         self.dates: dict[str, tuple[dt.date, str]] = {}  # as typed -> (date, ISO text shared by every row)
         self.known: dict[str, Indicator] = {}
+        self.orgs: dict[str, str] = {}  # as typed -> the org's id
 
     def read(self, row: list[str]) -> ImportRow:
         name = row[self.indicator].strip()
@@ -256,14 +261,17 @@ class _RowReader:
         as_of, as_of_text = known_date
         if indicator.baseline is not None and as_of < indicator.baseline.date:
             check_recordable_date(as_of, indicator, self.today)  # raises, with the message for it
-        by, note, source, file_id, retracts, recorded_at = (row[n] if n is not None else "" for n in self.optional)
+        by, note, source, file_id, retracts, recorded_at, org, denominator = (
+            row[n] if n is not None else "" for n in self.optional)
+        org = self.orgs[org] if org in self.orgs else self.orgs.setdefault(org, require_org(self.catalogue, org))
         file_id, retracts = _whole_number(file_id, "id"), _whole_number(retracts, "retracts")
         if retracts is not None:
-            if row[self.value].strip():
-                raise SytrackError("a retraction row has no value")
-            value = None
+            if row[self.value].strip() or denominator.strip():
+                raise SytrackError("a retraction row has no value and no denominator")
+            value, denominator = None, None
         else:
             value = parse_value(row[self.value], indicator)
+            denominator = parse_denominator(denominator, indicator)
         recorded_at = _timestamp(recorded_at)
         if self.text is not None:
             by, note, source = self.text(by), self.text(note), self.text(source)
@@ -274,7 +282,7 @@ class _RowReader:
         elif retracts is not None:
             raise SytrackError("a retraction row needs the id column to say what it retracts")
         return (file_id, indicator.id, as_of_text, value, by.strip() or self.default_by, note, source,
-                retracts, recorded_at)
+                retracts, recorded_at, org, denominator)
 
 
 def _timestamp(text: str) -> str | None:

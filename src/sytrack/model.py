@@ -239,3 +239,4 @@ class Observation(NamedTuple):
     retracts: int | None = None
     state: str = "current"  # current | superseded | retracted | retraction
     org: str = CITY  # the org that reported it; CITY for the city's own figure
+    denominator: float | None = None  # a share's or rate's base (the number of enterprises it is a share of)

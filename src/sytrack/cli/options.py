@@ -84,6 +84,14 @@ def complete_groups(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]
     return [(g.id, g.name_zh) for g in catalogue.groups if g.id.startswith(incomplete)]
 
 
+def complete_orgs(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """`--org tie<TAB>` completes the catalogue's org ids (each shown with its Chinese name)."""
+    catalogue = _completion_catalogue(ctx)
+    if catalogue is None:
+        return []
+    return [(o.id, o.name_zh) for o in catalogue.orgs if o.id.startswith(incomplete)]
+
+
 def complete_statuses(incomplete: str) -> list[str]:
     """`--status on-track,beh<TAB>` completes the last of the comma-separated statuses."""
     from sytrack.model import STATUSES
@@ -156,6 +164,12 @@ IdArgument = Annotated[
     str,
     typer.Argument(metavar="ID", autocompletion=complete_ids,
                    help="The indicator's id, e.g. 5g-base-stations (see `sytrack list`)."),
+]
+OrgOption = Annotated[
+    Optional[str],
+    typer.Option("--org", metavar="ORG", autocompletion=complete_orgs,
+                 help="A district or department (its id or name, see the catalogue's [[org]]); "
+                      "without it, the city's own figure."),
 ]
 ByOption = Annotated[Optional[str], typer.Option("--by", help="Who records it (default: your login name).")]
 NoteOption = Annotated[str, typer.Option("--note", "-m", help="Why: e.g. 'revised by the bureau'.")]

@@ -10,19 +10,23 @@ import typer
 from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
 from sytrack.cli.options import (ByOption, ExcelOption, Format, FormatOption, IdArgument, LangOption, NoteOption,
-                                 OutputOption, SinceOption, StrictOption, complete_ids)
+                                 OrgOption, OutputOption, SinceOption, StrictOption, complete_ids)
 from sytrack.cli.output import emit, format_for, notify, read_input, say, tell
 from sytrack.cli.session import Session
 from sytrack.errors import SytrackError
 
 
-def standing_line(state: Session, indicator_id: str, as_of: dt.date, today: dt.date) -> str:
-    """How one indicator stands, for the end of a `record` or `undo` line."""
+def standing_line(state: Session, indicator_id: str, as_of: dt.date, today: dt.date, org: str = "") -> str:
+    """How one indicator stands (for an org: against its allocation), for the end of a `record` or `undo` line."""
+    from sytrack.reporters import judged_for
     from sytrack.views.records import standing_text
 
     indicator = require_indicator(state.catalogue, indicator_id)
-    series = state.store.current(indicator_id).get(indicator_id, [])
-    return standing_text(indicator, series, as_of, today, state.catalogue.plan)
+    judged = judged_for(indicator, org)
+    if judged is None:
+        return f"{org} has no allocation of {indicator_id}: its figure counts in the city's roll-up"
+    series = state.store.current(indicator_id, org).get(indicator_id, [])
+    return standing_text(judged, series, as_of, today, state.catalogue.plan)
 
 
 # ignore_unknown_options lets a negative value through: `sytrack record growth -3.5%`.
@@ -41,8 +45,13 @@ def record_command(
     add: Annotated[bool, typer.Option(
         "--add", help="VALUE is an increment: add it to the latest value (e.g. 3 more smart factories).")] = False,
     strict: StrictOption = False,
+    org: OrgOption = None,
+    of: Annotated[Optional[str], typer.Option(
+        "--of", metavar="DENOMINATOR",
+        help="A share or rate: the base it was computed on (65% --of 900 enterprises), so that the "
+             "city's figure rolls up as a weighted share, never an average.")] = None,
 ) -> None:
-    """Record an indicator's value as of a date.
+    """Record an indicator's value as of a date (--org: as reported by a district or department).
 
     For a flow (counted within a period) the value is the total since the period began; --add
     adds to the latest total instead. A second value for the same date supersedes the first,
@@ -52,29 +61,37 @@ def record_command(
     from sytrack.plausibility import history_before, plausibility_warning
     from sytrack.progress import dated_today_note
     from sytrack.recording import new_observation, value_checks
+    from sytrack.reporters import judged_for, parse_denominator, require_org, unjudged
     from sytrack.values import format_human
     from sytrack.views.records import record_notes
 
     state = session(ctx)
     indicator = require_indicator(state.catalogue, indicator_id)
+    org_id = require_org(state.catalogue, org) if org is not None else ""
+    denominator = parse_denominator(of, indicator) if of is not None else None
+    if of is not None and denominator is None:
+        raise SytrackError("--of needs the denominator, e.g. --of 900")
     state.note_if_packaged()
     today = state.today
     new = new_observation(indicator, value, date, today, state.catalogue.plan, by or state.login_name(), note,
-                          source, add)
-    history = history_before(state.store.current(indicator.id).get(indicator.id, []), new.as_of)
-    checks = value_checks(indicator, history, strict)
+                          source, add, org=org_id, denominator=denominator)
+    history = history_before(state.store.current(indicator.id, org_id).get(indicator.id, []), new.as_of)
+    judged = judged_for(indicator, org_id) or unjudged(indicator)  # an org's figure by its own yardstick
+    checks = value_checks(indicator, judged, history, strict)
     if not add:  # refused before the store opens a write; an --add total is checked inside it
         checks(new.value)
     stored = state.store.record(new, state.now_utc(), validate=checks)
-    warning = plausibility_warning(stored.value, indicator, history) if stored.value is not None else None
+    warning = plausibility_warning(stored.value, judged, history) if stored.value is not None else None
     if warning:
         tell(f"sytrack: warning: {warning}")
     for hint in [*record_notes(stored.value, indicator), dated_today_note(indicator, date is not None, today)]:
         if hint:
             notify(hint)
     replaced = f", supersedes #{stored.supersedes}" if stored.supersedes else ""
-    say(f"recorded #{stored.id}: {indicator.id} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
-          f" as of {new.as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, new.as_of, today)}")
+    whose = f" for {org_id}" if org_id else ""
+    base = f" of {format_human(denominator)}" if denominator is not None else ""
+    say(f"recorded #{stored.id}: {indicator.id}{whose} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
+        f"{base} as of {new.as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, new.as_of, today, org_id)}")
 
 
 @command("undo")
@@ -94,8 +111,10 @@ def undo_command(
     indicator = state.catalogue.find(target.indicator)
     shown = format_human(target.value, indicator.unit if indicator else "", kind=indicator.kind if indicator else "")
     today = state.today
-    standing = f"; {standing_line(state, target.indicator, min(target.as_of, today), today)}" if indicator else ""
-    say(f"retracted #{target.id} ({target.indicator} = {shown} as of {target.as_of.isoformat()})"
+    standing = f"; {standing_line(state, target.indicator, min(target.as_of, today), today, target.org)}" \
+        if indicator else ""
+    whose = f" for {target.org}" if target.org else ""
+    say(f"retracted #{target.id} ({target.indicator}{whose} = {shown} as of {target.as_of.isoformat()})"
           f" with #{retraction.id}{standing}")
 
 
@@ -155,7 +174,8 @@ def export_command(
 def import_command(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(
-        metavar="FILE", help="CSV or .xlsx with header indicator,value,date (and optionally note,source,by); "
+        metavar="FILE", help="CSV or .xlsx with header indicator,value,date (and optionally note,source,by,"
+                             "org,denominator); "
                              "- reads standard input.")],
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Check every row and say what would be written; write nothing.")] = False,
@@ -188,7 +208,8 @@ def import_command(
         raise SytrackError(f"{len(problems)} bad rows in {name}; nothing was written")
     if not records:
         raise SytrackError(f"{name} has a header but no rows: nothing to import")
-    implausible = import_summary(import_warnings(((r[1], r[3]) for r in records), state.catalogue,
+    # An org's figure is a part of the city's: judged against the city's history it would always look small.
+    implausible = import_summary(import_warnings(((r[1], r[3]) for r in records if not r[9]), state.catalogue,
                                                  state.store.current()), strict)
     if implausible:
         tell(f"sytrack: warning: {implausible}")

@@ -6,6 +6,7 @@ from collections.abc import Container, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from sytrack.errors import SytrackError
+from sytrack.model import CITY
 from sytrack.store.ledger import InForce, Key
 
 
@@ -18,23 +19,27 @@ class ImportCounts(NamedTuple):
 
 class _Stored:
     """What the store held before the import, asked only about the dates the file touches.
-    A row is already recorded when a stored record has the same indicator, date, value, note and
-    source (and the same recorded_at when the row has one); each stored record matches one row."""
+    A row is already recorded when a stored record has the same indicator, org, date, value,
+    denominator, note and source (and the same recorded_at when the row has one); each stored
+    record matches one row."""
 
     def __init__(self, connection: Any, plan: str, first_new_id: int) -> None:
         self.connection, self.plan, self.first_new_id = connection, plan, first_new_id
         self.keys: set[Key] = set() if connection is None else set(connection.execute(
-            "SELECT DISTINCT indicator, as_of FROM observation WHERE plan = ?", (plan,)))
+            "SELECT DISTINCT indicator, org, as_of FROM observation WHERE plan = ?", (plan,)))
         self.claimed: set[int] = set()
 
-    def same_value(self, key: Key, value: float, note: str, source: str, recorded_at: str | None) -> int | None:
+    def same_value(self, key: Key, value: float, denominator: float | None, note: str, source: str,
+                   recorded_at: str | None) -> int | None:
         if key not in self.keys:
             return None
-        for record_id, stored_at in self.connection.execute(
-                "SELECT id, recorded_at FROM observation WHERE plan = ? AND indicator = ? AND as_of = ?"
-                " AND value = ? AND note = ? AND source = ? AND id < ? ORDER BY id",
+        for record_id, stored_at, stored_denominator in self.connection.execute(
+                "SELECT id, recorded_at, denominator FROM observation WHERE plan = ? AND indicator = ? AND org = ?"
+                " AND as_of = ? AND value = ? AND note = ? AND source = ? AND id < ? ORDER BY id",
                 (self.plan, *key, value, note, source, self.first_new_id)):
-            if (recorded_at is None or stored_at == recorded_at) and record_id not in self.claimed:
+            # The denominator is compared here, not in SQL: `=` never matches two NULLs.
+            if (recorded_at is None or stored_at == recorded_at) and stored_denominator == denominator \
+                    and record_id not in self.claimed:
                 self.claimed.add(record_id)
                 return record_id
         return None
@@ -46,18 +51,19 @@ class _Stored:
 
     def key_of(self, record_id: int) -> Key:
         return tuple(self.connection.execute(
-            "SELECT indicator, as_of FROM observation WHERE id = ?", (record_id,)).fetchone())
+            "SELECT indicator, org, as_of FROM observation WHERE id = ?", (record_id,)).fetchone())
 
-    def in_force(self) -> Iterable[tuple[str, str, int]]:
+    def in_force(self) -> Iterable[tuple[str, str, str, int]]:
         if self.connection is None:
             return ()
         return self.connection.execute(
-            "SELECT indicator, as_of, id FROM observation WHERE plan = ? AND in_force = 1", (self.plan,))
+            "SELECT indicator, org, as_of, id FROM observation WHERE plan = ? AND in_force = 1", (self.plan,))
 
     def restore(self, key: Key, below: int, retracted: Container[int]) -> int | None:
         """The latest stored value of `key` before `below` that no one has retracted."""
         for (record_id,) in self.connection.execute(
-                "SELECT id FROM observation WHERE plan = ? AND indicator = ? AND as_of = ? AND value IS NOT NULL"
+                "SELECT id FROM observation WHERE plan = ? AND indicator = ? AND org = ? AND as_of = ?"
+                " AND value IS NOT NULL"
                 " AND retracted_by IS NULL AND id < ? ORDER BY id DESC", (self.plan, *key, below)):
             if record_id not in retracted:
                 return record_id
@@ -77,10 +83,15 @@ class ImportPlan:
         self._keys: dict[int, Key] = {}  # written ids a later row may retract -> what they are about
 
     def rows(self, records: Iterable[tuple]) -> Iterator[tuple]:
+        """The rows to insert, in the INSERT's column order (see store.import_counted). A record may
+        end with its org and denominator; without them it is the city's own figure."""
         new_id = self.first_new_id
-        for file_id, indicator, as_of, value, by, note, source, file_retracts, recorded_at in records:
+        for file_id, indicator, as_of, value, by, note, source, file_retracts, recorded_at, *more in records:
+            org = more[0] if more else CITY
+            denominator = more[1] if len(more) > 1 else None
             if file_retracts is None:
-                row = self._value(new_id, file_id, (indicator, as_of), value, by, note, source, recorded_at)
+                row = self._value(new_id, file_id, (indicator, org or CITY, as_of), value, denominator, by, note,
+                                  source, recorded_at)
             else:
                 row = self._retraction(new_id, file_id, file_retracts, by, note, source, recorded_at)
             if row is None:
@@ -89,9 +100,9 @@ class ImportPlan:
             yield row
             new_id += 1
 
-    def _value(self, new_id: int, file_id: int | None, key: Key, value: float, by: str, note: str,
-               source: str, recorded_at: str | None) -> tuple | None:
-        already = self.stored.same_value(key, value, note, source, recorded_at)
+    def _value(self, new_id: int, file_id: int | None, key: Key, value: float, denominator: float | None, by: str,
+               note: str, source: str, recorded_at: str | None) -> tuple | None:
+        already = self.stored.same_value(key, value, denominator, note, source, recorded_at)
         if already is not None:
             if file_id is not None:
                 self._file_ids[file_id] = already
@@ -100,8 +111,8 @@ class ImportPlan:
             self._file_ids[file_id] = new_id
             self._keys[new_id] = key
         before = self.ledger.supersede(key, new_id)
-        return (new_id, self.plan, key[0], value, key[1], recorded_at or self.timestamp, by, note, source,
-                before, None, 1)
+        return (new_id, self.plan, key[0], value, key[2], recorded_at or self.timestamp, by, note, source,
+                before, None, 1, key[1], denominator)
 
     def _retraction(self, new_id: int, file_id: int, file_retracts: int, by: str, note: str, source: str,
                     recorded_at: str | None) -> tuple | None:
@@ -121,5 +132,5 @@ class ImportPlan:
             key = self._keys[target]
         self._file_ids[file_id] = new_id
         self.ledger.retract(target, key, new_id)
-        return (new_id, self.plan, key[0], None, key[1], recorded_at or self.timestamp, by, note, source,
-                None, target, 0)
+        return (new_id, self.plan, key[0], None, key[2], recorded_at or self.timestamp, by, note, source,
+                None, target, 0, key[1], None)

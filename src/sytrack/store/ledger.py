@@ -1,4 +1,4 @@
-"""Which record is in force for each indicator and date while an import writes: kept in memory."""
+"""Which record is in force for each indicator, org and date while an import writes: kept in memory."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 
 from sytrack.errors import SytrackError
 
-Key = tuple[str, str]  # (indicator, as-of ISO date)
+Key = tuple[str, str, str]  # (indicator, org, as-of ISO date): what one record in force is about
 
 
 class InForce:
@@ -21,11 +21,11 @@ class InForce:
     earlier stored value of its date that is not retracted (the import does not know the store's
     supersession chain beyond what is in force)."""
 
-    def __init__(self, stored: Iterable[tuple[str, str, int]], first_new_id: int,
+    def __init__(self, stored: Iterable[tuple[str, str, str, int]], first_new_id: int,
                  restore: Callable[[Key, int, Container[int]], int | None]) -> None:
-        self._current: dict[str, dict[str, int]] = {}
-        for indicator, as_of, record_id in stored:
-            self._current.setdefault(indicator, {})[as_of] = record_id
+        self._current: dict[tuple[str, str], dict[str, int]] = {}  # (indicator, org) -> as-of -> id
+        for indicator, org, as_of, record_id in stored:
+            self._current.setdefault((indicator, org), {})[as_of] = record_id
         self.first_new_id = first_new_id
         self._restore = restore
         self.left_force: set[int] = set()  # ids (stored or written) that were in force and are not
@@ -34,18 +34,18 @@ class InForce:
         self.retracted: dict[int, int] = {}  # id -> the retraction's id
 
     def in_force(self, key: Key) -> int | None:
-        return self._current.get(key[0], {}).get(key[1])
+        return self._current.get(key[:2], {}).get(key[2])
 
     def supersede(self, key: Key, new_id: int) -> int | None:
         """A new value for `key`: it is in force now; return the id it supersedes, if any."""
-        dates = self._current.get(key[0])
+        dates = self._current.get(key[:2])
         if dates is None:
-            dates = self._current[key[0]] = {}
-        before = dates.get(key[1])
+            dates = self._current[key[:2]] = {}
+        before = dates.get(key[2])
         if before is not None:
             self._leave(before)
             self._superseded[new_id] = before
-        dates[key[1]] = new_id
+        dates[key[2]] = new_id
         return before
 
     def retract(self, target: int, key: Key, by: int) -> None:
@@ -63,9 +63,9 @@ class InForce:
             # The chain reached a record stored before the import: the store knows what lies below.
             back = self._restore(key, last, self.retracted)
         if back is None:
-            del self._current[key[0]][key[1]]
+            del self._current[key[:2]][key[2]]
             return
-        self._current[key[0]][key[1]] = back
+        self._current[key[:2]][key[2]] = back
         self.left_force.discard(back)
         if back < self.first_new_id:
             self.came_back.add(back)

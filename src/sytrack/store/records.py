@@ -9,20 +9,29 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sytrack.errors import SytrackError
-from sytrack.model import Observation
+from sytrack.model import CITY, Observation
 from sytrack.store.backend import Backend, Connection
 from sytrack.store.importing import ImportCounts, ImportPlan
 
-_COLUMNS = "id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts, in_force, retracted_by"
-# The export's column order: the import's six first (see views.OBSERVATION_COLUMNS).
+_COLUMNS = ("id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts, in_force,"
+            " retracted_by, org, denominator")
+
+
+def _whole(column: str) -> str:
+    """A number as the export writes it: a whole one as an integer (41000, not 41000.0), any other
+    as the exact float."""
+    return (f"CASE WHEN abs({column}) >= 1e15 THEN {column} WHEN {column} = CAST({column} AS BIGINT)"
+            f" THEN CAST({column} AS BIGINT) ELSE {column} END")
+
+
+# The export's column order: the import's six first, org and denominator last (see views.OBSERVATION_COLUMNS).
 EXPORT_SELECT = (
-    # A whole number comes out as an integer (41000, not 41000.0); any other value as the exact float.
-    "SELECT indicator, CASE WHEN abs(value) >= 1e15 THEN value WHEN value = CAST(value AS BIGINT)"
-    " THEN CAST(value AS BIGINT) ELSE value END, as_of, note, source, recorded_by, id, recorded_at, supersedes,"
+    f"SELECT indicator, {_whole('value')}, as_of, note, source, recorded_by, id, recorded_at, supersedes,"
     " retracts, CASE WHEN retracts IS NOT NULL THEN 'retraction' WHEN retracted_by IS NOT NULL THEN 'retracted'"
+    f" WHEN in_force = 1 THEN 'current' ELSE 'superseded' END, org, {_whole('denominator')}"
     # "plan || ''" keeps SQLite from choosing an index on plan and then sorting a million ids:
     # reading the table in id order and skipping other plans is faster.
-    " WHEN in_force = 1 THEN 'current' ELSE 'superseded' END FROM observation WHERE plan || '' = ?"
+    " FROM observation WHERE plan || '' = ?"
 )
 
 
@@ -38,6 +47,8 @@ class NewObservation(NamedTuple):
     retracts: int | None = None
     recorded_at: str | None = None  # kept from an imported export; else the time of writing
     add_since: dt.date | None = None  # --add: the value is an increment on the latest after this date
+    org: str = CITY  # who reported it: an org's id, or CITY for the city's own figure
+    denominator: float | None = None  # a share's or rate's base, for the city's roll-up
 
 
 def utc_timestamp(now: dt.datetime) -> str:
@@ -64,7 +75,7 @@ def _observation(row: tuple) -> Observation:
     return Observation(
         id=row[0], indicator=row[1], value=row[2], as_of=dt.date.fromisoformat(row[3]), recorded_at=row[4],
         recorded_by=row[5], note=row[6], source=row[7], supersedes=row[8], retracts=row[9],
-        state=_state(row[9], row[11], row[10]),
+        state=_state(row[9], row[11], row[10]), org=row[12], denominator=row[13],
     )
 
 
@@ -154,22 +165,43 @@ class Store:
                 return
             yield from connection.execute(EXPORT_SELECT + " ORDER BY id", (self.plan,))
 
-    def current(self, indicator: str | None = None) -> dict[str, list[tuple[dt.date, float]]]:
-        """The values in force, per indicator, as (as-of date, value) in date order."""
+    def current(self, indicator: str | None = None, org: str = CITY) -> dict[str, list[tuple[dt.date, float]]]:
+        """The values in force of one reporter (the city's own by default), per indicator, as
+        (as-of date, value) in date order."""
         import operator
 
         with self.reading() as connection:
             if connection is None:
                 return {}
-            query = "SELECT indicator, as_of, value FROM observation WHERE plan = ? AND in_force = 1"
-            parameters: tuple = (self.plan,)
+            query = "SELECT indicator, as_of, value FROM observation WHERE plan = ? AND in_force = 1 AND org = ?"
+            parameters: tuple = (self.plan, org)
             if indicator is not None:
-                query, parameters = query + " AND indicator = ?", (self.plan, indicator)
+                query, parameters = query + " AND indicator = ?", (self.plan, org, indicator)
             # Streamed, not fetched: a million rows share a few hundred dates, each parsed once.
             dates = _Dates()
             rows = connection.execute(query + " ORDER BY indicator, as_of", parameters)
             return {name: [(dates[as_of], value) for _, as_of, value in group]
                     for name, group in itertools.groupby(rows, key=operator.itemgetter(0))}
+
+    def current_of_orgs(self, indicator: str | None = None) -> dict[str, dict[str, list[tuple]]]:
+        """Every org's values in force, per indicator and org, as (as-of date, value) or, where the
+        org gave one, (as-of date, value, denominator), in date order: one query for all orgs,
+        read in the index's order (org first), so that status does not ask once per org."""
+        with self.reading() as connection:
+            if connection is None:
+                return {}
+            query = ("SELECT org, indicator, as_of, value, denominator FROM observation"
+                     " WHERE plan = ? AND in_force = 1 AND org > ''")  # '' (the city) sorts before every org
+            parameters: tuple = (self.plan,)
+            if indicator is not None:
+                query, parameters = query + " AND indicator = ?", (self.plan, indicator)
+            dates = _Dates()
+            found: dict[str, dict[str, list[tuple]]] = {}
+            for org, name, as_of, value, denominator in connection.execute(
+                    query + " ORDER BY org, indicator, as_of", parameters):
+                point = (dates[as_of], value) if denominator is None else (dates[as_of], value, denominator)
+                found.setdefault(name, {}).setdefault(org, []).append(point)
+            return found
 
     def count(self) -> int:
         with self.reading() as connection:
@@ -192,10 +224,10 @@ class Store:
         with self.writing() as connection:
             return self._insert(connection, new, utc_timestamp(now), validate)
 
-    def _in_force(self, connection: Connection, indicator: str, as_of: str) -> int | None:
+    def _in_force(self, connection: Connection, indicator: str, org: str, as_of: str) -> int | None:
         row = connection.execute(
-            "SELECT id FROM observation WHERE plan = ? AND in_force = 1 AND indicator = ? AND as_of = ?",
-            (self.plan, indicator, as_of)).fetchone()
+            "SELECT id FROM observation WHERE plan = ? AND in_force = 1 AND org = ? AND indicator = ? AND as_of = ?",
+            (self.plan, org, indicator, as_of)).fetchone()
         return row[0] if row else None
 
     def _insert(self, connection: Connection, new: NewObservation, timestamp: str,
@@ -203,42 +235,45 @@ class Store:
         value, as_of = new.value, new.as_of.isoformat()
         if new.add_since is not None and value is not None:
             latest = connection.execute(
-                "SELECT value FROM observation WHERE plan = ? AND in_force = 1 AND indicator = ?"
+                "SELECT value FROM observation WHERE plan = ? AND in_force = 1 AND org = ? AND indicator = ?"
                 " AND as_of > ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1",
-                (self.plan, new.indicator, new.add_since.isoformat(), as_of),
+                (self.plan, new.org, new.indicator, new.add_since.isoformat(), as_of),
             ).fetchone()
             value = (latest[0] if latest else 0.0) + value
         if validate is not None and value is not None:
             validate(value)
         supersedes = None
         if new.retracts is None:
-            supersedes = self._in_force(connection, new.indicator, as_of)
+            supersedes = self._in_force(connection, new.indicator, new.org, as_of)
             if supersedes is not None:
                 connection.execute("UPDATE observation SET in_force = 0 WHERE id = ?", (supersedes,))
         # Ids are given here, under the write lock, the same way on every kind of store.
         new_id = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[0]
         connection.execute(
             "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note, source,"
-            " supersedes, retracts, in_force) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " supersedes, retracts, in_force, org, denominator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (new_id, self.plan, new.indicator, value, as_of, new.recorded_at or timestamp, new.recorded_by, new.note,
-             new.source, supersedes, new.retracts, int(new.retracts is None)),
+             new.source, supersedes, new.retracts, int(new.retracts is None), new.org,
+             None if new.retracts is not None else new.denominator),
         )
         if new.retracts is not None:
             self._retract(connection, new.retracts, new_id)
         return Observation(new_id, new.indicator, value, new.as_of, new.recorded_at or timestamp,
                            new.recorded_by, new.note, new.source, supersedes, new.retracts,
-                           "retraction" if new.retracts is not None else "current")
+                           "retraction" if new.retracts is not None else "current", new.org,
+                           None if new.retracts is not None else new.denominator)
 
     def _retract(self, connection: Connection, target: int, by: int) -> None:
-        """Mark `target` retracted; if it was in force, the latest earlier value for its date returns."""
-        indicator, as_of, was_in_force = connection.execute(
-            "SELECT indicator, as_of, in_force FROM observation WHERE id = ?", (target,)).fetchone()
+        """Mark `target` retracted; if it was in force, the latest earlier value of the same org for
+        its date returns."""
+        indicator, org, as_of, was_in_force = connection.execute(
+            "SELECT indicator, org, as_of, in_force FROM observation WHERE id = ?", (target,)).fetchone()
         connection.execute("UPDATE observation SET retracted_by = ?, in_force = 0 WHERE id = ?", (by, target))
         if was_in_force:
             connection.execute(
                 "UPDATE observation SET in_force = 1 WHERE id = (SELECT max(id) FROM observation WHERE plan = ?"
-                " AND indicator = ? AND as_of = ? AND value IS NOT NULL AND retracted_by IS NULL)",
-                (self.plan, indicator, as_of))
+                " AND indicator = ? AND org = ? AND as_of = ? AND value IS NOT NULL AND retracted_by IS NULL)",
+                (self.plan, indicator, org, as_of))
 
     def undo(self, record_id: int | None, recorded_by: str, now: dt.datetime, note: str = "") -> tuple[Observation, Observation]:
         """Retract a record (the latest one in force when `record_id` is None); return it and the retraction."""
@@ -252,7 +287,8 @@ class Store:
             target = self._choose_retractable(connection, record_id)
             retraction = self._insert(
                 connection,
-                NewObservation(target.indicator, target.as_of, None, recorded_by, note=note, retracts=target.id),
+                NewObservation(target.indicator, target.as_of, None, recorded_by, note=note, retracts=target.id,
+                               org=target.org),
                 utc_timestamp(now),
             )
             return target, retraction
@@ -285,7 +321,7 @@ class Store:
                        on_row: Callable[[int], None] | None = None, dry_run: bool = False) -> ImportCounts:
         """Write all records in one transaction, or none; with `dry_run`, only read and count.
         Each record is a tuple (file id, indicator, as-of ISO date, value or None, by, note, source,
-        file id it retracts, recorded-at or None): file ids let later records retract earlier ones
+        file id it retracts, recorded-at or None[, org, denominator or None]): file ids let later records retract earlier ones
         by the ids an export gave them. Rows already recorded are skipped and counted.
 
         Rows are written as they come, in chunks, each value record in force when written; what
@@ -305,7 +341,8 @@ class Store:
             while batch := list(itertools.islice(generator, chunk)):
                 connection.executemany(
                     "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note,"
-                    " source, supersedes, retracts, in_force) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+                    " source, supersedes, retracts, in_force, org, denominator)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
                 written += len(batch)
                 if on_row is not None:
                     on_row(len(batch))
@@ -322,7 +359,7 @@ class Store:
     # -- copying -------------------------------------------------------------------------------
 
     _COPY_COLUMNS = ("id", "indicator", "value", "as_of", "recorded_at", "recorded_by", "note", "source",
-                     "supersedes", "retracts", "in_force", "retracted_by")
+                     "supersedes", "retracts", "in_force", "retracted_by", "org", "denominator")
 
     def copy_to(self, target: Store) -> int:
         """Copy this plan's records into `target` in one transaction, ids renumbered after the
@@ -340,10 +377,10 @@ class Store:
 
             def renumbered(row: tuple) -> tuple:
                 link = lambda old: None if old is None else new_id[old]  # noqa: E731
-                return (new_id[row[0]], target.plan, *row[1:8], link(row[8]), link(row[9]), row[10], None)
+                return (new_id[row[0]], target.plan, *row[1:8], link(row[8]), link(row[9]), row[10], None, *row[12:])
 
             connection.executemany(
-                f"INSERT INTO observation (id, plan, {columns[4:]}) VALUES ({', '.join('?' * 13)})",
+                f"INSERT INTO observation (id, plan, {columns[4:]}) VALUES ({', '.join('?' * 15)})",
                 [renumbered(row) for row in rows])
             # retracted_by points at later rows: set once every row is there.
             connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?",

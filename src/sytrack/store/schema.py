@@ -49,6 +49,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             WHERE value IS NOT NULL AND retracted_by IS NULL GROUP BY plan, indicator, as_of)""",
         "CREATE INDEX observation_in_force ON observation(plan, in_force, indicator, as_of, value)",
     ),
+    # 3: districts and departments. `org` says who reported a figure ('' is the city's own, as every
+    # earlier record is); `denominator` is the base a share or rate was computed on, so that the
+    # city's share rolls up as Σ v·d / Σ d. Supersession is now per (indicator, org, date): the
+    # indexes lead with org so that the city's figures and the orgs' are each one range.
+    (
+        "ALTER TABLE observation ADD COLUMN org TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE observation ADD COLUMN denominator {number}",
+        "DROP INDEX observation_in_force",
+        "CREATE INDEX observation_in_force ON observation(plan, in_force, org, indicator, as_of, value, denominator)",
+        "DROP INDEX observation_by_indicator",
+        "CREATE INDEX observation_by_indicator ON observation(plan, indicator, org, as_of)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

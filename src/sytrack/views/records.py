@@ -25,6 +25,9 @@ OBSERVATION_COLUMNS = (
     Column("supersedes", "取代", "supersedes", kind="number"),
     Column("retracts", "撤销", "retracts", kind="number"),
     Column("state", "状态", "state"),
+    # Added with districts and departments, at the end so that every earlier column keeps its place.
+    Column("org", "单位", "org"),
+    Column("denominator", "分母", "denominator", kind="number"),
 )
 
 
@@ -41,6 +44,8 @@ def observation_row(observation) -> dict[str, Any]:
         "supersedes": observation.supersedes,
         "retracts": observation.retracts,
         "state": observation.state,
+        "org": observation.org,
+        "denominator": observation.denominator,
     }
 
 
@@ -84,7 +89,10 @@ def log_table(catalogue: Catalogue, lang: str, show_all: bool = True):
             state += f" ({'取代' if zh else 'replaces'} #{row['supersedes']})"
         style = "dim" if row["state"] in ("superseded", "retracted") else ""
         why = " / ".join(part for part in (row["note"], row["source"]) if part)
-        texts = [str(row["id"]), row["indicator"], str(row["date"]), value, state, row["recorded_at"], row["by"], why]
+        if row.get("denominator") is not None:
+            value += f" {'分母' if zh else 'of'} {format_plain(row['denominator'])}"
+        about = f"{row['indicator']} @{row['org']}" if row.get("org") else row["indicator"]
+        texts = [str(row["id"]), about, str(row["date"]), value, state, row["recorded_at"], row["by"], why]
         if not show_all:
             del texts[4]
         return [Cell(visible(text), style) for text in texts]
