@@ -255,3 +255,18 @@ def test_in_the_future_is_judged_on_the_same_today():
     check_recordable_date(dt.date(2026, 12, 4), x, today_in("Asia/Shanghai", NOW))
     with pytest.raises(SytrackError, match="2026-12-04 is in the future \\(today is 2026-12-03\\)"):
         check_recordable_date(dt.date(2026, 12, 4), x, today_in("UTC", NOW))
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_one_rule_for_whole_numbers_in_every_format(value):
+    import json
+
+    from sytrack.values import format_human, whole_number
+    from sytrack.writers import _json_value, _number_cell
+
+    plain = format_plain(value)
+    assert _number_cell(value) == plain  # CSV and TSV
+    assert json.dumps(_json_value(value)) == (plain if whole_number(value) is not None else json.dumps(value))
+    assert float(plain) == value  # it reads back as exactly the stored number
+    if whole_number(value) is not None:
+        assert "." not in plain and "." not in format_human(value)

@@ -137,7 +137,19 @@ def parse_value(text: str, indicator: Indicator) -> float:
 
 
 # Units that count whole things: a fractional smart factory is a typing mistake.
-COUNT_UNITS = frozenset("个户家项条座位所台套")
+# Units that count whole things (factories, households, stations): a value in one is a whole
+# number. The one list: extraction reads these as counts, and a record in one must be whole.
+COUNT_UNITS = ("个", "户", "家", "项", "条", "座", "位", "所", "台", "辆", "套", "件", "种", "次", "名", "处")
+# Beyond this a float holds no fraction anyway, and int() would print digits it does not have.
+_WHOLE_LIMIT = 1e15
+
+
+def whole_number(value: float) -> int | None:
+    """The value as an int when it is a whole number sytrack prints without a fraction (41000, not
+    41000.0), else None. The one rule for every format; the store's SQL export spells the same."""
+    if value == int(value) and abs(value) < _WHOLE_LIMIT:
+        return int(value)
+    return None
 
 
 def impossible_value(value: float, kind: str, unit: str = "") -> str | None:
@@ -246,9 +258,8 @@ def format_plain(value: float | None) -> str:
     """A number for machines: no grouping, '.' decimal, no trailing zeros, '' for none."""
     if value is None:
         return ""
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)  # the shortest text that reads back as exactly this float
+    whole = whole_number(value)
+    return repr(value) if whole is None else str(whole)  # repr: the shortest text that reads back exactly
 
 
 def format_human(value: float | None, unit: str = "", *, kind: str = "") -> str:
@@ -257,10 +268,8 @@ def format_human(value: float | None, unit: str = "", *, kind: str = "") -> str:
         return ""
     if kind == "milestone":
         return "done" if value >= 1 else "not done"
-    if value == int(value) and abs(value) < 1e15:
-        text = f"{int(value):,}"
-    else:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    whole = whole_number(value)
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if whole is None else f"{whole:,}"
     if not unit:
         return text
     # 64% and 41,000个 are written close; 41,000 stations and 1,000 ×10,000 persons with a space.

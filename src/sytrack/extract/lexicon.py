@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from sytrack.values import COUNT_UNITS  # the one list of units that count whole things
+
 # The grammar's word lists. Each list is tried longest word first, so 达到 wins over 达 and
 # 提高到 over 提高. Docs: docs/extract.md, which lists every word below.
 
@@ -44,7 +46,6 @@ CONNECTIVES = re.compile(
 TRAILING_FILLER = re.compile(r"(?:力争|争取|确保|预计|有望|将|要|分别|均|可|累计|约|拟按|拟)+$")
 
 # Units, longest first. Counted things keep their unit; amounts get a magnitude (亿元, 万人).
-COUNT_UNITS = ("个", "户", "家", "项", "条", "座", "所", "台", "辆", "套", "件", "种", "次", "名", "处")
 MEASURE_UNITS = ("元", "人次", "人", "岁", "吨", "公斤", "斤", "千瓦时", "千瓦", "平方公里", "平方米", "立方米", "公里", "亩", "公顷",
                   "微克/立方米")
 # Ratios: a percentage, a per-mille (人口自然增长率6‰) and a change in percentage points.

@@ -18,7 +18,7 @@ _COLUMNS = ("id, indicator, value, as_of, recorded_at, recorded_by, note, source
 
 
 def _whole(column: str) -> str:
-    """A number as the export writes it: a whole one as an integer (41000, not 41000.0), any other
+    """values.whole_number in SQL, for the million-row export: a whole number as an integer (41000, not 41000.0), any other
     as the exact float."""
     return (f"CASE WHEN abs({column}) >= 1e15 THEN {column} WHEN {column} = CAST({column} AS BIGINT)"
             f" THEN CAST({column} AS BIGINT) ELSE {column} END")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from sytrack.formula_guard import GUARDED_STARTS, guard_formula
-from sytrack.values import format_plain
+from sytrack.values import format_plain, whole_number
 from sytrack.views.columns import Column
 from sytrack.visible import visible
 
@@ -39,8 +39,9 @@ def _cell_text(column: Column, value: Any) -> str:
 def _json_value(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if isinstance(value, float) and value == int(value) and abs(value) < 1e15:
-        return int(value)
+    if isinstance(value, float):
+        whole = whole_number(value)
+        return value if whole is None else whole
     return value
 
 
@@ -98,7 +99,8 @@ def _text_cell(value: Any) -> str:
 def _number_cell(value: Any) -> str:
     kind = value.__class__
     if kind is float:
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        whole = whole_number(value)
+        return repr(value) if whole is None else str(whole)
     if kind is int:
         return str(value)
     return "" if value is None else plain_cell(value)
