@@ -22,13 +22,15 @@ WORDS = {  # every word the page itself says, in each language: a report is in o
            "done": "完成率", "time": "序时进度", "ahead": "超前/滞后(天)", "forecast": "预测", "generated": "生成于",
            "none": "暂无数据", "status": "状态", "overview": "指标一览", "indicator": "指标", "group": "分组",
            "warning": "预警", "doubt": "存疑", "milestone_done": "已完成", "milestone_open": "未完成",
-           "legend": "● 实际值 ┄ 应达路径 ■ 目标 ╌ 预测 ○ 基期"},
+           "legend": "● 实际值 ┄ 应达路径 ■ 目标 ╌ 预测 ○ 基期", "stretch": "力争目标",
+           "stretch_met": "已达到", "stretch_open": "未达到"},
     "en": {"as_of": "As of", "summary": "Summary", "share": "On track or achieved", "latest": "Latest",
            "target": "Target", "done": "Done", "time": "Time elapsed", "ahead": "Days ahead", "forecast": "Forecast",
            "generated": "Generated", "none": "no data", "status": "Status", "overview": "Overview",
            "indicator": "Indicator", "group": "Group", "warning": "Warning", "doubt": "Doubt",
            "milestone_done": "done", "milestone_open": "not done",
-           "legend": "● recorded ┄ expected path ■ target ╌ forecast ○ baseline"},
+           "legend": "● recorded ┄ expected path ■ target ╌ forecast ○ baseline", "stretch": "Stretch",
+           "stretch_met": "reached", "stretch_open": "not reached"},
 }
 
 CSS = """
@@ -137,6 +139,7 @@ def _card(p: Progress, svg: str, lang: str) -> str:
     figures = [
         (words["latest"], latest),
         (words["target"], unbroken(target_text(p.target, i.kind, unit, lang=lang))),
+        (words["stretch"], _stretch(p, unit, lang)),
         (words["done"], "" if p.completion is None else f"{p.completion:.1%}"),
         (words["time"], "" if p.time_elapsed is None else f"{p.time_elapsed:.1%}"),
         (words["ahead"], "" if p.days_ahead is None else f"{p.days_ahead:+.0f}"),
@@ -147,6 +150,15 @@ def _card(p: Progress, svg: str, lang: str) -> str:
     doubt = f'<p class="doubt">{escape(words["doubt"])}: {escape(doubt)}</p>' if doubt else ""
     return (f'<section class="card" id="{escape(i.id)}"><h3>{escape(i.name(lang))} {_status_badge(p.status, lang)}</h3>'
             f'<div class="body"><dl>{cells}</dl>{svg}</div>{doubt}</section>')
+
+
+def _stretch(p: Progress, unit: str, lang: str) -> str:
+    """A graded target's stretch (力争) and whether it is reached; status is judged on the commitment."""
+    if p.stretch is None:
+        return ""
+    words = WORDS[lang]
+    reached = "" if p.stretch_met is None else f" ({words['stretch_met' if p.stretch_met else 'stretch_open']})"
+    return escape(_number(p.stretch, p, unit, lang) + reached)
 
 
 def warning_cell(p: Progress, lang: str) -> str:

@@ -130,5 +130,6 @@ def draft_rows(drafts: list[Draft]) -> list[dict[str, Any]]:
             "context": draft.context,
             "reason": draft.reason,
             "sentence": draft.sentence,
+            "stretch": format_plain(draft.stretch),
         })
     return rows

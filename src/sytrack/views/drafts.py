@@ -9,7 +9,7 @@ from sytrack.views.text import rich_text
 DRAFT_COLUMNS = [
     Column(key, kind="number" if key in ("line", "confidence") else "bool" if key in ("review", "context") else "text")
     for key in ("line", "id", "group", "name_zh", "value", "unit", "comparison", "tolerance", "kind", "direction",
-                "deadline", "baseline", "confidence", "review", "context", "reason", "sentence")
+                "deadline", "baseline", "confidence", "review", "context", "reason", "sentence", "stretch")
 ]
 
 
