@@ -452,7 +452,7 @@ def test_draft_rows_for_a_review_table():
     assert (labs["value"], labs["unit"], labs["kind"], labs["review"]) == ("4..6", "个", "level", False)
     assert list(rows[0]) == ["line", "id", "group", "name_zh", "value", "unit", "comparison", "tolerance", "kind",
                              "direction", "deadline", "baseline", "confidence", "review", "context", "reason",
-                             "sentence"]
+                             "sentence", "stretch"]
     five_g = next(r for r in rows if r["name_zh"] == "5G基站")
     assert five_g["baseline"] == "30000@2022-12-31" and five_g["value"] == "40000"
 
