@@ -154,7 +154,8 @@ def test_a_value_recorded_without_a_date_after_the_deadline_says_so(sy, clock):
     result = sy(["record", "cnc-rate", "66"])
     assert result.code == 0
     assert result.stderr == ("sytrack: note: the value is dated today, 2026-12-03, after cnc-rate's last deadline "
-                             "(2025-12-31), so no target counts it; if it is the figure for a period, record it again "
+                             "(2025-12-31), so no target counts it; if it is the figure for a period, take this record back "
+                             "with `sytrack undo` and record it again "
                              "with --date (e.g. --date 2025 for 2025)\n")
     assert "as of 2026-12-03" in result.stdout
     dated = sy(["record", "cnc-rate", "66", "--date", "2025"])

@@ -395,4 +395,5 @@ def dated_today_note(indicator: Indicator, date_given: bool, today: dt.date) -> 
         return None
     return (f"the value is dated today, {today.isoformat()}, after {indicator.id}'s last deadline "
             f"({deadline.isoformat()}), so no target counts it; if it is the figure for a period, "
-            f"record it again with --date (e.g. --date {deadline.year} for {deadline.year})")
+            f"take this record back with `sytrack undo` and record it again with --date "
+            f"(e.g. --date {deadline.year} for {deadline.year})")

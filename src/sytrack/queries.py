@@ -9,10 +9,18 @@ from sytrack.errors import UsageError
 from sytrack.model import STATUSES, Catalogue, Indicator, Observation
 
 
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def require_group(catalogue: Catalogue, group: str | None) -> None:
     """An option naming a group the catalogue does not have is bad usage."""
-    if group is not None and group not in {g.id for g in catalogue.groups}:
-        raise UsageError(f"unknown group {group!r}; groups: {', '.join(g.id for g in catalogue.groups)}")
+    ids = [g.id for g in catalogue.groups]
+    if group is not None and group not in ids:
+        raise UsageError(f"unknown group {group!r}{_did_you_mean(group, ids)}; groups: {', '.join(ids)}")
 
 
 def parse_statuses(text: str | None) -> set[str] | None:
@@ -20,9 +28,10 @@ def parse_statuses(text: str | None) -> set[str] | None:
     if not text:
         return None
     wanted = {part.strip() for part in text.split(",") if part.strip()}
-    unknown = wanted - set(STATUSES)
+    unknown = sorted(wanted - set(STATUSES))
     if unknown:
-        raise UsageError(f"unknown status {', '.join(sorted(unknown))}; use {', '.join(STATUSES)}")
+        raise UsageError(f"unknown status {', '.join(unknown)}{_did_you_mean(unknown[0], STATUSES)};"
+                         f" use {', '.join(STATUSES)}")
     return wanted
 
 

@@ -9,15 +9,15 @@ from sytrack.model import CITY, Indicator, Plan
 from sytrack.store import NewObservation
 
 
-def new_observation(indicator: Indicator, value: str, date: str | None, today: dt.date, plan: Plan,
+def new_observation(indicator: Indicator, value: str, date: dt.date | None, today: dt.date, plan: Plan,
                     recorded_by: str, note: str, source: str, add: bool, org: str = CITY,
                     denominator: float | None = None) -> NewObservation:
     """The record a user means: the value read by the indicator's unit (an increment with --add),
     dated by --date (a period means its last day) or today, checked to be recordable then."""
     from sytrack.queries import increment_since
-    from sytrack.values import check_recordable_date, parse_date, parse_number, parse_value
+    from sytrack.values import check_recordable_date, parse_number, parse_value
 
-    as_of = parse_date(date) if date is not None else today
+    as_of = date if date is not None else today
     check_recordable_date(as_of, indicator, today)
     add_since = increment_since(indicator, as_of, plan) if add else None
     number = parse_number(value, indicator.unit) if add else parse_value(value, indicator)

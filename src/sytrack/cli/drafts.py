@@ -10,7 +10,14 @@ import typer
 
 from sytrack.cli.app import command
 from sytrack.cli.options import ExcelOption, Format, OutputOption
-from sytrack.cli.output import emit, notify, read_input, report_stream, write_text_atomic
+from sytrack.cli.output import (
+    emit,
+    notify,
+    read_input,
+    report_stream,
+    tell,
+    write_text_atomic,
+)
 from sytrack.errors import UsageError
 
 
@@ -36,7 +43,15 @@ def extract_command(
     came from. Entries the rules are unsure of carry a doubt; numbers that look like context (a
     2022 result, a count of actions) are listed at the end, commented out. Review, then `sytrack check`.
     """
-    from sytrack.extract import GROUP_BY, KINDS, draft_rows, draft_to_toml, extract, plan_text, plan_title
+    from sytrack.extract import (
+        GROUP_BY,
+        KINDS,
+        draft_rows,
+        draft_to_toml,
+        extract,
+        plan_text,
+        plan_title,
+    )
     from sytrack.views.drafts import DRAFT_COLUMNS, drafts_table
 
     if group_by not in GROUP_BY:
@@ -55,5 +70,6 @@ def extract_command(
                 stream.write(toml)
         else:
             write_text_atomic(output, toml)
+            tell(f"wrote {output}: {len(drafts)} drafts; review them, then `sytrack check --catalog {output}`")
         return
     emit(draft_rows(drafts), DRAFT_COLUMNS, fmt, output, excel, lambda rows, _screen: drafts_table(rows, file), sheet="drafts")

@@ -144,6 +144,12 @@ AsOfOption = Annotated[
                  help="Judge as things stood on this date, from the recorded history "
                       "(2023-06-30, 2023-06, 2023-Q2, 2023-H1, 2023). Default: today."),
 ]
+DateOption = Annotated[
+    Optional[dt.date],
+    typer.Option("--date", "-d", metavar="DATE", parser=_date,
+                 help="As-of date: 2023-06-30, 2023-06, 2023-Q2, 2023-H1 or 2023 (the period's last day). "
+                      "Default: today."),
+]
 GroupOption = Annotated[
     Optional[str],
     typer.Option("--group", "-g", metavar="GROUP", autocompletion=complete_groups, help="Only this group (its id)."),

@@ -9,7 +9,7 @@ import typer
 
 from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
-from sytrack.cli.options import (ByOption, ExcelOption, Format, FormatOption, IdArgument, LangOption, NoteOption,
+from sytrack.cli.options import (DateOption, ByOption, ExcelOption, Format, FormatOption, IdArgument, LangOption, NoteOption,
                                  OrgOption, OutputOption, SinceOption, StrictOption, complete_ids)
 from sytrack.cli.output import emit, format_for, notify, read_input, say, tell
 from sytrack.cli.session import Session
@@ -36,9 +36,7 @@ def record_command(
     indicator_id: IdArgument,
     value: Annotated[str, typer.Argument(
         metavar="VALUE", help="The value as reported: 41000, 41,000, 4.1万, 8000亿, 65%, yes/no/done/是/否.")],
-    date: Annotated[Optional[str], typer.Option(
-        "--date", "-d", help="As-of date: 2023-06-30, 2023-06, 2023-Q2, 2023-H1 or 2023 (the period's last day). "
-                             "Default: today.")] = None,
+    date: DateOption = None,
     note: NoteOption = "",
     source: Annotated[str, typer.Option("--source", "-s", help="Where the figure comes from: a report, a URL.")] = "",
     by: ByOption = None,
@@ -71,7 +69,6 @@ def record_command(
     denominator = parse_denominator(of, indicator) if of is not None else None
     if of is not None and denominator is None:
         raise SytrackError("--of needs the denominator, e.g. --of 900")
-    state.note_if_packaged()
     today = state.today
     new = new_observation(indicator, value, date, today, state.catalogue.plan, by or state.login_name(), note,
                           source, add, org=org_id, denominator=denominator)
@@ -81,6 +78,7 @@ def record_command(
     if not add:  # refused before the store opens a write; an --add total is checked inside it
         checks(new.value)
     stored = state.store.record(new, state.now_utc(), validate=checks)
+    state.note_if_packaged()  # after the write: a refused command stays one line
     warning = plausibility_warning(stored.value, judged, history) if stored.value is not None else None
     if warning:
         tell(f"sytrack: warning: {warning}")
@@ -106,8 +104,8 @@ def undo_command(
     from sytrack.values import format_human
 
     state = session(ctx)
-    state.note_if_packaged()
     target, retraction = state.store.undo(record_id, by or state.login_name(), state.now_utc(), note)
+    state.note_if_packaged()
     indicator = state.catalogue.find(target.indicator)
     shown = format_human(target.value, indicator.unit if indicator else "", kind=indicator.kind if indicator else "")
     today = state.today

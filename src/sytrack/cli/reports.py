@@ -9,9 +9,22 @@ import typer
 
 from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
-from sytrack.cli.options import (AsOfOption, ExcelOption, FailOn, Format, FormatOption, GroupOption, IdArgument,
-                                 LangOption, OutputOption, SortBy, TargetYearOption, complete_statuses)
+from sytrack.cli.options import (
+    AsOfOption,
+    ExcelOption,
+    FailOn,
+    Format,
+    FormatOption,
+    GroupOption,
+    IdArgument,
+    LangOption,
+    OutputOption,
+    SortBy,
+    TargetYearOption,
+    complete_statuses,
+)
 from sytrack.cli.output import emit, tell, write_text_atomic
+from sytrack.errors import SytrackError
 
 
 @command("status")
@@ -54,8 +67,11 @@ def status_command(
     emit([status_row(catalogue, p) for p in progresses], STATUS_COLUMNS, fmt, output, excel,
          lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged), sheet="status",
          ascii_only=ascii_only)
-    if fail_on is not None and any(is_at_or_worse(p.status, fail_on.value) for p in progresses):
-        raise typer.Exit(1)
+    failing = [p for p in progresses if fail_on is not None and is_at_or_worse(p.status, fail_on.value)]
+    if failing:  # a failed check says why, in one line, after the report
+        raise SytrackError(f"{len(failing)} indicator{'s' * (len(failing) != 1)} {fail_on.value} or worse"
+                           f" (--fail-on {fail_on.value}): {', '.join(p.indicator.id for p in failing[:5])}"
+                           f"{', ...' if len(failing) > 5 else ''}")
 
 
 @command("report")

@@ -25,5 +25,5 @@ def drafts_table(rows, source: str):
         sentence = row["sentence"] if len(row["sentence"]) <= 60 else row["sentence"][:59] + "…"
         view.add_row(*(rich_text(str(cell)) for cell in (
             row["line"], row["name_zh"], row["value"], row["unit"], row["comparison"], row["kind"],
-            f"{row['confidence']:.1f}", row["reason"], sentence)))
+            f"{row['confidence']:.2f}", row["reason"], sentence)))
     return view
