@@ -11,7 +11,6 @@ from sytrack.extract.numbers import as_float
 from sytrack.model import Baseline
 
 
-
 @dataclass(frozen=True)
 class Draft:
     """One quantified target read from the text, or a number the reader judged to be context."""
@@ -48,6 +47,7 @@ class Draft:
     def writable(self) -> bool:
         """Whether the draft becomes a live catalogue entry (others are written commented out)."""
         return not self.context and self.comparison != "" and self.unit != ""
+
 
 def group_ids(candidates: list[Candidate], group_by: str) -> dict[str, str]:
     """An id for each group name, from its gloss, unique; "all" for the unnamed group."""
@@ -133,5 +133,3 @@ def to_drafts(candidates: list[Candidate], group_by: str, plan_year: int) -> lis
         identifier = draft_id(candidate.name or candidate.clause_text, candidate.kind, candidate.unit, taken)
         drafts.append(to_draft(candidate, identifier, groups[group_name], group_name, plan_year))
     return drafts
-
-

@@ -8,12 +8,18 @@ from decimal import Decimal
 
 from sytrack.extract.lexicon import UNITS
 
-SCALED_UNITS = {"元": ((Decimal(10) ** 8, "亿元"), (Decimal(10) ** 4, "万元")),
-                 "人": ((Decimal(10) ** 4, "万人"),), "人次": ((Decimal(10) ** 4, "万人次"),),
-                 "吨": ((Decimal(10) ** 4, "万吨"),), "千瓦": ((Decimal(10) ** 4, "万千瓦"),),
-                 "千瓦时": ((Decimal(10) ** 8, "亿千瓦时"),), "斤": ((Decimal(10) ** 8, "亿斤"), (Decimal(10) ** 4, "万斤")),
-                "立方米": ((Decimal(10) ** 8, "亿立方米"), (Decimal(10) ** 4, "万立方米")),
-                "平方米": ((Decimal(10) ** 4, "万平方米"),), "亩": ((Decimal(10) ** 8, "亿亩"), (Decimal(10) ** 4, "万亩"))}
+SCALED_UNITS = {
+    "元": ((Decimal(10) ** 8, "亿元"), (Decimal(10) ** 4, "万元")),
+    "人": ((Decimal(10) ** 4, "万人"),),
+    "人次": ((Decimal(10) ** 4, "万人次"),),
+    "吨": ((Decimal(10) ** 4, "万吨"),),
+    "千瓦": ((Decimal(10) ** 4, "万千瓦"),),
+    "千瓦时": ((Decimal(10) ** 8, "亿千瓦时"),),
+    "斤": ((Decimal(10) ** 8, "亿斤"), (Decimal(10) ** 4, "万斤")),
+    "立方米": ((Decimal(10) ** 8, "亿立方米"), (Decimal(10) ** 4, "万立方米")),
+    "平方米": ((Decimal(10) ** 4, "万平方米"),),
+    "亩": ((Decimal(10) ** 8, "亿亩"), (Decimal(10) ** 4, "万亩")),
+}
 MAGNITUDE = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(10) ** 3}
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -23,12 +29,25 @@ RANGE_SEPARATOR = re.compile(r"到|至|-|~|—|－")
 
 
 _FRACTION = re.compile(rf"(百分之|千分之)([{CN_NUMERAL}]+(?:点[{CN_NUMERAL[:-5]}]+)?)")
-_CN_DECIMAL_DIGITS = {"零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5",
-                      "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_DECIMAL_DIGITS = {
+    "零": "0",
+    "〇": "0",
+    "一": "1",
+    "二": "2",
+    "两": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
 
 
 def spell_fractions(text: str) -> str:
     """百分之五 -> 5%, 千分之四点五 -> 4.5‰: the written-out forms become the figures the reader reads."""
+
     def figure(match: re.Match) -> str:
         whole, _, decimals = match.group(2).partition("点")
         try:
@@ -50,7 +69,7 @@ def chinese_number(text: str) -> Decimal:
     for big, size in (("亿", Decimal(10) ** 8), ("万", Decimal(10) ** 4)):
         position = text.rfind(big) if big == "亿" else text.find(big)
         if position >= 0:
-            head, tail = text[:position], text[position + 1:]
+            head, tail = text[:position], text[position + 1 :]
             return (chinese_number(head) if head else Decimal(1)) * size + (chinese_number(tail) if tail else 0)
     total, digit = Decimal(0), None
     for char in text:
@@ -60,8 +79,6 @@ def chinese_number(text: str) -> Decimal:
             total += (1 if digit is None else digit) * CN_SMALL_UNITS[char]
             digit = None
     return total + (digit or 0)
-
-
 
 
 @dataclass
@@ -124,7 +141,7 @@ def value_at(text: str, start: int, end: int, after_comparison: bool) -> Value |
                 return None  # 三年行动计划(2023-2025年): a span of years
     bare = not unit and NUMBER.match(text, start).group(0)[-1] in "万亿千"
     if not unit and not bare:
-        following = text[position:position + 1]
+        following = text[position : position + 1]
         if NUMBER.match(text, start).group("cn") or following.isalnum():
             return None  # 三年, 提升9位: a number of something that is not a unit we read
     postfix = next((p for p in ("以上", "以内", "以下", "左右") if text.startswith(p, position)), "")
@@ -142,4 +159,3 @@ def scale(amount: Decimal, unit: str, reference: Decimal) -> tuple[Decimal, str]
 
 def as_float(number: Decimal) -> float:
     return float(number.normalize())
-

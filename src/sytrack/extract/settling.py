@@ -10,7 +10,6 @@ from sytrack.extract.numbers import as_float
 from sytrack.values import format_plain
 
 
-
 def common_run(a: str, b: str) -> int:
     """The length of the longest run of characters a and b share (a binary search over run lengths)."""
     if len(a) > len(b):
@@ -18,7 +17,7 @@ def common_run(a: str, b: str) -> int:
     low, high = 0, len(a)
     while low < high:
         middle = (low + high + 1) // 2
-        if any(a[i:i + middle] in b for i in range(len(a) - middle + 1)):
+        if any(a[i : i + middle] in b for i in range(len(a) - middle + 1)):
             low = middle
         else:
             high = middle - 1
@@ -26,8 +25,15 @@ def common_run(a: str, b: str) -> int:
 
 
 def restatement_key(candidate: Candidate) -> tuple:
-    return (candidate.unit, candidate.value, candidate.high, candidate.comparison, candidate.deadline_year,
-            candidate.context, candidate.past_year)
+    return (
+        candidate.unit,
+        candidate.value,
+        candidate.high,
+        candidate.comparison,
+        candidate.deadline_year,
+        candidate.context,
+        candidate.past_year,
+    )
 
 
 def same_target(a: Candidate, b: Candidate) -> bool:
@@ -45,8 +51,9 @@ def same_target(a: Candidate, b: Candidate) -> bool:
 
 def _without_growth_word(name: str) -> str:
     """地方财政收入增长 -> 地方财政收入: the growth word is shared by every rate, so it says nothing."""
-    return next((name[:-len(w)] for w, _, _, g in COMPARISON_WORDS if g and name.endswith(w) and len(name) > len(w)),
-                name)
+    return next(
+        (name[: -len(w)] for w, _, _, g in COMPARISON_WORDS if g and name.endswith(w) and len(name) > len(w)), name
+    )
 
 
 def merge_restatements(candidates: list[Candidate]) -> list[Candidate]:
@@ -82,10 +89,10 @@ def attach_baselines(candidates: list[Candidate]) -> list[Candidate]:
         for figure in past.get((target.unit, target.kind), ()):
             if id(figure) in taken or figure.past_year >= target.deadline_year:
                 continue
-            before = common_run(target.name, figure.block.text[figure.sentence.start:figure.position])
+            before = common_run(target.name, figure.block.text[figure.sentence.start : figure.position])
             if before < 4:
                 continue  # the clause is part of the sentence, so it shares no more
-            own = common_run(target.name, figure.block.text[figure.clause.start:figure.position])
+            own = common_run(target.name, figure.block.text[figure.clause.start : figure.position])
             if (own, before) > best_score:
                 best, best_score = figure, (own, before)
         if best is not None:
@@ -93,7 +100,6 @@ def attach_baselines(candidates: list[Candidate]) -> list[Candidate]:
             target.baseline = (best.value, best.past_year, best.line)
             target.notes.append(f"baseline from line {best.line}: {best.clause_text}")
     return [c for c in candidates if id(c) not in taken]
-
 
 
 def _grades(commit: Candidate, stretch: Candidate) -> bool:
@@ -121,8 +127,10 @@ def attach_stretches(candidates: list[Candidate]) -> list[Candidate]:
         commit = kept[-1] if kept else None
         if commit is not None and commit.stretch is None and _grades(commit, candidate):
             commit.stretch = candidate.value
-            commit.notes.append(f"graded: the value ({format_plain(as_float(commit.value))}) is the commitment, "
-                                f"stretch ({format_plain(as_float(candidate.value))}) the 力争 figure")
+            commit.notes.append(
+                f"graded: the value ({format_plain(as_float(commit.value))}) is the commitment, "
+                f"stretch ({format_plain(as_float(candidate.value))}) the 力争 figure"
+            )
             continue
         kept.append(candidate)
     return kept
