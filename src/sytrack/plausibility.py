@@ -178,11 +178,12 @@ def import_warnings(
     for indicator_id, value in rows:
         if value is None:
             continue  # a retraction
-        judged = bands.get(indicator_id, False)
-        if judged is False:
+        try:
+            judged = bands[indicator_id]
+        except KeyError:  # the first row of this indicator: its band, once
             indicator = catalogue.find(indicator_id)
             band = expected_band(indicator, [v for _, v in series.get(indicator_id, ())]) if indicator else None
-            judged = bands[indicator_id] = (indicator, band) if band else None
+            judged = bands[indicator_id] = (indicator, band) if indicator and band else None
         if judged is not None and not judged[1].low <= value <= judged[1].high:
             count += 1
             first = first or _warning(value, *judged)

@@ -11,7 +11,7 @@ import datetime as dt
 import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sytrack.model import Indicator, Plan, Target
 
@@ -209,14 +209,14 @@ def evaluate(
     known = _dated(series, start, until, after_first=flow)
     latest_date, latest = known[-1] if known else (None, None)
     elapsed = time_elapsed(start, deadline, as_of, plan.time_basis)
-    thresholds = {
+    thresholds: dict[str, Any] = {
         "on_track_threshold": plan.on_track,
         "off_track_threshold": plan.off_track,
         "time_basis": plan.time_basis,
     }
 
     def result(status: str, reason: str, **figures) -> Progress:
-        base = dict(
+        base: dict[str, Any] = dict(
             completion=None,
             pace=None,
             days_ahead=None,
@@ -249,8 +249,8 @@ def evaluate(
     late = as_of > deadline and len(_dated(series, deadline, as_of, after_first=True)) > 0
 
     if indicator.kind == "milestone":
-        status, reason, figures = _judge_milestone(latest, as_of, deadline, late)
-        return result(status, reason, **figures)
+        status, reason, done_figures = _judge_milestone(latest, as_of, deadline, late)
+        return result(status, reason, **done_figures)
 
     if latest is None:
         if late:
@@ -266,7 +266,7 @@ def evaluate(
     required = 0.0 if met else ((goal - latest) / months_left if months_left > 0 else None)
 
     if indicator.kind == "rate":
-        final = as_of > deadline or latest_date >= deadline
+        final = as_of > deadline or (latest_date is not None and latest_date >= deadline)
         return result(*_judge_rate(met, final, as_of > deadline, done, plan), completion=done, completion_rule=rule)
 
     line = least_squares(_trend_points(indicator, series, known, start, until), start)
@@ -278,7 +278,7 @@ def evaluate(
     span = (deadline - start).days
     days_ahead = (done - elapsed) * span if span > 0 else None
     pace = done / elapsed if elapsed > 0 else None
-    figures = dict(
+    figures: dict[str, Any] = dict(
         completion=done,
         pace=pace,
         days_ahead=days_ahead,

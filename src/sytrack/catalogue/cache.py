@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import array
 import datetime as dt
+import functools
 import marshal
 import os
 import stat
@@ -161,8 +162,8 @@ class _CachedIndicators:
 # Records as plain tuples. Dates become day numbers; a field that holds records says which.
 
 _DATE_FIELDS = {"start", "deadline", "date"}
-_RECORD_FIELDS: dict[str, type] = {"where": Where, "baseline": Baseline}
-_RECORDS_FIELDS: dict[str, type] = {"targets": Target, "allocations": Allocation}
+_RECORD_FIELDS: dict[str, type[NamedTuple]] = {"where": Where, "baseline": Baseline}
+_RECORDS_FIELDS: dict[str, type[NamedTuple]] = {"targets": Target, "allocations": Allocation}
 
 
 def encode(value: Any) -> Any:
@@ -186,10 +187,14 @@ def decode(kind: type[NamedTuple], row: tuple) -> Any:
     return kind._make(fields)
 
 
-_SPECIALS: dict[type, list[tuple[int, Callable[[Any], Any]]]] = {}
+_SPECIALS: dict[type[NamedTuple], list[tuple[int, Callable[[Any], Any]]]] = {}
 
 
-def _specials(kind: type) -> list[tuple[int, Callable[[Any], Any]]]:
+def _decode_all(kind: type[NamedTuple], rows: tuple) -> tuple:
+    return tuple(decode(kind, row) for row in rows)
+
+
+def _specials(kind: type[NamedTuple]) -> list[tuple[int, Callable[[Any], Any]]]:
     """The positions of `kind`'s fields that hold a date or records, with how to rebuild them."""
     if kind not in _SPECIALS:
         special: list[tuple[int, Callable[[Any], Any]]] = []
@@ -197,11 +202,9 @@ def _specials(kind: type) -> list[tuple[int, Callable[[Any], Any]]]:
             if name in _DATE_FIELDS:
                 special.append((position, dt.date.fromordinal))
             elif name in _RECORD_FIELDS:
-                special.append((position, lambda row, inner=_RECORD_FIELDS[name]: decode(inner, row)))
+                special.append((position, functools.partial(decode, _RECORD_FIELDS[name])))
             elif name in _RECORDS_FIELDS:
-                special.append(
-                    (position, lambda rows, inner=_RECORDS_FIELDS[name]: tuple(decode(inner, r) for r in rows))
-                )
+                special.append((position, functools.partial(_decode_all, _RECORDS_FIELDS[name])))
         _SPECIALS[kind] = special
     return _SPECIALS[kind]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sytrack.errors import SytrackError
+from sytrack.errors import Problem, SytrackError
 from sytrack.model import Catalogue
 from sytrack.values import parse_date, parse_number
 
@@ -62,9 +62,9 @@ def draft_tables(
     those named in `only`) and the groups they need that the catalogue lacks. Raises on clashes."""
     from sytrack.catalogue.parse import read_toml
 
-    draft, failure = read_toml(draft_text, path)
-    if draft is None:
-        raise SytrackError(str(failure))
+    draft = read_toml(draft_text, path)
+    if isinstance(draft, Problem):
+        raise SytrackError(str(draft))
     indicators = [i for i in draft.get("indicator", []) if only is None or i.get("id") in only]
     if only is not None:
         missing = sorted(set(only) - {i.get("id") for i in indicators})

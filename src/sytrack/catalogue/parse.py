@@ -324,18 +324,18 @@ def subject_of(raw: dict, otherwise: str | None) -> str | None:
     return raw_id[:SHOWN_LENGTH] if isinstance(raw_id, str) and raw_id else otherwise
 
 
-def read_toml(text: str, path: str) -> tuple[dict | None, Problem | None]:
+def read_toml(text: str, path: str) -> dict | Problem:
     """The parsed TOML, or the one problem that stops it: a syntax error at its line and column,
     or nesting so deep (`a = [[[[...` a few thousand times) that the parser runs out of stack."""
     import tomllib
 
     try:
-        return tomllib.loads(text), None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         where, message = _toml_error_where(path, error)
-        return None, Problem(where, None, f"TOML syntax error: {message}")
+        return Problem(where, None, f"TOML syntax error: {message}")
     except RecursionError:
-        return None, Problem(
+        return Problem(
             Where(path, None),
             None,
             "values nested too deeply (arrays or tables within each other"
@@ -353,9 +353,9 @@ def _toml_error_where(path: str, error: Exception) -> tuple[Where, str]:
 
 def parse_catalogue(text: str, path: str = CATALOGUE_NAME) -> tuple[Catalogue | None, list[Problem]]:
     """Parse and validate catalogue text; return the catalogue (None if unusable) and every problem."""
-    data, failure = read_toml(text, path)
-    if data is None:
-        return None, [failure]
+    data = read_toml(text, path)
+    if isinstance(data, Problem):
+        return None, [data]
     index = LineIndex.of(path, text)
     problems: list[Problem] = []
     for key in data:

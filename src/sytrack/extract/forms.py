@@ -8,7 +8,7 @@ from decimal import Decimal
 from sytrack.extract.candidates import Candidate, comparison_before, head_noun, kind_of, measured_by, strip_name
 from sytrack.extract.clauses import Place
 from sytrack.extract.lexicon import COMPARISON_WORDS, NOUNS, PERCENT_UNITS, QUALITATIVE
-from sytrack.extract.numbers import CN_NUMERAL, NUMBER, Value, chinese_number, value_at
+from sytrack.extract.numbers import CN_NUMERAL, Value, chinese_number, number_match, value_at
 
 
 def settle_comparison(candidate: Candidate, value: Value, growth: int, postfix: str) -> None:
@@ -24,6 +24,7 @@ def settle_comparison(candidate: Candidate, value: Value, growth: int, postfix: 
     if growth < 0 and candidate.unit in PERCENT_UNITS:
         # a fall by 2.5% is a growth rate of at most -2.5%; a fall by 2-3% lies between -3% and -2%
         low = candidate.value
+        assert low is not None, "a candidate read from a number has a value"
         candidate.value = -(candidate.high if candidate.high is not None else low)
         candidate.high = -low if candidate.high is not None else None
         candidate.direction = "decrease"
@@ -46,7 +47,7 @@ def settle_comparison(candidate: Candidate, value: Value, growth: int, postfix: 
 
 def guess_unit(candidate: Candidate, value: Value) -> None:
     noun = head_noun(candidate.name)
-    magnitude = NUMBER.match(candidate.block.text, value.start).group(0)
+    magnitude = number_match(candidate.block.text, value.start).group(0)
     counted = re.split(r"[,、;]", candidate.block.text[value.end : candidate.clause.end])[0]
     if value.bare_magnitude and measured_by(candidate.name + counted) == "people":
         candidate.unit = "人"  # 实现一亿左右农业转移人口在城镇落户

@@ -225,8 +225,18 @@ def title_in_english(title: str) -> str:
     return " ".join(gloss(title)) or "(to translate)"
 
 
+# A Latin word or number kept as it is (5G, R&D's letters, 2.5): it starts with a letter or digit.
+_ASCII_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.]*")
+
+
+def _ascii_run(text: str, position: int) -> str:
+    match = _ASCII_RUN.match(text, position)
+    return match.group(0) if match else ""
+
+
 def gloss(text: str, for_id: bool = False) -> list[str]:
-    words, position = [], 0
+    words: list[str] = []
+    position = 0
     bare = re.sub(r"\([^)]*\)", "", text)
     while position < len(bare):
         match = GLOSS_TERMS.match(bare, position)
@@ -236,8 +246,7 @@ def gloss(text: str, for_id: bool = False) -> list[str]:
             if not (for_id and word in GLOSS_SKIP_FOR_IDS) and (not words or words[-1] != word):
                 words.append(word)
             position += len(term)
-        elif bare[position].isascii() and bare[position].isalnum():
-            run = re.match(r"[A-Za-z0-9.]+", bare[position:]).group(0)
+        elif run := _ascii_run(bare, position):
             words.append(run)
             position += len(run)
         else:

@@ -25,6 +25,15 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 NUMBER = re.compile(rf"(?P<arabic>\d+(?:,\d{{3}})*(?:\.\d+)?)(?P<mag>万亿|亿|万|千(?!瓦))?|(?P<cn>[{CN_NUMERAL}]+)")
+
+
+def number_match(text: str, start: int) -> re.Match[str]:
+    """The NUMBER match at `start`, where the caller has read a number already (number_at, value_at)."""
+    match = NUMBER.match(text, start)
+    assert match is not None, f"no number at {start}, where one was read"
+    return match
+
+
 RANGE_SEPARATOR = re.compile(r"到|至|-|~|—|－")
 
 
@@ -132,17 +141,17 @@ def value_at(text: str, start: int, end: int, after_comparison: bool) -> Value |
         if other is not None:
             other_unit = next((u for u in UNITS if text.startswith(u, other[1])), "")
             low = amount
-            magnitude = NUMBER.match(text, separator.end()).group(0)[-1]
-            if not unit and magnitude in "万亿千" and NUMBER.match(text, start).group(0)[-1].isdigit():
+            magnitude = number_match(text, separator.end()).group(0)[-1]
+            if not unit and magnitude in "万亿千" and number_match(text, start).group(0)[-1].isdigit():
                 low = amount * MAGNITUDE["万亿" if text.startswith("万亿", other[1] - 2) else magnitude]  # 4-6万个
             if other_unit and (not unit or unit == other_unit) and other[0] > low:
                 amount, high, unit, position = low, other[0], other_unit, other[1] + len(other_unit)
             elif not unit and text.startswith("年", other[1]):
                 return None  # 三年行动计划(2023-2025年): a span of years
-    bare = not unit and NUMBER.match(text, start).group(0)[-1] in "万亿千"
+    bare = not unit and number_match(text, start).group(0)[-1] in "万亿千"
     if not unit and not bare:
         following = text[position : position + 1]
-        if NUMBER.match(text, start).group("cn") or following.isalnum():
+        if number_match(text, start).group("cn") or following.isalnum():
             return None  # 三年, 提升9位: a number of something that is not a unit we read
     postfix = next((p for p in ("以上", "以内", "以下", "左右") if text.startswith(p, position)), "")
     position += len(postfix)

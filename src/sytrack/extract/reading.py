@@ -162,7 +162,9 @@ def name_from_frame(text: str, item_start: int, value: Value, place: Place, inhe
     about = opening.endswith("约")  # 完成约1亿人居住的棚户区改造
     opening = opening.removesuffix("约")
     comparison = "about" if about else "at-least"
-    head, quoted = re.fullmatch(r"(.*?)(“[^”]*”)?", opening).groups()
+    split = re.fullmatch(r"(.*?)(“[^”]*”)?", opening)
+    assert split is not None, "the pattern matches any one line"
+    head, quoted = split.groups()
     # 五莲县计划招引20个以上过亿项目: the actor before the verb is not part of the name
     verb_after = head if head in FRAME_VERBS else next((v for v in FRAME_VERBS if head.endswith(v)), "")
     if not item_end and (verb_after or not opening and inherited_verb):
@@ -206,9 +208,12 @@ def read_value(
 ) -> tuple[Candidate, str, tuple[str, ...]] | None:
     """The candidate one value makes, and the frame verb a list item after it may continue."""
     text = place.text
+    named: Named | None
     if comparison is not None:
         named = name_after_comparison(text, item_start, value, comparison)
-    elif (named := name_from_frame(text, item_start, value, place, inherited_verb)) is None:
+    else:
+        named = name_from_frame(text, item_start, value, place, inherited_verb)
+    if named is None:
         return None
     candidate = Candidate.at(
         place,
