@@ -87,8 +87,9 @@ def fits(target: KeyTarget, draft: Draft) -> bool:
     if CLASS.get(target.comparison, target.comparison) != CLASS.get(draft.comparison, draft.comparison):
         return False
     if target.comparison == "between":
-        return (_same(_base(target.low, target.unit)[0], _base(draft.low, draft.unit)[0])
-                and _same(_base(target.high, target.unit)[0], _base(draft.high, draft.unit)[0]))
+        return _same(_base(target.low, target.unit)[0], _base(draft.low, draft.unit)[0]) and _same(
+            _base(target.high, target.unit)[0], _base(draft.high, draft.unit)[0]
+        )
     return _same(_base(target.value, target.unit)[0], _base(draft.value, draft.unit)[0])
 
 
@@ -98,8 +99,7 @@ def match(targets: list[KeyTarget], drafts: list[Draft]) -> list[tuple[KeyTarget
     pairs = []
     for target in targets:
         fitting = [d for d in drafts if id(d) not in used and fits(target, d)]
-        best = max(fitting, key=lambda d: difflib.SequenceMatcher(None, d.name_zh, target.name).ratio(),
-                   default=None)
+        best = max(fitting, key=lambda d: difflib.SequenceMatcher(None, d.name_zh, target.name).ratio(), default=None)
         if best is not None:
             used.add(id(best))
         pairs.append((target, best))
@@ -116,21 +116,35 @@ def score(name: str, text: str, year: int, targets: list[KeyTarget], phrases: li
     pairs = match(targets, live)
     claimed = {id(d) for _, d in pairs if d is not None}
     return Score(
-        text=name, targets=len(targets), found=len(claimed), live=len(live), claimed=len(claimed),
-        qualitative=len(phrases), qualitative_found=sum(any(quotes_phrase(d, p) for d in drafts) for p in phrases),
+        text=name,
+        targets=len(targets),
+        found=len(claimed),
+        live=len(live),
+        claimed=len(claimed),
+        qualitative=len(phrases),
+        qualitative_found=sum(any(quotes_phrase(d, p) for d in drafts) for p in phrases),
         deadlines_right=sum(1 for t, d in pairs if d is not None and d.deadline == t.deadline),
-        missed=[f"{t.name} {t.comparison} {t.value if t.comparison != 'between' else (t.low, t.high)}{t.unit}"
-                for t, d in pairs if d is None],
-        extra=[f"line {d.line}: {d.name_zh} {d.comparison} {d.value if d.comparison != 'between' else (d.low, d.high)}"
-               f"{d.unit}" for d in live if id(d) not in claimed],
+        missed=[
+            f"{t.name} {t.comparison} {t.value if t.comparison != 'between' else (t.low, t.high)}{t.unit}"
+            for t, d in pairs
+            if d is None
+        ],
+        extra=[
+            f"line {d.line}: {d.name_zh} {d.comparison} {d.value if d.comparison != 'between' else (d.low, d.high)}"
+            f"{d.unit}"
+            for d in live
+            if id(d) not in claimed
+        ],
     )
 
 
 def key_of(path: Path) -> tuple[int, list[KeyTarget], list[str]]:
     """The plan year, the numeric targets and the qualitative phrases of an answer key."""
     key = tomllib.loads(path.read_text(encoding="utf-8"))
-    targets = [KeyTarget(t["name"], t["comparison"], t.get("value"), t.get("low"), t.get("high"), t["unit"],
-                         t["deadline"]) for t in key.get("target", [])]
+    targets = [
+        KeyTarget(t["name"], t["comparison"], t.get("value"), t.get("low"), t.get("high"), t["unit"], t["deadline"])
+        for t in key.get("target", [])
+    ]
     return key["year"], targets, [q["phrase"] for q in key.get("qualitative", [])]
 
 
@@ -139,9 +153,12 @@ def seed_key() -> tuple[int, list[KeyTarget], list[str]]:
 
     catalogue, problems = parse_catalogue((ROOT / "indicators.toml").read_text(encoding="utf-8"), "indicators.toml")
     assert catalogue is not None, problems
-    targets = [KeyTarget(i.name_zh, t.comparison, t.value, t.low, t.high, i.unit, t.deadline)
-               for i in catalogue.indicators if i.kind != "milestone" and i.id not in SEED_NOT_IN_TEXT
-               for t in i.targets]
+    targets = [
+        KeyTarget(i.name_zh, t.comparison, t.value, t.low, t.high, i.unit, t.deadline)
+        for i in catalogue.indicators
+        if i.kind != "milestone" and i.id not in SEED_NOT_IN_TEXT
+        for t in i.targets
+    ]
     return 2023, targets, []
 
 
@@ -156,17 +173,26 @@ def score_text(name: str) -> Score:
 
 
 def total(scores: list[Score]) -> Score:
-    return Score("all texts", *(sum(getattr(s, f) for s in scores) for f in (
-        "targets", "found", "live", "claimed", "qualitative", "qualitative_found", "deadlines_right")))
+    return Score(
+        "all texts",
+        *(
+            sum(getattr(s, f) for s in scores)
+            for f in ("targets", "found", "live", "claimed", "qualitative", "qualitative_found", "deadlines_right")
+        ),
+    )
 
 
 def table(scores: list[Score]) -> str:
     """A Markdown table: one row per text and the total."""
-    lines = ["| text | targets | found | recall | live entries | right | precision | deadline right | in words |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| text | targets | found | recall | live entries | right | precision | deadline right | in words |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for s in [*scores, total(scores)]:
-        lines.append(f"| {s.text} | {s.targets} | {s.found} | {s.recall:.1%} | {s.live} | {s.claimed} | "
-                     f"{s.precision:.1%} | {s.deadlines_right}/{s.found} | {s.qualitative_found}/{s.qualitative} |")
+        lines.append(
+            f"| {s.text} | {s.targets} | {s.found} | {s.recall:.1%} | {s.live} | {s.claimed} | "
+            f"{s.precision:.1%} | {s.deadlines_right}/{s.found} | {s.qualitative_found}/{s.qualitative} |"
+        )
     return "\n".join(lines)
 
 

@@ -19,8 +19,21 @@ from sytrack.model import Allocation, Indicator, Org, Plan, Target
 from sytrack.orgs import build_tree, league, org_indicator, roll_up_tree
 from sytrack.progress import evaluate
 
-DISTRICTS = ("heping", "shenhe", "dadong", "huanggu", "tiexi", "hunnan", "yuhong", "shenbei", "sujiatun",
-             "liaozhong", "xinmin", "kangping", "faku")
+DISTRICTS = (
+    "heping",
+    "shenhe",
+    "dadong",
+    "huanggu",
+    "tiexi",
+    "hunnan",
+    "yuhong",
+    "shenbei",
+    "sujiatun",
+    "liaozhong",
+    "xinmin",
+    "kangping",
+    "faku",
+)
 PLAN = Plan(id="p", title_zh="p", title_en="p", start=dt.date(2023, 1, 1), cadence="monthly", due_days=10)
 
 
@@ -30,11 +43,25 @@ def main() -> None:
     count = parser.parse_args().indicators
     ends = [p.end for p in periods("monthly", dt.date(2023, 1, 1), dt.date(2024, 12, 31), 0)]
     target = Target(dt.date(2024, 12, 31), "at-least", 1300.0)
-    indicators = [Indicator(f"i{n}", "g", "x", "x", "个", "flow", "increase", (target,),
-                            allocations=tuple(Allocation(o, 100.0) for o in DISTRICTS)) for n in range(count)]
+    indicators = [
+        Indicator(
+            f"i{n}",
+            "g",
+            "x",
+            "x",
+            "个",
+            "flow",
+            "increase",
+            (target,),
+            allocations=tuple(Allocation(o, 100.0) for o in DISTRICTS),
+        )
+        for n in range(count)
+    ]
     series = {o: [(day, 4.0 * (m % 12 + 1) + k) for m, day in enumerate(ends)] for k, o in enumerate(DISTRICTS)}
-    receipts = {o: [(day, (day + dt.timedelta(days=5 + k)).isoformat() + "T02:00:00Z") for day in ends[:-k or None]]
-                for k, o in enumerate(DISTRICTS)}
+    receipts = {
+        o: [(day, (day + dt.timedelta(days=5 + k)).isoformat() + "T02:00:00Z") for day in ends[: -k or None]]
+        for k, o in enumerate(DISTRICTS)
+    }
     tree, as_of = build_tree(Org(o, o, o, kind="district") for o in DISTRICTS), dt.date(2024, 12, 31)
 
     began = time.perf_counter()

@@ -55,8 +55,14 @@ def main() -> None:
     try:
         catalogue, entries = make_catalogue(indicators, folder)
         observations = make_observations(entries, 100, folder)
-        env = {**os.environ, "SYTRACK_CATALOG": str(catalogue), "SYTRACK_DB": str(folder / "data.db"),
-               "HOME": str(folder), "SYTRACK_PROGRESS": "never", "TERM": "xterm-256color"}
+        env = {
+            **os.environ,
+            "SYTRACK_CATALOG": str(catalogue),
+            "SYTRACK_DB": str(folder / "data.db"),
+            "HOME": str(folder),
+            "SYTRACK_PROGRESS": "never",
+            "TERM": "xterm-256color",
+        }
         env.pop("COLUMNS", None)
         subprocess.run([*SYTRACK, "import", str(observations)], env=env, check=True, capture_output=True)
         compile_bytecode()
@@ -67,11 +73,15 @@ def main() -> None:
                 table = min(timed([*SYTRACK, *args], env, where == "terminal") for _ in range(options.rounds))
                 ratio = table / csv_best
                 label = f"{name} table ({where})"
-                print(f"{label:<34} {table:7.3f} s   its csv {csv_best:7.3f} s   "
-                      f"ratio {ratio:4.2f} (target ≤ 2) {'ok' if ratio <= 2 else 'OVER'}")
+                print(
+                    f"{label:<34} {table:7.3f} s   its csv {csv_best:7.3f} s   "
+                    f"ratio {ratio:4.2f} (target ≤ 2) {'ok' if ratio <= 2 else 'OVER'}"
+                )
         head = min(first_lines([*SYTRACK, "log"], env) for _ in range(options.rounds))
-        floor = min(timed([sys.executable, "-c", "import typer, sqlite3, tomllib, rich.console, rich.table"], env,
-                          False) for _ in range(options.rounds))
+        floor = min(
+            timed([sys.executable, "-c", "import typer, sqlite3, tomllib, rich.console, rich.table"], env, False)
+            for _ in range(options.rounds)
+        )
         print(f"{'log | head: the first 5 lines':<34} {head:7.3f} s   (target ≤ 0.3 s; start-up floor {floor:.3f} s)")
         for lines in (1_000, 50_000):
             memory = peak_after([*SYTRACK, "log"], env, lines)

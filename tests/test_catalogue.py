@@ -177,7 +177,7 @@ def test_every_kind_and_target_form_parses():
         low = 4
         high = 6
         deadline = 2024-12-31
-        """
+        """,
     )
     catalogue, problems = parse_catalogue(text, PATH)
 
@@ -186,10 +186,23 @@ def test_every_kind_and_target_form_parses():
     assert catalogue.plan.id == "test-plan" and catalogue.plan.start == dt.date(2024, 1, 1)
     assert [g.id for g in catalogue.groups] == ["digital", "parks"]
     by_id = {i.id: i for i in catalogue.indicators}
-    assert list(by_id) == ["stations", "new-factories", "cnc-rate", "output-growth", "city-rank", "institute", "key-labs"]
+    assert list(by_id) == [
+        "stations",
+        "new-factories",
+        "cnc-rate",
+        "output-growth",
+        "city-rank",
+        "institute",
+        "key-labs",
+    ]
     assert {i.id: i.kind for i in catalogue.indicators} == {
-        "stations": "level", "new-factories": "flow", "cnc-rate": "share", "output-growth": "rate",
-        "city-rank": "rank", "institute": "milestone", "key-labs": "level",
+        "stations": "level",
+        "new-factories": "flow",
+        "cnc-rate": "share",
+        "output-growth": "rate",
+        "city-rank": "rank",
+        "institute": "milestone",
+        "key-labs": "level",
     }
     end_2024, end_2025 = dt.date(2024, 12, 31), dt.date(2025, 12, 31)
 
@@ -305,8 +318,17 @@ def test_only_newlines_end_lines_not_unicode_separators_inside_strings(separator
 
 
 # Lines a multi-line string may hold that look like a header or a key, and must not count as one.
-FAKE_LINES = ["[[indicator]]", "[[indicator.target]]", "[plan]", 'id = "fake"', "kind = 1", "# not a comment",
-              "'x'", '"y"', "plain words"]
+FAKE_LINES = [
+    "[[indicator]]",
+    "[[indicator.target]]",
+    "[plan]",
+    'id = "fake"',
+    "kind = 1",
+    "# not a comment",
+    "'x'",
+    '"y"',
+    "plain words",
+]
 
 
 @st.composite
@@ -328,7 +350,7 @@ def indexed_text(draw):
             elif value == "multi-literal":
                 lines.extend([f"k{number} = '''", *body, '"""', "'''"])
             elif value == "one-line":
-                lines.append(f"k{number} = \"a ''' or \\\" \\\"\\\" b\"")
+                lines.append(f'k{number} = "a \'\'\' or \\" \\"\\" b"')
             else:
                 lines.append(f"k{number} = 1  # a comment with \"\"\" or ''' in it")
     crlf = draw(st.booleans())
@@ -345,8 +367,11 @@ def test_the_line_index_finds_every_header_and_key_and_nothing_inside_strings(ca
     assert index.tables == tables
 
 
-@pytest.mark.parametrize("line", [" " * 1_000_000, "[" + " " * 1_000_000 + "x", "a" * 1_000_000, '"""' * 300_000],
-                         ids=["blanks", "open-bracket-and-blanks", "letters", "triple-quotes"])
+@pytest.mark.parametrize(
+    "line",
+    [" " * 1_000_000, "[" + " " * 1_000_000 + "x", "a" * 1_000_000, '"""' * 300_000],
+    ids=["blanks", "open-bracket-and-blanks", "letters", "triple-quotes"],
+)
 def test_the_line_index_reads_a_hostile_line_in_one_pass(line):
     """A pattern whose parts compete for the same characters takes quadratic time on such a line:
     a million blanks would take hours, not the fraction of a second a linear scan takes."""
@@ -358,6 +383,7 @@ def test_the_line_index_reads_a_hostile_line_in_one_pass(line):
 
 def test_keys_are_indexed_only_when_a_problem_asks_where_one_is(monkeypatch):
     """A correct catalogue needs the line of every table (each indicator keeps its own), never of a key."""
+
     class NoKeys:
         def finditer(self, text):
             raise AssertionError("keys were indexed for a catalogue without problems")
@@ -421,7 +447,7 @@ def test_target_without_deadline_points_at_that_target():
         [[indicator.target]]
         comparison = "more-than"
         value = 50000
-        """
+        """,
     )
     problem = the_problem(text)
     assert problem.message == "missing 'deadline'"
@@ -582,7 +608,7 @@ def test_targets_out_of_deadline_order_point_at_the_target_out_of_place():
         comparison = "more-than"
         value = 35000
         deadline = 2024-06-30
-        """
+        """,
     )
     problem = the_problem(text)
     assert problem.message == "targets must be in deadline order (2024-06-30 is not after 2024-12-31)"
@@ -608,7 +634,7 @@ def test_every_problem_is_reported_not_only_the_first():
     text = catalogue_text(
         LEVEL.replace('kind = "level"', 'kind = "levl"'),
         share,
-        LEVEL.replace('id = "stations"', 'id = "stations-2"').replace('group = "digital"', 'group = "digtal"')
+        LEVEL.replace('id = "stations"', 'id = "stations-2"').replace('group = "digital"', 'group = "digtal"'),
     )
     catalogue, problems = parse_catalogue(text, PATH)
 
@@ -641,14 +667,26 @@ names = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1
     year=st.integers(min_value=2024, max_value=2040),
     crlf=st.booleans(),
 )
-def test_an_appended_indicator_keeps_the_text_before_it_and_reads_back(indicator_id, name_zh, name_en, value, year, crlf):
+def test_an_appended_indicator_keeps_the_text_before_it_and_reads_back(
+    indicator_id, name_zh, name_en, value, year, crlf
+):
     original = catalogue_text(LEVEL)
     if crlf:
         original = original.replace("\n", "\r\n")
     entry = indicator_entry(
-        indicator_id=indicator_id, group="parks", name_zh=name_zh, name_en=name_en, unit="个", unit_en="",
-        kind="level", direction="increase", comparison=None, targets=[f"{value!r}@{year}"], baseline=None,
-        department="", quote="",
+        indicator_id=indicator_id,
+        group="parks",
+        name_zh=name_zh,
+        name_en=name_en,
+        unit="个",
+        unit_en="",
+        kind="level",
+        direction="increase",
+        comparison=None,
+        targets=[f"{value!r}@{year}"],
+        baseline=None,
+        department="",
+        quote="",
     )
     new_text = append_indicator_text(original, entry)
 
@@ -677,7 +715,11 @@ def test_an_appended_indicator_keeps_the_text_before_it_and_reads_back(indicator
     [
         ("value = 40000", "value = -1", "target value -1: a level cannot be negative"),
         ("baseline = { value = 30000", "baseline = { value = -5", "baseline -5: a level cannot be negative"),
-        ("deadline = 2024-12-31", "deadline = 2024-12-31\nstart = 2025-01-01", "start 2025-01-01 is after the deadline 2024-12-31"),
+        (
+            "deadline = 2024-12-31",
+            "deadline = 2024-12-31\nstart = 2025-01-01",
+            "start 2025-01-01 is after the deadline 2024-12-31",
+        ),
     ],
 )
 def test_values_and_starts_the_kind_cannot_take(replace, by, message):
@@ -690,7 +732,9 @@ def test_values_and_starts_the_kind_cannot_take(replace, by, message):
 def test_a_rank_starts_at_1():
     rank = LEVEL.replace('kind = "level"', 'kind = "rank"').replace('direction = "increase"', 'direction = "decrease"')
     rank = rank.replace('comparison = "more-than"', 'comparison = "at-most"').replace("value = 40000", "value = 0")
-    rank = rank.replace("baseline = { value = 30000, date = 2023-12-31 }", "baseline = { value = 25, date = 2023-12-31 }")
+    rank = rank.replace(
+        "baseline = { value = 30000, date = 2023-12-31 }", "baseline = { value = 25, date = 2023-12-31 }"
+    )
     assert the_problem(catalogue_text(rank)).message == "target value 0: a rank starts at 1"
 
 
@@ -721,7 +765,9 @@ def test_a_period_as_a_start_means_its_first_day():
 
 
 def test_names_are_checked_even_when_other_fields_are_wrong():
-    text = catalogue_text(LEVEL.replace('kind = "level"', 'kind = "levl"').replace('name_en = "5G base stations"\n', ""))
+    text = catalogue_text(
+        LEVEL.replace('kind = "level"', 'kind = "levl"').replace('name_en = "5G base stations"\n', "")
+    )
     _, problems = parse_catalogue(text, PATH)
     messages = [p.message for p in problems]
     assert "missing 'name_en'" in messages and any("unknown kind 'levl'" in m for m in messages)

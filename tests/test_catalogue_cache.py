@@ -8,13 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import SMALL_CATALOGUE
 
 from sytrack.catalogue import cache as cache_module
 from sytrack.catalogue import discovery, load_catalogue, parse_catalogue
 from sytrack.catalogue.cache import FORMAT, KEEP, PREFIX, cache_file, read_cache, write_cache
 from sytrack.model import Allocation, Baseline, Catalogue, Group, Indicator, Org, Plan, Target, Where
-
-from conftest import SMALL_CATALOGUE
 
 
 @pytest.fixture
@@ -50,7 +49,12 @@ def cached_once(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def same(one: Catalogue, other: Catalogue) -> bool:
     return (one.plan, one.groups, one.orgs, one.indicators, one.path) == (
-        other.plan, other.groups, other.orgs, other.indicators, other.path)
+        other.plan,
+        other.groups,
+        other.orgs,
+        other.indicators,
+        other.path,
+    )
 
 
 def test_a_second_load_is_served_by_the_cache_and_is_the_same_catalogue(tmp_path, parses):
@@ -157,14 +161,14 @@ def test_a_cache_file_of_another_user_is_never_read(tmp_path, parses):
 def test_a_cache_file_holds_only_plain_values_that_load_without_running_code(tmp_path):
     _, _, cached = cached_once(tmp_path)
     whole = cached.read_bytes()
-    size = int.from_bytes(whole[len(FORMAT) + 4:len(FORMAT) + 12], "little")
-    length = int.from_bytes(whole[len(FORMAT) + 12:PREFIX], "little")
-    assert whole[PREFIX:PREFIX + size] == SMALL_CATALOGUE.encode()
+    size = int.from_bytes(whole[len(FORMAT) + 4 : len(FORMAT) + 12], "little")
+    length = int.from_bytes(whole[len(FORMAT) + 12 : PREFIX], "little")
+    assert whole[PREFIX : PREFIX + size] == SMALL_CATALOGUE.encode()
     start = PREFIX + size + length
-    header = marshal.loads(whole[PREFIX + size:start])
+    header = marshal.loads(whole[PREFIX + size : start])
     values, begin = [header], start
     for end in array.array("Q", header[-1]):
-        values.append(marshal.loads(whole[begin:start + end]))
+        values.append(marshal.loads(whole[begin : start + end]))
         begin = start + end
     assert begin == len(whole)
 
@@ -186,16 +190,39 @@ def test_every_field_of_every_record_survives_the_cache(tmp_path):
     where = Where("x.toml", 3, 7)
     target = Target(day, "at-least", 5.0, 1.0, 9.0, 0.5, dt.date(2023, 1, 1), 6.0)
     allocation = Allocation("tiexi", 2.0, day, "at-most", 0.25, where)
-    indicator = Indicator("i", "g", "名", "name", "个", "flow", "increase", (target, target), "things",
-                          Baseline(1.0, dt.date(2022, 12, 31)), "市工信局", "quote", "doubt", where, "gxj",
-                          (allocation,), "quarterly", 5, 20)
-    plan = Plan("p", "计划", "Plan", dt.date(2023, 1, 1), "en", "month", 0.9, 0.5, "source", "monthly", 7, 14,
-                "Asia/Shanghai")
+    indicator = Indicator(
+        "i",
+        "g",
+        "名",
+        "name",
+        "个",
+        "flow",
+        "increase",
+        (target, target),
+        "things",
+        Baseline(1.0, dt.date(2022, 12, 31)),
+        "市工信局",
+        "quote",
+        "doubt",
+        where,
+        "gxj",
+        (allocation,),
+        "quarterly",
+        5,
+        20,
+    )
+    plan = Plan(
+        "p", "计划", "Plan", dt.date(2023, 1, 1), "en", "month", 0.9, 0.5, "source", "monthly", 7, 14, "Asia/Shanghai"
+    )
     org = Org("tiexi", "铁西区", "Tiexi District", "shenhe", "district", where)
     catalogue = Catalogue("x.toml", plan, (Group("g", "组", "Group", 3, where),), (indicator,), orgs=(org,))
     for record in (target, allocation, indicator, plan, org):
-        assert all(value != default for value, default in zip(record, type(record)._field_defaults.values())
-                   if default is not None)
+        # Each field that has a default holds another value, so a field the cache drops shows.
+        assert all(
+            getattr(record, name) != default
+            for name, default in type(record)._field_defaults.items()
+            if default is not None
+        ), record
     cached = cache_file(tmp_path / "cache", "x.toml")
     write_cache(cached, catalogue, b"any bytes")
     again = read_cache(cached, "x.toml", b"any bytes")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -20,8 +21,24 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sytrack.catalogue import parse_catalogue
-from sytrack.chart import (ASCII_GLYPHS, BASELINE, FORECAST, OBSERVED, PATH, TARGET, UNICODE_GLYPHS, ChartData, Glyphs,
-                           TextChart, axis_labels, nice_ticks, svg_chart, text_chart, tick_pixels, use_ascii)
+from sytrack.chart import (
+    ASCII_GLYPHS,
+    BASELINE,
+    FORECAST,
+    OBSERVED,
+    PATH,
+    TARGET,
+    UNICODE_GLYPHS,
+    ChartData,
+    Glyphs,
+    TextChart,
+    axis_labels,
+    nice_ticks,
+    svg_chart,
+    text_chart,
+    tick_pixels,
+    use_ascii,
+)
 from sytrack.progress import expected_path
 
 D = dt.date
@@ -40,7 +57,7 @@ def plot_rows(chart: TextChart, height: int = 12) -> list[str]:
 def marks(chart: TextChart, role: str, height: int = 12) -> list[tuple[int, int]]:
     """(row, column) in the plot area of every character drawing `role`; row 0 is the top."""
     found = []
-    for row, (line, roles) in enumerate(zip(chart.lines[:height], chart.roles[:height])):
+    for row, (line, roles) in enumerate(zip(chart.lines[:height], chart.roles[:height], strict=True)):
         bar = line.index("|")
         found += [(row, column - bar - 1) for column, letter in enumerate(roles) if letter == role and column > bar]
     return found
@@ -64,7 +81,7 @@ BOTH = pytest.mark.parametrize("ascii_only", [True, False], ids=["ascii", "unico
 def test_text_chart_is_a_grid_of_plot_rows_an_axis_and_the_dates(ascii_only: bool):
     chart = text_chart(RISING, ascii_only=ascii_only)
     assert len(chart.lines) == len(chart.roles) == 12 + 2
-    assert all(len(line) == len(roles) for line, roles in zip(chart.lines, chart.roles))
+    assert all(len(line) == len(roles) for line, roles in zip(chart.lines, chart.roles, strict=True))
     assert all(display_width(row) == 64 for row in plot_rows(chart))
     assert chart.lines[12].split("+", 1)[1] == "-" * 64
     assert chart.lines[13].split() == ["2024-01-01", "2024-12-31"]
@@ -75,8 +92,9 @@ def test_text_chart_is_a_grid_of_plot_rows_an_axis_and_the_dates(ascii_only: boo
 
 @BOTH
 def test_each_role_is_its_own_character_so_the_chart_reads_without_colour(ascii_only: bool):
-    data = ChartData(RISING.observed, RISING.path, RISING.targets,
-                     ((D(2024, 7, 1), 90.0), (D(2024, 12, 31), 130.0)), RISING.baseline)
+    data = ChartData(
+        RISING.observed, RISING.path, RISING.targets, ((D(2024, 7, 1), 90.0), (D(2024, 12, 31), 130.0)), RISING.baseline
+    )
     chart = text_chart(data, ascii_only=ascii_only)
     glyphs = ASCII_GLYPHS if ascii_only else UNICODE_GLYPHS
     drawn: dict[str, set[str]] = {}
@@ -90,8 +108,14 @@ def test_each_role_is_its_own_character_so_the_chart_reads_without_colour(ascii_
         assert drawn[PATH] == {"."} and drawn[FORECAST] == {"~"}
     else:  # braille lines: the path solid, the forecast one dot in three, so it reads dotted
         assert all(0x2800 < ord(char) <= 0x28FF for char in drawn[PATH] | drawn[FORECAST])
-        dots = lambda role: sum(bin(ord(char) - 0x2800).count("1") for r, c in marks(chart, role)  # noqa: E731
-                                for char in [chart.lines[r][chart.lines[r].index("|") + 1 + c]])
+
+        def dots(role: str) -> int:
+            return sum(
+                bin(ord(char) - 0x2800).count("1")
+                for r, c in marks(chart, role)
+                for char in [chart.lines[r][chart.lines[r].index("|") + 1 + c]]
+            )
+
         assert dots(PATH) / len(marks(chart, PATH)) > 1.5 * dots(FORECAST) / len(marks(chart, FORECAST))
     legend = chart.legend.split("   ")
     for role in (OBSERVED, TARGET, BASELINE):
@@ -106,7 +130,9 @@ def test_observations_are_drawn_above_or_below_the_expected_path_as_they_are(asc
     assert len(observed) == 2
     (low_row, low_col), (high_row, high_col) = observed
     path_rows_at = lambda col: [r for r, c in marks(chart, PATH) if abs(c - col) <= 1]  # noqa: E731
-    assert path_rows_at(high_col) and all(high_row < r for r in path_rows_at(high_col)), "90 on 1 July is above the path"
+    assert path_rows_at(high_col) and all(high_row < r for r in path_rows_at(high_col)), (
+        "90 on 1 July is above the path"
+    )
     assert path_rows_at(low_col) and all(low_row > r for r in path_rows_at(low_col)), "5 on 1 April is below the path"
 
 
@@ -141,14 +167,17 @@ def test_forecast_runs_from_the_latest_value_to_the_deadline(ascii_only: bool):
 
 
 @BOTH
-def test_expected_path_through_two_targets_is_a_staircase_through_the_interim_target(catalogue_text: str,
-                                                                                     ascii_only: bool):
+def test_expected_path_through_two_targets_is_a_staircase_through_the_interim_target(
+    catalogue_text: str, ascii_only: bool
+):
     catalogue, problems = parse_catalogue(catalogue_text, "indicators.toml")
     assert catalogue is not None, problems
     indicator = catalogue.find("cnc-rate")
     segments = expected_path(indicator, catalogue.plan)
-    assert segments == [[(D(2023, 12, 31), 62.9), (D(2024, 12, 31), 65.0)],
-                        [(D(2024, 12, 31), 65.0), (D(2025, 12, 31), 70.0)]]
+    assert segments == [
+        [(D(2023, 12, 31), 62.9), (D(2024, 12, 31), 65.0)],
+        [(D(2024, 12, 31), 65.0), (D(2025, 12, 31), 70.0)],
+    ]
 
     # Drawn with a steep second step, the path cannot pass near the interim target by chance:
     # a straight line from the start to the last target would be at 50 in the middle, not at 10.
@@ -176,7 +205,9 @@ def test_lines_fit_80_columns_with_chinese_axis_labels(ascii_only: bool, lang: s
         data = ChartData(
             observed=((D(2024, 3, 31), low), (D(2024, 6, 30), high)),
             path=(((D(2023, 12, 31), low), (D(2024, 12, 31), high)),),
-            targets=((D(2024, 12, 31), high),), forecast=(), baseline=(D(2023, 12, 31), low),
+            targets=((D(2024, 12, 31), high),),
+            forecast=(),
+            baseline=(D(2023, 12, 31), low),
         )
         for width in (60, 64):
             chart = text_chart(data, width=width, ascii_only=ascii_only, lang=lang)
@@ -203,8 +234,9 @@ points = st.tuples(dates, values)
     ascii_only=st.booleans(),
     lang=st.sampled_from(["en", "zh"]),
 )
-def test_any_chart_fits_80_columns_and_shows_every_observation(observed, path, targets, forecast, baseline,
-                                                               ascii_only, lang):
+def test_any_chart_fits_80_columns_and_shows_every_observation(
+    observed, path, targets, forecast, baseline, ascii_only, lang
+):
     data = ChartData(tuple(sorted(observed)), tuple(path), tuple(targets), tuple(forecast), baseline)
     chart = text_chart(data, ascii_only=ascii_only, lang=lang)
     if not data.all_points():
@@ -226,16 +258,19 @@ def test_an_empty_chart_is_one_line_saying_so():
     assert "nothing to draw" in text_chart(ChartData((), (), (), ())).lines[0]
 
 
-@pytest.mark.parametrize(("asked", "terminal", "encoding", "plain"), [
-    (True, True, "utf-8", True),  # --ascii
-    (False, True, "UTF-8", False),
-    (False, True, "utf8", False),
-    (False, True, "cp936", True),  # a Chinese Windows console
-    (False, True, "ascii", True),  # LANG=C
-    (False, True, None, True),
-    (False, True, "no-such-codec", True),
-    (False, False, "ascii", False),  # a pipe or a file is always UTF-8
-])
+@pytest.mark.parametrize(
+    ("asked", "terminal", "encoding", "plain"),
+    [
+        (True, True, "utf-8", True),  # --ascii
+        (False, True, "UTF-8", False),
+        (False, True, "utf8", False),
+        (False, True, "cp936", True),  # a Chinese Windows console
+        (False, True, "ascii", True),  # LANG=C
+        (False, True, None, True),
+        (False, True, "no-such-codec", True),
+        (False, False, "ascii", False),  # a pipe or a file is always UTF-8
+    ],
+)
 def test_ascii_when_asked_or_when_the_terminal_does_not_speak_utf8(asked, terminal, encoding, plain):
     assert use_ascii(asked, terminal, encoding) is plain
 
@@ -336,8 +371,14 @@ def in_a_terminal(args: list[str], folder: Path, encoding: str) -> str:
         pytest.skip("the sytrack script is not installed next to this Python")
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 80, 0, 0))
-    env = {**os.environ, "HOME": str(folder / "home"), "COLUMNS": "80", "TERM": "xterm-256color",
-           "PYTHONIOENCODING": encoding, "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "HOME": str(folder / "home"),
+        "COLUMNS": "80",
+        "TERM": "xterm-256color",
+        "PYTHONIOENCODING": encoding,
+        "NO_COLOR": "1",
+    }
     env.pop("SYTRACK_DB", None)
     process = subprocess.Popen([sytrack, *args], cwd=folder, stdin=follower, stdout=follower, stderr=follower, env=env)
     os.close(follower)
@@ -397,8 +438,6 @@ def test_show_format_json_is_still_the_one_row(run, recorded: Path):
     assert [t["deadline"] for t in rows[0]["targets"]] == ["2024-12-31", "2025-12-31"]
 
 
-
-
 # ---------------------------------------------------------------------------------------------
 # Axis ticks: round values, labelled in the report's language, with room to be read
 
@@ -416,19 +455,27 @@ def test_ticks_are_round_values_that_cover_the_range(low, span):
     ticks = nice_ticks(low, high)
     assert 2 <= len(ticks) <= 7
     assert ticks[0] <= low + span * 1e-9 and ticks[-1] >= high - span * 1e-9
-    steps = [b - a for a, b in zip(ticks, ticks[1:])]
+    steps = [b - a for a, b in itertools.pairwise(ticks)]
     step = steps[0]
     assert all(math.isclose(s, step, rel_tol=1e-6) for s in steps) and is_round_step(step), ticks
     assert all(math.isclose(t / step, round(t / step), abs_tol=1e-6) for t in ticks), "each tick a multiple of the step"
 
 
-@pytest.mark.parametrize(("low", "high", "en", "zh"), [
-    (30000, 42700, ["30,000", "35,000", "40,000", "45,000"], ["3.0万", "3.5万", "4.0万", "4.5万"]),
-    (8500, 10400, ["8,500", "9,000", "9,500", "10,000", "10,500"], ["8,500", "9,000", "9,500", "10,000", "10,500"]),
-    (62.9, 70, ["62", "64", "66", "68", "70"], ["62", "64", "66", "68", "70"]),
-    (1.2e8, 1.25e8, ["120M", "121M", "122M", "123M", "124M", "125M"], ["1.20亿", "1.21亿", "1.22亿", "1.23亿", "1.24亿", "1.25亿"]),
-    (0, 0.9, ["0", "0.2", "0.4", "0.6", "0.8", "1.0"], ["0", "0.2", "0.4", "0.6", "0.8", "1.0"]),
-])
+@pytest.mark.parametrize(
+    ("low", "high", "en", "zh"),
+    [
+        (30000, 42700, ["30,000", "35,000", "40,000", "45,000"], ["3.0万", "3.5万", "4.0万", "4.5万"]),
+        (8500, 10400, ["8,500", "9,000", "9,500", "10,000", "10,500"], ["8,500", "9,000", "9,500", "10,000", "10,500"]),
+        (62.9, 70, ["62", "64", "66", "68", "70"], ["62", "64", "66", "68", "70"]),
+        (
+            1.2e8,
+            1.25e8,
+            ["120M", "121M", "122M", "123M", "124M", "125M"],
+            ["1.20亿", "1.21亿", "1.22亿", "1.23亿", "1.24亿", "1.25亿"],
+        ),
+        (0, 0.9, ["0", "0.2", "0.4", "0.6", "0.8", "1.0"], ["0", "0.2", "0.4", "0.6", "0.8", "1.0"]),
+    ],
+)
 def test_axis_labels_speak_the_reports_language(low, high, en, zh):
     ticks = nice_ticks(low, high)
     assert axis_labels(ticks, "en") == en
@@ -440,8 +487,11 @@ def svg_ticks(svg: str) -> tuple[float, list[tuple[float, float, str]]]:
     root = ET.fromstring(svg)
     lines = [e for e in root.iter(f"{{{SVG_NS}}}line") if e.get("class") == "axis"]
     axis_x = min(float(e.get("x1")) for e in lines)
-    labels = [(float(e.get("x")), float(e.get("y")), e.text) for e in root.iter(f"{{{SVG_NS}}}text")
-              if e.get("class") == "tick" and e.get("text-anchor") == "end" and not re.match(r"\d{4}-", e.text)]
+    labels = [
+        (float(e.get("x")), float(e.get("y")), e.text)
+        for e in root.iter(f"{{{SVG_NS}}}text")
+        if e.get("class") == "tick" and e.get("text-anchor") == "end" and not re.match(r"\d{4}-", e.text)
+    ]
     return axis_x, labels
 
 
@@ -454,6 +504,6 @@ def test_svg_tick_labels_have_room_left_of_the_axis_and_never_overlap(observed, 
     for x, _, text in labels:
         assert x < axis_x and x - tick_pixels(text) >= 0, (text, x, axis_x)  # right-aligned before the axis, inside
     ys = sorted(y for _, y, _ in labels)
-    assert all(b - a >= 12 for a, b in zip(ys, ys[1:])), "labels are at least a line of 10px text apart"
+    assert all(b - a >= 12 for a, b in itertools.pairwise(ys)), "labels are at least a line of 10px text apart"
     if lang == "en":
         assert not any(re.search("[万亿]", text) for _, _, text in labels)

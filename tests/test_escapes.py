@@ -25,16 +25,36 @@ def hostile_catalogue(tmp_path, catalogue_text):
 
 
 def _recorded(run) -> None:
-    result = run(["record", "5g-base-stations", "35000", "--date", "2024-06-30", "--note", HOSTILE,
-                  "--source", HOSTILE, "--by", HOSTILE])
+    result = run(
+        [
+            "record",
+            "5g-base-stations",
+            "35000",
+            "--date",
+            "2024-06-30",
+            "--note",
+            HOSTILE,
+            "--source",
+            HOSTILE,
+            "--by",
+            HOSTILE,
+        ]
+    )
     assert result.code == 0, result.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ["log", "--all", "--lang", "en"], ["status", "--as-of", "2024-06-30", "--lang", "en"], ["list", "--lang", "en"],
-    ["show", "5g-base-stations", "--lang", "en"], ["explain", "5g-base-stations", "--lang", "en"],
-    ["log", "--format", "markdown"], ["status", "--format", "markdown", "--lang", "en"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["log", "--all", "--lang", "en"],
+        ["status", "--as-of", "2024-06-30", "--lang", "en"],
+        ["list", "--lang", "en"],
+        ["show", "5g-base-stations", "--lang", "en"],
+        ["explain", "5g-base-stations", "--lang", "en"],
+        ["log", "--format", "markdown"],
+        ["status", "--format", "markdown", "--lang", "en"],
+    ],
+)
 def test_human_outputs_show_controls_escaped(run, hostile_catalogue, args):
     _recorded(run)
     result = run(args)
@@ -81,8 +101,10 @@ def test_markdown_escapes_html_in_user_text(run, catalogue_file):
 @given(st.text())
 def test_visible_leaves_nothing_a_terminal_obeys(text):
     shown = visible(text)
-    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-                   for c in shown)
+    assert not any(
+        ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        for c in shown
+    )
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Zl", "Zp"))))

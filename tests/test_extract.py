@@ -77,14 +77,24 @@ def test_about_has_a_tolerance_of_half_a_point_for_percentages_and_5_percent_oth
 def test_a_fall_by_a_percentage_is_a_growth_rate_of_at_most_minus_that():
     draft = one("2023年,单位地区生产总值能耗下降2.5%。")
     assert (draft.name_zh, draft.kind, draft.direction, draft.comparison, draft.value) == (
-        "单位地区生产总值能耗下降", "rate", "decrease", "at-most", -2.5)
+        "单位地区生产总值能耗下降",
+        "rate",
+        "decrease",
+        "at-most",
+        -2.5,
+    )
     assert one("2023年,能耗下降2.5%以上。").comparison == "at-most"
 
 
 def test_an_absolute_reduction_is_drafted_as_the_amount_cut_and_flagged():
     draft = one("2023年,煤炭消费量减少100万吨。")
     assert (draft.kind, draft.direction, draft.comparison, draft.value, draft.unit) == (
-        "flow", "increase", "at-least", 100, "万吨")
+        "flow",
+        "increase",
+        "at-least",
+        100,
+        "万吨",
+    )
     assert draft.review and "absolute reduction" in draft.reason
 
 
@@ -132,8 +142,19 @@ def test_magnitudes_are_exact():
 
 @pytest.mark.parametrize(
     ("numeral", "value"),
-    [("一万亿", 10**12), ("一千万", 10**7), ("两", 2), ("三万", 30000), ("十", 10), ("二十三", 23),
-     ("一百零五", 105), ("两千五百万", 25_000_000), ("千亿", 10**11), ("两亿", 2 * 10**8), ("三千零二十", 3020)],
+    [
+        ("一万亿", 10**12),
+        ("一千万", 10**7),
+        ("两", 2),
+        ("三万", 30000),
+        ("十", 10),
+        ("二十三", 23),
+        ("一百零五", 105),
+        ("两千五百万", 25_000_000),
+        ("千亿", 10**11),
+        ("两亿", 2 * 10**8),
+        ("三千零二十", 3020),
+    ],
 )
 def test_chinese_numerals(numeral, value):
     assert chinese_number(numeral) == value
@@ -204,8 +225,9 @@ def test_ranges(text, low, high, unit):
 
 
 def test_numbers_that_name_a_class_of_thing_are_not_targets():
-    drafts = targets("2023年,高端装备等8条市级重点产业链规模突破8000亿元,千亿元链达到4条,"
-                     "百亿企业达到5户,50亿元以上企业达到10户。")
+    drafts = targets(
+        "2023年,高端装备等8条市级重点产业链规模突破8000亿元,千亿元链达到4条,百亿企业达到5户,50亿元以上企业达到10户。"
+    )
     assert [(d.value, d.unit) for d in drafts] == [(8000, "亿元"), (4, "条"), (5, "户"), (10, "户")]
     assert [d.name_zh for d in drafts] == ["高端装备等8条市级重点产业链规模", "千亿元链", "百亿企业", "50亿元以上企业"]
 
@@ -221,7 +243,12 @@ def test_numbers_inside_words_are_not_read():
 def test_growth_rates():
     draft = one("2023年,建筑业总产值同比增长6%以上。")
     assert (draft.name_zh, draft.kind, draft.comparison, draft.value, draft.unit) == (
-        "建筑业总产值同比增长", "rate", "at-least", 6, "%")
+        "建筑业总产值同比增长",
+        "rate",
+        "at-least",
+        6,
+        "%",
+    )
 
 
 def test_shares():
@@ -236,21 +263,31 @@ def test_a_percentage_of_nothing_named_is_a_share_under_review():
 
 
 def test_amounts_and_counts_are_flows_when_made_in_the_year_and_levels_when_held():
-    kinds = {d.name_zh: d.kind for d in targets(
-        "2023年,经济总量突破1万亿元,新增园区投资达到150亿元,计划培育智能工厂30个,5G基站突破4万个。")}
+    kinds = {
+        d.name_zh: d.kind
+        for d in targets("2023年,经济总量突破1万亿元,新增园区投资达到150亿元,计划培育智能工厂30个,5G基站突破4万个。")
+    }
     assert kinds == {"经济总量": "level", "新增园区投资": "flow", "培育智能工厂": "flow", "5G基站": "level"}
 
 
 def test_lists_share_their_verb_and_respectively_pairs_names_with_values():
-    drafts = targets("2023年,计划培育智能工厂30个、数字化车间60个;研发设计工具普及率、关键工序数控化率力争分别达到78%、65%。")
+    drafts = targets(
+        "2023年,计划培育智能工厂30个、数字化车间60个;研发设计工具普及率、关键工序数控化率力争分别达到78%、65%。"
+    )
     assert [(d.name_zh, d.value) for d in drafts] == [
-        ("培育智能工厂", 30), ("培育数字化车间", 60), ("研发设计工具普及率", 78), ("关键工序数控化率", 65)]
+        ("培育智能工厂", 30),
+        ("培育数字化车间", 60),
+        ("研发设计工具普及率", 78),
+        ("关键工序数控化率", 65),
+    ]
 
 
 def test_a_quoted_sum_after_a_comparison_is_one_target_per_name_with_a_guessed_unit():
     drafts = targets("2023年,头部企业配套园区和重点特色产业园区数量达到“12+24”。")
     assert [(d.name_zh, d.value, d.unit) for d in drafts] == [
-        ("头部企业配套园区数量", 12, "个"), ("重点特色产业园区数量", 24, "个")]
+        ("头部企业配套园区数量", 12, "个"),
+        ("重点特色产业园区数量", 24, "个"),
+    ]
     assert all(d.review and "no unit in the text" in d.reason for d in drafts)
 
 
@@ -265,14 +302,20 @@ def test_a_clause_with_no_subject_borrows_the_one_before_and_says_so():
 
 
 def test_deadlines_come_from_the_sentence_else_the_plan_year():
-    drafts = targets(textwrap.dedent("""\
+    drafts = targets(
+        textwrap.dedent("""\
         到2025年,城镇化率达到80%。
         沈阳市制定三年行动方案,奋力实现经济总量突破一万亿元。
         全年高新技术企业数量达到5000家。
         组织100个服务型制造项目。
-        """))
-    assert [d.deadline for d in drafts] == [dt.date(2025, 12, 31), dt.date(2025, 12, 31), dt.date(2023, 12, 31),
-                                            dt.date(2023, 12, 31)]
+        """)
+    )
+    assert [d.deadline for d in drafts] == [
+        dt.date(2025, 12, 31),
+        dt.date(2025, 12, 31),
+        dt.date(2023, 12, 31),
+        dt.date(2023, 12, 31),
+    ]
     assert any("no year in the sentence" in note for note in drafts[3].notes)
     assert not any("no year" in note for d in drafts[:3] for note in d.notes)
 
@@ -297,12 +340,17 @@ def test_last_years_figure_becomes_the_baseline_not_a_target():
 
 
 def test_a_baseline_is_the_figure_for_the_same_measure():
-    drafts = targets(textwrap.dedent("""\
+    drafts = targets(
+        textwrap.dedent("""\
         去年,沈阳工业企业关键工序数控化率达62.9%,数字化研发设计工具普及率达76.4%。
 
         2023年,数字化研发设计工具普及率、关键工序数控化率力争分别达到78%、65%。
-        """))
-    assert [(d.name_zh, d.baseline.value) for d in drafts] == [("数字化研发设计工具普及率", 76.4), ("关键工序数控化率", 62.9)]
+        """)
+    )
+    assert [(d.name_zh, d.baseline.value) for d in drafts] == [
+        ("数字化研发设计工具普及率", 76.4),
+        ("关键工序数控化率", 62.9),
+    ]
     assert drafts[0].baseline_line == 1
 
 
@@ -312,8 +360,10 @@ def test_no_baseline_from_a_flow_for_a_level():
 
 
 def test_the_garbled_three_year_goal_is_flagged():
-    drafts = targets("沈阳市制定全面振兴新突破三年行动方案,奋力实现经济总量突破一万亿元、一般公共预算收入突破一千万人、"
-                     "人口规模突破一千万人的目标。")
+    drafts = targets(
+        "沈阳市制定全面振兴新突破三年行动方案,奋力实现经济总量突破一万亿元、一般公共预算收入突破一千万人、"
+        "人口规模突破一千万人的目标。"
+    )
     by_name = {d.name_zh: d for d in drafts}
     assert list(by_name) == ["经济总量", "一般公共预算收入", "人口规模"]
     revenue = by_name["一般公共预算收入"]
@@ -359,7 +409,9 @@ def test_a_restatement_is_merged_into_the_first_statement():
 
 
 def test_the_same_figure_for_different_measures_is_not_merged():
-    drafts = targets("2023年,“新字号”产业链占规模以上工业比重达到30%。\n\n2023年,规模以上中小企业数字化评估诊断覆盖率超过30%。")
+    drafts = targets(
+        "2023年,“新字号”产业链占规模以上工业比重达到30%。\n\n2023年,规模以上中小企业数字化评估诊断覆盖率超过30%。"
+    )
     assert [(d.value, d.comparison) for d in drafts] == [(30, "at-least"), (30, "more-than")]
 
 
@@ -382,8 +434,11 @@ LAYOUT = textwrap.dedent("""\
 def test_groups_follow_headings_and_bold_project_names():
     drafts = extract(LAYOUT, 2023)
     assert [(d.group_name, d.name_zh) for d in drafts] == [
-        ("总体要求", "经济总量"), ("实施产业链提升工程", "千亿元链"),
-        ("实施产业链提升工程", "新开工装配式建筑项目面积占新建建筑面积比例"), ("实施数字赋能工程", "5G基站")]
+        ("总体要求", "经济总量"),
+        ("实施产业链提升工程", "千亿元链"),
+        ("实施产业链提升工程", "新开工装配式建筑项目面积占新建建筑面积比例"),
+        ("实施数字赋能工程", "5G基站"),
+    ]
     assert len({d.group for d in drafts}) == 3
 
 
@@ -432,7 +487,9 @@ def test_the_draft_catalogue_passes_the_catalogue_check():
     assert problems == []
     assert [i.id for i in catalogue.indicators] == [d.id for d in drafts if d.writable]
     five_g = catalogue.find(next(d.id for d in drafts if d.name_zh == "5G基站"))
-    assert five_g.baseline.value == 30000 and five_g.source_text == "5G基站力争突破4万个"  # the clause, not the whole piece
+    assert (
+        five_g.baseline.value == 30000 and five_g.source_text == "5G基站力争突破4万个"
+    )  # the clause, not the whole piece
     revenue = next(i for i in catalogue.indicators if i.name_zh == "一般公共预算收入")
     assert revenue.doubt.startswith("garbled")
     assert catalogue.plan.start == dt.date(2023, 1, 1)
@@ -440,7 +497,7 @@ def test_the_draft_catalogue_passes_the_catalogue_check():
 
 def test_context_entries_are_written_commented_out_with_their_reason():
     text = draft_to_toml(extract(MIXED, 2023), "draft-plan", "测试计划")
-    aside = text[text.index("Read as context"):]
+    aside = text[text.index("Read as context") :]
     assert "# [[indicator]]" in aside and "counts the plan's own parts (7项工程)" in aside
     assert "qualitative" in aside
     assert "\n[[indicator]]" not in aside
@@ -450,9 +507,26 @@ def test_draft_rows_for_a_review_table():
     rows = draft_rows(extract(MIXED, 2023))
     labs = next(r for r in rows if r["comparison"] == "between")
     assert (labs["value"], labs["unit"], labs["kind"], labs["review"]) == ("4..6", "个", "level", False)
-    assert list(rows[0]) == ["line", "id", "group", "name_zh", "value", "unit", "comparison", "tolerance", "kind",
-                             "direction", "deadline", "baseline", "confidence", "review", "context", "reason",
-                             "sentence", "stretch"]
+    assert list(rows[0]) == [
+        "line",
+        "id",
+        "group",
+        "name_zh",
+        "value",
+        "unit",
+        "comparison",
+        "tolerance",
+        "kind",
+        "direction",
+        "deadline",
+        "baseline",
+        "confidence",
+        "review",
+        "context",
+        "reason",
+        "sentence",
+        "stretch",
+    ]
     five_g = next(r for r in rows if r["name_zh"] == "5G基站")
     assert five_g["baseline"] == "30000@2022-12-31" and five_g["value"] == "40000"
 
@@ -463,11 +537,74 @@ def test_extraction_is_deterministic():
     assert draft_to_toml(drafts, "p", "t") == draft_to_toml(extract(MIXED, 2023), "p", "t")
 
 
-PLAN_WORDS = ["达到", "突破", "超过", "以上", "以内", "不超过", "左右", "下降", "增长", "减少到", "分别", "%", "个", "户",
-              "家", "项", "条", "座", "万", "亿元", "万人", "2022年", "2023年", "2025年", "三年", "去年", "一", "两", "千",
-              "三", "十", ",", "。", ";", "、", "“", "”", "12", "4.5", "+", "到", "-", "企业", "比重", "收入", "人口",
-              "园区", "工程", "行动", "围绕", "培育", "新增", "打造", "同步", "与", "第", "名", "\n", "\n## ", "**",
-              "\n- ", "(", ")", "\\", '"', "#"]
+PLAN_WORDS = [
+    "达到",
+    "突破",
+    "超过",
+    "以上",
+    "以内",
+    "不超过",
+    "左右",
+    "下降",
+    "增长",
+    "减少到",
+    "分别",
+    "%",
+    "个",
+    "户",
+    "家",
+    "项",
+    "条",
+    "座",
+    "万",
+    "亿元",
+    "万人",
+    "2022年",
+    "2023年",
+    "2025年",
+    "三年",
+    "去年",
+    "一",
+    "两",
+    "千",
+    "三",
+    "十",
+    ",",
+    "。",
+    ";",
+    "、",
+    "“",
+    "”",
+    "12",
+    "4.5",
+    "+",
+    "到",
+    "-",
+    "企业",
+    "比重",
+    "收入",
+    "人口",
+    "园区",
+    "工程",
+    "行动",
+    "围绕",
+    "培育",
+    "新增",
+    "打造",
+    "同步",
+    "与",
+    "第",
+    "名",
+    "\n",
+    "\n## ",
+    "**",
+    "\n- ",
+    "(",
+    ")",
+    "\\",
+    '"',
+    "#",
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -497,26 +634,30 @@ def _same(a: float | None, b: float | None) -> bool:
 CLASS = {"at-least": "rising", "more-than": "rising", "at-most": "falling", "less-than": "falling"}
 
 
+def _fits(draft: Draft, indicator, target, exact: bool) -> bool:
+    """Whether a draft states a shipped target: the same kind of unit, comparison and amount."""
+    if _amount(1, draft.unit)[1] != _amount(1, indicator.unit)[1]:
+        return False
+    wanted, got = target.comparison, draft.comparison
+    if (wanted if exact else CLASS.get(wanted, wanted)) != (got if exact else CLASS.get(got, got)):
+        return False
+    if wanted == "between":
+        return _same(_amount(target.low, indicator.unit)[0], _amount(draft.low, draft.unit)[0]) and _same(
+            _amount(target.high, indicator.unit)[0], _amount(draft.high, draft.unit)[0]
+        )
+    return _same(_amount(target.value, indicator.unit)[0], _amount(draft.value, draft.unit)[0])
+
+
 def _measure(drafts: list[Draft], shipped, exact: bool) -> list[tuple[object, object, Draft | None]]:
     """Match each shipped numeric target to one draft (one to one), preferring the closest name."""
     used: set[str] = set()
     pairs = []
     for indicator in shipped:
         for target in indicator.targets:
-            def fits(draft: Draft) -> bool:
-                if draft.id in used or _amount(1, draft.unit)[1] != _amount(1, indicator.unit)[1]:
-                    return False
-                wanted, got = target.comparison, draft.comparison
-                if (wanted if exact else CLASS.get(wanted, wanted)) != (got if exact else CLASS.get(got, got)):
-                    return False
-                if wanted == "between":
-                    return (_same(_amount(target.low, indicator.unit)[0], _amount(draft.low, draft.unit)[0])
-                            and _same(_amount(target.high, indicator.unit)[0], _amount(draft.high, draft.unit)[0]))
-                return _same(_amount(target.value, indicator.unit)[0], _amount(draft.value, draft.unit)[0])
-
-            fitting = [d for d in drafts if fits(d)]
-            best = max(fitting, key=lambda d: difflib.SequenceMatcher(None, d.name_zh, indicator.name_zh).ratio(),
-                       default=None)
+            fitting = [d for d in drafts if d.id not in used and _fits(d, indicator, target, exact)]
+            best = max(
+                fitting, key=lambda d: difflib.SequenceMatcher(None, d.name_zh, indicator.name_zh).ratio(), default=None
+            )
             if best is not None:
                 used.add(best.id)
             pairs.append((indicator, target, best))
@@ -541,9 +682,11 @@ def test_recall_and_precision_on_the_real_plan():
 
     # The issue's measure: a draft whose value matches no shipped target and is not flagged for review.
     shipped_amounts = [(_amount(t.value if t.value is not None else t.low, i.unit)) for i in shipped for t in i.targets]
+
     def matches_some_target(draft: Draft) -> bool:
         amount = _amount(draft.value if draft.value is not None else draft.low, draft.unit)
         return any(_same(amount[0], s[0]) and amount[1] == s[1] for s in shipped_amounts)
+
     false_positives = [d for d in drafts if not d.review and not matches_some_target(d)]
     # A stricter measure: live catalogue entries that no shipped target claims (flagged or not).
     claimed = {d.id for _, _, d in found_live}
@@ -552,19 +695,29 @@ def test_recall_and_precision_on_the_real_plan():
     shipped_baselines = [(i, d) for i, _, d in found_live if i.baseline is not None]
     same_baseline = sum(1 for i, d in shipped_baselines if d.baseline == i.baseline)
 
-    print(f"\nextract on {SEED.name}: {len(drafts)} drafts ({len(live)} live entries, "
-          f"{len(drafts) - len(live)} context or qualitative, {sum(d.review for d in drafts)} flagged) in "
-          f"{elapsed * 1000:.0f} ms")
-    print(f"recall, live entries, comparison class (at-least = more-than): {len(found_live)}/{wanted} "
-          f"= {len(found_live) / wanted:.1%}; missed: {', '.join(missed) or 'none'}")
+    print(
+        f"\nextract on {SEED.name}: {len(drafts)} drafts ({len(live)} live entries, "
+        f"{len(drafts) - len(live)} context or qualitative, {sum(d.review for d in drafts)} flagged) in "
+        f"{elapsed * 1000:.0f} ms"
+    )
+    print(
+        f"recall, live entries, comparison class (at-least = more-than): {len(found_live)}/{wanted} "
+        f"= {len(found_live) / wanted:.1%}; missed: {', '.join(missed) or 'none'}"
+    )
     print(f"recall, live entries, exact comparison: {len(found_exact)}/{wanted} = {len(found_exact) / wanted:.1%}")
     print(f"recall, any draft incl. context: {len(found_any)}/{wanted} = {len(found_any) / wanted:.1%}")
-    print(f"false positives (value matches no shipped target, not flagged): {len(false_positives)}/{len(drafts)} "
-          f"= {len(false_positives) / len(drafts):.1%}")
-    print(f"live entries no shipped target claims: {len(unclaimed_live)}/{len(live)} "
-          f"= {len(unclaimed_live) / len(live):.1%} {[d.name_zh for d in unclaimed_live]}")
-    print(f"matched targets with the shipped deadline: {same_deadline}/{len(found_live)}; "
-          f"shipped baselines recovered: {same_baseline}/{len(shipped_baselines)}")
+    print(
+        f"false positives (value matches no shipped target, not flagged): {len(false_positives)}/{len(drafts)} "
+        f"= {len(false_positives) / len(drafts):.1%}"
+    )
+    print(
+        f"live entries no shipped target claims: {len(unclaimed_live)}/{len(live)} "
+        f"= {len(unclaimed_live) / len(live):.1%} {[d.name_zh for d in unclaimed_live]}"
+    )
+    print(
+        f"matched targets with the shipped deadline: {same_deadline}/{len(found_live)}; "
+        f"shipped baselines recovered: {same_baseline}/{len(shipped_baselines)}"
+    )
 
     assert elapsed < 1.0
     assert len(found_live) / wanted >= 0.9

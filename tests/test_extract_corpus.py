@@ -1,4 +1,4 @@
-"""Recall and precision of `extract` on the plan corpus (tests/plans/), measured as benchmarks/extract_recall.py does."""
+"""Recall and precision of `extract` on the plan corpus (tests/plans/), as benchmarks/extract_recall.py counts them."""
 
 from __future__ import annotations
 
@@ -47,8 +47,10 @@ def test_no_text_falls_far_behind(name):
 
 
 def test_the_measure_counts_a_miss_and_an_extra_entry():
-    key = [recall.KeyTarget("森林覆盖率", "at-least", 24.1, None, None, "%", None),
-           recall.KeyTarget("湿地保护率", "at-least", 55, None, None, "%", None)]
+    key = [
+        recall.KeyTarget("森林覆盖率", "at-least", 24.1, None, None, "%", None),
+        recall.KeyTarget("湿地保护率", "at-least", 55, None, None, "%", None),
+    ]
     score = recall.score("t", "到2025年,森林覆盖率达到24.1%,草原综合植被盖度达到57%。", 2025, key, [])
     assert (score.targets, score.found, score.live, score.claimed) == (2, 1, 2, 1)
     assert score.missed == ["湿地保护率 at-least 55%"]

@@ -15,7 +15,7 @@ import pytest
 def one_error_line(stderr: str) -> str:
     assert stderr.endswith("\n") and stderr.count("\n") == 1, stderr
     assert stderr.startswith("sytrack: error: ")
-    return stderr[len("sytrack: error: "):-1]
+    return stderr[len("sytrack: error: ") : -1]
 
 
 def test_a_symbolic_link_is_written_through_to_its_target(run, catalogue_file, tmp_path):
@@ -91,8 +91,9 @@ def full_folder(tmp_path: Path):
     subprocess.run(["umount", str(folder)], check=True)
 
 
-@pytest.mark.parametrize("args", [["status", "--format", "csv", "-o"], ["list", "--format", "xlsx", "-o"],
-                                  ["report", "--html"]])
+@pytest.mark.parametrize(
+    "args", [["status", "--format", "csv", "-o"], ["list", "--format", "xlsx", "-o"], ["report", "--html"]]
+)
 def test_a_full_disk_keeps_the_old_file_and_says_so_in_one_line(run, full_folder, args, tmp_path):
     catalogue = Path(__file__).parents[1] / "src" / "sytrack" / "indicators.toml"
     old = full_folder / "report.out"

@@ -8,17 +8,33 @@ from hypothesis import strategies as st
 
 from sytrack.errors import SytrackError
 from sytrack.model import Baseline, Indicator, Target
-from sytrack.plausibility import (MIN_HISTORY, RECENT, expected_band, history_before, import_summary,
-                                  import_warnings, judge_plausibility, plausibility_warning)
+from sytrack.plausibility import (
+    MIN_HISTORY,
+    RECENT,
+    expected_band,
+    history_before,
+    import_summary,
+    import_warnings,
+    judge_plausibility,
+    plausibility_warning,
+)
 
 D = dt.date
 
 
 def make(kind="level", unit="个", direction="increase", goal=113.0, baseline=100.0, comparison=None):
     comparison = comparison or ("at-least" if direction == "increase" else "at-most")
-    return Indicator(id="x", group="g", name_zh="x", name_en="x", unit=unit, kind=kind, direction=direction,
-                     targets=(Target(D(2023, 12, 31), comparison, goal),),
-                     baseline=None if baseline is None else Baseline(baseline, D(2022, 12, 31)))
+    return Indicator(
+        id="x",
+        group="g",
+        name_zh="x",
+        name_en="x",
+        unit=unit,
+        kind=kind,
+        direction=direction,
+        targets=(Target(D(2023, 12, 31), comparison, goal),),
+        baseline=None if baseline is None else Baseline(baseline, D(2022, 12, 31)),
+    )
 
 
 LEVEL = make()
@@ -28,19 +44,24 @@ ENERGY = make("rate", "%", "decrease", goal=-3.0, baseline=None)
 
 def test_1130_typed_for_113_is_warned_against_the_target_with_too_little_history():
     assert plausibility_warning(1130, LEVEL, []) == (
-        "1,130个 for x is far outside the expected 33.3个 to 339个 (from its baseline and targets)")
+        "1,130个 for x is far outside the expected 33.3个 to 339个 (from its baseline and targets)"
+    )
     assert plausibility_warning(113, LEVEL, []) is None and plausibility_warning(108, LEVEL, [104]) is None
 
 
 def test_a_fraction_typed_where_the_history_is_in_percent_names_the_range_and_the_percent_meant():
     assert plausibility_warning(0.025, SHARE, [2.4, 2.5, 2.6]) == (
-        "0.025% for x is far outside the expected 0.8% to 7.8% (from its last 3 values); did you mean 2.5%?")
+        "0.025% for x is far outside the expected 0.8% to 7.8% (from its last 3 values); did you mean 2.5%?"
+    )
     assert plausibility_warning(2.7, SHARE, [2.4, 2.5, 2.6]) is None
 
 
 def test_a_rate_below_zero_is_judged_on_its_own_scale():
     assert plausibility_warning(-2.9, ENERGY, []) is None and plausibility_warning(2.9, ENERGY, []) is None
-    assert plausibility_warning(-29, ENERGY, []) == "-29% for x is far outside the expected -9% to 3% (from its baseline and targets)"
+    assert (
+        plausibility_warning(-29, ENERGY, [])
+        == "-29% for x is far outside the expected -9% to 3% (from its baseline and targets)"
+    )
     assert plausibility_warning(65, ENERGY, [6.0, 6.5, 7.0]) is not None
 
 
@@ -84,17 +105,22 @@ def test_import_warns_per_row_against_what_was_stored_and_sums_up_in_one_line():
     stored = {"share": [(D(2023, 3, 31), 2.4), (D(2023, 6, 30), 2.5), (D(2023, 9, 30), 2.6)]}
     rows = [("x", 110.0), ("x", 1130.0), ("share", 2.7), ("share", 0.025), ("x", None), ("gone", 5.0)]
     implausible = import_warnings(rows, catalogue, stored)
-    assert implausible == (2, "1,130个 for x is far outside the expected 33.3个 to 339个 (from its baseline and targets)")
+    assert implausible == (
+        2,
+        "1,130个 for x is far outside the expected 33.3个 to 339个 (from its baseline and targets)",
+    )
     assert import_summary(implausible, strict=False) == (
         "2 rows are far outside the expected range (the first: 1,130个 for x is far outside the expected "
-        "33.3个 to 339个 (from its baseline and targets)); imported as written")
+        "33.3个 to 339个 (from its baseline and targets)); imported as written"
+    )
     with pytest.raises(SytrackError, match="--strict refuses the file: nothing was written$"):
         import_summary(implausible, strict=True)
     assert import_summary(import_warnings(rows[:1], catalogue, stored), strict=True) is None
     only_share = import_warnings(rows[2:], catalogue, stored)
     assert import_summary(only_share, strict=False) == (
         "1 row is far outside the expected range (0.025% for share is far outside the expected 0.8% to 7.8% "
-        "(from its last 3 values); did you mean 2.5%?); imported as written")
+        "(from its last 3 values); did you mean 2.5%?); imported as written"
+    )
 
 
 def test_the_history_of_a_new_value_is_what_is_in_force_before_its_date():
@@ -106,7 +132,9 @@ def test_the_history_of_a_new_value_is_what_is_in_force_before_its_date():
 # -- properties -------------------------------------------------------------------------------
 
 levels = st.floats(min_value=1e-3, max_value=1e9)
-steady_history = st.tuples(levels, st.lists(st.floats(min_value=-0.1, max_value=0.1), min_size=MIN_HISTORY, max_size=12))
+steady_history = st.tuples(
+    levels, st.lists(st.floats(min_value=-0.1, max_value=0.1), min_size=MIN_HISTORY, max_size=12)
+)
 kinds = st.sampled_from(["level", "flow", "share", "rank"])
 
 
@@ -131,8 +159,11 @@ def test_a_rate_ten_times_its_steady_history_is_always_warned(history, factor):
     assert plausibility_warning(values[-1] * factor, make("rate", "%", goal=level), values) is not None
 
 
-@given(history=steady_history, kind=st.sampled_from(["level", "flow", "share", "rank", "rate"]),
-       where=st.floats(min_value=0, max_value=1))
+@given(
+    history=steady_history,
+    kind=st.sampled_from(["level", "flow", "share", "rank", "rate"]),
+    where=st.floats(min_value=0, max_value=1),
+)
 def test_no_warning_for_any_value_within_the_band(history, kind, where):
     level, wobble = history
     values = _steady(level, wobble, kind)
@@ -146,9 +177,11 @@ def test_no_warning_for_any_value_within_the_band(history, kind, where):
         assert plausibility_warning(value, indicator, values) is None
 
 
-@given(value=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
-       history=st.lists(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12), max_size=10),
-       kind=st.sampled_from(["level", "flow", "share", "rank", "rate", "milestone"]))
+@given(
+    value=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
+    history=st.lists(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12), max_size=10),
+    kind=st.sampled_from(["level", "flow", "share", "rank", "rate", "milestone"]),
+)
 def test_any_value_and_history_give_one_line_or_none(value, history, kind):
     warning = plausibility_warning(value, make(kind, goal=50.0), history)
     assert warning is None or ("\n" not in warning and "expected" in warning)

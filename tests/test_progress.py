@@ -7,7 +7,17 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sytrack.model import Baseline, Indicator, Plan, Target
-from sytrack.progress import _dated, completion, completion_and_rule, dated_today_note, evaluate, is_at_or_worse, least_squares, summarise, time_elapsed
+from sytrack.progress import (
+    _dated,
+    completion,
+    completion_and_rule,
+    dated_today_note,
+    evaluate,
+    is_at_or_worse,
+    least_squares,
+    summarise,
+    time_elapsed,
+)
 
 D = dt.date
 PLAN = Plan(id="p", title_zh="p", title_en="p", start=D(2023, 1, 1))
@@ -15,11 +25,22 @@ PLAN = Plan(id="p", title_zh="p", title_en="p", start=D(2023, 1, 1))
 
 def make(kind="level", direction="increase", targets=None, baseline=None, unit="个"):
     targets = targets or (Target(D(2023, 12, 31), "at-least" if direction == "increase" else "at-most", 100.0),)
-    return Indicator(id="x", group="g", name_zh="x", name_en="x", unit=unit, kind=kind,
-                     direction=direction, targets=tuple(targets), baseline=baseline)
+    return Indicator(
+        id="x",
+        group="g",
+        name_zh="x",
+        name_en="x",
+        unit=unit,
+        kind=kind,
+        direction=direction,
+        targets=tuple(targets),
+        baseline=baseline,
+    )
 
 
-CNC = make("share", targets=[Target(D(2023, 12, 31), "at-least", 65.0)], baseline=Baseline(62.9, D(2022, 12, 31)), unit="%")
+CNC = make(
+    "share", targets=[Target(D(2023, 12, 31), "at-least", 65.0)], baseline=Baseline(62.9, D(2022, 12, 31)), unit="%"
+)
 
 
 def test_worked_case_cnc_rate_mid_year():
@@ -32,7 +53,9 @@ def test_worked_case_cnc_rate_mid_year():
 
 
 def test_worked_case_5g_stations_with_forecast():
-    five_g = make("level", targets=[Target(D(2023, 12, 31), "more-than", 40000.0)], baseline=Baseline(30000, D(2022, 12, 31)))
+    five_g = make(
+        "level", targets=[Target(D(2023, 12, 31), "more-than", 40000.0)], baseline=Baseline(30000, D(2022, 12, 31))
+    )
     p = evaluate(five_g, [(D(2023, 3, 31), 33000.0), (D(2023, 6, 30), 36000.0)], D(2023, 6, 30), PLAN)
     assert p.completion == pytest.approx(0.6)
     assert p.status == "on-track"
@@ -69,7 +92,9 @@ def test_no_data_shows_the_start_and_target():
 
 
 def test_rank_lower_is_better():
-    rank = make("rank", "decrease", [Target(D(2023, 12, 31), "at-most", 20.0)], Baseline(25, D(2022, 12, 31)), unit="位")
+    rank = make(
+        "rank", "decrease", [Target(D(2023, 12, 31), "at-most", 20.0)], Baseline(25, D(2022, 12, 31)), unit="位"
+    )
     p = evaluate(rank, [(D(2023, 6, 30), 22.0)], D(2023, 6, 30), PLAN)
     assert p.completion == pytest.approx(0.6) and p.status == "on-track"
     assert evaluate(rank, [(D(2023, 6, 30), 27.0)], D(2023, 6, 30), PLAN).status == "off-track"
@@ -110,8 +135,11 @@ def test_milestone_pending_then_done_or_missed():
 
 
 def test_several_targets_make_a_staircase():
-    two = make("level", targets=[Target(D(2023, 12, 31), "at-least", 40.0), Target(D(2025, 12, 31), "at-least", 60.0)],
-               baseline=Baseline(30, D(2022, 12, 31)))
+    two = make(
+        "level",
+        targets=[Target(D(2023, 12, 31), "at-least", 40.0), Target(D(2025, 12, 31), "at-least", 60.0)],
+        baseline=Baseline(30, D(2022, 12, 31)),
+    )
     first = evaluate(two, [(D(2023, 6, 30), 35.0)], D(2023, 6, 30), PLAN)
     assert first.target_number == 1 and first.start_value == 30
     second = evaluate(two, [(D(2024, 12, 31), 50.0)], D(2024, 12, 31), PLAN)
@@ -139,8 +167,11 @@ def test_a_rate_met_before_the_deadline_is_achieved_once_it_passes():
 
 
 def test_a_staircase_step_started_below_its_start_says_so():
-    two = make("level", targets=[Target(D(2023, 12, 31), "at-least", 40.0), Target(D(2025, 12, 31), "at-least", 60.0)],
-               baseline=Baseline(30, D(2022, 12, 31)))
+    two = make(
+        "level",
+        targets=[Target(D(2023, 12, 31), "at-least", 40.0), Target(D(2025, 12, 31), "at-least", 60.0)],
+        baseline=Baseline(30, D(2022, 12, 31)),
+    )
     p = evaluate(two, [(D(2023, 12, 31), 36.0), (D(2024, 6, 30), 38.0)], D(2024, 6, 30), PLAN)
     assert p.target_number == 2 and p.completion < 0
     assert p.status == "off-track" and p.reason == "below where the path to this target starts"
@@ -153,7 +184,11 @@ def test_time_elapsed_by_month():
 
 def test_degenerate_dates_do_not_divide_by_zero():
     same_day = make("level", targets=[Target(D(2023, 1, 1), "at-least", 10.0)], baseline=Baseline(5, D(2022, 12, 31)))
-    assert evaluate(same_day, [(D(2022, 12, 31), 6.0)], D(2022, 12, 31), PLAN).status in ("on-track", "behind", "off-track")
+    assert evaluate(same_day, [(D(2022, 12, 31), 6.0)], D(2022, 12, 31), PLAN).status in (
+        "on-track",
+        "behind",
+        "off-track",
+    )
     assert time_elapsed(D(2023, 1, 1), D(2023, 1, 1), D(2022, 6, 1)) == 0.0
     assert time_elapsed(D(2023, 1, 1), D(2023, 1, 1), D(2023, 6, 1)) == 1.0
 
@@ -174,8 +209,14 @@ values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 days = st.integers(min_value=0, max_value=3000)
 
 
-@given(v1=values, v2=values, start=values, goal=values, direction=st.sampled_from(["increase", "decrease"]),
-       with_start=st.booleans())
+@given(
+    v1=values,
+    v2=values,
+    start=values,
+    goal=values,
+    direction=st.sampled_from(["increase", "decrease"]),
+    with_start=st.booleans(),
+)
 def test_completion_is_monotonic_in_the_value(v1, v2, start, goal, direction, with_start):
     low, high = sorted((v1, v2))
     b = start if with_start else None
@@ -212,9 +253,12 @@ def test_without_a_start_value_the_way_is_measured_from_zero(goal, direction):
 @given(value=values, goal=values, start=values | st.none(), direction=st.sampled_from(["increase", "decrease"]))
 def test_the_rule_named_is_the_rule_applied(value, goal, start, direction):
     done, rule = completion_and_rule(value, start, goal, direction)
-    formulas = {"(V − B) / (T − B)": lambda: (value - start) / (goal - start),
-                "(B − V) / (B − T)": lambda: (start - value) / (start - goal),
-                "V / T": lambda: value / goal, "T / V": lambda: goal / value}
+    formulas = {
+        "(V − B) / (T − B)": lambda: (value - start) / (goal - start),
+        "(B − V) / (B − T)": lambda: (start - value) / (start - goal),
+        "V / T": lambda: value / goal,
+        "T / V": lambda: goal / value,
+    }
     formula = next((f for name, f in formulas.items() if rule.startswith(name)), None)
     if formula is None:
         assert rule.startswith(("all or nothing", "1:")) and done in (0.0, 1.0)
@@ -222,14 +266,20 @@ def test_the_rule_named_is_the_rule_applied(value, goal, start, direction):
         assert done == pytest.approx(formula())
 
 
-@given(span=st.integers(min_value=1, max_value=3000), at=st.integers(min_value=0, max_value=3000),
-       base=st.integers(min_value=0, max_value=10**6), gain=st.integers(min_value=1, max_value=10**6))
+@given(
+    span=st.integers(min_value=1, max_value=3000),
+    at=st.integers(min_value=0, max_value=3000),
+    base=st.integers(min_value=0, max_value=10**6),
+    gain=st.integers(min_value=1, max_value=10**6),
+)
 def test_a_value_on_the_straight_path_is_on_track_with_zero_days_ahead(span, at, base, gain):
     assume(0 < at < span)
     start = D(2022, 12, 31)
     deadline = start + dt.timedelta(days=span)
     as_of = start + dt.timedelta(days=at)
-    indicator = make("level", targets=[Target(deadline, "at-least", float(base + gain))], baseline=Baseline(base, start))
+    indicator = make(
+        "level", targets=[Target(deadline, "at-least", float(base + gain))], baseline=Baseline(base, start)
+    )
     on_path = base + gain * at / span
     p = evaluate(indicator, [(as_of, on_path)], as_of, PLAN)
     assert p.status in ("on-track", "achieved")
@@ -239,15 +289,26 @@ def test_a_value_on_the_straight_path_is_on_track_with_zero_days_ahead(span, at,
 @given(value=st.floats(min_value=100, max_value=1e9), at=days, kind=st.sampled_from(["level", "flow", "share"]))
 def test_meeting_the_target_is_achieved_at_any_date(value, at, kind):
     value = min(value, 100.0) if kind == "share" else value
-    indicator = make(kind, targets=[Target(D(2024, 12, 31), "at-least", 100.0)], baseline=Baseline(10, D(2023, 1, 1)) if kind != "flow" else None)
+    indicator = make(
+        kind,
+        targets=[Target(D(2024, 12, 31), "at-least", 100.0)],
+        baseline=Baseline(10, D(2023, 1, 1)) if kind != "flow" else None,
+    )
     as_of = D(2023, 1, 1) + dt.timedelta(days=at)
     p = evaluate(indicator, [(D(2023, 1, 1), value)], as_of, PLAN)
     assert p.status == "achieved"
 
 
-@given(b=values, t=values, v=values, s=days, d=days, a=st.integers(min_value=-100, max_value=4000),
-       kind=st.sampled_from(["level", "flow", "share", "rate", "rank"]),
-       direction=st.sampled_from(["increase", "decrease"]))
+@given(
+    b=values,
+    t=values,
+    v=values,
+    s=days,
+    d=days,
+    a=st.integers(min_value=-100, max_value=4000),
+    kind=st.sampled_from(["level", "flow", "share", "rate", "rank"]),
+    direction=st.sampled_from(["increase", "decrease"]),
+)
 def test_nothing_divides_by_zero(b, t, v, s, d, a, kind, direction):
     """B = T, S = D and A before S are all allowed: evaluate never raises."""
     start = D(2023, 1, 1) + dt.timedelta(days=s)
@@ -255,20 +316,26 @@ def test_nothing_divides_by_zero(b, t, v, s, d, a, kind, direction):
     assume(start < deadline or s == d)
     as_of = D(2023, 1, 1) + dt.timedelta(days=a)
     comparison = "at-least" if direction == "increase" else "at-most"
-    indicator = make(kind, direction, [Target(deadline, comparison, t)],
-                     Baseline(b, start) if start < deadline else None)
+    indicator = make(
+        kind, direction, [Target(deadline, comparison, t)], Baseline(b, start) if start < deadline else None
+    )
     p = evaluate(indicator, sorted([(start, v), (as_of, v)]), as_of, PLAN)
     assert p.status in ("achieved", "on-track", "behind", "off-track", "missed", "no-data")
 
 
-@given(offsets=st.lists(st.integers(min_value=0, max_value=60)), first=st.integers(min_value=-5, max_value=65),
-       length=st.integers(min_value=-5, max_value=65), after_first=st.booleans())
+@given(
+    offsets=st.lists(st.integers(min_value=0, max_value=60)),
+    first=st.integers(min_value=-5, max_value=65),
+    length=st.integers(min_value=-5, max_value=65),
+    after_first=st.booleans(),
+)
 def test_a_window_of_a_series_is_every_point_dated_inside_it(offsets, first, length, after_first):
     """The binary searches pick exactly the points a scan of the whole series would."""
     series = sorted((D(2023, 1, 1) + dt.timedelta(days=o), float(n)) for n, o in enumerate(offsets))
     low, high = D(2023, 1, 1) + dt.timedelta(days=first), D(2023, 1, 1) + dt.timedelta(days=first + length)
     assert _dated(series, low, high, after_first) == [
-        (day, value) for day, value in series if (low < day if after_first else low <= day) and day <= high]
+        (day, value) for day, value in series if (low < day if after_first else low <= day) and day <= high
+    ]
 
 
 @given(points=st.lists(st.tuples(days, values), min_size=2, max_size=50))
@@ -280,7 +347,9 @@ def test_the_fitted_line_is_the_least_squares_line(points):
         assert line is None
         return
     mean_x, mean_y = sum(xs) / len(xs), sum(v for _, v in points) / len(xs)
-    slope = sum((x - mean_x) * (v - mean_y) for x, (_, v) in zip(xs, points)) / sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (v - mean_y) for x, (_, v) in zip(xs, points, strict=True)) / sum(
+        (x - mean_x) ** 2 for x in xs
+    )
     assert line[1] == pytest.approx(slope, rel=1e-6, abs=1e-6)
     assert line[0] + line[1] * mean_x == pytest.approx(mean_y, rel=1e-6, abs=1e-3)
 
@@ -305,33 +374,42 @@ def test_a_decrease_of_three_percent_drafted_below_zero_is_most_of_the_way_at_mi
     assert evaluate(ENERGY, [(D(2023, 6, 30), -3.1)], D(2023, 6, 30), PLAN).status == "on-track"
 
 
-@pytest.mark.parametrize("value, start, goal, direction, expected, rule", [
-    (-2.9, None, -3.0, "decrease", 2.9 / 3, "V / T (no B: measured from 0); both below 0"),
-    (1.0, None, -3.0, "decrease", -1 / 3, "V / T (no B: measured from 0); both below 0"),  # the wrong way
-    (-3.0, None, -2.0, "increase", 2 / 3, "T / V (no B: higher is better, T below 0)"),
-    (0.5, None, -2.0, "increase", 1.0, "1: no B, and V is at or past 0, beyond T"),
-    (4.0, None, 2.0, "decrease", 0.5, "T / V (no B: lower is better)"),
-    (0.0, 2.0, -3.0, "decrease", 0.4, "(B − V) / (B − T)"),  # a decrease from a baseline across zero
-    (-1.0, -0.5, -3.0, "decrease", 0.2, "(B − V) / (B − T)"),
-    (-4.0, -5.0, -1.0, "increase", 0.25, "(V − B) / (T − B)"),
-    (-0.5, None, 0.0, "increase", 0.0, "all or nothing: no B, and a goal of 0 gives no ratio"),
-    (0.1, None, 0.0, "increase", 1.0, "all or nothing: no B, and a goal of 0 gives no ratio"),
-    (-1.0, -4.0, -3.0, "decrease", 0.0, "all or nothing: B already meets T"),
-])
+@pytest.mark.parametrize(
+    "value, start, goal, direction, expected, rule",
+    [
+        (-2.9, None, -3.0, "decrease", 2.9 / 3, "V / T (no B: measured from 0); both below 0"),
+        (1.0, None, -3.0, "decrease", -1 / 3, "V / T (no B: measured from 0); both below 0"),  # the wrong way
+        (-3.0, None, -2.0, "increase", 2 / 3, "T / V (no B: higher is better, T below 0)"),
+        (0.5, None, -2.0, "increase", 1.0, "1: no B, and V is at or past 0, beyond T"),
+        (4.0, None, 2.0, "decrease", 0.5, "T / V (no B: lower is better)"),
+        (0.0, 2.0, -3.0, "decrease", 0.4, "(B − V) / (B − T)"),  # a decrease from a baseline across zero
+        (-1.0, -0.5, -3.0, "decrease", 0.2, "(B − V) / (B − T)"),
+        (-4.0, -5.0, -1.0, "increase", 0.25, "(V − B) / (T − B)"),
+        (-0.5, None, 0.0, "increase", 0.0, "all or nothing: no B, and a goal of 0 gives no ratio"),
+        (0.1, None, 0.0, "increase", 1.0, "all or nothing: no B, and a goal of 0 gives no ratio"),
+        (-1.0, -4.0, -3.0, "decrease", 0.0, "all or nothing: B already meets T"),
+    ],
+)
 def test_completion_for_every_sign(value, start, goal, direction, expected, rule):
     done, named = completion_and_rule(value, start, goal, direction)
     assert done == pytest.approx(expected) and named == rule
 
 
 def test_a_level_falling_below_zero_from_its_baseline():
-    balance = make("level", "decrease", targets=[Target(D(2023, 12, 31), "at-most", -10.0)],
-                   baseline=Baseline(10.0, D(2022, 12, 31)), unit="亿元")
+    balance = make(
+        "level",
+        "decrease",
+        targets=[Target(D(2023, 12, 31), "at-most", -10.0)],
+        baseline=Baseline(10.0, D(2022, 12, 31)),
+        unit="亿元",
+    )
     balance = balance._replace(kind="rate")  # a signed figure: levels cannot be negative
     p = evaluate(balance, [(D(2023, 6, 30), 0.0)], D(2023, 6, 30), PLAN)
     assert p.completion == pytest.approx(0.5) and p.completion_rule == "(B − V) / (B − T)"
 
 
 # -- thresholds compare the figure as shown ---------------------------------------------------
+
 
 def _pace_reason_agrees(p):
     import re
@@ -373,13 +451,19 @@ def test_a_rate_reason_never_contradicts_its_status(ratio):
 
 # -- graded targets: commitment and stretch ---------------------------------------------------
 
-GRADED = make("level", targets=[Target(D(2023, 12, 31), "at-least", 100.0, stretch=120.0)],
-              baseline=Baseline(80.0, D(2022, 12, 31)))
+GRADED = make(
+    "level",
+    targets=[Target(D(2023, 12, 31), "at-least", 100.0, stretch=120.0)],
+    baseline=Baseline(80.0, D(2022, 12, 31)),
+)
 
 
-@pytest.mark.parametrize("value, status, stretch_met", [
-    (110.0, "achieved", False), (120.0, "achieved", True), (90.0, "on-track", False)])
-def test_a_graded_target_is_judged_on_the_commitment_and_says_whether_the_stretch_is_reached(value, status, stretch_met):
+@pytest.mark.parametrize(
+    "value, status, stretch_met", [(110.0, "achieved", False), (120.0, "achieved", True), (90.0, "on-track", False)]
+)
+def test_a_graded_target_is_judged_on_the_commitment_and_says_whether_the_stretch_is_reached(
+    value, status, stretch_met
+):
     p = evaluate(GRADED, [(D(2023, 6, 30), value)], D(2023, 6, 30), PLAN)
     assert (p.status, p.stretch, p.stretch_met) == (status, 120.0, stretch_met)
     assert p.completion == pytest.approx((value - 80) / 20)  # completion is towards the commitment
@@ -399,12 +483,17 @@ def test_a_stretch_below_a_decrease_uses_the_same_comparison():
 
 # -- a value dated today after the last deadline ----------------------------------------------
 
+
 def test_a_value_dated_today_after_the_last_deadline_gets_a_note_naming_date():
     note = dated_today_note(CNC, date_given=False, today=D(2024, 1, 15))
-    assert note == ("the value is dated today, 2024-01-15, after x's last deadline (2023-12-31), so no target "
-                    "counts it; if it is the figure for a period, take this record back with `sytrack undo` and record it again with --date (e.g. --date 2023 for 2023)")
+    assert note == (
+        "the value is dated today, 2024-01-15, after x's last deadline (2023-12-31), so no target "
+        "counts it; if it is the figure for a period, take this record back with `sytrack undo` and record it again with --date (e.g. --date 2023 for 2023)"
+    )
 
 
-@pytest.mark.parametrize("date_given, today", [(True, D(2024, 1, 15)), (False, D(2023, 12, 31)), (False, D(2023, 6, 30))])
+@pytest.mark.parametrize(
+    "date_given, today", [(True, D(2024, 1, 15)), (False, D(2023, 12, 31)), (False, D(2023, 6, 30))]
+)
 def test_no_note_with_a_date_or_before_the_last_deadline(date_given, today):
     assert dated_today_note(CNC, date_given=date_given, today=today) is None

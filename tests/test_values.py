@@ -8,15 +8,29 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sytrack.errors import SytrackError
-from sytrack.model import Indicator, Target
-from sytrack.values import check_recordable_date, format_plain, parse_date, parse_done, parse_number, parse_value, today_in
-from sytrack.model import Baseline
+from sytrack.model import Baseline, Indicator, Target
+from sytrack.values import (
+    check_recordable_date,
+    format_plain,
+    parse_date,
+    parse_done,
+    parse_number,
+    parse_value,
+    today_in,
+)
 
 
 def indicator(kind="level", unit="个", baseline=None):
     return Indicator(
-        id="x", group="g", name_zh="x", name_en="x", unit=unit, kind=kind,
-        direction="increase", targets=(Target(dt.date(2023, 12, 31), "at-least", 1.0),), baseline=baseline,
+        id="x",
+        group="g",
+        name_zh="x",
+        name_en="x",
+        unit=unit,
+        kind=kind,
+        direction="increase",
+        targets=(Target(dt.date(2023, 12, 31), "at-least", 1.0),),
+        baseline=baseline,
     )
 
 
@@ -120,7 +134,9 @@ def test_dates_and_periods(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["2023-13-01", "2023-02-30", "2023-Q5", "2023-H3", "yesterday", "", "23-06-30", "2023-06-30T10:00"])
+@pytest.mark.parametrize(
+    "text", ["2023-13-01", "2023-02-30", "2023-Q5", "2023-H3", "yesterday", "", "23-06-30", "2023-06-30T10:00"]
+)
 def test_not_a_date(text):
     with pytest.raises(SytrackError, match="is not a date"):
         parse_date(text)
@@ -190,8 +206,10 @@ NOT_DECIMAL = [chr(c) for c in range(0x20, 0x30000) if unicodedata.category(chr(
 DIGIT_ZEROS = [0xFF10, 0x0660, 0x06F0, 0x0966]
 
 
-@pytest.mark.parametrize("text, char", [("10²", "²"), ("4²万", "²"), ("⒈5万", "⒈"), ("①", "①"),
-                                        ("1₀0", "₀"), ("⑴2", "⑴"), ("½", "½"), ("Ⅻ", "Ⅻ")])
+@pytest.mark.parametrize(
+    "text, char",
+    [("10²", "²"), ("4²万", "²"), ("⒈5万", "⒈"), ("①", "①"), ("1₀0", "₀"), ("⑴2", "⑴"), ("½", "½"), ("Ⅻ", "Ⅻ")],
+)
 def test_superscripts_circled_and_parenthesised_digits_are_refused(text, char):
     with pytest.raises(SytrackError) as caught:
         parse_number(text, "个")
@@ -199,8 +217,12 @@ def test_superscripts_circled_and_parenthesised_digits_are_refused(text, char):
     assert f"{char!r}" in message and "is not a plain digit" in message and "0-9" in message
 
 
-@given(digits=st.text(alphabet="0123456789", min_size=1, max_size=6), at=st.integers(min_value=0, max_value=6),
-       char=st.sampled_from(NOT_DECIMAL), suffix=st.sampled_from(["", "万", "%", "个"]))
+@given(
+    digits=st.text(alphabet="0123456789", min_size=1, max_size=6),
+    at=st.integers(min_value=0, max_value=6),
+    char=st.sampled_from(NOT_DECIMAL),
+    suffix=st.sampled_from(["", "万", "%", "个"]),
+)
 def test_a_number_character_that_is_not_a_decimal_digit_is_refused_anywhere(digits, at, char, suffix):
     text = digits[:at] + char + digits[at:] + suffix
     unit = "%" if suffix == "%" else "个"
@@ -221,13 +243,19 @@ def test_decimal_digits_of_other_scripts_still_read_as_digits(number, zero):
 
 # -- today ----------------------------------------------------------------------------------
 
-NOW = dt.datetime(2026, 12, 3, 20, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 3, 20, 30, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize("zone, expected", [
-    ("Asia/Shanghai", dt.date(2026, 12, 4)), ("UTC", dt.date(2026, 12, 3)),
-    ("America/New_York", dt.date(2026, 12, 3)), ("Pacific/Kiritimati", dt.date(2026, 12, 4)),
-    ("Pacific/Pago_Pago", dt.date(2026, 12, 3))])
+@pytest.mark.parametrize(
+    "zone, expected",
+    [
+        ("Asia/Shanghai", dt.date(2026, 12, 4)),
+        ("UTC", dt.date(2026, 12, 3)),
+        ("America/New_York", dt.date(2026, 12, 3)),
+        ("Pacific/Kiritimati", dt.date(2026, 12, 4)),
+        ("Pacific/Pago_Pago", dt.date(2026, 12, 3)),
+    ],
+)
 def test_today_is_the_date_in_the_plans_timezone(zone, expected):
     assert today_in(zone, NOW) == expected
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,12 +35,30 @@ class Glyphs:
 # one column wide everywhere (East Asian width "neutral", no emoji form): braille for lines, ◉ ✦ ⋄
 # for points. Box-drawing and block characters are "ambiguous", drawn double width on Chinese
 # terminals, so the axes stay ASCII in both sets.
-ASCII_GLYPHS = Glyphs("o", "T", "B", ".", "~", False, {
-    "en": "o recorded   . expected path   T target   ~ forecast   B baseline",
-    "zh": "o 实际值   . 应达路径   T 目标   ~ 预测   B 基期"})
-UNICODE_GLYPHS = Glyphs("◉", "✦", "⋄", "⠤⠤", "⠄⠠⠄", True, {
-    "en": "◉ recorded   ⠤⠤ expected path   ⠄⠠⠄ forecast   ✦ target   ⋄ baseline",
-    "zh": "◉ 实际值   ⠤⠤ 应达路径   ⠄⠠⠄ 预测   ✦ 目标   ⋄ 基期"})
+ASCII_GLYPHS = Glyphs(
+    "o",
+    "T",
+    "B",
+    ".",
+    "~",
+    False,
+    {
+        "en": "o recorded   . expected path   T target   ~ forecast   B baseline",
+        "zh": "o 实际值   . 应达路径   T 目标   ~ 预测   B 基期",
+    },
+)
+UNICODE_GLYPHS = Glyphs(
+    "◉",
+    "✦",
+    "⋄",
+    "⠤⠤",
+    "⠄⠠⠄",
+    True,
+    {
+        "en": "◉ recorded   ⠤⠤ expected path   ⠄⠠⠄ forecast   ✦ target   ⋄ baseline",
+        "zh": "◉ 实际值   ⠤⠤ 应达路径   ⠄⠠⠄ 预测   ✦ 目标   ⋄ 基期",
+    },
+)
 LEGEND = ASCII_GLYPHS.legend["en"]
 
 
@@ -149,7 +168,16 @@ def _pad_left(text: str, width: int) -> str:
 
 def _braille(dots: set[tuple[int, int]]) -> str:
     """One braille character with these (column 0-1, row 0-3) dots raised."""
-    bits = {(0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (1, 0): 0x08, (1, 1): 0x10, (1, 2): 0x20, (0, 3): 0x40, (1, 3): 0x80}
+    bits = {
+        (0, 0): 0x01,
+        (0, 1): 0x02,
+        (0, 2): 0x04,
+        (1, 0): 0x08,
+        (1, 1): 0x10,
+        (1, 2): 0x20,
+        (0, 3): 0x40,
+        (1, 3): 0x80,
+    }
     return chr(0x2800 + sum(bits[dot] for dot in dots))
 
 
@@ -182,8 +210,14 @@ class _Raster:
         role = self.points.get((row, column))
         if role:
             return {OBSERVED: glyphs.observed, TARGET: glyphs.target, BASELINE: glyphs.baseline}[role], role
-        inside = {name: {(x - column * self.sx, y - row * self.sy) for x, y in dots
-                         if x // self.sx == column and y // self.sy == row} for name, dots in self.lines.items()}
+        inside = {
+            name: {
+                (x - column * self.sx, y - row * self.sy)
+                for x, y in dots
+                if x // self.sx == column and y // self.sy == row
+            }
+            for name, dots in self.lines.items()
+        }
         if not inside[PATH] and not inside[FORECAST]:
             return " ", NOTHING
         role = PATH if len(inside[PATH]) >= len(inside[FORECAST]) else FORECAST
@@ -194,7 +228,7 @@ class _Raster:
 
 def _draw(data: ChartData, raster: _Raster, glyphs: Glyphs) -> None:
     for segment in data.path:
-        for a, b in zip(segment, segment[1:]):
+        for a, b in itertools.pairwise(segment):
             raster.line(a, b, PATH)
     if len(data.forecast) == 2:  # dotted in braille: one dot in three
         raster.line(data.forecast[0], data.forecast[1], FORECAST, every=3 if glyphs.dots else 1)
@@ -207,21 +241,28 @@ def _draw(data: ChartData, raster: _Raster, glyphs: Glyphs) -> None:
         raster.point(point, OBSERVED)
 
 
-def text_chart(data: ChartData, width: int = 64, height: int = 12, ascii_only: bool = True,
-               lang: str = "en") -> TextChart:
+def text_chart(
+    data: ChartData, width: int = 64, height: int = 12, ascii_only: bool = True, lang: str = "en"
+) -> TextChart:
     """The chart as lines of text, `width` characters of plot right of the value labels (round values,
     in `lang`), an ASCII axis and the first and last date below. Lines in braille unless `ascii_only`."""
     glyphs = ASCII_GLYPHS if ascii_only else UNICODE_GLYPHS
     bounds = _bounds(data)
     if bounds is None:
-        nothing = "(nothing to draw: no target, baseline or record)" if lang == "en" else "(没有可画的内容：无目标、基期或记录)"
+        nothing = (
+            "(nothing to draw: no target, baseline or record)"
+            if lang == "en"
+            else "(没有可画的内容：无目标、基期或记录)"
+        )
         return TextChart((nothing,), (NOTHING * len(nothing),), glyphs.legend[lang])
     first, last, low, high = bounds
     ticks = nice_ticks(low, high)
     raster = _Raster((first, last, ticks[0], ticks[-1]), width, height, *((2, 4) if glyphs.dots else (1, 1)))
     _draw(data, raster, glyphs)
-    at_row = {round((ticks[-1] - v) / (ticks[-1] - ticks[0]) * (height - 1)): text
-              for v, text in zip(ticks, axis_labels(ticks, lang))}
+    at_row = {
+        round((ticks[-1] - v) / (ticks[-1] - ticks[0]) * (height - 1)): text
+        for v, text in zip(ticks, axis_labels(ticks, lang), strict=True)
+    }
     label_width = max(display_width(text) for text in at_row.values())
     lines, roles = [], []
     for row in range(height):
@@ -244,17 +285,22 @@ def tick_pixels(text: str) -> int:
     return 6 * display_width(text)
 
 
-def _svg_axes(ticks: list[float], labels: list[str], y_of, box: tuple[float, float, float, float],
-              first: dt.date, last: dt.date) -> list[str]:
+def _svg_axes(
+    ticks: list[float], labels: list[str], y_of, box: tuple[float, float, float, float], first: dt.date, last: dt.date
+) -> list[str]:
     """The two axes, a faint line and a label at each round value, and the first and last date."""
     left, top, right, bottom = box
-    parts = [f'<line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>',
-             f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{bottom}"/>']
-    for value, text in zip(ticks, labels):
+    parts = [
+        f'<line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>',
+        f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{bottom}"/>',
+    ]
+    for value, text in zip(ticks, labels, strict=True):
         y = y_of(value)
         if value != ticks[0]:
             parts.append(f'<line class="grid" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/>')
-        parts.append(f'<text class="tick" x="{left - 4}" y="{round(y + 3.5, 1)}" text-anchor="end">{html.escape(text)}</text>')
+        parts.append(
+            f'<text class="tick" x="{left - 4}" y="{round(y + 3.5, 1)}" text-anchor="end">{html.escape(text)}</text>'
+        )
     parts.append(f'<text class="tick" x="{left}" y="{bottom + 14}">{first.isoformat()}</text>')
     parts.append(f'<text class="tick" x="{right}" y="{bottom + 14}" text-anchor="end">{last.isoformat()}</text>')
     return parts

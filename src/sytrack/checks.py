@@ -12,8 +12,12 @@ def orphan_records(known_ids: set[str], counts: Mapping[str, int], store_locatio
     """Records of indicators the catalogue no longer has: kept (nothing is ever lost) but shown
     nowhere else, so `check` names them."""
     return [
-        Problem(Where(store_location), orphan,
-                f"{count} record{'s' * (count != 1)} for an indicator the catalogue no longer has"
-                " (they are kept; restore the indicator to see them)")
-        for orphan, count in sorted(counts.items()) if orphan not in known_ids
+        Problem(
+            Where(store_location),
+            orphan,
+            f"{count} record{'s' * (count != 1)} for an indicator the catalogue no longer has"
+            " (they are kept; restore the indicator to see them)",
+        )
+        for orphan, count in sorted(counts.items())
+        if orphan not in known_ids
     ]

@@ -9,7 +9,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from sytrack.errors import SytrackError
 
@@ -53,7 +53,7 @@ def atomic_writer(path: Path, mode: str = "w", encoding: str | None = "utf-8") -
         mode_bits = None
     except OSError as error:
         raise SytrackError(f"{path}: cannot write: {error.strerror}") from None
-    kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
+    kwargs: dict[str, Any] = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
     try:
         if mode_bits is None or stat.S_ISREG(mode_bits):
             with _replacing(target, path, mode, kwargs, mode_bits) as stream:

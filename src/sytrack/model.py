@@ -37,6 +37,7 @@ class Where(NamedTuple):
                 parts.append(str(self.column))
         return ":".join(parts)
 
+
 # Kinds whose values are counted things or amounts and can never be negative.
 NON_NEGATIVE_KINDS = ("level", "flow", "share", "rank", "milestone")
 
@@ -183,9 +184,15 @@ class Catalogue:
     indicators does not pay for the other 9,999 (decoding them all costs more than the rest of
     the command)."""
 
-    def __init__(self, path: str, plan: Plan, groups: tuple[Group, ...],
-                 indicators: tuple[Indicator, ...] | None = None, cached: CachedIndicators | None = None,
-                 orgs: tuple[Org, ...] = ()) -> None:
+    def __init__(
+        self,
+        path: str,
+        plan: Plan,
+        groups: tuple[Group, ...],
+        indicators: tuple[Indicator, ...] | None = None,
+        cached: CachedIndicators | None = None,
+        orgs: tuple[Org, ...] = (),
+    ) -> None:
         assert (indicators is None) != (cached is None)
         self.path, self.plan, self.groups, self.orgs = path, plan, groups, orgs
         self._cached = cached

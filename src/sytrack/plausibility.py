@@ -72,8 +72,10 @@ def _ratio_band(values: Sequence[float]) -> tuple[float, float]:
     logs = [math.log(v) for v in values]
     centre, noise = _median(logs), _noise(logs)
     widest = 700.0  # e^700 ≈ 1e304: a history spanning hundreds of powers of ten has no useful range
-    return (min(min(values) / RATIO, math.exp(max(centre - noise, -widest))),
-            min(max(max(values) * RATIO, math.exp(min(centre + noise, widest))), sys.float_info.max))
+    return (
+        min(min(values) / RATIO, math.exp(max(centre - noise, -widest))),
+        min(max(max(values) * RATIO, math.exp(min(centre + noise, widest))), sys.float_info.max),
+    )
 
 
 def _signed_band(values: Sequence[float]) -> tuple[float, float] | None:
@@ -128,8 +130,10 @@ def _as_typed(value: float, unit: str) -> str:
 
 def _warning(value: float, indicator: Indicator, band: Band) -> str:
     unit = indicator.unit
-    text = (f"{_as_typed(value, unit)} for {indicator.id} is far outside the expected "
-            f"{_shown(band.low, unit)} to {_shown(band.high, unit)} (from {band.basis})")
+    text = (
+        f"{_as_typed(value, unit)} for {indicator.id} is far outside the expected "
+        f"{_shown(band.low, unit)} to {_shown(band.high, unit)} (from {band.basis})"
+    )
     if is_percent_unit(unit) and 0 < abs(value) < 1 and band.low <= value * 100 <= band.high:
         text += f"; did you mean {format_human(round(value * 100, 10), unit)}?"
     return text
@@ -161,8 +165,11 @@ def judge_plausibility(value: float, indicator: Indicator, history: Sequence[flo
 Implausible = tuple[int, str | None]
 
 
-def import_warnings(rows: Iterable[tuple[str, float | None]], catalogue: Catalogue,
-                    series: Mapping[str, Sequence[tuple[dt.date, float]]]) -> Implausible:
+def import_warnings(
+    rows: Iterable[tuple[str, float | None]],
+    catalogue: Catalogue,
+    series: Mapping[str, Sequence[tuple[dt.date, float]]],
+) -> Implausible:
     """The (indicator id, value) rows of an import far outside their indicator's range, drawn once
     per indicator from what was stored before the import; the file's own rows are judged, not used
     as history. Only the first is worded: a million rows cost two comparisons each."""
@@ -171,11 +178,12 @@ def import_warnings(rows: Iterable[tuple[str, float | None]], catalogue: Catalog
     for indicator_id, value in rows:
         if value is None:
             continue  # a retraction
-        judged = bands.get(indicator_id, False)
-        if judged is False:
+        try:
+            judged = bands[indicator_id]
+        except KeyError:  # the first row of this indicator: its band, once
             indicator = catalogue.find(indicator_id)
             band = expected_band(indicator, [v for _, v in series.get(indicator_id, ())]) if indicator else None
-            judged = bands[indicator_id] = (indicator, band) if band else None
+            judged = bands[indicator_id] = (indicator, band) if indicator and band else None
         if judged is not None and not judged[1].low <= value <= judged[1].high:
             count += 1
             first = first or _warning(value, *judged)

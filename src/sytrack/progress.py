@@ -11,7 +11,7 @@ import datetime as dt
 import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sytrack.model import Indicator, Plan, Target
 
@@ -182,7 +182,7 @@ def _dated(series: Sequence[Point], first: dt.date, last: dt.date, after_first: 
     """The points of a date-ordered series dated from `first` (or, with `after_first`, after it)
     to `last`, both inclusive: two binary searches and a slice, not a scan."""
     begin = (bisect.bisect_right if after_first else bisect.bisect_left)(series, first, key=_DAY)
-    return series[begin:bisect.bisect_right(series, last, key=_DAY)]
+    return series[begin : bisect.bisect_right(series, last, key=_DAY)]
 
 
 def evaluate(
@@ -209,29 +209,56 @@ def evaluate(
     known = _dated(series, start, until, after_first=flow)
     latest_date, latest = known[-1] if known else (None, None)
     elapsed = time_elapsed(start, deadline, as_of, plan.time_basis)
-    thresholds = {"on_track_threshold": plan.on_track, "off_track_threshold": plan.off_track,
-                  "time_basis": plan.time_basis}
+    thresholds: dict[str, Any] = {
+        "on_track_threshold": plan.on_track,
+        "off_track_threshold": plan.off_track,
+        "time_basis": plan.time_basis,
+    }
 
     def result(status: str, reason: str, **figures) -> Progress:
-        base = dict(completion=None, pace=None, days_ahead=None, required_per_month=None,
-                    forecast=None, forecast_meets=None, completion_rule="")
+        base: dict[str, Any] = dict(
+            completion=None,
+            pace=None,
+            days_ahead=None,
+            required_per_month=None,
+            forecast=None,
+            forecast_meets=None,
+            completion_rule="",
+        )
         base.update(figures)
-        return Progress(indicator, target, number + 1, as_of, start, start_value, latest, latest_date,
-                        time_elapsed=elapsed, status=status, reason=reason, points=tuple(known), **base, **thresholds,
-                        stretch=None if indicator.kind == "milestone" else target.stretch,
-                        stretch_met=stretch_met(target, latest, indicator))
+        return Progress(
+            indicator,
+            target,
+            number + 1,
+            as_of,
+            start,
+            start_value,
+            latest,
+            latest_date,
+            time_elapsed=elapsed,
+            status=status,
+            reason=reason,
+            points=tuple(known),
+            **base,
+            **thresholds,
+            stretch=None if indicator.kind == "milestone" else target.stretch,
+            stretch_met=stretch_met(target, latest, indicator),
+        )
 
     # Something recorded after the deadline only: late, so the target is missed, not unknown.
     late = as_of > deadline and len(_dated(series, deadline, as_of, after_first=True)) > 0
 
     if indicator.kind == "milestone":
-        status, reason, figures = _judge_milestone(latest, as_of, deadline, late)
-        return result(status, reason, **figures)
+        status, reason, done_figures = _judge_milestone(latest, as_of, deadline, late)
+        return result(status, reason, **done_figures)
 
     if latest is None:
         if late:
             return result("missed", "nothing recorded by the deadline, only after it")
-        return result("no-data", f"nothing recorded after {start.isoformat()}" if flow else f"nothing recorded since {start.isoformat()}")
+        return result(
+            "no-data",
+            f"nothing recorded after {start.isoformat()}" if flow else f"nothing recorded since {start.isoformat()}",
+        )
 
     met = target.is_met(latest)
     done, rule = completion_and_rule(latest, start_value, goal, indicator.direction)
@@ -239,7 +266,7 @@ def evaluate(
     required = 0.0 if met else ((goal - latest) / months_left if months_left > 0 else None)
 
     if indicator.kind == "rate":
-        final = as_of > deadline or latest_date >= deadline
+        final = as_of > deadline or (latest_date is not None and latest_date >= deadline)
         return result(*_judge_rate(met, final, as_of > deadline, done, plan), completion=done, completion_rule=rule)
 
     line = least_squares(_trend_points(indicator, series, known, start, until), start)
@@ -251,12 +278,21 @@ def evaluate(
     span = (deadline - start).days
     days_ahead = (done - elapsed) * span if span > 0 else None
     pace = done / elapsed if elapsed > 0 else None
-    figures = dict(completion=done, pace=pace, days_ahead=days_ahead, required_per_month=required,
-                   forecast=forecast, forecast_meets=forecast_meets, completion_rule=rule)
+    figures: dict[str, Any] = dict(
+        completion=done,
+        pace=pace,
+        days_ahead=days_ahead,
+        required_per_month=required,
+        forecast=forecast,
+        forecast_meets=forecast_meets,
+        completion_rule=rule,
+    )
 
     moving_away = line is not None and line[1] * sign < 0
-    return result(*_judge_path(target, latest, indicator.direction, met, as_of > deadline, moving_away, done, pace,
-                               plan), **figures)
+    return result(
+        *_judge_path(target, latest, indicator.direction, met, as_of > deadline, moving_away, done, pace, plan),
+        **figures,
+    )
 
 
 def _judge_milestone(latest: float | None, as_of: dt.date, deadline: dt.date, late: bool) -> tuple[str, str, dict]:
@@ -270,20 +306,32 @@ def _judge_milestone(latest: float | None, as_of: dt.date, deadline: dt.date, la
     return "missed", "deadline passed, not done by then", {"completion": 0.0}
 
 
-def _trend_points(indicator: Indicator, series: Sequence[Point], known: Sequence[Point], start: dt.date,
-                  until: dt.date) -> list[Point]:
+def _trend_points(
+    indicator: Indicator, series: Sequence[Point], known: Sequence[Point], start: dt.date, until: dt.date
+) -> list[Point]:
     """The points the trend is fitted to: the whole history since the baseline (or the flow's 0 at
     its period start), not just since an interim target: a staircase step is a goal, not an
     observation."""
     if indicator.kind == "flow":
         return [(start, 0.0), *known]
     origin = indicator.baseline.date if indicator.baseline else start
-    return [*([(origin, indicator.baseline.value)] if indicator.baseline else []),
-            *_dated(series, origin, until, after_first=indicator.baseline is not None)]
+    return [
+        *([(origin, indicator.baseline.value)] if indicator.baseline else []),
+        *_dated(series, origin, until, after_first=indicator.baseline is not None),
+    ]
 
 
-def _judge_path(target: Target, latest: float, direction: str, met: bool, past_deadline: bool, moving_away: bool,
-                done: float, pace: float | None, plan: Plan) -> tuple[str, str]:
+def _judge_path(
+    target: Target,
+    latest: float,
+    direction: str,
+    met: bool,
+    past_deadline: bool,
+    moving_away: bool,
+    done: float,
+    pace: float | None,
+    plan: Plan,
+) -> tuple[str, str]:
     """A level, flow, share or rank against the path to its target: (status, reason)."""
     if met:
         return "achieved", "target met"
@@ -393,7 +441,9 @@ def dated_today_note(indicator: Indicator, date_given: bool, today: dt.date) -> 
     deadline = max(t.deadline for t in indicator.targets)
     if today <= deadline:
         return None
-    return (f"the value is dated today, {today.isoformat()}, after {indicator.id}'s last deadline "
-            f"({deadline.isoformat()}), so no target counts it; if it is the figure for a period, "
-            f"take this record back with `sytrack undo` and record it again with --date "
-            f"(e.g. --date {deadline.year} for {deadline.year})")
+    return (
+        f"the value is dated today, {today.isoformat()}, after {indicator.id}'s last deadline "
+        f"({deadline.isoformat()}), so no target counts it; if it is the figure for a period, "
+        f"take this record back with `sytrack undo` and record it again with --date "
+        f"(e.g. --date {deadline.year} for {deadline.year})"
+    )

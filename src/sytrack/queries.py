@@ -81,4 +81,3 @@ def increment_since(indicator: Indicator, as_of: dt.date, plan) -> dt.date:
     if indicator.kind not in ("flow", "level"):
         raise UsageError(f"--add is for counts (flow or level); {indicator.id} is a {indicator.kind}")
     return start_point(indicator, choose_target(indicator, as_of)[0], plan)[0]
-

@@ -42,10 +42,13 @@ def check_plain_digits(text: str, what: str = "number") -> None:
         if unicodedata.category(char) in _NOT_DECIMAL:
             name = unicodedata.name(char, "a number sign").lower()
             if what == "date":
-                raise SytrackError(f"{_shorten(text)!r} is not a date: {char!r} ({name}) is not a plain digit "
-                                   f"(use {DATE_FORMS})")
-            raise SytrackError(f"{_shorten(text)!r}: {char!r} ({name}) is not a plain digit; "
-                               f"type the number with the digits 0-9 (10² as 100)")
+                raise SytrackError(
+                    f"{_shorten(text)!r} is not a date: {char!r} ({name}) is not a plain digit (use {DATE_FORMS})"
+                )
+            raise SytrackError(
+                f"{_shorten(text)!r}: {char!r} ({name}) is not a plain digit; "
+                f"type the number with the digits 0-9 (10² as 100)"
+            )
 
 
 def split_unit(unit: str) -> tuple[float, str]:
@@ -53,7 +56,7 @@ def split_unit(unit: str) -> tuple[float, str]:
     unit = normalise(unit)
     for prefix in _MAGNITUDE_ORDER:
         if unit.startswith(prefix) and len(unit) > len(prefix):
-            return MAGNITUDES[prefix], unit[len(prefix):]
+            return MAGNITUDES[prefix], unit[len(prefix) :]
     return 1.0, unit
 
 
@@ -79,7 +82,7 @@ def parse_number(text: str, unit: str) -> float:
     match = _NUMBER.match(text)
     if not match:
         raise SytrackError(f"{raw!r} is not a number (examples: 41000, 41,000, 4.1万, 65%)")
-    number_text, suffix = match.group(0), text[match.end():]
+    number_text, suffix = match.group(0), text[match.end() :]
     if suffix[:1] in (",", "."):
         raise SytrackError(f"{raw!r}: commas may only group thousands (41,000); use . for decimals")
     number = float(number_text.replace(",", ""))
@@ -95,7 +98,7 @@ def parse_number(text: str, unit: str) -> float:
     magnitude = None  # a bare number is already in the indicator's unit
     for prefix in _MAGNITUDE_ORDER:
         if suffix.startswith(prefix):
-            magnitude, suffix = MAGNITUDES[prefix], suffix[len(prefix):]
+            magnitude, suffix = MAGNITUDES[prefix], suffix[len(prefix) :]
             break
     if percent_unit and (magnitude is not None or suffix):
         raise SytrackError(f"{raw!r}: this indicator is a percentage; type 65 or 65%")
@@ -229,7 +232,7 @@ def today_in(timezone: str | None, now_utc: dt.datetime) -> dt.date:
     """The one "today" of every command: the date at `now_utc` in the plan's `timezone` (an IANA
     name such as Asia/Shanghai), or in the machine's local zone when the plan names none."""
     if now_utc.tzinfo is None:
-        now_utc = now_utc.replace(tzinfo=dt.timezone.utc)
+        now_utc = now_utc.replace(tzinfo=dt.UTC)
     if timezone is None:
         return now_utc.astimezone().date()
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only plans that name a zone need it
@@ -237,8 +240,10 @@ def today_in(timezone: str | None, now_utc: dt.datetime) -> dt.date:
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SytrackError(f"unknown timezone {_shorten(timezone)!r} in [plan]; use an IANA name such as "
-                           f"Asia/Shanghai, or leave it out for this machine's zone") from None
+        raise SytrackError(
+            f"unknown timezone {_shorten(timezone)!r} in [plan]; use an IANA name such as "
+            f"Asia/Shanghai, or leave it out for this machine's zone"
+        ) from None
     return now_utc.astimezone(zone).date()
 
 
@@ -249,8 +254,7 @@ def check_recordable_date(date: dt.date, indicator: Indicator, today: dt.date) -
         raise SytrackError(f"{date.isoformat()} is in the future (today is {today.isoformat()})")
     if indicator.baseline and date < indicator.baseline.date:
         raise SytrackError(
-            f"{date.isoformat()} is before the baseline of {indicator.id} "
-            f"({indicator.baseline.date.isoformat()})"
+            f"{date.isoformat()} is before the baseline of {indicator.id} ({indicator.baseline.date.isoformat()})"
         )
 
 
@@ -280,14 +284,19 @@ def format_human(value: float | None, unit: str = "", *, kind: str = "") -> str:
 COMPARISON_SIGNS = {"at-least": "≥", "more-than": ">", "at-most": "≤", "less-than": "<", "about": "≈"}
 
 
-def target_text(target: Target, kind: str, unit: str = "", *, human: bool = True, lang: str = "en",
-                short: bool = False) -> str:
+def target_text(
+    target: Target, kind: str, unit: str = "", *, human: bool = True, lang: str = "en", short: bool = False
+) -> str:
     """One target in a few words: '> 40,000个 by 2023-12-31', or plain for machines."""
     number = (lambda v: format_human(v, unit, kind=kind)) if human else format_plain
     if kind == "milestone":
         what = "done"
     elif target.comparison == "between":
-        what = f"{number(target.low)}–{number(target.high)}" if human else f"between {number(target.low)} and {number(target.high)}"
+        what = (
+            f"{number(target.low)}–{number(target.high)}"
+            if human
+            else f"between {number(target.low)} and {number(target.high)}"
+        )
     else:
         sign = COMPARISON_SIGNS[target.comparison] if human else target.comparison
         what = f"{sign} {number(target.value)}"

@@ -17,8 +17,22 @@ from sytrack.catalogue.orgs import catalogue_summary, check_notes
 from sytrack.catalogue.parse import CATALOGUE_NAME, parse_catalogue
 
 __all__ = [
-    "CATALOGUE_NAME", "PACKAGED_CATALOGUE", "LineIndex", "Located", "append_indicator_text", "append_tables_text",
-    "catalogue_summary", "check_notes",
-    "decode_catalogue", "draft_tables", "indicator_entry", "load_catalogue", "locate_catalogue",
-    "parse_catalogue", "read_catalogue_bytes", "read_catalogue_text", "require_indicator", "suggest_ids",
+    "CATALOGUE_NAME",
+    "PACKAGED_CATALOGUE",
+    "LineIndex",
+    "Located",
+    "append_indicator_text",
+    "append_tables_text",
+    "catalogue_summary",
+    "check_notes",
+    "decode_catalogue",
+    "draft_tables",
+    "indicator_entry",
+    "load_catalogue",
+    "locate_catalogue",
+    "parse_catalogue",
+    "read_catalogue_bytes",
+    "read_catalogue_text",
+    "require_indicator",
+    "suggest_ids",
 ]

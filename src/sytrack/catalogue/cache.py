@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import array
 import datetime as dt
+import functools
 import marshal
 import os
 import stat
@@ -30,8 +31,16 @@ FORMAT = b"sytrack catalogue cache 4\n"
 KEEP = 16  # cache files kept: the most recent catalogues, or versions of one, are plenty
 # The modules whose code decides what a cached catalogue holds: a changed sytrack never reads an
 # older parse.
-_CODE = ("catalogue/lines.py", "catalogue/fields.py", "catalogue/parse.py", "catalogue/orgs.py", "catalogue/cache.py",
-         "model.py", "values.py", "errors.py")
+_CODE = (
+    "catalogue/lines.py",
+    "catalogue/fields.py",
+    "catalogue/parse.py",
+    "catalogue/orgs.py",
+    "catalogue/cache.py",
+    "model.py",
+    "values.py",
+    "errors.py",
+)
 PREFIX = len(FORMAT) + 20  # the format line, the CRC-32 and the two lengths
 
 
@@ -84,12 +93,12 @@ def trusted(status: os.stat_result) -> bool:
 
 
 def _decode(whole: bytes, path: str, data: bytes) -> Catalogue | None:
-    fields = whole[len(FORMAT):PREFIX]
+    fields = whole[len(FORMAT) : PREFIX]
     crc, size, length = (int.from_bytes(fields[a:b], "little") for a, b in ((0, 4), (4, 12), (12, 20)))
     # bytes.startswith compares in place; a slice would copy the catalogue first.
-    if whole[:len(FORMAT)] != FORMAT or size != len(data) or not whole.startswith(data, PREFIX):
+    if whole[: len(FORMAT)] != FORMAT or size != len(data) or not whole.startswith(data, PREFIX):
         return None
-    rest = memoryview(whole)[PREFIX + size:]
+    rest = memoryview(whole)[PREFIX + size :]
     if zlib.crc32(rest) != crc:
         return None  # damaged, or cut short
     made_for, plan, groups, orgs, ids, packed_ends = marshal.loads(rest[:length])
@@ -98,8 +107,13 @@ def _decode(whole: bytes, path: str, data: bytes) -> Catalogue | None:
     if made_for != path or len(ends) != ids.count("\n") - 1 or length + ends[-1] != len(rest):
         return None
     indicators = _CachedIndicators(rest[length:], ids, ends)
-    return Catalogue(path, decode(Plan, plan), tuple(decode(Group, g) for g in groups), cached=indicators,
-                     orgs=tuple(decode(Org, o) for o in orgs))
+    return Catalogue(
+        path,
+        decode(Plan, plan),
+        tuple(decode(Group, g) for g in groups),
+        cached=indicators,
+        orgs=tuple(decode(Org, o) for o in orgs),
+    )
 
 
 class _CachedIndicators:
@@ -140,7 +154,7 @@ class _CachedIndicators:
         found = self._decoded.get(position)
         if found is None:
             begin = self._ends[position - 1] if position else 0
-            found = self._decoded[position] = decode(Indicator, marshal.loads(self._body[begin:self._ends[position]]))
+            found = self._decoded[position] = decode(Indicator, marshal.loads(self._body[begin : self._ends[position]]))
         return found
 
 
@@ -148,8 +162,8 @@ class _CachedIndicators:
 # Records as plain tuples. Dates become day numbers; a field that holds records says which.
 
 _DATE_FIELDS = {"start", "deadline", "date"}
-_RECORD_FIELDS: dict[str, type] = {"where": Where, "baseline": Baseline}
-_RECORDS_FIELDS: dict[str, type] = {"targets": Target, "allocations": Allocation}
+_RECORD_FIELDS: dict[str, type[NamedTuple]] = {"where": Where, "baseline": Baseline}
+_RECORDS_FIELDS: dict[str, type[NamedTuple]] = {"targets": Target, "allocations": Allocation}
 
 
 def encode(value: Any) -> Any:
@@ -173,10 +187,14 @@ def decode(kind: type[NamedTuple], row: tuple) -> Any:
     return kind._make(fields)
 
 
-_SPECIALS: dict[type, list[tuple[int, Callable[[Any], Any]]]] = {}
+_SPECIALS: dict[type[NamedTuple], list[tuple[int, Callable[[Any], Any]]]] = {}
 
 
-def _specials(kind: type) -> list[tuple[int, Callable[[Any], Any]]]:
+def _decode_all(kind: type[NamedTuple], rows: tuple) -> tuple:
+    return tuple(decode(kind, row) for row in rows)
+
+
+def _specials(kind: type[NamedTuple]) -> list[tuple[int, Callable[[Any], Any]]]:
     """The positions of `kind`'s fields that hold a date or records, with how to rebuild them."""
     if kind not in _SPECIALS:
         special: list[tuple[int, Callable[[Any], Any]]] = []
@@ -184,9 +202,9 @@ def _specials(kind: type) -> list[tuple[int, Callable[[Any], Any]]]:
             if name in _DATE_FIELDS:
                 special.append((position, dt.date.fromordinal))
             elif name in _RECORD_FIELDS:
-                special.append((position, lambda row, inner=_RECORD_FIELDS[name]: decode(inner, row)))
+                special.append((position, functools.partial(decode, _RECORD_FIELDS[name])))
             elif name in _RECORDS_FIELDS:
-                special.append((position, lambda rows, inner=_RECORDS_FIELDS[name]: tuple(decode(inner, r) for r in rows)))
+                special.append((position, functools.partial(_decode_all, _RECORDS_FIELDS[name])))
         _SPECIALS[kind] = special
     return _SPECIALS[kind]
 
@@ -205,14 +223,26 @@ def write_cache(cached: Path, catalogue: Catalogue, data: bytes) -> None:
         _prune(cached.parent)
         blobs = [marshal.dumps(encode(i)) for i in catalogue.indicators]
         ids = "".join(f"\n{i.id}" for i in catalogue.indicators) + "\n"
-        header = marshal.dumps((catalogue.path, encode(catalogue.plan), encode(catalogue.groups),
-                                encode(catalogue.orgs), ids, array.array("Q", itertools.accumulate(map(len, blobs))).tobytes()))
+        header = marshal.dumps(
+            (
+                catalogue.path,
+                encode(catalogue.plan),
+                encode(catalogue.groups),
+                encode(catalogue.orgs),
+                ids,
+                array.array("Q", itertools.accumulate(map(len, blobs))).tobytes(),
+            )
+        )
         rest = header + b"".join(blobs)
         handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=".catalogue-", suffix=".tmp")  # mode 0600
         try:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(FORMAT + zlib.crc32(rest).to_bytes(4, "little") + len(data).to_bytes(8, "little")
-                             + len(header).to_bytes(8, "little"))
+                stream.write(
+                    FORMAT
+                    + zlib.crc32(rest).to_bytes(4, "little")
+                    + len(data).to_bytes(8, "little")
+                    + len(header).to_bytes(8, "little")
+                )
                 stream.write(data)
                 stream.write(rest)
             os.replace(temporary, cached)
@@ -235,6 +265,6 @@ def _prune(folder: Path) -> None:
 
     existing = sorted(folder.glob("catalogue-*"), key=modified)
     abandoned = [p for p in folder.glob(".catalogue-*.tmp") if modified(p) < time.time() - 3600]
-    for old in existing[:-(KEEP - 1)] + abandoned:
+    for old in existing[: -(KEEP - 1)] + abandoned:
         with contextlib.suppress(OSError):  # on Windows, one another sytrack is reading stays
             old.unlink()

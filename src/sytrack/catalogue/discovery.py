@@ -42,8 +42,10 @@ def read_catalogue_bytes(path: Path) -> bytes:
     except OSError as error:
         raise SytrackError(f"{path}: cannot read: {error.strerror}") from None
     if len(data) > MAX_CATALOGUE_BYTES:
-        raise SytrackError(f"{path}: larger than {MAX_CATALOGUE_BYTES >> 20} MiB, the most a catalogue may be;"
-                           " give the path of the catalogue itself")
+        raise SytrackError(
+            f"{path}: larger than {MAX_CATALOGUE_BYTES >> 20} MiB, the most a catalogue may be;"
+            " give the path of the catalogue itself"
+        )
     return data
 
 
@@ -51,8 +53,13 @@ def _not_a_file(mode: int) -> str:
     """What a path is when it is not a regular file ("a folder", "a named pipe"...), else ""."""
     if stat.S_ISREG(mode):
         return ""
-    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
-             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    )
     return next((what for test, what in kinds if test(mode)), "not a regular file")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sytrack.errors import SytrackError
+from sytrack.errors import Problem, SytrackError
 from sytrack.model import Catalogue
 from sytrack.values import parse_date, parse_number
 
@@ -21,10 +21,13 @@ def append_tables_text(text: str, groups: list[dict], indicators: list[dict]) ->
     appending is always valid. (Appending to tomlkit's own document instead moves an `[[indicator]]`
     list that a `[[group]]` follows, and rewrites the inline tables it moves.)"""
     newline = "\r\n" if "\r\n" in text else "\n"
-    parts = [render_tables(name, entries) for name, entries in (("group", groups), ("indicator", indicators))
-             if entries]
+    parts = [
+        render_tables(name, entries) for name, entries in (("group", groups), ("indicator", indicators)) if entries
+    ]
     addition = "\n".join(parts).replace("\n", newline)
-    separator = "" if not text or text.endswith(newline * 2) else (newline if text.endswith(("\n", "\r")) else newline * 2)
+    separator = (
+        "" if not text or text.endswith(newline * 2) else (newline if text.endswith(("\n", "\r")) else newline * 2)
+    )
     return text + separator + addition
 
 
@@ -47,18 +50,21 @@ def render_tables(name: str, entries: list[dict[str, Any]]) -> str:
 
 
 def _is_table(value: Any) -> bool:
-    return isinstance(value, dict) or isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+    return (
+        isinstance(value, dict) or isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+    )
 
 
-def draft_tables(draft_text: str, catalogue: Catalogue, only: list[str] | None,
-                 path: str = "the draft") -> tuple[list[dict], list[dict]]:
+def draft_tables(
+    draft_text: str, catalogue: Catalogue, only: list[str] | None, path: str = "the draft"
+) -> tuple[list[dict], list[dict]]:
     """The groups and indicators of a draft catalogue to bring into `catalogue`: every indicator (or
     those named in `only`) and the groups they need that the catalogue lacks. Raises on clashes."""
     from sytrack.catalogue.parse import read_toml
 
-    draft, failure = read_toml(draft_text, path)
-    if draft is None:
-        raise SytrackError(str(failure))
+    draft = read_toml(draft_text, path)
+    if isinstance(draft, Problem):
+        raise SytrackError(str(draft))
     indicators = [i for i in draft.get("indicator", []) if only is None or i.get("id") in only]
     if only is not None:
         missing = sorted(set(only) - {i.get("id") for i in indicators})
@@ -88,9 +94,21 @@ def _split_at(text: str, what: str) -> tuple[str, dt.date]:
 
 
 def indicator_entry(
-    *, indicator_id: str, group: str, name_zh: str, name_en: str, unit: str, unit_en: str, kind: str,
-    direction: str | None, comparison: str | None, targets: list[str], baseline: str | None,
-    department: str, quote: str, tolerance: str | None = None,
+    *,
+    indicator_id: str,
+    group: str,
+    name_zh: str,
+    name_en: str,
+    unit: str,
+    unit_en: str,
+    kind: str,
+    direction: str | None,
+    comparison: str | None,
+    targets: list[str],
+    baseline: str | None,
+    department: str,
+    quote: str,
+    tolerance: str | None = None,
 ) -> dict[str, Any]:
     """The TOML table for a new indicator, from what a user typed; values are read as `record` reads them."""
     entry: dict[str, Any] = {"id": indicator_id, "group": group, "name_zh": name_zh, "name_en": name_en}
@@ -117,8 +135,14 @@ def indicator_entry(
             entry["target"].append({"deadline": deadline})
         elif ".." in value:
             low, _, high = value.partition("..")
-            entry["target"].append({"comparison": "between", "low": _number(parse_number(low, unit)),
-                                    "high": _number(parse_number(high, unit)), "deadline": deadline})
+            entry["target"].append(
+                {
+                    "comparison": "between",
+                    "low": _number(parse_number(low, unit)),
+                    "high": _number(parse_number(high, unit)),
+                    "deadline": deadline,
+                }
+            )
         else:
             table = {"comparison": comparison, "value": _number(parse_number(value, unit)), "deadline": deadline}
             if tolerance is not None:

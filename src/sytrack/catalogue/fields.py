@@ -21,14 +21,13 @@ def shown(value: Any) -> str:
         text = repr(value)
     except RecursionError:
         text = f"a {type(value).__name__} nested too deeply to show"
-    return text if len(text) <= SHOWN_LENGTH else f"{text[:SHOWN_LENGTH - 1]}…"
+    return text if len(text) <= SHOWN_LENGTH else f"{text[: SHOWN_LENGTH - 1]}…"
 
 
 def _close_matches(word: str, choices: list[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
     import difflib  # only a mistake needs it
 
     return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
-
 
 
 class _Collector:
@@ -146,8 +145,10 @@ class _Collector:
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             self.problem(f"{key!r} must be a list of tables ({header})", key)
             return []
-        return [_Collector(self.index, self.problems, (*self.table, key, number), item, self.subject)
-                for number, item in enumerate(value)]
+        return [
+            _Collector(self.index, self.problems, (*self.table, key, number), item, self.subject)
+            for number, item in enumerate(value)
+        ]
 
     def subtable(self, key: str, *suffix: Any) -> _Collector | None:
         value = self.data.get(key)

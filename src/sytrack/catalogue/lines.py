@@ -70,7 +70,7 @@ def _quote_open_after(line: str, open_quote: str) -> str:
         if char == "#":
             break
         if line.startswith(('"""', "'''"), position):
-            open_quote, position = line[position:position + 3], position + 3
+            open_quote, position = line[position : position + 3], position + 3
         elif char in "\"'":
             position = _end_of_string(line, position)
         else:

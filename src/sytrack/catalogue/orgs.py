@@ -3,7 +3,6 @@ whether the allocations of a target cover it, every problem collected with its l
 
 from __future__ import annotations
 
-
 from sytrack.catalogue.fields import ID_PATTERN, _Collector, _tables, shown
 from sytrack.catalogue.lines import LineIndex
 from sytrack.errors import Problem
@@ -34,9 +33,16 @@ def build_orgs(data: dict, index: LineIndex, problems: list[Problem]) -> list[Or
         if org_id in seen:
             fields.problem(f"duplicate org id {shown(org_id)}", "id")
         seen.add(org_id)
-        orgs.append(Org(org_id, fields.text("name_zh"), fields.text("name_en"),
-                        fields.reference("parent", declared, "[[org]]"),
-                        fields.choice("kind", ORG_KINDS, required=False) or "other", index.at(("org", position))))
+        orgs.append(
+            Org(
+                org_id,
+                fields.text("name_zh"),
+                fields.text("name_en"),
+                fields.reference("parent", declared, "[[org]]"),
+                fields.choice("kind", ORG_KINDS, required=False) or "other",
+                index.at(("org", position)),
+            )
+        )
     problems.extend(parent_cycles(orgs))
     return orgs
 
@@ -51,13 +57,19 @@ def parent_cycles(orgs: list[Org]) -> list[Problem]:
     where = {org.id: org.where for org in orgs}
     problems = []
     for cycle in find_cycles({org.id: org.parent or CITY for org in orgs}):
-        problems.append(Problem(where[cycle[0]], cycle[0], f"parents form a cycle ({' -> '.join([*cycle, cycle[0]])}):"
-                                                           " an org cannot be above itself"))
+        problems.append(
+            Problem(
+                where[cycle[0]],
+                cycle[0],
+                f"parents form a cycle ({' -> '.join([*cycle, cycle[0]])}): an org cannot be above itself",
+            )
+        )
     return problems
 
 
-def build_allocations(fields: _Collector, kind: str, direction: str, unit: str, targets: list[Target],
-                      org_ids: set[str]) -> tuple[Allocation, ...]:
+def build_allocations(
+    fields: _Collector, kind: str, direction: str, unit: str, targets: list[Target], org_ids: set[str]
+) -> tuple[Allocation, ...]:
     """The `[[indicator.allocation]]` tables of one indicator (`fields`)."""
     tables = fields.tables("allocation", "[[indicator.allocation]]")
     if tables and kind == "milestone":
@@ -110,11 +122,15 @@ def allocation_problems(indicator: Indicator) -> list[Problem]:
     total, goal, _ = covered
     unit, deadline = indicator.unit, indicator.targets[-1].deadline
     if indicator.direction == "increase":
-        message = (f"allocations add up to {format_human(total, unit)} of {format_human(goal, unit)} "
-                   f"by {deadline}: {format_human(goal - total, unit)} is allocated to no org")
+        message = (
+            f"allocations add up to {format_human(total, unit)} of {format_human(goal, unit)} "
+            f"by {deadline}: {format_human(goal - total, unit)} is allocated to no org"
+        )
     else:
-        message = (f"allocations add up to {format_human(total, unit)}, above the target's "
-                   f"{format_human(goal, unit)} by {deadline}: together the orgs may exceed it")
+        message = (
+            f"allocations add up to {format_human(total, unit)}, above the target's "
+            f"{format_human(goal, unit)} by {deadline}: together the orgs may exceed it"
+        )
     return [Problem(indicator.allocations[0].where, indicator.id, message)]
 
 
@@ -128,14 +144,20 @@ def check_notes(catalogue: Catalogue) -> list[Problem]:
             total, goal, _ = covered
             unit, deadline = indicator.unit, indicator.targets[-1].deadline
             side = "more than" if indicator.direction == "increase" else "less than"
-            notes.append(Problem(indicator.allocations[0].where, indicator.id,
-                                 f"note: allocations add up to {format_human(total, unit)}, {side} the target's "
-                                 f"{format_human(goal, unit)} by {deadline} (层层加码; not a problem)"))
+            notes.append(
+                Problem(
+                    indicator.allocations[0].where,
+                    indicator.id,
+                    f"note: allocations add up to {format_human(total, unit)}, {side} the target's "
+                    f"{format_human(goal, unit)} by {deadline} (层层加码; not a problem)",
+                )
+            )
     return notes
 
 
 def catalogue_summary(catalogue: Catalogue, notes: int = 0) -> str:
     """What `check` says of a catalogue without problems: "3 indicators in 2 groups, 13 orgs; 1 note"."""
+
     def count(number: int, what: str) -> str:
         return f"{number} {what}{'s' * (number != 1)}"
 

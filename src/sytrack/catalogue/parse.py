@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import NamedTuple
 
-from sytrack.catalogue.fields import ID_PATTERN, _close_matches, _Collector, _tables, shown, SHOWN_LENGTH
+from sytrack.catalogue.fields import ID_PATTERN, SHOWN_LENGTH, _close_matches, _Collector, _tables, shown
 from sytrack.catalogue.lines import LineIndex
 from sytrack.catalogue.orgs import FALLING, RISING, allocation_problems, build_allocations, build_orgs
 from sytrack.errors import Problem, Where
@@ -15,12 +16,41 @@ from sytrack.values import impossible_value, is_percent_unit
 
 CATALOGUE_NAME = "indicators.toml"
 
-PLAN_FIELDS = {"id", "title_zh", "title_en", "start", "language", "time_basis", "on_track", "off_track", "source",
-               "cadence", "due_days", "warn_days", "timezone"}
+PLAN_FIELDS = {
+    "id",
+    "title_zh",
+    "title_en",
+    "start",
+    "language",
+    "time_basis",
+    "on_track",
+    "off_track",
+    "source",
+    "cadence",
+    "due_days",
+    "warn_days",
+    "timezone",
+}
 GROUP_FIELDS = {"id", "name_zh", "name_en", "order"}
 INDICATOR_FIELDS = {
-    "id", "group", "name_zh", "name_en", "unit", "unit_en", "kind", "direction", "baseline",
-    "target", "department", "quote", "doubt", "lead", "allocation", "cadence", "due_days", "warn_days",
+    "id",
+    "group",
+    "name_zh",
+    "name_en",
+    "unit",
+    "unit_en",
+    "kind",
+    "direction",
+    "baseline",
+    "target",
+    "department",
+    "quote",
+    "doubt",
+    "lead",
+    "allocation",
+    "cadence",
+    "due_days",
+    "warn_days",
 }
 BASELINE_FIELDS = {"value", "date"}
 TARGET_FIELDS = {"value", "low", "high", "comparison", "deadline", "tolerance", "start", "stretch"}
@@ -96,7 +126,9 @@ def _build_groups(data: dict, index: LineIndex, problems: list[Problem]) -> list
         if isinstance(order, bool) or not isinstance(order, int):
             fields.problem(f"'order' must be a whole number, not {shown(order)}", "order")
             order = position + 1
-        groups.append(Group(group_id, fields.text("name_zh"), fields.text("name_en"), order, index.at(("group", position))))
+        groups.append(
+            Group(group_id, fields.text("name_zh"), fields.text("name_en"), order, index.at(("group", position)))
+        )
     return groups
 
 
@@ -113,8 +145,11 @@ def _build_baseline(fields: _Collector, unit: str) -> Baseline | None:
 
 def _build_target(sub: _Collector, kind: str, direction: str, unit: str) -> Target | None:
     if "allocation" in sub.data:  # `allocation = [...]` after a [[indicator.target]] header is the target's
-        sub.problem("'allocation' written here belongs to this target: write `allocation = [...]` before the"
-                    " indicator's first [[indicator.target]], or use [[indicator.allocation]] tables", "allocation")
+        sub.problem(
+            "'allocation' written here belongs to this target: write `allocation = [...]` before the"
+            " indicator's first [[indicator.target]], or use [[indicator.allocation]] tables",
+            "allocation",
+        )
     sub.unknown_fields(TARGET_FIELDS | {"allocation"}, "target")
     deadline = sub.date("deadline")
     start = sub.date("start", required=False, period_start=True)
@@ -158,8 +193,9 @@ def _build_target(sub: _Collector, kind: str, direction: str, unit: str) -> Targ
     return Target(deadline, comparison, value, low, high, tolerance, start, stretch)
 
 
-def _stretch(sub: _Collector, kind: str, direction: str, comparison: str, value: float | None,
-             unit: str) -> float | None:
+def _stretch(
+    sub: _Collector, kind: str, direction: str, comparison: str, value: float | None, unit: str
+) -> float | None:
     """A graded target's further value (确保 X, 力争 Y): read as `value` is, and beyond it in the
     direction that is better, or it would be no stretch at all."""
     if "stretch" in sub.data and comparison == "between":
@@ -172,8 +208,11 @@ def _stretch(sub: _Collector, kind: str, direction: str, comparison: str, value:
         sub.problem(f"stretch {stretch:g}: {reason}", "stretch")
     if value is not None and (stretch <= value if direction == "increase" else stretch >= value):
         side = "above" if direction == "increase" else "below"
-        sub.problem(f"stretch {stretch:g} is not beyond the commitment {value:g}: for direction {direction!r} "
-                    f"it must be {side} it", "stretch")
+        sub.problem(
+            f"stretch {stretch:g} is not beyond the commitment {value:g}: for direction {direction!r} "
+            f"it must be {side} it",
+            "stretch",
+        )
     return stretch
 
 
@@ -184,7 +223,9 @@ class Known(NamedTuple):
     orgs: set[str]
 
 
-def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[Problem], known: Known) -> Indicator | None:
+def _build_indicator(
+    raw: dict, position: int, index: LineIndex, problems: list[Problem], known: Known
+) -> Indicator | None:
     subject = subject_of(raw, f"indicator #{position + 1}")
     fields = _Collector(index, problems, ("indicator", position), raw, subject)
     fields.unknown_fields(INDICATOR_FIELDS, "[[indicator]]")
@@ -202,16 +243,32 @@ def _build_indicator(raw: dict, position: int, index: LineIndex, problems: list[
     allocations = build_allocations(fields, kind, direction, unit, targets, known.orgs)
     cadence = fields.choice("cadence", CADENCES, required=False) or None
     due_days, warn_days = fields.whole("due_days"), fields.whole("warn_days", high=3660)
-    texts = {key: fields.text(key, required=key in ("name_zh", "name_en"))
-             for key in ("name_zh", "name_en", "unit_en", "department", "quote", "doubt")}
+    texts = {
+        key: fields.text(key, required=key in ("name_zh", "name_en"))
+        for key in ("name_zh", "name_en", "unit_en", "department", "quote", "doubt")
+    }
     if len(problems) > before:
         return None
     indicator = Indicator(
-        id=indicator_id, group=group, name_zh=texts["name_zh"], name_en=texts["name_en"], unit=unit,
-        unit_en=texts["unit_en"], kind=kind, direction=direction, targets=tuple(targets), baseline=baseline,
-        department=texts["department"], source_text=texts["quote"], doubt=texts["doubt"],
-        where=index.at(("indicator", position)), lead=lead, allocations=allocations, cadence=cadence,
-        due_days=due_days, warn_days=warn_days,
+        id=indicator_id,
+        group=group,
+        name_zh=texts["name_zh"],
+        name_en=texts["name_en"],
+        unit=unit,
+        unit_en=texts["unit_en"],
+        kind=kind,
+        direction=direction,
+        targets=tuple(targets),
+        baseline=baseline,
+        department=texts["department"],
+        source_text=texts["quote"],
+        doubt=texts["doubt"],
+        where=index.at(("indicator", position)),
+        lead=lead,
+        allocations=allocations,
+        cadence=cadence,
+        due_days=due_days,
+        warn_days=warn_days,
     )
     if shortfalls := allocation_problems(indicator):
         problems.extend(shortfalls)
@@ -223,7 +280,9 @@ def _identity(fields: _Collector, group_ids: set[str]) -> tuple[str, str, str, s
     """An indicator's id, group, kind, direction and unit, each checked."""
     indicator_id = fields.text("id")
     if indicator_id and not ID_PATTERN.fullmatch(indicator_id):
-        fields.problem(f"id {shown(indicator_id)} must be lowercase ASCII letters, digits and '-' (e.g. 5g-base-stations)", "id")
+        fields.problem(
+            f"id {shown(indicator_id)} must be lowercase ASCII letters, digits and '-' (e.g. 5g-base-stations)", "id"
+        )
     group = fields.text("group")
     if group and group not in group_ids:
         close = _close_matches(group, sorted(group_ids), n=1)
@@ -251,10 +310,11 @@ def _build_targets(fields: _Collector, kind: str, direction: str, unit: str) -> 
     for sub in fields.tables("target", "[[indicator.target]]"):
         if (target := _build_target(sub, kind, direction, unit)) is not None:
             targets.append((sub, target))
-    for (_, earlier), (sub, later) in zip(targets, targets[1:]):
+    for (_, earlier), (sub, later) in itertools.pairwise(targets):
         if later.deadline <= earlier.deadline:
-            sub.problem(f"targets must be in deadline order ({later.deadline} is not after {earlier.deadline})",
-                        "deadline")
+            sub.problem(
+                f"targets must be in deadline order ({later.deadline} is not after {earlier.deadline})", "deadline"
+            )
     return [target for _, target in targets]
 
 
@@ -264,19 +324,23 @@ def subject_of(raw: dict, otherwise: str | None) -> str | None:
     return raw_id[:SHOWN_LENGTH] if isinstance(raw_id, str) and raw_id else otherwise
 
 
-def read_toml(text: str, path: str) -> tuple[dict | None, Problem | None]:
+def read_toml(text: str, path: str) -> dict | Problem:
     """The parsed TOML, or the one problem that stops it: a syntax error at its line and column,
     or nesting so deep (`a = [[[[...` a few thousand times) that the parser runs out of stack."""
     import tomllib
 
     try:
-        return tomllib.loads(text), None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         where, message = _toml_error_where(path, error)
-        return None, Problem(where, None, f"TOML syntax error: {message}")
+        return Problem(where, None, f"TOML syntax error: {message}")
     except RecursionError:
-        return None, Problem(Where(path, None), None, "values nested too deeply (arrays or tables within each other"
-                                                      " hundreds of times): a catalogue needs at most a few levels")
+        return Problem(
+            Where(path, None),
+            None,
+            "values nested too deeply (arrays or tables within each other"
+            " hundreds of times): a catalogue needs at most a few levels",
+        )
 
 
 def _toml_error_where(path: str, error: Exception) -> tuple[Where, str]:
@@ -289,15 +353,20 @@ def _toml_error_where(path: str, error: Exception) -> tuple[Where, str]:
 
 def parse_catalogue(text: str, path: str = CATALOGUE_NAME) -> tuple[Catalogue | None, list[Problem]]:
     """Parse and validate catalogue text; return the catalogue (None if unusable) and every problem."""
-    data, failure = read_toml(text, path)
-    if data is None:
-        return None, [failure]
+    data = read_toml(text, path)
+    if isinstance(data, Problem):
+        return None, [data]
     index = LineIndex.of(path, text)
     problems: list[Problem] = []
     for key in data:
         if key not in TABLES:
-            problems.append(Problem(index.at((key,)), None,
-                                    f"unknown table {shown(key)} (use [plan], [[group]], [[org]], [[indicator]])"))
+            problems.append(
+                Problem(
+                    index.at((key,)),
+                    None,
+                    f"unknown table {shown(key)} (use [plan], [[group]], [[org]], [[indicator]])",
+                )
+            )
     plan = _build_plan(data, index, problems)
     groups = _build_groups(data, index, problems)
     orgs = build_orgs(data, index, problems)
@@ -310,8 +379,13 @@ def parse_catalogue(text: str, path: str = CATALOGUE_NAME) -> tuple[Catalogue | 
         if isinstance(raw_id, str) and raw_id:
             if raw_id in seen:
                 first = index.at(("indicator", seen[raw_id]), "id").line or 0
-                problems.append(Problem(index.at(("indicator", position), "id"), subject_of(raw, None),
-                                        f"duplicate id (first used on line {first})"))
+                problems.append(
+                    Problem(
+                        index.at(("indicator", position), "id"),
+                        subject_of(raw, None),
+                        f"duplicate id (first used on line {first})",
+                    )
+                )
             else:
                 seen[raw_id] = position  # its line is looked up only for a duplicate
         if indicator is not None:

@@ -21,8 +21,20 @@ from sytrack.extract.settling import attach_baselines, attach_stretches, merge_r
 from sytrack.extract.sources import KINDS, plan_text, read_plan_text
 from sytrack.extract.writing import draft_rows, draft_to_toml
 
-__all__ = ["GROUP_BY", "Draft", "chinese_number", "draft_rows", "draft_to_toml", "extract", "most_common_year",
-           "plan_title", "title_in_english", "KINDS", "plan_text", "read_plan_text"]
+__all__ = [
+    "GROUP_BY",
+    "Draft",
+    "chinese_number",
+    "draft_rows",
+    "draft_to_toml",
+    "extract",
+    "most_common_year",
+    "plan_title",
+    "title_in_english",
+    "KINDS",
+    "plan_text",
+    "read_plan_text",
+]
 
 GROUP_BY = ("heading", "none")
 

@@ -9,8 +9,18 @@ from decimal import Decimal
 from sytrack.extract.clauses import Place, Span
 from sytrack.extract.layout import Block
 from sytrack.extract.lexicon import (
-    COMPARISON_WORDS, COUNT_UNITS, FLOW_VERBS, FLOW_WORDS, FRAME_VERBS, LEADING_FILLER, MONEY_WORDS, NOUNS,
-    PEOPLE_WORDS, PERCENT_UNITS, STOCK_WORDS, TRAILING_FILLER,
+    COMPARISON_WORDS,
+    COUNT_UNITS,
+    FLOW_VERBS,
+    FLOW_WORDS,
+    FRAME_VERBS,
+    LEADING_FILLER,
+    MONEY_WORDS,
+    NOUNS,
+    PEOPLE_WORDS,
+    PERCENT_UNITS,
+    STOCK_WORDS,
+    TRAILING_FILLER,
 )
 
 # A comparison word found before a number: (word, comparison, direction, growth, where the word starts)
@@ -101,6 +111,7 @@ def head_noun(name: str) -> str:
 def measured_by(name: str) -> str:
     """What a name's head measures: "money" (一般公共预算收入), "people" (人口规模), or "" for anything else,
     such as a counted noun after the money word (投资项目)."""
+
     def last_end(words) -> int:
         return max((name.rfind(w) + len(w) for w in words if w in name), default=-1)
 
@@ -123,5 +134,3 @@ def kind_of(name: str, unit: str, growth: int, verb: str) -> str:
     if made or growth or unit == "元" or any(word in name for word in FLOW_WORDS):
         return "flow"
     return "level"
-
-

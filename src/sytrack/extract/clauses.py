@@ -15,7 +15,7 @@ class Span(NamedTuple):
     end: int
 
     def of(self, text: str) -> str:
-        return text[self.start:self.end]
+        return text[self.start : self.end]
 
 
 class Place(NamedTuple):
@@ -51,8 +51,12 @@ def split_spans(text: str, span: Span, separators: str, protect: bool) -> list[S
 
 def thousands_comma(text: str, position: int) -> bool:
     """Whether the comma at `position` groups digits (41,000) rather than ending a clause."""
-    return (text[position] == "," and position > 0 and text[position - 1].isdigit()
-            and re.match(r"\d{3}(?!\d)", text[position + 1:position + 5]) is not None)
+    return (
+        text[position] == ","
+        and position > 0
+        and text[position - 1].isdigit()
+        and re.match(r"\d{3}(?!\d)", text[position + 1 : position + 5]) is not None
+    )
 
 
 def long_quotes(text: str) -> list[Span]:
@@ -70,5 +74,6 @@ def places(block: Block):
     whole = Span(0, len(block.text))
     for sentence in split_spans(block.text, whole, "。!?", protect=False):
         for piece in split_spans(block.text, sentence, ";", protect=False):
-            yield [Place(block, sentence, piece, clause)
-                   for clause in split_spans(block.text, piece, ",:", protect=True)]
+            yield [
+                Place(block, sentence, piece, clause) for clause in split_spans(block.text, piece, ",:", protect=True)
+            ]

@@ -11,7 +11,6 @@ from sytrack.extract.numbers import as_float
 from sytrack.model import Baseline
 
 
-
 @dataclass(frozen=True)
 class Draft:
     """One quantified target read from the text, or a number the reader judged to be context."""
@@ -48,6 +47,7 @@ class Draft:
     def writable(self) -> bool:
         """Whether the draft becomes a live catalogue entry (others are written commented out)."""
         return not self.context and self.comparison != "" and self.unit != ""
+
 
 def group_ids(candidates: list[Candidate], group_by: str) -> dict[str, str]:
     """An id for each group name, from its gloss, unique; "all" for the unnamed group."""
@@ -91,9 +91,9 @@ def to_draft(candidate: Candidate, identifier: str, group: str, group_name: str,
     reasons = candidate.reasons
     baseline = None
     if candidate.baseline is not None:
-        value, past_year, _ = candidate.baseline
-        baseline = Baseline(as_float(value), dt.date(past_year, 12, 31))
-    ranged = candidate.high is not None
+        past_value, past_year, _ = candidate.baseline
+        baseline = Baseline(as_float(past_value), dt.date(past_year, 12, 31))
+    value, low, high = _amounts(candidate)
     return Draft(
         id=identifier,
         name_zh=name,
@@ -103,9 +103,9 @@ def to_draft(candidate: Candidate, identifier: str, group: str, group_name: str,
         kind=candidate.kind,
         direction=candidate.direction,
         comparison="" if candidate.value is None else candidate.comparison,
-        value=None if candidate.value is None or ranged else as_float(candidate.value),
-        low=as_float(candidate.value) if ranged else None,
-        high=as_float(candidate.high) if ranged else None,
+        value=value,
+        low=low,
+        high=high,
         tolerance=as_float(candidate.tolerance) if candidate.tolerance is not None else None,
         unit=candidate.unit if candidate.value is not None else "",
         unit_en=unit_in_english(candidate.unit, name),
@@ -125,13 +125,21 @@ def to_draft(candidate: Candidate, identifier: str, group: str, group_name: str,
     )
 
 
+def _amounts(candidate: Candidate) -> tuple[float | None, float | None, float | None]:
+    """(value, low, high) of a draft: a range (2-3%) has its two ends and no value."""
+    if candidate.value is None:
+        return None, None, None
+    if candidate.high is not None:
+        return None, as_float(candidate.value), as_float(candidate.high)
+    return as_float(candidate.value), None, None
+
+
 def to_drafts(candidates: list[Candidate], group_by: str, plan_year: int) -> list[Draft]:
     groups = group_ids(candidates, group_by)
-    drafts, taken = [], set()
+    drafts: list[Draft] = []
+    taken: set[str] = set()
     for candidate in candidates:
         group_name = candidate.block.group_name if group_by == "heading" else ""
         identifier = draft_id(candidate.name or candidate.clause_text, candidate.kind, candidate.unit, taken)
         drafts.append(to_draft(candidate, identifier, groups[group_name], group_name, plan_year))
     return drafts
-
-

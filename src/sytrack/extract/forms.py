@@ -8,7 +8,7 @@ from decimal import Decimal
 from sytrack.extract.candidates import Candidate, comparison_before, head_noun, kind_of, measured_by, strip_name
 from sytrack.extract.clauses import Place
 from sytrack.extract.lexicon import COMPARISON_WORDS, NOUNS, PERCENT_UNITS, QUALITATIVE
-from sytrack.extract.numbers import CN_NUMERAL, NUMBER, Value, chinese_number, value_at
+from sytrack.extract.numbers import CN_NUMERAL, Value, chinese_number, number_match, value_at
 
 
 def settle_comparison(candidate: Candidate, value: Value, growth: int, postfix: str) -> None:
@@ -24,6 +24,7 @@ def settle_comparison(candidate: Candidate, value: Value, growth: int, postfix: 
     if growth < 0 and candidate.unit in PERCENT_UNITS:
         # a fall by 2.5% is a growth rate of at most -2.5%; a fall by 2-3% lies between -3% and -2%
         low = candidate.value
+        assert low is not None, "a candidate read from a number has a value"
         candidate.value = -(candidate.high if candidate.high is not None else low)
         candidate.high = -low if candidate.high is not None else None
         candidate.direction = "decrease"
@@ -35,16 +36,19 @@ def settle_comparison(candidate: Candidate, value: Value, growth: int, postfix: 
         candidate.direction, candidate.kind = "increase", "flow"
         if candidate.comparison not in ("about", "between"):
             candidate.comparison = "at-least"
-        candidate.flag("an absolute reduction: drafted as the amount cut (a flow); it may be better tracked "
-                       "as the level, at most the baseline minus the cut", cap=0.5)
+        candidate.flag(
+            "an absolute reduction: drafted as the amount cut (a flow); it may be better tracked "
+            "as the level, at most the baseline minus the cut",
+            cap=0.5,
+        )
     if candidate.unit == "个百分点":
         candidate.flag("a change in percentage points: track the share itself if the plan gives its level", cap=0.5)
 
 
 def guess_unit(candidate: Candidate, value: Value) -> None:
     noun = head_noun(candidate.name)
-    magnitude = NUMBER.match(candidate.block.text, value.start).group(0)
-    counted = re.split(r"[,、;]", candidate.block.text[value.end:candidate.clause.end])[0]
+    magnitude = number_match(candidate.block.text, value.start).group(0)
+    counted = re.split(r"[,、;]", candidate.block.text[value.end : candidate.clause.end])[0]
     if value.bare_magnitude and measured_by(candidate.name + counted) == "people":
         candidate.unit = "人"  # 实现一亿左右农业转移人口在城镇落户
         candidate.flag(f"no unit after {magnitude}: 人 assumed from the people it counts", cap=0.6)
@@ -65,7 +69,7 @@ def growth_named(name: str) -> int:
 
 def read_respectively(first: Candidate, value: Value, found: list[Candidate]) -> int:
     """A、B分别达到78%、65%: pair the names before 分别 with the values after it."""
-    text, (start, end) = first.block.text, first.clause
+    text, (_, end) = first.block.text, first.clause
     values = [value]
     position = value.end
     while position < end and text[position] in "、和":
@@ -79,10 +83,19 @@ def read_respectively(first: Candidate, value: Value, found: list[Candidate]) ->
     growth = growth_named(first.name)
     for index, item in enumerate(values):
         candidate = Candidate(
-            block=first.block, position=item.start, sentence=first.sentence, clause=first.clause,
-            name=names[index] if paired else first.name, frame="respectively",
-            comparison=first.comparison, direction=first.direction, kind=first.kind, value=item.amount,
-            high=item.high, unit=item.unit, confidence=0.85,
+            block=first.block,
+            position=item.start,
+            sentence=first.sentence,
+            clause=first.clause,
+            name=names[index] if paired else first.name,
+            frame="respectively",
+            comparison=first.comparison,
+            direction=first.direction,
+            kind=first.kind,
+            value=item.amount,
+            high=item.high,
+            unit=item.unit,
+            confidence=0.85,
         )
         candidate.kind = kind_of(candidate.name, candidate.unit, growth, "")
         settle_comparison(candidate, item, growth, item.postfix)
@@ -122,8 +135,17 @@ def read_plus(place: Place, found: list[Candidate]) -> None:
             name = names[index] if paired else subject
             noun = head_noun(name)
             candidate = Candidate.at(
-                place, offset, name=name, frame="plus", comparison=comparison_name, direction=direction,
-                kind="level", value=Decimal(number), high=None, unit=NOUNS[noun][0] if noun else "", confidence=0.6,
+                place,
+                offset,
+                name=name,
+                frame="plus",
+                comparison=comparison_name,
+                direction=direction,
+                kind="level",
+                value=Decimal(number),
+                high=None,
+                unit=NOUNS[noun][0] if noun else "",
+                confidence=0.6,
             )
             candidate.kind = kind_of(name, candidate.unit, growth, "")
             if noun:
@@ -131,8 +153,11 @@ def read_plus(place: Place, found: list[Candidate]) -> None:
             else:
                 candidate.flag("no unit in the text, and none could be guessed", cap=0.4)
             if not paired:
-                candidate.flag(f"“{match.group(1)}” has {len(numbers)} parts but the subject names "
-                               f"{len(names)}: pair them by hand", cap=0.4)
+                candidate.flag(
+                    f"“{match.group(1)}” has {len(numbers)} parts but the subject names "
+                    f"{len(names)}: pair them by hand",
+                    cap=0.4,
+                )
             found.append(candidate)
             offset += len(number) + 1
 
@@ -150,14 +175,23 @@ def read_rank(place: Place, found: list[Candidate]) -> None:
             continue
         if number < 1:
             continue
-        subject = strip_name(re.sub(r"(位列|位居|排名|排在|进入|保持|稳居|跻身|晋升|居|列)$", "",
-                                    text[start:start + match.start()]))
-        candidate = Candidate.at(
-            place, at, name=(subject or "") + "排名", frame="rank", comparison="at-most", direction="decrease",
-            kind="rank", value=number, high=None, unit="位", confidence=0.6,
+        subject = strip_name(
+            re.sub(r"(位列|位居|排名|排在|进入|保持|稳居|跻身|晋升|居|列)$", "", text[start : start + match.start()])
         )
-        candidate.flag("a rank: drafted as 'hold or improve' (at most this place); confirm the plan sets it",
-                       cap=0.6)
+        candidate = Candidate.at(
+            place,
+            at,
+            name=(subject or "") + "排名",
+            frame="rank",
+            comparison="at-most",
+            direction="decrease",
+            kind="rank",
+            value=number,
+            high=None,
+            unit="位",
+            confidence=0.6,
+        )
+        candidate.flag("a rank: drafted as 'hold or improve' (at most this place); confirm the plan sets it", cap=0.6)
         found.append(candidate)
 
 
@@ -171,8 +205,18 @@ def qualitative_match(place: Place) -> re.Match | None:
 def qualitative_candidate(place: Place, match: re.Match, deadline: int) -> Candidate:
     text, (start, end) = place.text, place.clause
     candidate = Candidate.at(
-        place, match.start(), name=strip_name(text[start:end]), frame="qualitative", comparison="",
-        direction="increase", kind="level", value=None, high=None, unit="", deadline_year=deadline, confidence=0.3,
+        place,
+        match.start(),
+        name=strip_name(text[start:end]),
+        frame="qualitative",
+        comparison="",
+        direction="increase",
+        kind="level",
+        value=None,
+        high=None,
+        unit="",
+        deadline_year=deadline,
+        confidence=0.3,
     )
     candidate.flag(f"a qualitative target ({match.group(0)}): no number to track; add it by hand if wanted", cap=0.3)
     return candidate

@@ -25,8 +25,8 @@ def five_year_plan_end(name: str) -> int:
 
 def _last_time_mark(text: str, start: int, position: int) -> re.Match | None:
     last = None
-    for last in _TIME_MARKS.finditer(text, start, position):
-        pass
+    for mark in _TIME_MARKS.finditer(text, start, position):
+        last = mark
     return last
 
 
@@ -85,8 +85,7 @@ def finish(candidate: Candidate, place: Place, quotes: list[Span], plan_year: in
     _flag_doubtful_share(candidate)
     for number in (candidate.value, candidate.high):
         if number is not None and (impossible := impossible_value(as_float(number), candidate.kind)):
-            candidate.flag(f"{format_plain(as_float(number))} cannot be a target: {impossible}", cap=0.2,
-                           context=True)
+            candidate.flag(f"{format_plain(as_float(number))} cannot be a target: {impossible}", cap=0.2, context=True)
 
 
 def _add_tolerance(candidate: Candidate) -> None:
@@ -118,14 +117,19 @@ def _flag_garbled(candidate: Candidate, place: Place, base: str) -> None:
         return
     text = place.text
     value = value_at(text, candidate.position, len(text), True)
-    phrase = text[candidate.position:value.end if value else candidate.position + 1]
+    phrase = text[candidate.position : value.end if value else candidate.position + 1]
     said = "an amount of money" if measured == "money" else "a number of people"
     repeated = text.count(phrase, *place.piece) > 1
     candidate.flag(
         f"garbled: {candidate.name} is {said}, but the text gives {phrase}"
-        + (f" — the same words ({phrase}) recur in this sentence for another indicator, so they were "
-           "probably copied" if repeated else "")
-        + "; confirm the figure and unit", cap=0.2)
+        + (
+            f" — the same words ({phrase}) recur in this sentence for another indicator, so they were probably copied"
+            if repeated
+            else ""
+        )
+        + "; confirm the figure and unit",
+        cap=0.2,
+    )
 
 
 def _flag_doubtful_share(candidate: Candidate) -> None:

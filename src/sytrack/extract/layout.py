@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sytrack.extract.lexicon import FULL_WIDTH, LIST_ITEM, PAST_HEADING, TERMINAL
 from sytrack.extract.numbers import spell_fractions
 
 # One item of the text's layout: ("heading", (level, title)), ("para", [(raw line, line number), ...]),
 # or ("title", line): a plain-text title, a line standing alone with no punctuation (我国森林覆盖率提高至24.1%).
-Item = tuple[str, object]
+# The payload's type follows from the kind, which a type checker cannot see through a tuple: hence Any.
+Item = tuple[str, Any]
 # A title restates what its section says, as a Markdown heading does; it is not read for targets either.
 # It names no group: a photo caption (本报记者 万重 摄) has the same shape.
 _TITLE = re.compile(r"[^,。;:!?…]{1,40}")

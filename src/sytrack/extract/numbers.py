@@ -8,27 +8,55 @@ from decimal import Decimal
 
 from sytrack.extract.lexicon import UNITS
 
-SCALED_UNITS = {"元": ((Decimal(10) ** 8, "亿元"), (Decimal(10) ** 4, "万元")),
-                 "人": ((Decimal(10) ** 4, "万人"),), "人次": ((Decimal(10) ** 4, "万人次"),),
-                 "吨": ((Decimal(10) ** 4, "万吨"),), "千瓦": ((Decimal(10) ** 4, "万千瓦"),),
-                 "千瓦时": ((Decimal(10) ** 8, "亿千瓦时"),), "斤": ((Decimal(10) ** 8, "亿斤"), (Decimal(10) ** 4, "万斤")),
-                "立方米": ((Decimal(10) ** 8, "亿立方米"), (Decimal(10) ** 4, "万立方米")),
-                "平方米": ((Decimal(10) ** 4, "万平方米"),), "亩": ((Decimal(10) ** 8, "亿亩"), (Decimal(10) ** 4, "万亩"))}
+SCALED_UNITS = {
+    "元": ((Decimal(10) ** 8, "亿元"), (Decimal(10) ** 4, "万元")),
+    "人": ((Decimal(10) ** 4, "万人"),),
+    "人次": ((Decimal(10) ** 4, "万人次"),),
+    "吨": ((Decimal(10) ** 4, "万吨"),),
+    "千瓦": ((Decimal(10) ** 4, "万千瓦"),),
+    "千瓦时": ((Decimal(10) ** 8, "亿千瓦时"),),
+    "斤": ((Decimal(10) ** 8, "亿斤"), (Decimal(10) ** 4, "万斤")),
+    "立方米": ((Decimal(10) ** 8, "亿立方米"), (Decimal(10) ** 4, "万立方米")),
+    "平方米": ((Decimal(10) ** 4, "万平方米"),),
+    "亩": ((Decimal(10) ** 8, "亿亩"), (Decimal(10) ** 4, "万亩")),
+}
 MAGNITUDE = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(10) ** 3}
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 NUMBER = re.compile(rf"(?P<arabic>\d+(?:,\d{{3}})*(?:\.\d+)?)(?P<mag>万亿|亿|万|千(?!瓦))?|(?P<cn>[{CN_NUMERAL}]+)")
+
+
+def number_match(text: str, start: int) -> re.Match[str]:
+    """The NUMBER match at `start`, where the caller has read a number already (number_at, value_at)."""
+    match = NUMBER.match(text, start)
+    assert match is not None, f"no number at {start}, where one was read"
+    return match
+
+
 RANGE_SEPARATOR = re.compile(r"到|至|-|~|—|－")
 
 
 _FRACTION = re.compile(rf"(百分之|千分之)([{CN_NUMERAL}]+(?:点[{CN_NUMERAL[:-5]}]+)?)")
-_CN_DECIMAL_DIGITS = {"零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5",
-                      "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_DECIMAL_DIGITS = {
+    "零": "0",
+    "〇": "0",
+    "一": "1",
+    "二": "2",
+    "两": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
 
 
 def spell_fractions(text: str) -> str:
     """百分之五 -> 5%, 千分之四点五 -> 4.5‰: the written-out forms become the figures the reader reads."""
+
     def figure(match: re.Match) -> str:
         whole, _, decimals = match.group(2).partition("点")
         try:
@@ -50,7 +78,7 @@ def chinese_number(text: str) -> Decimal:
     for big, size in (("亿", Decimal(10) ** 8), ("万", Decimal(10) ** 4)):
         position = text.rfind(big) if big == "亿" else text.find(big)
         if position >= 0:
-            head, tail = text[:position], text[position + 1:]
+            head, tail = text[:position], text[position + 1 :]
             return (chinese_number(head) if head else Decimal(1)) * size + (chinese_number(tail) if tail else 0)
     total, digit = Decimal(0), None
     for char in text:
@@ -60,8 +88,6 @@ def chinese_number(text: str) -> Decimal:
             total += (1 if digit is None else digit) * CN_SMALL_UNITS[char]
             digit = None
     return total + (digit or 0)
-
-
 
 
 @dataclass
@@ -115,17 +141,17 @@ def value_at(text: str, start: int, end: int, after_comparison: bool) -> Value |
         if other is not None:
             other_unit = next((u for u in UNITS if text.startswith(u, other[1])), "")
             low = amount
-            magnitude = NUMBER.match(text, separator.end()).group(0)[-1]
-            if not unit and magnitude in "万亿千" and NUMBER.match(text, start).group(0)[-1].isdigit():
+            magnitude = number_match(text, separator.end()).group(0)[-1]
+            if not unit and magnitude in "万亿千" and number_match(text, start).group(0)[-1].isdigit():
                 low = amount * MAGNITUDE["万亿" if text.startswith("万亿", other[1] - 2) else magnitude]  # 4-6万个
             if other_unit and (not unit or unit == other_unit) and other[0] > low:
                 amount, high, unit, position = low, other[0], other_unit, other[1] + len(other_unit)
             elif not unit and text.startswith("年", other[1]):
                 return None  # 三年行动计划(2023-2025年): a span of years
-    bare = not unit and NUMBER.match(text, start).group(0)[-1] in "万亿千"
+    bare = not unit and number_match(text, start).group(0)[-1] in "万亿千"
     if not unit and not bare:
-        following = text[position:position + 1]
-        if NUMBER.match(text, start).group("cn") or following.isalnum():
+        following = text[position : position + 1]
+        if number_match(text, start).group("cn") or following.isalnum():
             return None  # 三年, 提升9位: a number of something that is not a unit we read
     postfix = next((p for p in ("以上", "以内", "以下", "左右") if text.startswith(p, position)), "")
     position += len(postfix)
@@ -142,4 +168,3 @@ def scale(amount: Decimal, unit: str, reference: Decimal) -> tuple[Decimal, str]
 
 def as_float(number: Decimal) -> float:
     return float(number.normalize())
-

@@ -8,19 +8,35 @@ from dataclasses import dataclass, field, replace
 from sytrack.extract.candidates import Candidate, Comparison, comparison_before, frame_verb, kind_of, strip_name
 from sytrack.extract.clauses import Place, Span, long_quotes, places
 from sytrack.extract.forms import (
-    growth_named, guess_unit, inside_plus, qualitative_candidate, qualitative_match, read_plus, read_rank,
-    read_respectively, settle_comparison,
+    growth_named,
+    guess_unit,
+    inside_plus,
+    qualitative_candidate,
+    qualitative_match,
+    read_plus,
+    read_rank,
+    read_respectively,
+    settle_comparison,
 )
 from sytrack.extract.judging import finish, time_of
 from sytrack.extract.layout import Block
 from sytrack.extract.lexicon import (
-    COMPARISON_WORDS, CONNECTIVES, FOCUS_WORDS, FRAME_VERBS, HYPOTHETICAL, INDICATOR_HEADS, PERCENT_UNITS,
-    HEDGE_WORDS, HEDGES, PRESENT_WORDS, RELATIVE_TO_LAST_YEAR, STRUCTURE_NOUNS,
+    COMPARISON_WORDS,
+    CONNECTIVES,
+    FOCUS_WORDS,
+    FRAME_VERBS,
+    HEDGE_WORDS,
+    HEDGES,
+    HYPOTHETICAL,
+    INDICATOR_HEADS,
+    PERCENT_UNITS,
+    PRESENT_WORDS,
+    RELATIVE_TO_LAST_YEAR,
+    STRUCTURE_NOUNS,
 )
 from sytrack.extract.numbers import NUMBER, Value, value_at
 
-_CONFIDENCE = {"comparison": 0.9, "respectively": 0.85, "verb": 0.8, "verb-after": 0.8, "verb-inside": 0.7,
-               "bare": 0.7}
+_CONFIDENCE = {"comparison": 0.9, "respectively": 0.85, "verb": 0.8, "verb-after": 0.8, "verb-inside": 0.7, "bare": 0.7}
 # Frames whose verb a following list item may continue (培育智能工厂30个、数字化车间60个).
 _LIST_FRAMES = ("verb", "verb-after", "attribute")
 
@@ -129,23 +145,26 @@ def subject_parts(name: str, subject: str) -> tuple[str, ...]:
 
 def split_subject(candidate: Candidate, parts: tuple[str, ...]) -> list[Candidate]:
     """One candidate per indicator of a shared subject, or the candidate itself."""
-    return [replace(candidate, name=part, reasons=list(candidate.reasons), notes=list(candidate.notes))
-            for part in parts] or [candidate]
+    return [
+        replace(candidate, name=part, reasons=list(candidate.reasons), notes=list(candidate.notes)) for part in parts
+    ] or [candidate]
 
 
 def name_from_frame(text: str, item_start: int, value: Value, place: Place, inherited_verb: str) -> Named | None:
     """A value with no comparison word: a target when a frame verb governs it, context when it counts
     the plan's own parts or what the work is organised around, else nothing."""
-    after = text[value.end:place.clause.end]
+    after = text[value.end : place.clause.end]
     item_end = not after or not after[0].isalnum() or after[0] in "和及与的"
-    opening = CONNECTIVES.sub("", text[item_start:value.start].strip(" 、,")).removeprefix("的")
+    opening = CONNECTIVES.sub("", text[item_start : value.start].strip(" 、,")).removeprefix("的")
     if opening in HEDGES and value.unit and item_end:
         return Named("", "bare")  # 确保300个,力争350个: the second figure continues the first's subject
     opening = opening.removeprefix("力争")
     about = opening.endswith("约")  # 完成约1亿人居住的棚户区改造
     opening = opening.removesuffix("约")
     comparison = "about" if about else "at-least"
-    head, quoted = re.fullmatch(r"(.*?)(“[^”]*”)?", opening).groups()
+    split = re.fullmatch(r"(.*?)(“[^”]*”)?", opening)
+    assert split is not None, "the pattern matches any one line"
+    head, quoted = split.groups()
     # 五莲县计划招引20个以上过亿项目: the actor before the verb is not part of the name
     verb_after = head if head in FRAME_VERBS else next((v for v in FRAME_VERBS if head.endswith(v)), "")
     if not item_end and (verb_after or not opening and inherited_verb):
@@ -184,17 +203,29 @@ def _name_without_verb(opening: str, value: Value, after: str, item_end: bool) -
     return None
 
 
-def read_value(place: Place, item_start: int, value: Value, comparison: Comparison | None,
-               inherited_verb: str) -> tuple[Candidate, str, tuple[str, ...]] | None:
+def read_value(
+    place: Place, item_start: int, value: Value, comparison: Comparison | None, inherited_verb: str
+) -> tuple[Candidate, str, tuple[str, ...]] | None:
     """The candidate one value makes, and the frame verb a list item after it may continue."""
     text = place.text
+    named: Named | None
     if comparison is not None:
         named = name_after_comparison(text, item_start, value, comparison)
-    elif (named := name_from_frame(text, item_start, value, place, inherited_verb)) is None:
+    else:
+        named = name_from_frame(text, item_start, value, place, inherited_verb)
+    if named is None:
         return None
     candidate = Candidate.at(
-        place, value.start, name=named.name, frame=named.frame, comparison=named.comparison,
-        direction=named.direction, kind="level", value=value.amount, high=value.high, unit=value.unit,
+        place,
+        value.start,
+        name=named.name,
+        frame=named.frame,
+        comparison=named.comparison,
+        direction=named.direction,
+        kind="level",
+        value=value.amount,
+        high=value.high,
+        unit=value.unit,
         confidence=_CONFIDENCE.get(named.frame, 0.5),
     )
     candidate.hedge = hedge_before(text, item_start, value.start)
@@ -219,16 +250,24 @@ def hedge_before(text: str, start: int, end: int) -> str:
 def _flag_context(candidate: Candidate, place: Place, value: Value, comparison: Comparison | None) -> None:
     """A count of the plan's own parts (三大行动), or what the work is organised around (围绕21条产业链)."""
     text = place.text
-    after = text[value.end:place.clause.end]
+    after = text[value.end : place.clause.end]
     structure = next((noun for noun in STRUCTURE_NOUNS if after.startswith(noun)), "")
     focus = FOCUS_WORDS.search(text, place.clause.start, value.start)
-    figure = text[value.start:value.end]
+    figure = text[value.start : value.end]
     if structure:
         candidate.flag(f"counts the plan's own parts ({figure}{structure}), not a target", cap=0.1, context=True)
-    elif (comparison is not None and comparison[3] and value.unit not in PERCENT_UNITS
-          and RELATIVE_TO_LAST_YEAR.search(text, place.clause.start, comparison[4])):
-        candidate.flag(f"an amount relative to last year ({text[place.clause.start:value.end].strip()}): track "
-                       "the level it gives, not the change", cap=0.2, context=True)
+    elif (
+        comparison is not None
+        and comparison[3]
+        and value.unit not in PERCENT_UNITS
+        and RELATIVE_TO_LAST_YEAR.search(text, place.clause.start, comparison[4])
+    ):
+        candidate.flag(
+            f"an amount relative to last year ({text[place.clause.start : value.end].strip()}): track "
+            "the level it gives, not the change",
+            cap=0.2,
+            context=True,
+        )
     elif candidate.frame == "attribute":
         candidate.flag(f"describes what follows ({figure}的…), not a target", cap=0.2, context=True)
     elif HYPOTHETICAL.match(place.clause.of(text).strip()):
@@ -236,28 +275,35 @@ def _flag_context(candidate: Candidate, place: Place, value: Value, comparison: 
     elif present := _present_word(text, place, value):
         candidate.flag(f"today's level ({present}…{figure}), not a target", cap=0.2, context=True)
     elif focus and comparison is None:
-        candidate.flag(f"names what the work is organised around ({text[focus.start():value.end]}…), "
-                       "not a target", cap=0.1, context=True)
+        candidate.flag(
+            f"names what the work is organised around ({text[focus.start() : value.end]}…), not a target",
+            cap=0.1,
+            context=True,
+        )
 
 
 def _present_word(text: str, place: Place, value: Value) -> str:
     """目前/当前 before the figure in its clause, or as the whole clause before it (目前,我国…在2%左右)."""
     if found := PRESENT_WORDS.search(text, place.clause.start, value.start):
         return found.group(0)
-    before = text[place.piece.start:place.clause.start].rstrip(",:")
+    before = text[place.piece.start : place.clause.start].rstrip(",:")
     found = PRESENT_WORDS.search(before)
-    return found.group(0) if found and before.endswith(found.group(0)) and (
-        found.start() == 0 or before[found.start() - 1] in ",:") else ""
+    return (
+        found.group(0)
+        if found and before.endswith(found.group(0)) and (found.start() == 0 or before[found.start() - 1] in ",:")
+        else ""
+    )
 
 
 def borrow_subject(reading: Reading, candidate: Candidate, found: list[Candidate]) -> None:
     """GDP达到12000亿元,增长6%: a clause with no subject continues the indicator before it."""
-    earlier = [c for c in (*reading.candidates, *found)
-               if c.block is candidate.block and c.sentence == candidate.sentence]
+    earlier = [
+        c for c in (*reading.candidates, *found) if c.block is candidate.block and c.sentence == candidate.sentence
+    ]
     if not earlier:
         candidate.flag("no subject before the figure: name it by hand", cap=0.5)
         return
     subject = earlier[-1].name
-    subject = next((subject[:-len(w)] for w, _, _, g in COMPARISON_WORDS if g and subject.endswith(w)), subject)
+    subject = next((subject[: -len(w)] for w, _, _, g in COMPARISON_WORDS if g and subject.endswith(w)), subject)
     candidate.name = subject + candidate.name
     candidate.flag(f"no subject before the figure: {subject} taken from the clause before", cap=0.7)

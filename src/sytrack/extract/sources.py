@@ -22,8 +22,9 @@ def kind_of(data: bytes, name: str) -> str:
         return "docx"
     if suffix in (".docx", ".pdf"):
         what = "Word document (.docx)" if suffix == ".docx" else "PDF"
-        raise SytrackError(f"{name}: not a {what} (its first bytes say otherwise); save the plan again as "
-                           f"{what}, or as UTF-8 text")
+        raise SytrackError(
+            f"{name}: not a {what} (its first bytes say otherwise); save the plan again as {what}, or as UTF-8 text"
+        )
     return "markdown" if suffix in (".md", ".markdown") else "text"
 
 
@@ -49,8 +50,9 @@ def _decoded(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SytrackError(f"{name}: not UTF-8 text (byte {error.start}); save it as UTF-8, or give the "
-                           ".docx or .pdf") from None
+        raise SytrackError(
+            f"{name}: not UTF-8 text (byte {error.start}); save it as UTF-8, or give the .docx or .pdf"
+        ) from None
     if "\x00" in text:
         raise SytrackError(f"{name}: binary data, not a plan's text; give a .txt, .md, .docx or .pdf file")
     return text
@@ -67,8 +69,10 @@ def _docx_text(data: bytes, name: str) -> str:
     try:
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise SytrackError(f"{name}: not a Word document it can read ({type(error).__name__}); "
-                           "open it in Word and save it again as .docx") from None
+        raise SytrackError(
+            f"{name}: not a Word document it can read ({type(error).__name__}); "
+            "open it in Word and save it again as .docx"
+        ) from None
     blocks = [_docx_paragraph(paragraph) for paragraph in document.paragraphs]
     for table in document.tables:
         blocks.extend(" ".join(cell.text.strip() for cell in row.cells) for row in table.rows)
@@ -99,8 +103,9 @@ def _pdf_text(data: bytes, name: str) -> str:
     except (DependencyError, FileNotDecryptedError):
         raise encrypted from None
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise SytrackError(f"{name}: not a PDF it can read ({type(error).__name__}); save it again as PDF, "
-                           "or give the text") from None
+        raise SytrackError(
+            f"{name}: not a PDF it can read ({type(error).__name__}); save it again as PDF, or give the text"
+        ) from None
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     if not text:
         raise SytrackError(f"{name}: a PDF with no text in it (a scan?); run it through OCR, or give the text")

@@ -11,7 +11,6 @@ from sytrack.extract.naming import gloss, title_in_english
 from sytrack.values import format_plain
 
 
-
 def toml_string(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group(0)):04x}", escaped)
@@ -29,13 +28,17 @@ def indicator_lines(draft: Draft) -> list[str]:
     if draft.unit:
         lines.append(f"unit = {toml_string(draft.unit)}")
         lines.append(f"unit_en = {toml_string(draft.unit_en)}")
-    lines += [f"kind = {toml_string(draft.kind)}", f"direction = {toml_string(draft.direction)}",
-              f"quote = {toml_string(draft.quote or draft.sentence)}"]
+    lines += [
+        f"kind = {toml_string(draft.kind)}",
+        f"direction = {toml_string(draft.direction)}",
+        f"quote = {toml_string(draft.quote or draft.sentence)}",
+    ]
     if draft.review:
         lines.append(f"doubt = {toml_string(draft.reason)}")
     if draft.baseline is not None:
-        lines.append(f"baseline = {{ value = {format_plain(draft.baseline.value)}, "
-                     f"date = {draft.baseline.date.isoformat()} }}")
+        lines.append(
+            f"baseline = {{ value = {format_plain(draft.baseline.value)}, date = {draft.baseline.date.isoformat()} }}"
+        )
     lines += ["", "[[indicator.target]]"]
     if draft.comparison:
         lines.append(f"comparison = {toml_string(draft.comparison)}")
@@ -52,12 +55,24 @@ def indicator_lines(draft: Draft) -> list[str]:
 
 
 def group_lines(group_id: str, name: str, order: int) -> list[str]:
-    return ["[[group]]", f"id = {toml_string(group_id)}", f"name_zh = {toml_string(name)}",
-            f"name_en = {toml_string(' '.join(gloss(name)) or group_id)}", f"order = {order}"]
+    return [
+        "[[group]]",
+        f"id = {toml_string(group_id)}",
+        f"name_zh = {toml_string(name)}",
+        f"name_en = {toml_string(' '.join(gloss(name)) or group_id)}",
+        f"order = {order}",
+    ]
 
 
-def draft_to_toml(drafts: list[Draft], plan_id: str, title: str, *, title_en: str | None = None,
-                  start: dt.date | None = None, source: str = "") -> str:
+def draft_to_toml(
+    drafts: list[Draft],
+    plan_id: str,
+    title: str,
+    *,
+    title_en: str | None = None,
+    start: dt.date | None = None,
+    source: str = "",
+) -> str:
     """A draft catalogue: live entries for targets, commented-out ones for numbers read as context.
 
     `start` defaults to 1 January of the earliest deadline's year. The result passes `parse_catalogue`
@@ -111,25 +126,28 @@ def draft_rows(drafts: list[Draft]) -> list[dict[str, Any]]:
             value = f"{format_plain(draft.low)}..{format_plain(draft.high)}"
         else:
             value = format_plain(draft.value)
-        rows.append({
-            "line": draft.line,
-            "id": draft.id,
-            "group": draft.group,
-            "name_zh": draft.name_zh,
-            "value": value,
-            "unit": draft.unit,
-            "comparison": draft.comparison,
-            "tolerance": format_plain(draft.tolerance),
-            "kind": draft.kind,
-            "direction": draft.direction,
-            "deadline": draft.deadline.isoformat(),
-            "baseline": (f"{format_plain(draft.baseline.value)}@{draft.baseline.date.isoformat()}"
-                         if draft.baseline else ""),
-            "confidence": draft.confidence,
-            "review": draft.review,
-            "context": draft.context,
-            "reason": draft.reason,
-            "sentence": draft.sentence,
-            "stretch": format_plain(draft.stretch),
-        })
+        rows.append(
+            {
+                "line": draft.line,
+                "id": draft.id,
+                "group": draft.group,
+                "name_zh": draft.name_zh,
+                "value": value,
+                "unit": draft.unit,
+                "comparison": draft.comparison,
+                "tolerance": format_plain(draft.tolerance),
+                "kind": draft.kind,
+                "direction": draft.direction,
+                "deadline": draft.deadline.isoformat(),
+                "baseline": (
+                    f"{format_plain(draft.baseline.value)}@{draft.baseline.date.isoformat()}" if draft.baseline else ""
+                ),
+                "confidence": draft.confidence,
+                "review": draft.review,
+                "context": draft.context,
+                "reason": draft.reason,
+                "sentence": draft.sentence,
+                "stretch": format_plain(draft.stretch),
+            }
+        )
     return rows

@@ -34,8 +34,6 @@ def _cell_text(column: Column, value: Any) -> str:
     return column.to_text(value) if column.to_text and value is not None else plain_cell(value)
 
 
-
-
 def _json_value(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -45,8 +43,9 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _write_delimited(rows: Iterable, columns: Sequence[Column], out: IO[str], delimiter: str, excel: bool,
-                     rows_are_tuples: bool) -> None:
+def _write_delimited(
+    rows: Iterable, columns: Sequence[Column], out: IO[str], delimiter: str, excel: bool, rows_are_tuples: bool
+) -> None:
     if excel:
         out.write("\ufeff")
     # CRLF for TSV too: the csv module quotes a field only for characters of the line terminator,
@@ -83,9 +82,7 @@ def _write_delimited(rows: Iterable, columns: Sequence[Column], out: IO[str], de
         writer.writerows(map(guarded, rows))
     else:
         keys = [column.key for column in columns]
-        writer.writerows([convert(row.get(key)) for key, convert in zip(keys, converters)] for row in rows)
-
-
+        writer.writerows([convert(row.get(key)) for key, convert in zip(keys, converters, strict=True)] for row in rows)
 
 
 def _text_cell(value: Any) -> str:
@@ -112,7 +109,9 @@ def _date_cell(value: Any) -> str:
 
 def _delimited_converter(column: Column) -> Callable[[Any], str]:
     if column.to_text is not None:
-        return lambda value: guard_formula(_cell_text(column, value)) if column.kind == "text" else _cell_text(column, value)
+        return lambda value: (
+            guard_formula(_cell_text(column, value)) if column.kind == "text" else _cell_text(column, value)
+        )
     if column.kind == "text":
         return _text_cell
     if column.kind == "number":
@@ -147,7 +146,7 @@ def write_report(
     this path, so the csv module formats numbers itself."""
     if rows_are_tuples and fmt not in ("csv", "tsv"):
         keys = [column.key for column in columns]
-        rows = (dict(zip(keys, row)) for row in rows)
+        rows = (dict(zip(keys, row, strict=True)) for row in rows)
     if fmt == "xlsx":
         from sytrack.xlsx import write_workbook
 

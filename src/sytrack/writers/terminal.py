@@ -19,7 +19,15 @@ def print_rich(renderable: Any, out: IO[str], *, terminal: bool, width: int | No
         measuring = Console(width=100_000, color_system=None, force_terminal=False)
         width = max(measuring.measure(renderable).maximum, 1)
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False,
-                      no_color=True, highlight=False, emoji=False, soft_wrap=False)
+    console = Console(
+        file=buffer,
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        no_color=True,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
     console.print(renderable, crop=False)
     out.writelines(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
