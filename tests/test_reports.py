@@ -104,7 +104,7 @@ def recorded(run, catalogue_file: Path, tmp_path: Path, recorded_template: Path)
 STATUS_KEYS = (
     "id,group,name_zh,name_en,unit,kind,direction,baseline,baseline_date,target,target_low,target_high,"
     "deadline,latest,latest_date,completion_pct,time_elapsed_pct,pace,days_ahead,required_per_month,"
-    "forecast,forecast_meets,status,comparison,start_date,start_value,reason,stretch,stretch_met"
+    "forecast,forecast_meets,status,comparison,start_date,start_value,reason,stretch,stretch_met,org,rolled_up,disagreement"
 ).split(",")
 LIST_KEYS = (
     "id,group,group_name,name_zh,name_en,unit,unit_en,kind,direction,baseline,baseline_date,"

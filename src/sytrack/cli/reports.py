@@ -10,7 +10,8 @@ import typer
 from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
 from sytrack.cli.options import (AsOfOption, ExcelOption, FailOn, Format, FormatOption, GroupOption, IdArgument,
-                                 LangOption, OutputOption, SortBy, TargetYearOption, complete_statuses)
+                                 LangOption, OrgOption, OutputOption, SortBy, TargetYearOption, complete_orgs,
+                                 complete_statuses)
 from sytrack.cli.output import emit, tell, write_text_atomic
 
 
@@ -33,27 +34,43 @@ def status_command(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     excel: ExcelOption = False,
+    org: Annotated[Optional[str], typer.Option(
+        "--org", metavar="ORG", autocompletion=complete_orgs,
+        help="Only this district or department: every indicator it takes part in, against its allocation.")] = None,
 ) -> None:
     """Show every target's progress: completion, time elapsed, pace, status, forecast.
+
+    Where the city has no figure of its own, its figure is rolled up from its districts and
+    departments (Σ); where its own and theirs differ by more than 1%, status says so.
 
     Status: achieved, on-track (pace >= 0.95), behind (pace >= 0.6), off-track (slower, or moving
     away), missed (deadline passed), pending (a milestone not yet due), no-data. Pace is
     completion divided by time elapsed; `sytrack explain ID` shows every step for one indicator.
     """
-    from sytrack.progress import evaluate, is_at_or_worse
+    from sytrack.districts import judge_city, judge_org
+    from sytrack.progress import is_at_or_worse
     from sytrack.queries import indicators_for, parse_statuses, select_progress
+    from sytrack.reporters import require_org
     from sytrack.views.status import STATUS_COLUMNS, status_row, status_tables
 
     state = session(ctx)
     catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
     statuses = parse_statuses(only)
+    org_id = require_org(catalogue, org) if org is not None else ""
     indicators = indicators_for(catalogue, group, target_year)
     series = state.store.current()
-    judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
+    # Every org's figures in one query; a catalogue without orgs has none to ask for.
+    of_orgs = state.store.current_of_orgs() if catalogue.orgs else {}
+    figures: dict = {}
+    if org_id:
+        judged = judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year)
+    else:
+        judged, figures = judge_city(catalogue, indicators, series, of_orgs, day, target_year)
     progresses = select_progress(judged, statuses, worst_first=sort == SortBy.status)
-    emit([status_row(catalogue, p) for p in progresses], STATUS_COLUMNS, fmt, output, excel,
-         lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged), sheet="status",
-         ascii_only=ascii_only)
+    title = f"{catalogue.org(org_id).name(language)} ({org_id})" if org_id else ""
+    emit([status_row(catalogue, p, org_id, figures.get(p.indicator.id)) for p in progresses], STATUS_COLUMNS, fmt,
+         output, excel, lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged, figures,
+                                                            title), sheet="status", ascii_only=ascii_only)
     if fail_on is not None and any(is_at_or_worse(p.status, fail_on.value) for p in progresses):
         raise typer.Exit(1)
 
@@ -92,16 +109,18 @@ def explain_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOpt
                     target_year: TargetYearOption = None, lang: LangOption = None, fmt: FormatOption = Format.table,
                     output: OutputOption = None, excel: ExcelOption = False) -> None:
     """Show every figure behind one indicator's status and how it is computed, to check by hand."""
-    from sytrack.progress import evaluate
+    from sytrack.districts import judge_city
     from sytrack.queries import require_target_year
-    from sytrack.views.explain import EXPLAIN_COLUMNS, explain_fields, explain_table
+    from sytrack.views.explain import EXPLAIN_COLUMNS, explain_fields, explain_table, rollup_fields
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
     indicator = require_indicator(catalogue, indicator_id)
     require_target_year(indicator, target_year)
-    series = state.store.current(indicator.id).get(indicator.id, [])
-    progress = evaluate(indicator, series, as_of or state.today, catalogue.plan, target_year)
-    rows = explain_fields(progress, language)
+    series = state.store.current(indicator.id)
+    of_orgs = state.store.current_of_orgs(indicator.id) if catalogue.orgs else {}
+    [progress], figures = judge_city(catalogue, [indicator], series, of_orgs, as_of or state.today, target_year)
+    rows = explain_fields(progress, language) + rollup_fields(indicator, catalogue, figures.get(indicator.id),
+                                                              progress, language)
     emit(rows, EXPLAIN_COLUMNS, fmt, output, excel, lambda _rows, screen: explain_table(indicator, progress, rows, screen, language),
          sheet=indicator.id)
