@@ -194,3 +194,49 @@ def test_rank_needs_an_indicator_or_a_group_and_refuses_unknown_ones(run):
     assert run(["rank", "--group", "nope"]).code == 2
     unknown = run(["rank", "smart-factory"])
     assert unknown.code == 1 and "did you mean smart-factories" in unknown.stderr
+
+
+def test_the_bulletin_is_a_word_document_with_overview_groups_league_and_who_is_behind(run, tmp_path):
+    from docx import Document
+
+    for org, value in (("tiexi", "7"), ("hunnan", "5"), ("dadong", "1")):
+        record(run, "smart-factories", value, "--date", AS_OF, "--org", org)
+    record(run, "enterprises", "520", "--date", AS_OF, "--org", "tiexi")
+    record(run, "enterprises", "500", "--date", AS_OF, "--org", "hunnan")
+    done = run(["report", "--docx", "通报.docx", "--html", "report.html", "--as-of", AS_OF])
+    assert done.code == 0, done.stderr
+    assert done.stderr == "wrote report.html\nwrote 通报.docx\n"
+    document = Document(str(tmp_path / "通报.docx"))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert paragraphs[0] == "区县测试计划进展情况通报" and paragraphs[1] == "（截至2024年6月30日）"
+    assert ("本期纳入监测的指标共5项，其中已完成1项，符合序时进度0项，滞后1项，严重滞后0项；另有无数据3项。"
+            "达进度率（已完成及符合序时进度的指标占可评价指标的比例）为50.0%。") in paragraphs
+    assert "培育智能工厂（滞后，完成率43.3%，序时进度49.7%）；牵头单位：市工信局；滞后单位：大东区。" in paragraphs
+    industry, digital, league = document.tables
+    assert [c.text for c in industry.rows[1].cells] == ["培育智能工厂", "13个", "≥ 30个（2024-12-31前）", "43.3%", "49.7%",
+                                                        "滞后", "市工信局"]
+    shading = industry.rows[1].cells[5]._tc.xpath("./w:tcPr/w:shd")[0]
+    assert shading.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}fill") == "FFE8A3"
+    assert [[c.text for c in row.cells] for row in league.rows] == [
+        ["排名", "单位", "指标数", "达进度率", "滞后指标数"], ["1", "铁西区", "4", "100.0%", "0"],
+        ["1", "浑南区", "4", "100.0%", "0"], ["3", "大东区", "1", "0.0%", "1"]]
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)  # A4
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<h2 id="league">League of districts and departments</h2>' in html
+    assert "<td>1</td><td>Tiexi District</td><td>4</td><td>100%</td><td>0</td>" in html
+
+
+def test_report_needs_a_file_to_write(run, tmp_path):
+    refused = run(["report"])
+    assert refused.code == 2 and "report writes --html FILE, --docx FILE, or both" in refused.stderr
+    assert not any(tmp_path.glob("*.docx"))
+
+
+def test_python_docx_is_imported_only_by_the_bulletin(run):
+    import subprocess
+    import sys
+
+    code = ("import sys; from typer.testing import CliRunner; from sytrack.cli import app; "
+            "CliRunner().invoke(app, ['status']); print('docx' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

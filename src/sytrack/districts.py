@@ -152,3 +152,21 @@ def judge_org(catalogue: Catalogue, indicators: Sequence[Indicator], org: str, o
         if progress is not None:
             judged.append(progress)
     return judged
+
+
+def behind_orgs(catalogue: Catalogue, indicators: Sequence[Indicator], own: Mapping[str, Sequence[tuple]],
+                of_orgs: Mapping[str, Mapping[str, Sequence[tuple]]], as_of: dt.date) -> dict[str, list[str]]:
+    """Per indicator id, the orgs behind on their allocation (behind, off track or missed), worst first."""
+    from sytrack.orgs import BEHIND, build_tree
+
+    tree = build_tree(catalogue.orgs)
+    found = {}
+    for indicator in indicators:
+        reported = of_orgs.get(indicator.id)
+        if not reported and not indicator.allocations:
+            continue
+        rows = indicator_league(catalogue, indicator, tree, own.get(indicator.id, ()), reported, as_of)
+        late = [row.org for row in reversed(rows) if row.status in BEHIND]
+        if late:
+            found[indicator.id] = late
+    return found

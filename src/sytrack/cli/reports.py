@@ -12,7 +12,8 @@ from sytrack.cli.app import command, session
 from sytrack.cli.options import (AsOfOption, ExcelOption, FailOn, Format, FormatOption, GroupOption, IdArgument,
                                  LangOption, OrgOption, OutputOption, SortBy, TargetYearOption, complete_orgs,
                                  complete_statuses)
-from sytrack.cli.output import emit, tell, write_text_atomic
+from sytrack.cli.output import atomic_writer, emit, tell, write_text_atomic
+from sytrack.errors import UsageError
 
 
 @command("status")
@@ -78,30 +79,67 @@ def status_command(
 @command("report")
 def report_command(
     ctx: typer.Context,
-    html_file: Annotated[Path, typer.Option(
+    html_file: Annotated[Optional[Path], typer.Option(
         "--html", metavar="FILE", dir_okay=False,
-        help="Write a self-contained HTML page here (opens offline, prints to A4).")],
+        help="Write a self-contained HTML page here (opens offline, prints to A4).")] = None,
+    docx_file: Annotated[Optional[Path], typer.Option(
+        "--docx", metavar="FILE", dir_okay=False,
+        help="Write the bulletin (通报) as a Word document here: overview, a table per group, the league of "
+             "districts, the indicators behind and who leads them.")] = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
 ) -> None:
     """Write the status of every target as one HTML page with a chart per indicator, for people
-    who read pictures: no network, no scripts, Chinese in the system's own fonts."""
-    from sytrack.html_report import render_html
-    from sytrack.progress import evaluate
-    from sytrack.views.catalogue import chart_for
+    who read pictures (no network, no scripts, Chinese in the system's own fonts), or as the
+    bulletin a bureau sends upward, a Word document in Chinese (--docx)."""
+    from sytrack.districts import judge_city
 
+    if html_file is None and docx_file is None:
+        raise UsageError("report writes --html FILE, --docx FILE, or both: e.g. `sytrack report --docx 通报.docx`")
     state = session(ctx)
     catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
     series = state.store.current()
-    progresses, charts = [], {}
-    for indicator in catalogue.in_group_order():
-        points = series.get(indicator.id, [])
-        progress = evaluate(indicator, points, day, catalogue.plan)
-        progresses.append(progress)
-        charts[indicator.id] = chart_for(indicator, points, progress, catalogue.plan)
+    of_orgs = state.store.current_of_orgs() if catalogue.orgs else {}
+    indicators = catalogue.in_group_order()
+    progresses, figures = judge_city(catalogue, indicators, series, of_orgs, day)
+    if html_file is not None:
+        _write_html(state, html_file, progresses, figures, series, of_orgs, language, day)
+    if docx_file is not None:
+        _write_docx(state, docx_file, progresses, series, of_orgs, day)
+
+
+def _write_html(state, html_file: Path, progresses, figures, series, of_orgs, language: str, day) -> None:
+    from sytrack.districts import groups_league
+    from sytrack.html_report import render_html
+    from sytrack.orgs import build_tree
+    from sytrack.views.catalogue import chart_for
+
+    catalogue = state.catalogue
+    charts = {}
+    for p in progresses:
+        found = figures.get(p.indicator.id)
+        points = found.series if found is not None else series.get(p.indicator.id, [])
+        charts[p.indicator.id] = chart_for(p.indicator, points, p, catalogue.plan)
+    league = groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), series, of_orgs, day) \
+        if catalogue.orgs else []
     generated = state.now_utc().strftime("%Y-%m-%d %H:%M UTC")
-    write_text_atomic(html_file, render_html(catalogue, progresses, charts, language, day, generated))
+    write_text_atomic(html_file, render_html(catalogue, progresses, charts, language, day, generated, league=league))
     tell(f"wrote {html_file}")
+
+
+def _write_docx(state, docx_file: Path, progresses, series, of_orgs, day) -> None:
+    from sytrack.bulletin import bulletin_content, write_docx
+    from sytrack.districts import behind_orgs, groups_league
+    from sytrack.orgs import build_tree
+
+    catalogue = state.catalogue
+    league = groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), series, of_orgs, day) \
+        if catalogue.orgs else []
+    late = behind_orgs(catalogue, catalogue.indicators, series, of_orgs, day) if catalogue.orgs else {}
+    bulletin = bulletin_content(catalogue, progresses, league, late, day)
+    with atomic_writer(docx_file, "wb") as stream:
+        write_docx(bulletin, stream)
+    tell(f"wrote {docx_file}")
 
 
 @command("explain")
