@@ -23,23 +23,24 @@ TOLERANCE = 0.01
 
 class Figures(NamedTuple):
     """One indicator's figures: the series the city is judged on (its own figure where it has one,
-    else its orgs' roll-up), every node's figures (None when no org takes part), and the dates of
-    the city's own figures (the others were rolled up)."""
+    else its orgs' roll-up), every node's figures (None when no org takes part, or once `slim`),
+    the dates of the city's own figures (the others were rolled up), and every (org or CITY,
+    disagreement) where an own figure and the roll-up below it differ."""
 
     series: tuple
     nodes: dict[str, NodeFigures] | None
     own_dates: frozenset
-
-    @property
-    def disagreements(self) -> tuple[tuple[str, Disagreement], ...]:
-        """(org or CITY, disagreement) wherever an own figure and the roll-up below it differ."""
-        if self.nodes is None:
-            return ()
-        return tuple((node, d) for node, figures in self.nodes.items() for d in figures.disagreements)
+    disagreements: tuple[tuple[str, Disagreement], ...] = ()
+    orgs_take_part: bool = False
 
     def rolled_up_at(self, day: dt.date | None) -> bool:
         """Whether the city's figure of `day` is its orgs' roll-up rather than its own."""
-        return day is not None and self.nodes is not None and day not in self.own_dates
+        return day is not None and self.orgs_take_part and day not in self.own_dates
+
+    def slim(self) -> Figures:
+        """What status keeps once an indicator is judged: not the series, so that 10,000 indicators
+        × 13 districts are never all held at once."""
+        return self._replace(series=(), nodes=None)
 
 
 def plain(series: Iterable[tuple]) -> tuple:
@@ -53,7 +54,8 @@ def figures_for(indicator: Indicator, tree: OrgTree, own: Sequence[tuple],
     if not of_orgs and not indicator.allocations:
         return Figures(tuple(own), None, frozenset())
     nodes = roll_up_tree(indicator, tree, {**(of_orgs or {}), CITY: tuple(own)}, tolerance)
-    return Figures(plain(nodes[CITY].effective), nodes, frozenset(point[0] for point in own))
+    found = tuple((node, d) for node, figures in nodes.items() for d in figures.disagreements)
+    return Figures(plain(nodes[CITY].effective), nodes, frozenset(point[0] for point in own), found, True)
 
 
 def org_series(figures: Figures, of_orgs: Mapping[str, Sequence[tuple]] | None, org: str) -> tuple:
@@ -118,23 +120,40 @@ def org_indicators(catalogue: Catalogue, indicators: Sequence[Indicator], org: s
     return [i for i in indicators if takes_part(i, org, of_orgs.get(i.id))]
 
 
-def judge_city(catalogue: Catalogue, indicators: Sequence[Indicator], own: Mapping[str, Sequence[tuple]],
-               of_orgs: Mapping[str, Mapping[str, Sequence[tuple]]], as_of: dt.date,
-               target_year: int | None = None) -> tuple[list[Progress], dict[str, Figures]]:
+def judge_city(catalogue: Catalogue, indicators: Sequence[Indicator], stream: Iterable[tuple[str, list, dict]],
+               as_of: dt.date, target_year: int | None = None,
+               keep_series: bool = False) -> tuple[list[Progress], dict[str, Figures]]:
     """`status`: every indicator judged on the city's figure, and, for those the orgs take part in,
-    their Figures (what was rolled up, where figures disagree)."""
+    their Figures (what was rolled up, where figures disagree). `stream` is Store.current_with_orgs:
+    each indicator is rolled up as it comes and only its slim Figures kept (all of it with
+    `keep_series`, for explain and the report's charts)."""
     from sytrack.orgs import build_tree
 
     tree = build_tree(catalogue.orgs)
-    progresses, figures = [], {}
+    wanted = {indicator.id: indicator for indicator in indicators}
+    judged: dict[str, Progress] = {}
+    figures: dict[str, Figures] = {}
+    for indicator_id, own, reported in stream:
+        indicator = wanted.get(indicator_id)
+        if indicator is None:
+            continue
+        judged[indicator_id], found = _judge_one(catalogue, indicator, tree, own, reported, as_of, target_year)
+        if found is not None:
+            figures[indicator_id] = found if keep_series else found.slim()
     for indicator in indicators:
-        reported = of_orgs.get(indicator.id)
-        series = own.get(indicator.id, ())
-        if reported or indicator.allocations:
-            found = figures[indicator.id] = figures_for(indicator, tree, series, reported)
-            series = found.series
-        progresses.append(evaluate(indicator, series, as_of, catalogue.plan, target_year))
-    return progresses, figures
+        if indicator.id not in judged:  # nothing recorded: an allocated one still says so in explain
+            judged[indicator.id], found = _judge_one(catalogue, indicator, tree, (), {}, as_of, target_year)
+            if found is not None:
+                figures[indicator.id] = found
+    return [judged[indicator.id] for indicator in indicators], figures
+
+
+def _judge_one(catalogue: Catalogue, indicator: Indicator, tree: OrgTree, own, reported, as_of: dt.date,
+               target_year: int | None) -> tuple[Progress, Figures | None]:
+    if not reported and not indicator.allocations:
+        return evaluate(indicator, own, as_of, catalogue.plan, target_year), None
+    found = figures_for(indicator, tree, own, reported)
+    return evaluate(indicator, found.series, as_of, catalogue.plan, target_year), found
 
 
 def judge_org(catalogue: Catalogue, indicators: Sequence[Indicator], org: str, own: Mapping[str, Sequence[tuple]],

@@ -49,7 +49,7 @@ def status_command(
     completion divided by time elapsed; `sytrack explain ID` shows every step for one indicator.
     """
     from sytrack.districts import judge_city, judge_org
-    from sytrack.progress import is_at_or_worse
+    from sytrack.progress import evaluate, is_at_or_worse
     from sytrack.queries import indicators_for, parse_statuses, select_progress
     from sytrack.reporters import require_org
     from sytrack.views.status import STATUS_COLUMNS, status_row, status_tables
@@ -59,14 +59,16 @@ def status_command(
     statuses = parse_statuses(only)
     org_id = require_org(catalogue, org) if org is not None else ""
     indicators = indicators_for(catalogue, group, target_year)
-    series = state.store.current()
-    # Every org's figures in one query; a catalogue without orgs has none to ask for.
-    of_orgs = state.store.current_of_orgs() if catalogue.orgs else {}
     figures: dict = {}
     if org_id:
+        series, of_orgs = state.store.current(), state.store.current_of_orgs()
         judged = judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year)
-    else:
-        judged, figures = judge_city(catalogue, indicators, series, of_orgs, day, target_year)
+    elif catalogue.orgs:
+        # The city's and every org's figures from one query, rolled up one indicator at a time.
+        judged, figures = judge_city(catalogue, indicators, state.store.current_with_orgs(), day, target_year)
+    else:  # a plan without districts: the city's own figures, as before
+        series = state.store.current()
+        judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
     progresses = select_progress(judged, statuses, worst_first=sort == SortBy.status)
     title = f"{catalogue.org(org_id).name(language)} ({org_id})" if org_id else ""
     emit([status_row(catalogue, p, org_id, figures.get(p.indicator.id)) for p in progresses], STATUS_COLUMNS, fmt,
@@ -101,7 +103,8 @@ def report_command(
     series = state.store.current()
     of_orgs = state.store.current_of_orgs() if catalogue.orgs else {}
     indicators = catalogue.in_group_order()
-    progresses, figures = judge_city(catalogue, indicators, series, of_orgs, day)
+    stream = ((i, series.get(i, []), of_orgs.get(i, {})) for i in {*series, *of_orgs})
+    progresses, figures = judge_city(catalogue, indicators, stream, day, keep_series=True)
     if html_file is not None:
         _write_html(state, html_file, progresses, figures, series, of_orgs, language, day)
     if docx_file is not None:
@@ -155,9 +158,8 @@ def explain_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOpt
     catalogue, language = state.catalogue, state.lang(lang)
     indicator = require_indicator(catalogue, indicator_id)
     require_target_year(indicator, target_year)
-    series = state.store.current(indicator.id)
-    of_orgs = state.store.current_of_orgs(indicator.id) if catalogue.orgs else {}
-    [progress], figures = judge_city(catalogue, [indicator], series, of_orgs, as_of or state.today, target_year)
+    [progress], figures = judge_city(catalogue, [indicator], state.store.current_with_orgs(indicator.id),
+                                     as_of or state.today, target_year, keep_series=True)
     rows = explain_fields(progress, language) + rollup_fields(indicator, catalogue, figures.get(indicator.id),
                                                               progress, language)
     emit(rows, EXPLAIN_COLUMNS, fmt, output, excel, lambda _rows, screen: explain_table(indicator, progress, rows, screen, language),
