@@ -107,6 +107,7 @@ def _table(document, headers: list[str], rows: list[list[str]], widths_cm: list[
             cell.text = text
             if statuses is not None and column == status_column:
                 _shade(cell, CELL_COLOURS[statuses[n]])
+    _keep_rows_whole(table)
     # Widths on the columns (w:gridCol, which LibreOffice reads) and on every cell (which Word reads).
     table.autofit = False
     for column, width in zip(table.columns, widths_cm):
@@ -121,6 +122,19 @@ def _table(document, headers: list[str], rows: list[list[str]], widths_cm: list[
                 for run in paragraph.runs:
                     run.font.size = Pt(9)
     return table
+
+
+def _keep_rows_whole(table) -> None:
+    """On a page break a row is never split, and the header row is repeated on the next page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for number, row in enumerate(table.rows):
+        properties = row._tr.get_or_add_trPr()
+        for tag in ("w:cantSplit", "w:tblHeader") if number == 0 else ("w:cantSplit",):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), "true")
+            properties.append(element)
 
 
 def _chinese_font(document, name: str = "SimSun") -> None:
@@ -156,7 +170,7 @@ def write_docx(bulletin: Bulletin, out: IO[bytes]) -> None:
     headers = ["指标", "最新值", "目标", "完成率", "序时进度", "状态", "牵头单位"]
     for name, rows, statuses in bulletin.groups:
         document.add_heading(name, level=2)
-        _table(document, headers, rows, [4.4, 2.3, 3.5, 1.6, 1.8, 1.7, 1.7], statuses, status_column=5,
+        _table(document, headers, rows, [4.0, 2.2, 3.4, 1.6, 1.8, 1.7, 2.3], statuses, status_column=5,
                numeric=(1, 3, 4))
     document.add_heading("三、区县（单位）进度排名", level=1)
     if bulletin.league:
