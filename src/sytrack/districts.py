@@ -8,6 +8,7 @@ judged on the city's own series, untouched: a plan without districts pays nothin
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -97,15 +98,19 @@ def indicator_league(catalogue: Catalogue, indicator: Indicator, tree: OrgTree, 
 
 
 def groups_league(catalogue: Catalogue, indicators: Sequence[Indicator], tree: OrgTree,
-                  own: Mapping[str, Sequence[tuple]], of_orgs: Mapping[str, Mapping[str, Sequence[tuple]]],
-                  as_of: dt.date):
-    """`rank --group G` (and the bulletin's league): each org's 达进度率 over the indicators it takes part in."""
+                  stream: Iterable[tuple[str, list, dict]], as_of: dt.date):
+    """`rank --group G` (and the bulletin's league): each org's 达进度率 over the indicators it takes
+    part in. `stream` is Store.current_with_orgs: one indicator's figures are held at a time."""
+    wanted = {indicator.id: indicator for indicator in indicators}
     by_org: dict[str, list[Progress]] = {org.id: [] for org in catalogue.orgs}
-    for indicator in indicators:
-        reported = of_orgs.get(indicator.id)
-        if not reported and not indicator.allocations:
+    seen = set()
+    # Then the allocated indicators nothing is recorded for: each org has them to do, so they count.
+    for indicator_id, own, reported in itertools.chain(stream, ((i.id, (), {}) for i in indicators)):
+        indicator = wanted.get(indicator_id)
+        if indicator is None or indicator_id in seen or (not reported and not indicator.allocations):
             continue
-        figures = figures_for(indicator, tree, own.get(indicator.id, ()), reported)
+        seen.add(indicator_id)
+        figures = figures_for(indicator, tree, own, reported)
         for org in by_org:
             if takes_part(indicator, org, reported):
                 judged = org_progress(indicator, org, org_series(figures, reported, org), as_of, catalogue.plan)

@@ -52,8 +52,7 @@ def rank_command(
              rank.indicator_rank_table(indicator, title, rows, language), sheet="rank")
         return
     require_group(catalogue, group)
-    league = groups_league(catalogue, indicators_for(catalogue, group), tree, state.store.current(),
-                           state.store.current_of_orgs(), day)
+    league = groups_league(catalogue, indicators_for(catalogue, group), tree, state.store.current_with_orgs(), day)
     rows = rank.group_rank_rows(catalogue, league, language)
     title = f"{catalogue.group(group).name(language)} ({group}) {on} {day.isoformat()}"
     emit(rows, rank.GROUP_RANK_COLUMNS, fmt, output, excel, rank.group_rank_table(title, rows, language), sheet="rank")

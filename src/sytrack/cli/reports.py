@@ -103,12 +103,17 @@ def report_command(
     series = state.store.current()
     of_orgs = state.store.current_of_orgs() if catalogue.orgs else {}
     indicators = catalogue.in_group_order()
-    stream = ((i, series.get(i, []), of_orgs.get(i, {})) for i in {*series, *of_orgs})
-    progresses, figures = judge_city(catalogue, indicators, stream, day, keep_series=True)
+    progresses, figures = judge_city(catalogue, indicators, _stream(series, of_orgs), day, keep_series=True)
     if html_file is not None:
         _write_html(state, html_file, progresses, figures, series, of_orgs, language, day)
     if docx_file is not None:
         _write_docx(state, docx_file, progresses, series, of_orgs, day)
+
+
+def _stream(series: dict, of_orgs: dict):
+    """The city's and the orgs' series read once, as Store.current_with_orgs streams them: the report
+    reads them three times (status, league, who is behind)."""
+    return ((i, series.get(i, []), of_orgs.get(i, {})) for i in sorted({*series, *of_orgs}))
 
 
 def _write_html(state, html_file: Path, progresses, figures, series, of_orgs, language: str, day) -> None:
@@ -123,7 +128,7 @@ def _write_html(state, html_file: Path, progresses, figures, series, of_orgs, la
         found = figures.get(p.indicator.id)
         points = found.series if found is not None else series.get(p.indicator.id, [])
         charts[p.indicator.id] = chart_for(p.indicator, points, p, catalogue.plan)
-    league = groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), series, of_orgs, day) \
+    league = groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), _stream(series, of_orgs), day) \
         if catalogue.orgs else []
     generated = state.now_utc().strftime("%Y-%m-%d %H:%M UTC")
     write_text_atomic(html_file, render_html(catalogue, progresses, charts, language, day, generated, league=league))
@@ -136,7 +141,7 @@ def _write_docx(state, docx_file: Path, progresses, series, of_orgs, day) -> Non
     from sytrack.orgs import build_tree
 
     catalogue = state.catalogue
-    league = groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), series, of_orgs, day) \
+    league = groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), _stream(series, of_orgs), day) \
         if catalogue.orgs else []
     late = behind_orgs(catalogue, catalogue.indicators, series, of_orgs, day) if catalogue.orgs else {}
     bulletin = bulletin_content(catalogue, progresses, league, late, day)
