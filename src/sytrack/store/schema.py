@@ -51,16 +51,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 3: districts and departments. `org` says who reported a figure ('' is the city's own, as every
     # earlier record is); `denominator` is the base a share or rate was computed on, so that the
-    # city's share rolls up as Σ v·d / Σ d. Supersession is now per (indicator, org, date). The
-    # values in force are read in (indicator, org, date) order, one indicator at a time, so that
-    # status holds one indicator's figures, not every district's, while it rolls them up.
+    # city's share rolls up as Σ v·d / Σ d. Supersession is now per (indicator, org, date): the
+    # indexes lead with org so that the city's figures and the orgs' are each one range.
     (
         "ALTER TABLE observation ADD COLUMN org TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE observation ADD COLUMN denominator {number}",
         "DROP INDEX observation_in_force",
-        "CREATE INDEX observation_in_force ON observation(plan, in_force, indicator, org, as_of, value, denominator)",
+        "CREATE INDEX observation_in_force ON observation(plan, in_force, org, indicator, as_of, value, denominator)",
         "DROP INDEX observation_by_indicator",
         "CREATE INDEX observation_by_indicator ON observation(plan, indicator, org, as_of)",
+    ),
+    # 4: the values in force are read in (indicator, org, date) order, one indicator at a time, so
+    # that status holds one indicator's figures, not every district's, while it rolls them up; the
+    # city's own (org '') are the first of each indicator's. Derived from the facts: only the index changes.
+    (
+        "DROP INDEX observation_in_force",
+        "CREATE INDEX observation_in_force ON observation(plan, in_force, indicator, org, as_of, value, denominator)",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
