@@ -1,4 +1,5 @@
-"""Schema 3 (org and denominator): an upgrade killed at any moment leaves schema 2 whole or schema 3 whole."""
+"""Schemas 3 and 4 (org and denominator; the in-force index by indicator, org): an upgrade killed at any moment
+leaves the old schema whole or the new one whole."""
 
 from __future__ import annotations
 
@@ -68,6 +69,35 @@ def _facts(db: Path) -> list[tuple]:
         connection.close()
 
 
+def _in_force_index(db: Path) -> list[str]:
+    connection = sqlite3.connect(db)
+    try:
+        return [row[2] for row in connection.execute("PRAGMA index_info(observation_in_force)")]
+    finally:
+        connection.close()
+
+
+def test_a_store_at_schema_three_gets_the_in_force_index_by_indicator_then_org(tmp_path):
+    """Status streams one indicator at a time in this index's order; a store made at schema 3
+    (org first) is brought to it, its records untouched."""
+    db = tmp_path / "v3.db"
+    connection = sqlite3.connect(db, isolation_level=None)
+    for statement in [s.format(**SQLITE_TYPES._asdict()) for m in MIGRATIONS[:3] for s in m]:
+        connection.execute(statement)
+    connection.execute("INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, in_force,"
+                       " org) VALUES (1, 'shenyang-2023', 'smart-factories', 7, '2023-06-30', '2023-07-01T08:00:00Z',"
+                       " 't', 1, 'tiexi')")
+    connection.execute("PRAGMA user_version = 3")
+    connection.close()
+    assert _in_force_index(db)[2:4] == ["org", "indicator"]
+    exported = _export(str(db))
+    assert exported.splitlines()[1].endswith(b",current,tiexi,")
+    assert _in_force_index(db) == ["plan", "in_force", "indicator", "org", "as_of", "value", "denominator"]
+    connection = sqlite3.connect(db)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    connection.close()
+
+
 def test_an_upgrade_killed_at_any_moment_leaves_one_whole_schema(tmp_path):
     original = tmp_path / "v2.db"
     _v2_data_file(original)
@@ -77,6 +107,7 @@ def test_an_upgrade_killed_at_any_moment_leaves_one_whole_schema(tmp_path):
     expected = _export(str(reference))  # upgraded without a kill
     assert expected.count(b"\n") == ROWS + 1 and b",current,,\r\n" in expected  # org '' and no denominator
     outcomes = {2: 0, SCHEMA_VERSION: 0}
+    assert _in_force_index(reference) == ["plan", "in_force", "indicator", "org", "as_of", "value", "denominator"]
     for attempt in range(5):
         db = tmp_path / f"kill-{attempt}.db"
         db.write_bytes(original.read_bytes())
@@ -89,8 +120,8 @@ def test_an_upgrade_killed_at_any_moment_leaves_one_whole_schema(tmp_path):
         columns = [row[1] for row in connection.execute("PRAGMA table_info(observation)")]
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         connection.close()
-        # Either schema 2 whole (no org column) or schema 3 whole: never a column without its version.
-        assert (version, "org" in columns, "denominator" in columns) in ((2, False, False), (3, True, True))
+        # Either schema 2 whole (no org column) or the current one whole: never a column without its version.
+        assert (version, "org" in columns, "denominator" in columns) in ((2, False, False), (SCHEMA_VERSION, True, True))
         outcomes[version] += 1
         assert _facts(db) == facts
         # Every command can use it at once (a whole export, compared, on some of the attempts: it is slow).
@@ -129,7 +160,7 @@ def test_a_server_upgrade_killed_midway_leaves_schema_two_whole(postgres_url):
         columns = {row[0] for row in connection.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'observation'"
             " AND table_schema = current_schema()")}
-        assert (version, "org" in columns) in ((2, False), (3, True))
+        assert (version, "org" in columns) in ((2, False), (SCHEMA_VERSION, True))
     assert _export(postgres_url).count(b"\n") == ROWS + 1
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         assert connection.execute("SELECT version FROM sytrack_schema").fetchone()[0] == SCHEMA_VERSION

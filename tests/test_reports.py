@@ -104,7 +104,7 @@ def recorded(run, catalogue_file: Path, tmp_path: Path, recorded_template: Path)
 STATUS_KEYS = (
     "id,group,name_zh,name_en,unit,kind,direction,baseline,baseline_date,target,target_low,target_high,"
     "deadline,latest,latest_date,completion_pct,time_elapsed_pct,pace,days_ahead,required_per_month,"
-    "forecast,forecast_meets,status,comparison,start_date,start_value,reason,stretch,stretch_met"
+    "forecast,forecast_meets,status,comparison,start_date,start_value,reason,stretch,stretch_met,org,rolled_up,disagreement"
 ).split(",")
 LIST_KEYS = (
     "id,group,group_name,name_zh,name_en,unit,unit_en,kind,direction,baseline,baseline_date,"
@@ -134,7 +134,7 @@ ANSI = re.compile(r"\x1b\[")
 # 1. Every listing command has the same report options
 
 
-LISTING = {"status", "list", "log", "export", "explain", "show", "extract"}  # the commands that list things
+LISTING = {"status", "list", "log", "export", "explain", "show", "extract", "rank"}  # the commands that list things
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "jsonl", "markdown")
 REPORT_OPTIONS = {"format": ["--format", "-f"], "output": ["--output", "-o"], "excel": ["--excel"]}
 
@@ -220,6 +220,15 @@ def test_no_command_spells_a_report_option_another_way():
     assert odd == []
 
 
+def rank_args(run, folder) -> list[str]:
+    """`rank` over the districts catalogue (the small one has no orgs), two districts' figures recorded."""
+    catalogue = str(Path(__file__).parent / "data" / "districts.toml")
+    common = ["--catalog", catalogue, "--db", str(folder / "districts.db")]
+    for org, value in (("tiexi", "7"), ("hunnan", "4")):
+        assert run([*common, "record", "smart-factories", value, "--date", "2024-06-30", "--org", org]).code == 0
+    return [*common, "rank", "smart-factories", "--as-of", "2024-06-30"]
+
+
 def write_plan(folder) -> str:
     """A two-target plan text for `extract` to read."""
     path = folder / "plan.md"
@@ -231,7 +240,8 @@ def write_plan(folder) -> str:
 def test_every_listing_command_writes_every_machine_format(run, recorded, name):
     """Behaviour, not declaration: each format of each listing command parses with the standard tools."""
     args = {"status": ["status", "--as-of", AS_OF], "explain": ["explain", "5g-base-stations", "--as-of", AS_OF],
-            "show": ["show", "5g-base-stations"], "extract": ["extract", write_plan(recorded)]}.get(name, [name])
+            "show": ["show", "5g-base-stations"], "extract": ["extract", write_plan(recorded)],
+            "rank": rank_args(run, recorded) if name == "rank" else []}.get(name, [name])
     for fmt in MACHINE_FORMATS:
         result = run([*args, "--format", fmt])
         assert result.code == 0 and result.stderr == "", (fmt, result.stderr)
@@ -703,7 +713,7 @@ def test_terminal_output_prints_user_text_exactly_as_typed(recorded):
 @pytest.mark.parametrize("name", sorted(LISTING))
 def test_output_option_writes_the_report_to_the_file(run, recorded, name):
     args = {**TABLE_ARGS, "export": ["export"], "show": ["show", "5g-base-stations"],
-            "extract": ["extract", write_plan(recorded)]}[name]
+            "extract": ["extract", write_plan(recorded)], "rank": rank_args(run, recorded) if name == "rank" else []}[name]
     for fmt in ("csv", "table"):
         piped = run([*args, "--format", fmt])
         written = run([*args, "--format", fmt, "-o", f"{name}.{fmt}"])

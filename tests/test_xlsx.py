@@ -420,7 +420,10 @@ def test_a_record_made_at_midnight_utc_survives_an_xlsx_round_trip(run, catalogu
     shutil.copyfile(catalogue_file, fresh / "indicators.toml")
     result = run(["import", str(tmp_path / "all.xlsx")], cwd=fresh)
     assert result.code == 0, result.stderr
-    assert run(["export"], cwd=fresh).stdout == export
+    # An export made before schema 3 imports as it was; exported again it ends with the org and
+    # denominator columns, empty: the city's own figures.
+    upgraded = export.replace("state\r\n", "state,org,denominator\r\n").replace("current\r\n", "current,,\r\n")
+    assert run(["export"], cwd=fresh).stdout == upgraded
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Mn", "Me", "Cs"))))

@@ -70,6 +70,7 @@ svg .observed { fill: none; stroke: #1a7f37; stroke-width: 2; }
 svg .point { fill: #1a7f37; } svg .target { fill: #cf222e; } svg .baseline { fill: #fff; stroke: #0969da; stroke-width: 1.5; }
 .legend { color: #57606a; font-size: .8rem; }
 .doubt { color: #9a6700; font-size: .85rem; }
+table.league { border-collapse: collapse; } table.league th, table.league td { border: 1px solid #d0d7de; padding: .2rem .6rem; }
 @media print {
   @page { size: A4; margin: 12mm; }
   body { max-width: none; padding: 0; font-size: 9.5pt; color: #000; }
@@ -187,10 +188,27 @@ def _overview(catalogue: Catalogue, progresses: list[Progress], lang: str) -> st
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
+def _league(catalogue: Catalogue, rows, lang: str) -> str:
+    """The league of districts and departments (区县赛马): rows of orgs.GroupLeagueRow, best first."""
+    zh = lang == "zh"
+    heads = ("排名", "单位", "指标数", "达进度率", "滞后") if zh else ("Rank", "Org", "Indicators", "On track or achieved", "Behind")
+    body = []
+    for r in rows:
+        org = catalogue.org(r.org)
+        share = "" if r.on_schedule_share is None else f"{r.on_schedule_share:.0%}"
+        cells = ("" if r.rank is None else str(r.rank), org.name(lang) if org else r.org, str(r.indicators), share,
+                 str(r.behind))
+        body.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+    title = "区县（单位）进度排名" if zh else "League of districts and departments"
+    return (f'<h2 id="league">{escape(title)}</h2><table class="league"><thead><tr>'
+            + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+
+
 def render_html(catalogue: Catalogue, progresses: list[Progress], charts: dict[str, object], lang: str,
-                as_of: dt.date, generated_at: str) -> str:
+                as_of: dt.date, generated_at: str, league=None) -> str:
     """The whole page: summary, overview table, then one section per group with its cards. `charts`
-    maps an indicator id to its ChartData."""
+    maps an indicator id to its ChartData; `league`, when given, the districts' league
+    (districts.groups_league), shown after the overview."""
     words = WORDS[lang]
     title = catalogue.plan.title(lang)
     body = [f"<h1>{escape(title)}</h1>",
@@ -199,6 +217,8 @@ def render_html(catalogue: Catalogue, progresses: list[Progress], charts: dict[s
             f"<h2>{escape(words['summary'])}</h2>", _summary(progresses, lang),
             f'<div class="overview-part"><h2>{escape(words["overview"])}</h2>{_overview(catalogue, progresses, lang)}'
             f'<p class="legend">{escape(words["legend"])}</p></div>']
+    if league:
+        body.append(_league(catalogue, league, lang))
     by_group: dict[str, list[Progress]] = {}
     for p in progresses:
         by_group.setdefault(p.indicator.group, []).append(p)

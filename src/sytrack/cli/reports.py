@@ -9,22 +9,11 @@ import typer
 
 from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
-from sytrack.cli.options import (
-    AsOfOption,
-    ExcelOption,
-    FailOn,
-    Format,
-    FormatOption,
-    GroupOption,
-    IdArgument,
-    LangOption,
-    OutputOption,
-    SortBy,
-    TargetYearOption,
-    complete_statuses,
-)
-from sytrack.cli.output import emit, tell, write_text_atomic
-from sytrack.errors import SytrackError
+from sytrack.cli.options import (AsOfOption, ExcelOption, FailOn, Format, FormatOption, GroupOption, IdArgument,
+                                 LangOption, OutputOption, SortBy, TargetYearOption, complete_orgs,
+                                 complete_statuses)
+from sytrack.cli.output import atomic_writer, emit, tell, write_text_atomic
+from sytrack.errors import SytrackError, UsageError
 
 
 @command("status")
@@ -46,27 +35,45 @@ def status_command(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     excel: ExcelOption = False,
+    org: Annotated[Optional[str], typer.Option(
+        "--org", metavar="ORG", autocompletion=complete_orgs,
+        help="Only this district or department: every indicator it takes part in, against its allocation.")] = None,
 ) -> None:
     """Show every target's progress: completion, time elapsed, pace, status, forecast.
+
+    Where the city has no figure of its own, its figure is rolled up from its districts and
+    departments (Σ); where its own and theirs differ by more than 1%, status says so.
 
     Status: achieved, on-track (pace >= 0.95), behind (pace >= 0.6), off-track (slower, or moving
     away), missed (deadline passed), pending (a milestone not yet due), no-data. Pace is
     completion divided by time elapsed; `sytrack explain ID` shows every step for one indicator.
     """
+    from sytrack.districts import judge_city, judge_org
     from sytrack.progress import evaluate, is_at_or_worse
     from sytrack.queries import indicators_for, parse_statuses, select_progress
+    from sytrack.reporters import require_org
     from sytrack.views.status import STATUS_COLUMNS, status_row, status_tables
 
     state = session(ctx)
     catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
     statuses = parse_statuses(only)
+    org_id = require_org(catalogue, org) if org is not None else ""
     indicators = indicators_for(catalogue, group, target_year)
-    series = state.store.current()
-    judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
+    figures: dict = {}
+    if org_id:
+        series, of_orgs = state.store.current(), state.store.current_of_orgs()
+        judged = judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year)
+    elif catalogue.orgs:
+        # The city's and every org's figures from one query, rolled up one indicator at a time.
+        judged, figures = judge_city(catalogue, indicators, state.store.current_with_orgs(), day, target_year)
+    else:  # a plan without districts: the city's own figures, as before
+        series = state.store.current()
+        judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
     progresses = select_progress(judged, statuses, worst_first=sort == SortBy.status)
-    emit([status_row(catalogue, p) for p in progresses], STATUS_COLUMNS, fmt, output, excel,
-         lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged), sheet="status",
-         ascii_only=ascii_only)
+    title = f"{catalogue.org(org_id).name(language)} ({org_id})" if org_id else ""
+    emit([status_row(catalogue, p, org_id, figures.get(p.indicator.id)) for p in progresses], STATUS_COLUMNS, fmt,
+         output, excel, lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged, figures,
+                                                            title), sheet="status", ascii_only=ascii_only)
     failing = [p for p in progresses if fail_on is not None and is_at_or_worse(p.status, fail_on.value)]
     if failing:  # a failed check says why, in one line, after the report
         raise SytrackError(f"{len(failing)} indicator{'s' * (len(failing) != 1)} {fail_on.value} or worse"
@@ -77,30 +84,73 @@ def status_command(
 @command("report")
 def report_command(
     ctx: typer.Context,
-    html_file: Annotated[Path, typer.Option(
+    html_file: Annotated[Optional[Path], typer.Option(
         "--html", metavar="FILE", dir_okay=False,
-        help="Write a self-contained HTML page here (opens offline, prints to A4).")],
+        help="Write a self-contained HTML page here (opens offline, prints to A4).")] = None,
+    docx_file: Annotated[Optional[Path], typer.Option(
+        "--docx", metavar="FILE", dir_okay=False,
+        help="Write the bulletin (通报) as a Word document here: overview, a table per group, the league of "
+             "districts, the indicators behind and who leads them.")] = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
 ) -> None:
     """Write the status of every target as one HTML page with a chart per indicator, for people
-    who read pictures: no network, no scripts, Chinese in the system's own fonts."""
-    from sytrack.html_report import render_html
-    from sytrack.progress import evaluate
-    from sytrack.views.catalogue import chart_for
+    who read pictures (no network, no scripts, Chinese in the system's own fonts), or as the
+    bulletin a bureau sends upward, a Word document in Chinese (--docx)."""
+    from sytrack.districts import judge_city
 
+    if html_file is None and docx_file is None:
+        raise UsageError("report writes --html FILE, --docx FILE, or both: e.g. `sytrack report --docx 通报.docx`")
     state = session(ctx)
     catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
     series = state.store.current()
-    progresses, charts = [], {}
-    for indicator in catalogue.in_group_order():
-        points = series.get(indicator.id, [])
-        progress = evaluate(indicator, points, day, catalogue.plan)
-        progresses.append(progress)
-        charts[indicator.id] = chart_for(indicator, points, progress, catalogue.plan)
+    of_orgs = state.store.current_of_orgs() if catalogue.orgs else {}
+    indicators = catalogue.in_group_order()
+    progresses, figures = judge_city(catalogue, indicators, _stream(series, of_orgs), day, keep_series=True)
+    if html_file is not None:
+        _write_html(state, html_file, progresses, figures, series, of_orgs, language, day)
+    if docx_file is not None:
+        _write_docx(state, docx_file, progresses, series, of_orgs, day)
+
+
+def _stream(series: dict, of_orgs: dict):
+    """The city's and the orgs' series read once, as Store.current_with_orgs streams them: the report
+    reads them three times (status, league, who is behind)."""
+    return ((i, series.get(i, []), of_orgs.get(i, {})) for i in sorted({*series, *of_orgs}))
+
+
+def _write_html(state, html_file: Path, progresses, figures, series, of_orgs, language: str, day) -> None:
+    from sytrack.districts import groups_league
+    from sytrack.html_report import render_html
+    from sytrack.orgs import build_tree
+    from sytrack.views.catalogue import chart_for
+
+    catalogue = state.catalogue
+    charts = {}
+    for p in progresses:
+        found = figures.get(p.indicator.id)
+        points = found.series if found is not None else series.get(p.indicator.id, [])
+        charts[p.indicator.id] = chart_for(p.indicator, points, p, catalogue.plan)
+    league = groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), _stream(series, of_orgs), day) \
+        if catalogue.orgs else []
     generated = state.now_utc().strftime("%Y-%m-%d %H:%M UTC")
-    write_text_atomic(html_file, render_html(catalogue, progresses, charts, language, day, generated))
+    write_text_atomic(html_file, render_html(catalogue, progresses, charts, language, day, generated, league=league))
     tell(f"wrote {html_file}")
+
+
+def _write_docx(state, docx_file: Path, progresses, series, of_orgs, day) -> None:
+    from sytrack.bulletin import bulletin_content, write_docx
+    from sytrack.districts import behind_orgs, groups_league
+    from sytrack.orgs import build_tree
+
+    catalogue = state.catalogue
+    league = groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), _stream(series, of_orgs), day) \
+        if catalogue.orgs else []
+    late = behind_orgs(catalogue, catalogue.indicators, series, of_orgs, day) if catalogue.orgs else {}
+    bulletin = bulletin_content(catalogue, progresses, league, late, day)
+    with atomic_writer(docx_file, "wb") as stream:
+        write_docx(bulletin, stream)
+    tell(f"wrote {docx_file}")
 
 
 @command("explain")
@@ -108,16 +158,17 @@ def explain_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOpt
                     target_year: TargetYearOption = None, lang: LangOption = None, fmt: FormatOption = Format.table,
                     output: OutputOption = None, excel: ExcelOption = False) -> None:
     """Show every figure behind one indicator's status and how it is computed, to check by hand."""
-    from sytrack.progress import evaluate
+    from sytrack.districts import judge_city
     from sytrack.queries import require_target_year
-    from sytrack.views.explain import EXPLAIN_COLUMNS, explain_fields, explain_table
+    from sytrack.views.explain import EXPLAIN_COLUMNS, explain_fields, explain_table, rollup_fields
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
     indicator = require_indicator(catalogue, indicator_id)
     require_target_year(indicator, target_year)
-    series = state.store.current(indicator.id).get(indicator.id, [])
-    progress = evaluate(indicator, series, as_of or state.today, catalogue.plan, target_year)
-    rows = explain_fields(progress, language)
+    [progress], figures = judge_city(catalogue, [indicator], state.store.current_with_orgs(indicator.id),
+                                     as_of or state.today, target_year, keep_series=True)
+    rows = explain_fields(progress, language) + rollup_fields(indicator, catalogue, figures.get(indicator.id),
+                                                              progress, language)
     emit(rows, EXPLAIN_COLUMNS, fmt, output, excel, lambda _rows, screen: explain_table(indicator, progress, rows, screen, language),
          sheet=indicator.id)

@@ -185,23 +185,35 @@ class Store:
 
     def current_of_orgs(self, indicator: str | None = None) -> dict[str, dict[str, list[tuple]]]:
         """Every org's values in force, per indicator and org, as (as-of date, value) or, where the
-        org gave one, (as-of date, value, denominator), in date order: one query for all orgs,
-        read in the index's order (org first), so that status does not ask once per org."""
+        org gave one, (as-of date, value, denominator), in date order: one query for all orgs."""
+        return {name: orgs for name, _own, orgs in self.current_with_orgs(indicator) if orgs}
+
+    def current_with_orgs(self, indicator: str | None = None) -> Iterator[tuple[str, list, dict[str, list]]]:
+        """(indicator, the city's own points, each org's points) for every indicator with values in
+        force, in id order, streamed from one query in the index's order: a caller that rolls up
+        one indicator at a time holds one indicator's figures, whatever the number of districts."""
+        import operator
+
         with self.reading() as connection:
             if connection is None:
-                return {}
-            query = ("SELECT org, indicator, as_of, value, denominator FROM observation"
-                     " WHERE plan = ? AND in_force = 1 AND org > ''")  # '' (the city) sorts before every org
+                return
+            query = "SELECT indicator, org, as_of, value, denominator FROM observation WHERE plan = ? AND in_force = 1"
             parameters: tuple = (self.plan,)
             if indicator is not None:
                 query, parameters = query + " AND indicator = ?", (self.plan, indicator)
             dates = _Dates()
-            found: dict[str, dict[str, list[tuple]]] = {}
-            for org, name, as_of, value, denominator in connection.execute(
-                    query + " ORDER BY org, indicator, as_of", parameters):
-                point = (dates[as_of], value) if denominator is None else (dates[as_of], value, denominator)
-                found.setdefault(name, {}).setdefault(org, []).append(point)
-            return found
+            rows = connection.execute(query + " ORDER BY indicator, org, as_of", parameters)
+            for name, group in itertools.groupby(rows, key=operator.itemgetter(0)):
+                own: list = []
+                orgs: dict[str, list] = {}
+                for _, org, as_of, value, denominator in group:
+                    if not org:
+                        own.append((dates[as_of], value))
+                    elif denominator is None:
+                        orgs.setdefault(org, []).append((dates[as_of], value))
+                    else:
+                        orgs.setdefault(org, []).append((dates[as_of], value, denominator))
+                yield name, own, orgs
 
     def count(self) -> int:
         with self.reading() as connection:

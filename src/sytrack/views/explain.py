@@ -91,3 +91,77 @@ def explain_table(indicator: Indicator, progress, rows: list[dict[str, Any]], sc
     grid = Grid.fitted(columns, cells, screen.width, screen.box(), screen.colour)
     yield from wrap(f"{indicator.id} {'截至' if zh else 'as of'} {progress.as_of.isoformat()}", grid.width)
     yield from grid.lines(cells)
+
+
+# ---------------------------------------------------------------------------------------------
+# Districts and departments: how the orgs' figures make the city's
+
+_HOW = {"flow": "the sum of the orgs' figures of the same date",
+        "level": "the sum of each org's latest figure on or before the date",
+        "share": "Σ vᵢ·wᵢ / Σ wᵢ over each org's latest figure, weighed by its denominator (else its declared weight)",
+        "rate": "Σ vᵢ·wᵢ / Σ wᵢ over the orgs' figures of the same date, weighed by denominator (else declared weight)"}
+
+
+def _combination(kind: str, row: tuple, human) -> str:
+    """How one date's figures combine, written out: 7 + 5 + 2 = 14, or (45 × 1200 + 30 × 900) / 2100 = 38.6%."""
+    _day, total, values, weights, note = row
+    if total is None:
+        return note
+    if weights is None:
+        return " + ".join(f"{v:g}" for v in values) + f" = {human(total)}"
+    terms = " + ".join(f"{v:g} × {w:g}" for v, w in zip(values, weights))
+    return f"({terms}) / {sum(weights):g} = {human(total)}"
+
+
+def _node_rows(indicator, catalogue, node: str, figures, as_of, human, lang: str) -> list[tuple]:
+    """One node's (the city's or an org's) figures: each org under it, then its roll-up at the latest date."""
+    from sytrack.orgs import allocated_target
+
+    rolled = figures.nodes[node].rolled
+    if rolled is None:
+        return []
+    rows = []
+    for member in rolled.members:
+        org = catalogue.org(member)
+        known = [p for p in figures.nodes[member].effective if p[0] <= as_of]
+        target = allocated_target(indicator, member)
+        allocation = f"allocated {human(target.value)}" if target is not None else "no allocation"
+        whose = "rolled up from its orgs" if figures.nodes[member].rolled is not None and known and \
+            known[-1][0] not in {p[0] for p in figures.nodes[member].own} else "its own figure"
+        text = f"{human(known[-1][1])} on {known[-1][0]}" if known else "nothing recorded"
+        if known and len(known[-1]) > 2:
+            text += f" (of {known[-1][2]:g})"
+        rows.append((f"  {org.name(lang) if org else member} ({member})", known[-1][1] if known else None, text,
+                     f"{allocation}; {whose if known else 'no figure yet'}"))
+    dated = [row for row in rolled.rows if row[0] <= as_of]
+    label = "the city" if node == "" else node
+    if not dated:
+        rows.append((f"roll-up into {label}", None, rolled.reason or "no figure yet", _HOW.get(indicator.kind, "")))
+        return rows
+    last = dated[-1]
+    rows.append((f"roll-up into {label} on {last[0]}", last[1], _combination(indicator.kind, last, human),
+                 _HOW.get(indicator.kind, rolled.reason)))
+    return rows
+
+
+def rollup_fields(indicator: Indicator, catalogue, figures, progress, lang: str) -> list[dict[str, Any]]:
+    """The explain rows a roll-up adds: where the city's figure comes from, every org's figure, how
+    they combine (deepest level last, as the city's own first), and every disagreement."""
+    from sytrack.views.status import disagreement_text
+
+    if figures is None or figures.nodes is None:
+        return []
+    unit = indicator.unit_in(lang)
+    human = lambda v: format_human(v, unit, kind=indicator.kind)  # noqa: E731
+    rolled = figures.rolled_up_at(progress.latest_date)
+    source = ("rolled up from its orgs (Σ)" if rolled else "the city's own figure") if progress.latest is not None \
+        else "nothing recorded or rolled up"
+    rows = [("city's figure (V)", None, source,
+             "the city's own figure where it has one for a date, else its orgs' roll-up")]
+    nodes = [""] + [org.id for org in catalogue.orgs if org.id in figures.nodes]
+    for node in nodes:
+        rows += _node_rows(indicator, catalogue, node, figures, progress.as_of, human, lang)
+    for node, d in figures.disagreements:
+        rows.append(("disagreement", d.difference, disagreement_text(node, d, indicator, lang),
+                     "own figure and the orgs' roll-up differ by more than 1% of the own figure; the own figure counts"))
+    return [{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows]

@@ -43,11 +43,29 @@ STATUS_COLUMNS = (
     # Appended, never inserted: scripts read these columns by position too.
     Column("stretch", "力争值", "stretch", kind="number"),
     Column("stretch_met", "达到力争", "stretch met", kind="bool"),
+    # Districts and departments: whose figure the row judges ('' the city), whether the latest figure
+    # is the orgs' roll-up, and where an own figure and its orgs' roll-up disagree.
+    Column("org", "单位", "org"),
+    Column("rolled_up", "汇总自下级", "rolled up", kind="bool"),
+    Column("disagreement", "上下级不一致", "disagreement"),
 )
 
 
-def status_row(catalogue: Catalogue, p) -> dict[str, Any]:
+def disagreement_text(node: str, d, indicator, lang: str = "en") -> str:
+    """One disagreement in words: whose figure, the date, both figures and the difference."""
+    unit = indicator.unit_in(lang)
+    own, rolled = format_human(d.own, unit, kind=indicator.kind), format_human(d.rolled, unit, kind=indicator.kind)
+    share = f", {d.difference / d.own:+.1%}" if d.own else ""
+    who = node or ("市级" if lang == "zh" else "the city")
+    if lang == "zh":
+        return f"{d.date.isoformat()} {who}自报 {own}，下级汇总 {rolled}（差 {d.difference:+g}{share}）"
+    return f"{d.date.isoformat()}: {who}'s own figure {own}, its orgs add up to {rolled} ({d.difference:+g}{share})"
+
+
+def status_row(catalogue: Catalogue, p, org: str = "", figures=None) -> dict[str, Any]:
+    """One judged indicator's row; `figures` (districts.Figures) says what its orgs add."""
     indicator, target = p.indicator, p.target
+    disagreements = figures.disagreements if figures is not None else ()
     return {
         "id": indicator.id,
         "group": indicator.group,
@@ -78,6 +96,9 @@ def status_row(catalogue: Catalogue, p) -> dict[str, Any]:
         "reason": p.reason,
         "stretch": p.stretch,
         "stretch_met": p.stretch_met,
+        "org": org,
+        "rolled_up": figures.rolled_up_at(p.latest_date) if figures is not None else False,
+        "disagreement": "; ".join(disagreement_text(n, d, indicator) for n, d in disagreements),
     }
 
 
@@ -85,12 +106,13 @@ STATUS_HEADERS = (("指标", "indicator"), ("最新", "latest"), ("目标", "tar
                   ("状态", "status"), ("超前/滞后", "ahead"), ("预测", "forecast"), ("趋势", "trend"))
 
 
-def _status_cells(p, lang: str, wide: bool, ascii_only: bool) -> list[Cell]:
+def _status_cells(p, lang: str, wide: bool, ascii_only: bool, rolled: bool = False) -> list[Cell]:
     indicator = p.indicator
     unit = indicator.unit_in(lang)
     latest = ""
     if p.latest is not None:
-        latest = format_human(p.latest, unit, kind=indicator.kind)
+        # Σ: the figure is the orgs' roll-up, the city has none of its own for that date.
+        latest = ("Σ " if rolled else "") + format_human(p.latest, unit, kind=indicator.kind)
         if wide:
             latest += f" ({p.latest_date.isoformat()})"
     _, colour, _ = STATUS_LOOK[p.status]
@@ -115,10 +137,12 @@ def _status_cells(p, lang: str, wide: bool, ascii_only: bool) -> list[Cell]:
     return cells
 
 
-def status_tables(catalogue: Catalogue, progresses: list, lang: str, screen, judged: list | None = None):
+def status_tables(catalogue: Catalogue, progresses: list, lang: str, screen, judged: list | None = None,
+                  figures: dict | None = None, title: str = ""):
     """`sytrack status` for people: per group its title, its indicators and its counts, then the
     total, in one layout so that columns line up from group to group. Counts are of everything
-    `judged`, not only the rows shown (--status filters rows, not counts)."""
+    `judged`, not only the rows shown (--status filters rows, not counts). `figures` (per indicator
+    id, districts.Figures) marks rolled-up figures with Σ and lists disagreements at the end."""
     from sytrack.progress import summarise
 
     judged = progresses if judged is None else judged
@@ -129,13 +153,16 @@ def status_tables(catalogue: Catalogue, progresses: list, lang: str, screen, jud
                for zh_header, en_header in STATUS_HEADERS[:9 if wide else 6]]
     by_group: dict[str, list] = {}
     for p in progresses:
-        by_group.setdefault(p.indicator.group, []).append(_status_cells(p, lang, wide, screen.ascii_only))
+        rolled = figures is not None and p.indicator.id in figures and figures[p.indicator.id].rolled_up_at(p.latest_date)
+        by_group.setdefault(p.indicator.group, []).append(_status_cells(p, lang, wide, screen.ascii_only, rolled))
     grid = Grid.fitted(columns, [cells for rows in by_group.values() for cells in rows], screen.width,
                        screen.box(simple=True), screen.colour)
     def text_lines(text: str, bold: bool = False) -> list[str]:
         lines = wrap(text, screen.width) if screen.width else [text]
         return [f"\x1b[1m{line}\x1b[0m" if bold and screen.colour else line for line in lines]
 
+    if title:
+        yield from text_lines(visible(title), bold=True)
     shown_groups = [g for g in sorted(catalogue.groups, key=lambda g: g.order) if g.id in by_group]
     for group in shown_groups:
         yield from text_lines(visible(group.name(lang)), bold=True)
@@ -145,3 +172,18 @@ def status_tables(catalogue: Catalogue, progresses: list, lang: str, screen, jud
         yield ""
     if len(shown_groups) > 1:
         yield from text_lines(f"{'合计' if zh else 'All'}: {summary_text(summarise(judged), lang)}", bold=True)
+    yield from _figure_notes(progresses, figures, lang, text_lines)
+
+
+def _figure_notes(progresses: list, figures: dict | None, lang: str, text_lines):
+    """Under the tables: what Σ means, and every disagreement between an own figure and its orgs'."""
+    if not figures:
+        return
+    zh = lang == "zh"
+    shown = [p for p in progresses if p.indicator.id in figures]
+    if any(figures[p.indicator.id].rolled_up_at(p.latest_date) for p in shown):
+        yield from text_lines("Σ 由下级单位汇总(市级无自报数)" if zh else
+                              "Σ rolled up from the orgs (the city has no figure of its own for that date)")
+    for p in shown:
+        for node, d in figures[p.indicator.id].disagreements:
+            yield from text_lines(visible(f"! {p.indicator.id} {disagreement_text(node, d, p.indicator, lang)}"))
