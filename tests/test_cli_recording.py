@@ -201,7 +201,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(run, db, tmp_path, unch
         (b"", "empty file"),
         (b"indicator,value\n", "missing date"),
         (b"indicator,value,date,colour\n", "unknown column colour"),
-        (b"\xff\xfe\x00i", "not UTF-8"),
+        (b"\xff\xfe\x00i", "neither UTF-8"),
         (b"indicator,value,date\n5g-base-stations,1\n", "2 cells where the header has 3"),
     ],
 )

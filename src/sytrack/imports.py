@@ -21,6 +21,7 @@ REQUIRED = ("indicator", "value", "date")
 OPTIONAL = ("note", "source", "by", "org", "denominator")
 # What an export adds: kept (id, recorded_at, retracts) or derived again on import (the rest).
 FROM_EXPORT = ("id", "recorded_at", "retracts", "supersedes", "state")
+KNOWN = frozenset(REQUIRED + OPTIONAL + FROM_EXPORT)
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -35,16 +36,19 @@ ImportRow = tuple
 
 class ImportFile(NamedTuple):
     """What an import file holds: the records to store, in the order to apply them; every problem
-    found (file:line: message); and how many rows repeat an earlier row of the file exactly."""
+    found (file:line: message); how many rows repeat an earlier row of the file exactly; the
+    encoding its text was read in (utf-8 for a workbook); and the columns it ignored."""
 
     records: list[ImportRow]
     problems: list[Problem]
     repeated: int
+    encoding: str = "utf-8"
+    ignored: tuple[str, ...] = ()
 
 
 def read_import_file(
     data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
-    on_row: Callable[[int], None] | None = None,
+    on_row: Callable[[int], None] | None = None, encoding: str | None = None, ignore_extra: bool = False,
 ) -> ImportFile:
     """Parse an import file into records to store, in the order to apply them, and every problem
     found. An Excel workbook is read sheet by sheet; each sheet starts with its own header row.
@@ -53,8 +57,21 @@ def read_import_file(
     ties by the file's `id`, whatever order the file lists them in (a log lists newest first).
     Rows without it are applied in file order. A row that repeats an earlier one exactly is
     skipped and counted; two different values for one indicator and date that nothing orders
-    (no `recorded_at`, no `id`) are refused, naming both lines."""
-    tables = _workbook_tables(data, name) if data.startswith(XLSX_MAGIC) else _csv_tables(data, name)
+    (no `recorded_at`, no `id`) are refused, naming both lines.
+
+    A CSV is read as UTF-8, else GB18030, unless `encoding` names its encoding. A column sytrack
+    does not know is refused, or with `ignore_extra` ignored (and named in `ignored`)."""
+    if data.startswith(XLSX_MAGIC):
+        tables, read_as = _workbook_tables(data, name), "utf-8"
+    else:
+        from sytrack.encodings import decode_text
+
+        try:
+            text, read_as = decode_text(data, encoding)
+        except SytrackError as error:
+            raise SytrackError(f"{name}: {error.message}") from None
+        tables = _csv_tables(text, name)
+    ignored: list[str] = []
     records: list[ImportRow] = []
     problems: list[Problem] = []
     seen_ids: set[int] = set()
@@ -62,7 +79,8 @@ def read_import_file(
     retractions: list[tuple[Where, int]] = []
     try:
         for where, header, rows, from_workbook in tables:
-            header_problem = _check_header(header)
+            header_problem = _check_header(header, ignore_extra)
+            ignored.extend(column for column in _unknown(header) if column not in ignored)
             if header_problem:
                 problems.append(Problem(where, None, header_problem))
                 continue
@@ -97,7 +115,8 @@ def read_import_file(
     # A retraction may come before what it retracts (a log lists newest first): checked at the end.
     problems.extend(Problem(where, None, f"retracts #{target}, which is not a row of this file")
                     for where, target in retractions if target not in seen_ids)
-    return ImportFile(in_history_order(records), problems, rows_seen.repeated)
+    return ImportFile(in_history_order(records), problems, rows_seen.repeated, read_as,
+                      tuple(ignored) if ignore_extra else ())
 
 
 def skipped_note(skipped: int) -> str:
@@ -179,23 +198,29 @@ def _shown(value: float | None) -> str:
     return "no value" if value is None else format(value, "g")
 
 
-def _check_header(header: list[str]) -> str | None:
+def _unknown(header: list[str]) -> list[str]:
+    """The header's columns sytrack does not know (an empty name shown as such)."""
+    return [column or "(a column without a name)" for column in header if column not in KNOWN]
+
+
+def _check_header(header: list[str], ignore_extra: bool) -> str | None:
     if not header:
         return "empty: expected a header indicator,value,date"
     missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL + FROM_EXPORT]
-    if not missing and not unknown and len(set(header)) == len(header):
+    unknown = [] if ignore_extra else _unknown(header)
+    known = [c for c in header if c in KNOWN]
+    if not missing and not unknown and len(set(known)) == len(known):
         return None
-    detail = (f"missing {', '.join(missing)}" if missing else "") or (
-        f"unknown column {', '.join(unknown)}" if unknown else "a column appears twice")
+    if missing:
+        detail = f"missing {', '.join(missing)}"
+    elif unknown:
+        detail = f"unknown column {', '.join(unknown)}; --ignore-extra imports the file without them"
+    else:
+        detail = f"{', '.join(sorted({c for c in known if known.count(c) > 1}))} appears twice"
     return f"bad header ({detail}); expected indicator,value,date[,note,source,by,org,denominator]"
 
 
-def _csv_tables(data: bytes, name: str) -> Iterator[tuple[Where, list[str], Iterator[Row], bool]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise SytrackError(f"not UTF-8 (byte {error.start}); save it as 'CSV UTF-8'") from None
+def _csv_tables(text: str, name: str) -> Iterator[tuple[Where, list[str], Iterator[Row], bool]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]

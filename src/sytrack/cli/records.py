@@ -180,24 +180,38 @@ def import_command(
     by: Annotated[Optional[str], typer.Option(
         "--by", help="Who records rows without a 'by' column (default: your login name).")] = None,
     strict: StrictOption = False,
+    encoding: Annotated[Optional[str], typer.Option(
+        "--encoding", metavar="NAME", help="The CSV's text encoding (default: UTF-8, else GB18030/GBK).")] = None,
+    ignore_extra: Annotated[bool, typer.Option(
+        "--ignore-extra", help="Import the file without the columns sytrack does not know (备注, 单位...).")] = False,
 ) -> None:
     """Import values from a CSV file or an Excel workbook (.xlsx, every sheet): every row is checked
     first, then all are written or none.
 
     Every bad row is reported with its line number. UTF-8 with or without a byte-order mark
-    (Excel's "CSV UTF-8") is read. An export of sytrack is a valid import file. Rows far outside
-    their indicator's expected range are imported with one summary line (--strict refuses the file).
+    (Excel's "CSV UTF-8") is read; a CSV that is not UTF-8 is read as GB18030 (what Chinese Excel
+    saves), with a note; --encoding names another. An export of sytrack is a valid import file.
+    Rows far outside their indicator's expected range are imported with one summary line (--strict
+    refuses the file).
     """
     from sytrack.cli.progress_bar import ProgressBar
     from sytrack.imports import read_import_file, skipped_note
     from sytrack.plausibility import import_summary, import_warnings
 
+    from sytrack.encodings import check_encoding
+
     state = session(ctx)
+    encoding = None if encoding is None else check_encoding(encoding)
     data, name = read_input(file, "<stdin>")
     rows = data.count(b"\n") if not data.startswith(b"PK") else None
     with ProgressBar("checking", rows, state.progress_wanted) as bar:
-        records, problems, repeated = read_import_file(data, name, state.catalogue, state.today,
-                                                       by or state.login_name(), bar.advance)
+        records, problems, repeated, read_as, ignored = read_import_file(
+            data, name, state.catalogue, state.today, by or state.login_name(), bar.advance,
+            encoding=encoding, ignore_extra=ignore_extra)
+    if read_as != (encoding or "utf-8"):
+        notify(f"{name} is not UTF-8: read it as {read_as.upper()} (--encoding names another)")
+    if ignored:
+        notify(f"{name}: ignored the column{'s' * (len(ignored) != 1)} {', '.join(ignored)}")
     if len(problems) == 1:
         raise SytrackError(f"{problems[0]}; nothing was written")
     for problem in problems:

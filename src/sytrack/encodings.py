@@ -1,0 +1,47 @@
+"""Which text encoding an import file is in: UTF-8, else GB18030 (what Chinese Excel saves), or the one named."""
+
+from __future__ import annotations
+
+import codecs
+
+from sytrack.errors import SytrackError, UsageError
+
+# Chinese Excel's "CSV (逗号分隔)" is written in the system's ANSI code page, GBK; GB18030 is its
+# superset (every GBK file reads the same), so one guess covers both.
+FALLBACK = "gb18030"
+
+
+def check_encoding(name: str) -> str:
+    """The codec `--encoding NAME` names, by its canonical name; an unknown or non-text one is usage."""
+    try:
+        codec = codecs.lookup(name).name
+        "a".encode(codec)  # base64, zlib and the like are codecs, but not of text: this refuses them
+    except (LookupError, ValueError):  # ValueError: a name holding a NUL byte
+        raise UsageError(f"--encoding {name!r} is not a text encoding; try utf-8, gb18030 or gbk") from None
+    return codec
+
+
+def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a file and the encoding it was read in. Without `encoding`: UTF-8 (a byte-order
+    mark dropped), else GB18030; a file that is neither is refused, saying how to name its encoding."""
+    if encoding is not None:
+        codec = "utf-8-sig" if encoding == "utf-8" else encoding
+        try:
+            return data.decode(codec), encoding
+        except UnicodeDecodeError as error:
+            raise SytrackError(f"not {encoding} (line {_line(data, error)}); name the file's encoding"
+                               " with --encoding") from None
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as error:
+        utf8_line = _line(data, error)
+    try:
+        return data.decode(FALLBACK), FALLBACK
+    except UnicodeDecodeError as error:
+        raise SytrackError(f"neither UTF-8 (line {utf8_line}) nor GB18030 (line {_line(data, error)}); save it"
+                           " as 'CSV UTF-8' or name its encoding with --encoding") from None
+
+
+def _line(data: bytes, error: UnicodeDecodeError) -> int:
+    """The line holding the first byte that could not be read: an analyst finds a line, not a byte."""
+    return data.count(b"\n", 0, error.start) + 1
