@@ -10,6 +10,14 @@ from sytrack.model import CITY
 from sytrack.store.ledger import InForce, Key
 
 
+# The columns of the rows ImportPlan.rows gives, in their order.
+IMPORT_COLUMNS = ("id", "plan", "indicator", "value", "as_of", "recorded_at", "recorded_by", "note", "source",
+                  "supersedes", "retracts", "in_force", "org", "denominator")
+# The indexes the plan's reads of stored records use while the import writes (same_value, restore
+# and retraction_of): kept in place by a bulk load; any other index may be dropped and rebuilt.
+_INDEXES_READ = frozenset({"observation_by_indicator", "observation_by_retracts"})
+
+
 class ImportCounts(NamedTuple):
     """What an import wrote, and how many of its rows were already recorded and skipped."""
 
@@ -81,6 +89,12 @@ class ImportPlan:
         self.skipped = 0
         self._file_ids: dict[int, int] = {}  # the file's id -> the store's id (written or matched)
         self._keys: dict[int, Key] = {}  # written ids a later row may retract -> what they are about
+
+    @property
+    def indexes_read(self) -> frozenset[str]:
+        """The indexes this plan reads while rows are written: none when the store holds no record
+        of the plan (nothing stored to match, restore or retract), else those of its queries."""
+        return _INDEXES_READ if self.stored.keys else frozenset()
 
     def rows(self, records: Iterable[tuple]) -> Iterator[tuple]:
         """The rows to insert, in the INSERT's column order (see store.import_counted). A record may

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -98,6 +98,21 @@ class PostgresBackend:
             raise UsageError(f"{self.location} is not a usable PostgreSQL URL: {self._reason(error)}") from None
         except psycopg.Error as error:
             raise SytrackError(f"cannot use PostgreSQL at {_where(self.url)}: {self._reason(error)}") from None
+
+    @contextlib.contextmanager
+    def bulk_load(self, connection: _Connection, table: str, columns: tuple[str, ...], new_rows: int,
+                  keep: Container[str]) -> Iterator[Callable[[list[tuple]], None]]:
+        """Inserting rows into `table` in the caller's transaction with COPY, which sends them as one
+        stream instead of a round trip per row (an INSERT per row made import many times slower
+        than SQLite's). Indexes are kept: dropping one would lock readers out for the whole import."""
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+
+        def insert(rows: list[tuple]) -> None:
+            with connection.raw.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+        yield insert
 
     def _reason(self, error: Exception) -> str:
         """The driver's message on one line, with any password it quotes hidden."""

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from sytrack.errors import SytrackError
 from sytrack.model import CITY, Observation
 from sytrack.store.backend import Backend, Connection
-from sytrack.store.importing import ImportCounts, ImportPlan
+from sytrack.store.importing import IMPORT_COLUMNS, ImportCounts, ImportPlan
 
 _COLUMNS = ("id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts, in_force,"
             " retracted_by, org, denominator")
@@ -350,14 +350,13 @@ class Store:
             written = 0
             chunk = 20_000  # written in chunks, so a progress bar can follow without slowing each row
             generator = plan.rows(records)
-            while batch := list(itertools.islice(generator, chunk)):
-                connection.executemany(
-                    "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note,"
-                    " source, supersedes, retracts, in_force, org, denominator)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
-                written += len(batch)
-                if on_row is not None:
-                    on_row(len(batch))
+            with self.backend.bulk_load(connection, "observation", IMPORT_COLUMNS, len(records),
+                                        plan.indexes_read) as insert:
+                while batch := list(itertools.islice(generator, chunk)):
+                    insert(batch)
+                    written += len(batch)
+                    if on_row is not None:
+                        on_row(len(batch))
             ledger = plan.ledger
             connection.executemany("UPDATE observation SET in_force = 0 WHERE id = ?", ((i,) for i in ledger.left_force))
             connection.executemany("UPDATE observation SET in_force = 1 WHERE id = ?", ((i,) for i in ledger.came_back))

@@ -1,0 +1,105 @@
+"""Import at scale: the bulk load (a larger page cache, indexes rebuilt when an import at least doubles
+the table) gives the same store as row-by-row inserts would, and happens only when it pays."""
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sytrack.store import Store
+from sytrack.store.sqlite import IMPORT_CACHE_KIB, SQLiteBackend, rebuild_indexes
+
+NOW = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def records(count: int, first_day: int = 0) -> list[tuple]:
+    start = dt.date(2020, 1, 1)
+    return [(None, f"ind-{n % 7}", (start + dt.timedelta(days=first_day + n // 7)).isoformat(), float(n), "t", "", "",
+             None, None) for n in range(count)]
+
+
+@pytest.fixture
+def statements(monkeypatch):
+    """Every SQL statement the data file's connections run, in order."""
+    seen: list[str] = []
+    original = SQLiteBackend._connect
+
+    def traced(self, read_only):
+        connection = original(self, read_only)
+        connection.set_trace_callback(seen.append)
+        return connection
+
+    monkeypatch.setattr(SQLiteBackend, "_connect", traced)
+    return seen
+
+
+def indexes(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                                  " ORDER BY name").fetchall()
+
+
+def rows(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT * FROM observation ORDER BY id").fetchall()
+
+
+def test_indexes_are_rebuilt_only_when_the_import_at_least_doubles_the_table():
+    assert rebuild_indexes(0, 1) and rebuild_indexes(1000, 1000) and rebuild_indexes(10, 1_000_000)
+    assert not rebuild_indexes(1001, 1000) and not rebuild_indexes(2_000_000, 1_000_000)
+    assert not rebuild_indexes(0, 0)
+
+
+def test_an_import_into_an_empty_store_rebuilds_the_indexes_and_ends_with_the_same_ones(tmp_path, statements):
+    from sytrack.store import NewObservation
+
+    # The indexes an ordinary write leaves (the schema's own) are what the bulk load must leave.
+    Store(tmp_path / "made.db", "p").record(NewObservation("ind-0", dt.date(2020, 1, 1), 1.0, "t"), NOW)
+    expected = indexes(tmp_path / "made.db")
+    statements.clear()
+    store = Store(tmp_path / "bulk.db", "p")
+    assert store.import_counted(records(500), NOW).written == 500
+    dropped = [s for s in statements if s.startswith("DROP INDEX")]
+    assert sorted(dropped) == sorted(f'DROP INDEX "{name}"' for name, _ in expected)
+    assert sorted(s for s in statements if s.startswith("CREATE INDEX")) == sorted(sql for _, sql in expected)
+    assert f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}" in statements
+    assert indexes(tmp_path / "bulk.db") == expected
+    with sqlite3.connect(tmp_path / "bulk.db") as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_small_import_into_a_larger_store_keeps_the_indexes_and_gives_the_same_rows(tmp_path, statements):
+    for name in ("a.db", "b.db"):
+        Store(tmp_path / name, "p").import_counted(records(300), NOW)
+    statements.clear()
+    # The same later import, once as a bulk load would not do (into a), once row by row (b).
+    Store(tmp_path / "a.db", "p").import_counted(records(70, first_day=500), NOW)
+    assert not [s for s in statements if s.startswith(("DROP INDEX", "CREATE INDEX"))]
+    store_b = Store(tmp_path / "b.db", "p")
+    for record in records(70, first_day=500):
+        store_b.import_counted([record], NOW)
+    assert rows(tmp_path / "a.db") == rows(tmp_path / "b.db")
+
+
+def test_an_import_that_rebuilds_gives_the_rows_and_states_that_row_by_row_imports_give(tmp_path):
+    # Revisions of dates already stored: supersession and in-force flags across the rebuild.
+    first, revised = records(60), [(None, r[1], r[2], r[3] + 0.5, *r[4:]) for r in records(60)[::3]]
+    bulk = Store(tmp_path / "bulk.db", "p")
+    bulk.import_counted(first, NOW)
+    bulk.import_counted(revised + records(80, first_day=20), NOW)  # 100 new rows: at least doubles 60
+    one = Store(tmp_path / "one.db", "p")
+    for record in first + revised + records(80, first_day=20):
+        one.import_counted([record], NOW)
+    assert rows(tmp_path / "bulk.db") == rows(tmp_path / "one.db")
+    assert indexes(tmp_path / "bulk.db") == indexes(tmp_path / "one.db")
+
+
+def test_an_import_that_writes_nothing_touches_no_index(tmp_path, statements):
+    store = Store(tmp_path / "d.db", "p")
+    store.import_counted(records(100), NOW)
+    before = (tmp_path / "d.db").read_bytes()
+    statements.clear()
+    assert store.import_counted(records(100), NOW) == (0, 100)
+    assert not [s for s in statements if s.startswith(("DROP INDEX", "CREATE INDEX"))]
+    assert (tmp_path / "d.db").read_bytes() == before
