@@ -180,7 +180,7 @@ history_rows = st.lists(st.tuples(st.one_of(st.none(), stamps), st.integers(1, 5
 @settings(max_examples=200)
 def test_history_order_is_by_time_then_id_and_keeps_file_order_without_times(rows):
     records = [(file_id, "x", "2024-06-30", 1.0, "t", "", "", None, stamp) for stamp, file_id in rows]
-    ordered = in_history_order(list(records))
+    ordered = [record[:9] for record in in_history_order(list(records))]  # org and denominator added
     assert sorted(ordered) == sorted(records)  # nothing lost, nothing added
     if all(stamp is None for stamp, _ in rows):
         assert ordered == records
@@ -189,17 +189,28 @@ def test_history_order_is_by_time_then_id_and_keeps_file_order_without_times(row
     assert keys == sorted(keys)  # every row without a time (recorded now) after every row with one
 
 
-def test_two_keys_with_one_hash_are_told_apart():
-    from sytrack.errors import Where
-    from sytrack.imports import _RowsSeen
+plain_rows = st.lists(st.tuples(st.sampled_from(["cnc-rate", "5g-base-stations"]),
+                                 st.sampled_from(["2024-05-31", "2024-06-30"]), st.sampled_from(["61", "62", "62.0"]),
+                                 st.sampled_from(["", "q2"])), max_size=12)
 
-    records = []
-    seen = _RowsSeen(records)
-    first = (None, "cnc-rate", "2024-06-30", 64.0, "t", "", "", None, None, "", None)
-    other = (None, "cnc-rate", "2024-07-31", 65.0, "t", "", "", None, None, "", None)
-    assert not seen.is_repeat(first, Where("in.csv", 2))
-    records.append(first)
-    seen.first[hash(other[1:3] + (None, ""))] = 0  # as if `other`'s key hashed to `first`'s
-    assert not seen.is_repeat(other, Where("in.csv", 3))
-    records.append(other)
-    assert seen.is_repeat(other, Where("in.csv", 4)) and seen.repeated == 1
+
+@given(plain_rows)
+@settings(max_examples=200)
+def test_rows_without_id_are_kept_once_repeated_or_refused_as_a_model_says(rows):
+    # The model: the first row of each indicator and date is kept; a later one with the same value
+    # and note is a repeat; any other is refused on its line, naming the first's.
+    first: dict[tuple, tuple[int, float, str]] = {}
+    kept, repeated, refused = [], 0, []
+    for line, (indicator, day, value, note) in enumerate(rows, start=2):
+        earlier = first.setdefault((indicator, day), (line, float(value), note))
+        if earlier[0] == line:
+            kept.append((indicator, day, float(value), note))
+        elif earlier[1:] == (float(value), note):
+            repeated += 1
+        else:
+            refused.append(f"in.csv:{line}: {indicator} {day}: ")
+    result = read("indicator,value,date,note\n" + "".join(f"{i},{v},{d},{n}\n" for i, d, v, n in rows))
+    assert [str(p)[:len(r)] for p, r in zip(result.problems, refused)] == refused
+    assert len(result.problems) == len(refused) and result.repeated == repeated
+    if not refused:
+        assert [(r[1], r[2], r[3], r[5]) for r in result.records] == kept

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import array
 import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from sytrack.catalogue import require_indicator
@@ -15,12 +14,14 @@ from sytrack.errors import Problem, SytrackError, Where
 from sytrack.model import Catalogue, Indicator
 from sytrack.formula_guard import unguard_formula
 from sytrack.reporters import parse_denominator, require_org
+from sytrack.store.spool import RecordSpool, spooled
 from sytrack.values import check_recordable_date, parse_date, parse_value
 
 REQUIRED = ("indicator", "value", "date")
 OPTIONAL = ("note", "source", "by", "org", "denominator")
 # What an export adds: kept (id, recorded_at, retracts) or derived again on import (the rest).
 FROM_EXPORT = ("id", "recorded_at", "retracts", "supersedes", "state")
+_LARGEST_ID = 2**63 - 1  # what SQLite and PostgreSQL store as an integer
 KNOWN = frozenset(REQUIRED + OPTIONAL + FROM_EXPORT)
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 XLSX_MAGIC = b"PK\x03\x04"
@@ -30,7 +31,8 @@ Row = tuple[Where, list[str]]
 
 # One record to import: (file id, indicator, as-of date ISO, value or None, by, note, source,
 # file id it retracts or None, recorded-at or None, org (CITY for the city's own), denominator or
-# None). Plain tuples: a million of them fit in memory.
+# None). Plain tuples, spooled to a temporary file as they are read: memory stays flat however
+# many rows a file has.
 ImportRow = tuple
 
 
@@ -39,7 +41,7 @@ class ImportFile(NamedTuple):
     found (file:line: message); how many rows repeat an earlier row of the file exactly; the
     encoding its text was read in (utf-8 for a workbook); and the columns it ignored."""
 
-    records: list[ImportRow]
+    records: RecordSpool  # iterable (in the order to apply them), sized
     problems: list[Problem]
     repeated: int
     encoding: str = "utf-8"
@@ -64,19 +66,16 @@ def read_import_file(
     if data.startswith(XLSX_MAGIC):
         tables, read_as = _workbook_tables(data, name), "utf-8"
     else:
-        from sytrack.encodings import decode_text
+        from sytrack.encodings import text_stream
 
         try:
-            text, read_as = decode_text(data, encoding)
+            text, read_as = text_stream(data, encoding)
         except SytrackError as error:
             raise SytrackError(f"{name}: {error.message}") from None
         tables = _csv_tables(text, name)
     ignored: list[str] = []
-    records: list[ImportRow] = []
+    spool = RecordSpool()
     problems: list[Problem] = []
-    seen_ids: set[int] = set()
-    rows_seen = _RowsSeen(records)
-    retractions: list[tuple[Where, int]] = []
     try:
         for where, header, rows, from_workbook in tables:
             header_problem = _check_header(header, ignore_extra)
@@ -86,37 +85,68 @@ def read_import_file(
                 continue
             # sytrack's own CSV exports (they carry ids) quote formula-like text for spreadsheets;
             # a workbook stores text as text, so there is no quote to remove.
-            reader = _RowReader(header, catalogue, today, default_by, seen_ids,
-                                guarded="id" in header and not from_workbook)
-            width = len(header)
-            for count, (row_where, row) in enumerate(rows, start=1):
-                if on_row is not None and count % 1000 == 0:
-                    on_row(1000)
-                if len(row) != width:
-                    if not any(cell.strip() for cell in row):
-                        continue
-                    # A spreadsheet drops empty trailing cells; a CSV row must match its header.
-                    if len(row) > width or not from_workbook:
-                        problems.append(Problem(row_where, None, f"{len(row)} cells where the header has {width}"))
-                        continue
-                    row = row + [""] * (width - len(row))
-                try:
-                    record = reader.read(row)
-                    if not rows_seen.is_repeat(record, row_where):
-                        records.append(record)
-                except SytrackError as error:
-                    problems.append(Problem(row_where, None, error.message))
-                    continue
-                if record[7] is not None:
-                    retractions.append((row_where, record[7]))
+            reader = _RowReader(header, catalogue, today, default_by, guarded="id" in header and not from_workbook)
+            problems.extend(_read_rows(rows, len(header), from_workbook, reader, spool, on_row))
     except SytrackError as error:
         # The file as a whole cannot be read (not UTF-8, not a workbook): one line, no row count.
         raise SytrackError(f"{name}: {error.message}") from None
-    # A retraction may come before what it retracts (a log lists newest first): checked at the end.
-    problems.extend(Problem(where, None, f"retracts #{target}, which is not a row of this file")
-                    for where, target in retractions if target not in seen_ids)
-    return ImportFile(in_history_order(records), problems, rows_seen.repeated, read_as,
-                      tuple(ignored) if ignore_extra else ())
+    repeated = _check_across_rows(spool, problems)
+    return ImportFile(spool, problems, repeated, read_as, tuple(ignored) if ignore_extra else ())
+
+
+def _read_rows(rows: Iterator[Row], width: int, from_workbook: bool, reader: _RowReader, spool: RecordSpool,
+               on_row: Callable[[int], None] | None) -> Iterator[Problem]:
+    """Check each row of one table, spool the good ones, and yield a problem for each bad one."""
+    for count, (row_where, row) in enumerate(rows, start=1):
+        if on_row is not None and count % 1000 == 0:
+            on_row(1000)
+        if len(row) != width:
+            if not any(cell.strip() for cell in row):
+                continue
+            # A spreadsheet drops empty trailing cells; a CSV row must match its header.
+            if len(row) > width or not from_workbook:
+                yield Problem(row_where, None, f"{len(row)} cells where the header has {width}")
+                continue
+            row = row + [""] * (width - len(row))
+        try:
+            spool.add(reader.read(row), row_where.path, row_where.line)
+        except SytrackError as error:
+            yield Problem(row_where, None, error.message)
+
+
+def _check_across_rows(spool: RecordSpool, problems: list[Problem]) -> int:
+    """What only the whole file shows, asked of the spool: ids given twice, retractions of no row
+    (a log lists a retraction before its target, so only the end can tell), and rows without an id
+    that repeat an earlier row's indicator, org, date and recorded_at (an exact repeat is left out and
+    counted; a different value is refused, naming both lines). Problems join `problems` in file
+    order; returns how many repeats were left out."""
+    places = spool.places
+    found = [Problem(Where(places[place], line), None, f"id {file_id} appears twice")
+             for file_id, place, line in spool.repeated_ids()]
+    found.extend(Problem(Where(places[place], line), None, f"retracts #{target}, which is not a row of this file")
+                 for target, place, line in spool.dangling_retractions())
+    repeats = []
+    for seq, indicator, org, as_of, value, note, source, denominator, place, line, *first in spool.same_key():
+        first_value, first_note, first_source, first_denominator, first_place, first_line = first
+        if (value, note, source, denominator) == (first_value, first_note, first_source, first_denominator):
+            repeats.append(seq)
+            continue
+        there = f"line {first_line}" if first_place == place else str(Where(places[first_place], first_line))
+        whose = f" ({org})" if org else ""
+        found.append(Problem(Where(places[place], line), None,
+                             f"{indicator}{whose} {as_of}: {_unordered(value, first_value, there)}"))
+    spool.discard(repeats)
+    if found:
+        order = {place: n for n, place in enumerate(places)}
+        for problem in problems:  # a table whose every row was bad has no place in the spool
+            order.setdefault(problem.where.path, len(order))
+        problems[:] = sorted(problems + found, key=lambda p: (order[p.where.path], p.where.line or 0))
+    return len(repeats)
+
+
+def _unordered(value: float, first_value: float, there: str) -> str:
+    return (f"{_shown(value)} here but {_shown(first_value)} on {there},"
+            " and nothing says which came later (no recorded_at or id): keep one of the two rows")
 
 
 def skipped_note(skipped: int) -> str:
@@ -126,72 +156,13 @@ def skipped_note(skipped: int) -> str:
     return f"; {skipped} row{'s' * (skipped != 1)} already recorded, skipped"
 
 
-def in_history_order(records: list[ImportRow]) -> list[ImportRow]:
-    """The records in the order they were first recorded: by `recorded_at` (a row without one is
-    recorded now, so after every row with one), ties by the file's id (rows without an id keep
-    their file order: the sort is stable). A file without `recorded_at` keeps its order."""
-    if all(record[8] is None for record in records):
-        return records
-    records.sort(key=_history_key)
-    return records
-
-
-def _history_key(record: ImportRow) -> tuple[str, int]:
-    # "~" sorts after every digit: a row recorded now comes after every timestamp of the file.
-    return (record[8] or "~", -1 if record[0] is None else record[0])
-
-
-class _RowsSeen:
-    """The rows of one file so far, by what they are about, to skip exact repeats and to refuse
-    two different values for one indicator and date when nothing says which came later.
-    Rows with an id are distinct records by their ids (an export can hold one value twice).
-
-    Kept small for a million rows: each key is held as its hash, pointing at the record already
-    kept in `records` (which holds the rest), with the line it came from in an array."""
-
-    def __init__(self, records: list[ImportRow]) -> None:
-        self.records = records
-        self.first: dict[int, int] = {}  # hash of (indicator, date, recorded_at, org) -> index in records
-        self.exact: dict[tuple, int] = {}  # the same, for the rare key whose hash another key has
-        self.lines = array.array("L")  # per record: its line
-        self.places: list[str] = []  # per record, as an index into `place_names`: its file or sheet
-        self.place_of = array.array("H")
-        self.repeated = 0
-
-    def is_repeat(self, record: ImportRow, where: Where) -> bool:
-        file_id, indicator, as_of, value, _, note, source, retracts, recorded_at, org, denominator = record
-        earlier = None if file_id is not None else self._earlier((indicator, as_of, recorded_at, org))
-        if earlier is None:
-            self._remember(where)
-            return False
-        kept = self.records[earlier]
-        if (kept[3], kept[5], kept[6], kept[10]) == (value, note, source, denominator):
-            self.repeated += 1
-            return True
-        place, line = self.places[self.place_of[earlier]], self.lines[earlier]
-        there = f"line {line}" if place == where.path else str(Where(place, line))
-        whose = f" ({org})" if org else ""
-        raise SytrackError(
-            f"{indicator}{whose} {as_of}: {_shown(value)} here but {_shown(kept[3])} on {there},"
-            " and nothing says which came later (no recorded_at or id): keep one of the two rows")
-
-    def _earlier(self, key: tuple) -> int | None:
-        """The index of the first record about `key`, or None (then `key` is taken by the next record)."""
-        index = len(self.records)
-        found = self.first.setdefault(hash(key), index)
-        if found == index:
-            return None
-        kept = self.records[found]
-        if (kept[1], kept[2], kept[8], kept[9]) == key:
-            return found
-        found = self.exact.setdefault(key, index)  # two keys with one hash: told apart exactly
-        return None if found == index else found
-
-    def _remember(self, where: Where) -> None:
-        if not self.places or self.places[-1] != where.path:
-            self.places.append(where.path)
-        self.place_of.append(len(self.places) - 1)
-        self.lines.append(where.line or 0)
+def in_history_order(records: Iterable[ImportRow]) -> list[ImportRow]:
+    """The records in the order they were first recorded (see RecordSpool.__iter__, the one rule)."""
+    spool = spooled(records)
+    try:
+        return list(spool)
+    finally:
+        spool.close()
 
 
 def _shown(value: float | None) -> str:
@@ -220,8 +191,8 @@ def _check_header(header: list[str], ignore_extra: bool) -> str | None:
     return f"bad header ({detail}); expected indicator,value,date[,note,source,by,org,denominator]"
 
 
-def _csv_tables(text: str, name: str) -> Iterator[tuple[Where, list[str], Iterator[Row], bool]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _csv_tables(text: io.TextIOBase, name: str) -> Iterator[tuple[Where, list[str], Iterator[Row], bool]]:
+    reader = csv.reader(text)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
@@ -260,8 +231,8 @@ class _RowReader:
     distinct date text is read and checked once (a million rows share a few hundred dates)."""
 
     def __init__(self, header: list[str], catalogue: Catalogue, today: dt.date, default_by: str,
-                 seen_ids: set[int], guarded: bool) -> None:
-        self.catalogue, self.today, self.default_by, self.seen_ids = catalogue, today, default_by, seen_ids
+                 guarded: bool) -> None:
+        self.catalogue, self.today, self.default_by = catalogue, today, default_by
         self.text = unguard_formula if guarded else None
         position = {name: n for n, name in enumerate(header)}
         self.indicator, self.value, self.date = position["indicator"], position["value"], position["date"]
@@ -300,11 +271,7 @@ class _RowReader:
         recorded_at = _timestamp(recorded_at)
         if self.text is not None:
             by, note, source = self.text(by), self.text(note), self.text(source)
-        if file_id is not None:
-            if file_id in self.seen_ids:
-                raise SytrackError(f"id {file_id} appears twice")
-            self.seen_ids.add(file_id)
-        elif retracts is not None:
+        if file_id is None and retracts is not None:
             raise SytrackError("a retraction row needs the id column to say what it retracts")
         return (file_id, indicator.id, as_of_text, value, by.strip() or self.default_by, note, source,
                 retracts, recorded_at, org, denominator)
@@ -328,6 +295,10 @@ def _whole_number(text: str, column: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit():
+    # isdigit alone would let "²" or "١" through to int(), which refuses them.
+    if not (text.isascii() and text.isdigit()):
         raise SytrackError(f"{column} {text!r} is not a whole number")
-    return int(text)
+    number = int(text)
+    if number > _LARGEST_ID:
+        raise SytrackError(f"{column} {text!r} is too large (at most {_LARGEST_ID})")
+    return number

@@ -82,10 +82,15 @@ class ImportPlan:
     """Turns an import's records (see store.import_records) into rows to insert, in order, and
     says at the end which stored rows change state. Reads the store as it goes; writes nothing."""
 
-    def __init__(self, connection: Any, plan: str, first_new_id: int, timestamp: str) -> None:
+    def __init__(self, connection: Any, plan: str, first_new_id: int, timestamp: str,
+                 touched: tuple[Container[Key], Container[int]] | None = None) -> None:
+        """`touched`, when the records can say so (a RecordSpool): the keys that more than one of
+        them is about or that a retraction targets, and the file ids retractions target. Only
+        those are remembered while writing; without it, every record is."""
         self.plan, self.first_new_id, self.timestamp = plan, first_new_id, timestamp
         self.stored = _Stored(connection, plan, first_new_id)
-        self.ledger = InForce(self.stored.in_force(), first_new_id, self.stored.restore)
+        keys, self._targets = touched if touched is not None else (None, None)
+        self.ledger = InForce(self.stored.in_force(), first_new_id, self.stored.restore, keys)
         self.skipped = 0
         self._file_ids: dict[int, int] = {}  # the file's id -> the store's id (written or matched)
         self._keys: dict[int, Key] = {}  # written ids a later row may retract -> what they are about
@@ -114,14 +119,18 @@ class ImportPlan:
             yield row
             new_id += 1
 
+    def _targeted(self, file_id: int) -> bool:
+        """Whether a later retraction may name this file id (so it must be remembered)."""
+        return self._targets is None or file_id in self._targets
+
     def _value(self, new_id: int, file_id: int | None, key: Key, value: float, denominator: float | None, by: str,
                note: str, source: str, recorded_at: str | None) -> tuple | None:
         already = self.stored.same_value(key, value, denominator, note, source, recorded_at)
         if already is not None:
-            if file_id is not None:
+            if file_id is not None and self._targeted(file_id):
                 self._file_ids[file_id] = already
             return None
-        if file_id is not None:
+        if file_id is not None and self._targeted(file_id):
             self._file_ids[file_id] = new_id
             self._keys[new_id] = key
         before = self.ledger.supersede(key, new_id)
@@ -137,14 +146,16 @@ class ImportPlan:
             stored = self.stored.retraction_of(target)
             if stored is not None:
                 if stored[1:3] == (note, source) and recorded_at in (None, stored[3]):
-                    self._file_ids[file_id] = stored[0]
+                    if self._targeted(file_id):
+                        self._file_ids[file_id] = stored[0]
                     return None  # this retraction is already recorded
                 raise SytrackError(f"#{file_retracts} of the file is record #{target}, already retracted by"
                                    f" #{stored[0]}; nothing was written")
             key = self.stored.key_of(target)
         else:
             key = self._keys[target]
-        self._file_ids[file_id] = new_id
+        if self._targeted(file_id):
+            self._file_ids[file_id] = new_id
         self.ledger.retract(target, key, new_id)
         return (new_id, self.plan, key[0], None, key[2], recorded_at or self.timestamp, by, note, source,
                 None, target, 0, key[1], None)

@@ -19,15 +19,22 @@ class InForce:
 
     `restore(key, below, retracted)` answers, for a record stored before the import, the latest
     earlier stored value of its date that is not retracted (the import does not know the store's
-    supersession chain beyond what is in force)."""
+    supersession chain beyond what is in force).
+
+    `tracked`, when given, holds the keys of the import that anything later can touch (a second
+    value, a retraction); a new value for any other key, with nothing stored in force for it, is
+    in force and superseded by nothing, so it is not remembered: memory stays flat when a million
+    rows are each the only one of their date."""
 
     def __init__(self, stored: Iterable[tuple[str, str, str, int]], first_new_id: int,
-                 restore: Callable[[Key, int, Container[int]], int | None]) -> None:
+                 restore: Callable[[Key, int, Container[int]], int | None],
+                 tracked: Container[Key] | None = None) -> None:
         self._current: dict[tuple[str, str], dict[str, int]] = {}  # (indicator, org) -> as-of -> id
         for indicator, org, as_of, record_id in stored:
             self._current.setdefault((indicator, org), {})[as_of] = record_id
         self.first_new_id = first_new_id
         self._restore = restore
+        self._tracked = tracked
         self.left_force: set[int] = set()  # ids (stored or written) that were in force and are not
         self.came_back: set[int] = set()  # stored ids, out of force before, in force again
         self._superseded: dict[int, int] = {}  # written id -> the id it superseded
@@ -40,8 +47,12 @@ class InForce:
         """A new value for `key`: it is in force now; return the id it supersedes, if any."""
         dates = self._current.get(key[:2])
         if dates is None:
+            if self._tracked is not None and key not in self._tracked:
+                return None  # nothing stored for this indicator and org, and nothing later touches this date
             dates = self._current[key[:2]] = {}
         before = dates.get(key[2])
+        if before is None and self._tracked is not None and key not in self._tracked:
+            return None
         if before is not None:
             self._leave(before)
             self._superseded[new_id] = before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -77,6 +77,13 @@ def _observation(row: tuple) -> Observation:
         recorded_by=row[5], note=row[6], source=row[7], supersedes=row[8], retracts=row[9],
         state=_state(row[9], row[11], row[10]), org=row[12], denominator=row[13],
     )
+
+
+def _touched(records: Iterable[tuple]) -> tuple | None:
+    """What a spool of records says the import must remember (RecordSpool.touched); None for a list."""
+    from sytrack.store.spool import RecordSpool
+
+    return records.touched() if isinstance(records, RecordSpool) else None
 
 
 class Store:
@@ -342,15 +349,16 @@ class Store:
         if dry_run:
             with self.reading() as connection:
                 first_id = 1 if connection is None else self._next_id(connection)
-                plan = ImportPlan(connection, self.plan, first_id, utc_timestamp(now))
+                plan = ImportPlan(connection, self.plan, first_id, utc_timestamp(now), _touched(records))
                 written = sum(1 for _ in plan.rows(records))
             return ImportCounts(written, plan.skipped)
         with self.writing() as connection:
-            plan = ImportPlan(connection, self.plan, self._next_id(connection), utc_timestamp(now))
+            plan = ImportPlan(connection, self.plan, self._next_id(connection), utc_timestamp(now), _touched(records))
             written = 0
             chunk = 20_000  # written in chunks, so a progress bar can follow without slowing each row
             generator = plan.rows(records)
-            with self.backend.bulk_load(connection, "observation", IMPORT_COLUMNS, len(records),
+            expected = len(records) if isinstance(records, Sized) else 0
+            with self.backend.bulk_load(connection, "observation", IMPORT_COLUMNS, expected,
                                         plan.indexes_read) as insert:
                 while batch := list(itertools.islice(generator, chunk)):
                     insert(batch)

@@ -14,9 +14,10 @@ from sytrack.store.schema import SCHEMA_VERSION, SQLITE_TYPES
 
 BUSY_TIMEOUT_SECONDS = 30.0
 # The page cache an import writes through. SQLite's default 2 MB sends nearly every index insert of
-# a large import to the disk (the cost per row doubled from 100k to 1M rows); 48 MB keeps the
-# indexes' upper levels and the sorts of a rebuild in memory within the import's 150 MB budget.
-IMPORT_CACHE_KIB = 48 * 1024
+# a large import to the disk (the cost per row doubled from 100k to 1M rows); 32 MB keeps the
+# indexes' upper levels in memory, and the sort of a rebuild (which may use as much again) stays within
+# the import's 150 MB budget.
+IMPORT_CACHE_KIB = 32 * 1024
 
 
 def rebuild_indexes(stored_rows: int, new_rows: int) -> bool:
