@@ -214,3 +214,24 @@ def test_rows_without_id_are_kept_once_repeated_or_refused_as_a_model_says(rows)
     assert len(result.problems) == len(refused) and result.repeated == repeated
     if not refused:
         assert [(r[1], r[2], r[3], r[5]) for r in result.records] == kept
+
+
+def test_a_retraction_of_a_retraction_is_refused_and_nothing_is_written(run, tmp_path, catalogue_file):
+    assert run(["record", "cnc-rate", "60", "--date", "2024-05-31"]).code == 0
+    # Every record with every field (an empty -wal file may appear: SQLite's, as for any refused import).
+    before = everything(run)
+    (tmp_path / "in.csv").write_text("indicator,value,date,id,retracts\ncnc-rate,60,2024-06-30,1,\n"
+                                     "cnc-rate,,2024-06-30,2,1\ncnc-rate,,2024-06-30,3,2\n", encoding="utf-8")
+    result = run(["import", "in.csv"])
+    assert result.code == 1
+    assert result.stderr == ("sytrack: error: #2 of the file is itself a retraction, which cannot be retracted;"
+                             " record the value again instead; nothing was written\n")
+    assert everything(run) == before
+
+
+@pytest.mark.parametrize("text", ["²", "١٢", "99999999999999999999"])
+def test_an_id_that_is_no_storable_whole_number_is_refused_with_its_line(run, tmp_path, catalogue_file, text):
+    (tmp_path / "in.csv").write_text(f"indicator,value,date,id\ncnc-rate,60,2024-06-30,{text}\n", encoding="utf-8")
+    result = run(["import", "in.csv"])
+    assert result.code == 1 and result.stderr.startswith(f"sytrack: error: in.csv:2: id '{text}' is ")
+    assert "Traceback" not in result.stderr and result.stderr.endswith("; nothing was written\n")

@@ -57,9 +57,11 @@ class _Stored:
         return self.connection.execute(
             "SELECT id, note, source, recorded_at FROM observation WHERE retracts = ?", (target,)).fetchone()
 
-    def key_of(self, record_id: int) -> Key:
-        return tuple(self.connection.execute(
-            "SELECT indicator, org, as_of FROM observation WHERE id = ?", (record_id,)).fetchone())
+    def key_of(self, record_id: int) -> Key | None:
+        """What a stored value record is about; None when the record is itself a retraction."""
+        indicator, org, as_of, retracts = self.connection.execute(
+            "SELECT indicator, org, as_of, retracts FROM observation WHERE id = ?", (record_id,)).fetchone()
+        return None if retracts is not None else (indicator, org, as_of)
 
     def in_force(self) -> Iterable[tuple[str, str, str, int]]:
         if self.connection is None:
@@ -153,7 +155,10 @@ class ImportPlan:
                                    f" #{stored[0]}; nothing was written")
             key = self.stored.key_of(target)
         else:
-            key = self._keys[target]
+            key = self._keys.get(target)  # only value records are kept here
+        if key is None:
+            raise SytrackError(f"#{file_retracts} of the file is itself a retraction, which cannot be retracted;"
+                               " record the value again instead; nothing was written")
         if self._targeted(file_id):
             self._file_ids[file_id] = new_id
         self.ledger.retract(target, key, new_id)
