@@ -2,6 +2,10 @@
 
     python benchmarks/run.py            # 10,000 indicators, 1,000,000 observations (a few minutes)
     python benchmarks/run.py --quick    # 1,000 indicators, 100,000 observations
+    SYTRACK_BENCH_POSTGRES=postgresql://postgres@127.0.0.1:5432/test python benchmarks/run.py
+                                        # adds PostgreSQL's import of 100,000 rows beside SQLite's
+
+Needs Python alone (the C sqlite3 shell, where installed, adds the physical limit of an import).
 
 Prints each figure beside its reference and the ratio the project targets. Nothing here asserts:
 timings belong in this report, not in the test suite. Run it on a quiet machine.
@@ -30,8 +34,31 @@ SHIPPED = ROOT / "indicators.toml"
 BIN = Path(sys.executable).parent
 SYTRACK = [str(BIN / "sytrack")] if (BIN / "sytrack").exists() else [sys.executable, "-m", "sytrack"]
 
-# The references do the same I/O as sytrack, as simply as correct Python can: the same rows into
-# the same table (sytrack's schema, created by its migrations), the same columns out.
+# The references do the same I/O as sytrack, as simply as correct Python can. The plain import
+# reference is csv + executemany into a table with the same columns and one (indicator, date) index,
+# at the same durability (WAL, synchronous FULL): what any import has to do. The second builds
+# sytrack's own schema (four indexes, created by its migrations), so the ratio to it hides what the
+# schema costs; both are printed.
+PLAIN_IMPORT_REFERENCE = """
+import csv, sqlite3, sys
+connection = sqlite3.connect(sys.argv[2], isolation_level=None)
+connection.execute("PRAGMA journal_mode = WAL")
+connection.execute("PRAGMA synchronous = FULL")
+connection.execute("CREATE TABLE observation (id INTEGER PRIMARY KEY, plan TEXT NOT NULL, indicator TEXT NOT NULL,"
+                   " value REAL, as_of TEXT NOT NULL, recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL,"
+                   " note TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT '', supersedes INTEGER,"
+                   " retracts INTEGER, in_force INTEGER NOT NULL DEFAULT 0, retracted_by INTEGER)")
+connection.execute("CREATE INDEX observation_by_date ON observation(indicator, as_of)")
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    rows = csv.reader(f)
+    next(rows)
+    connection.execute("BEGIN IMMEDIATE")
+    connection.executemany(
+        "INSERT INTO observation (plan, indicator, value, as_of, recorded_at, recorded_by, in_force)"
+        " VALUES ('p', ?, ?, ?, '2024-01-01T00:00:00Z', 'bench', 1)",
+        ((i, float(v), d) for i, v, d in rows))
+    connection.execute("COMMIT")
+"""
 IMPORT_REFERENCE = """
 import csv, sqlite3, sys
 from sytrack.store.schema import SQLITE_TYPES, statements
@@ -49,6 +76,13 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
         " VALUES ('p', ?, ?, ?, '2024-01-01T00:00:00Z', 'bench', 1)",
         ((i, float(v), d) for i, v, d in rows))
     connection.execute("COMMIT")
+"""
+# The C shell's .import into (indicator, value, as_of) with the same index: no Python at all, the
+# physical limit of reading this CSV into SQLite.
+SHELL_IMPORT = """CREATE TABLE observation (indicator TEXT NOT NULL, value REAL, as_of TEXT NOT NULL);
+CREATE INDEX observation_by_date ON observation(indicator, as_of);
+.mode csv
+.import --skip 1 {csv} observation
 """
 EXPORT_REFERENCE = """
 import csv, sqlite3, sys
@@ -172,8 +206,8 @@ def sample_value(entry: dict, step: int) -> str:
     return str(1000 + step * 37)
 
 
-def make_observations(entries: list[dict], per_indicator: int, folder: Path) -> Path:
-    path = folder / "observations.csv"
+def make_observations(entries: list[dict], per_indicator: int, folder: Path, name: str = "observations.csv") -> Path:
+    path = folder / name
     first = dt.date(2023, 1, 1)
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
@@ -190,6 +224,71 @@ def line(label: str, ours: float, reference: float, target: float, unit: str = "
     verdict = "ok" if ratio <= target else "OVER"
     print(f"{label:<38} {ours:8.3f} {unit}   reference {reference:8.3f} {unit}   ratio {ratio:5.2f} "
           f"(target ≤ {target:g}) {verdict}{extra}")
+
+
+def import_lines(observations: Path, folder: Path, env: dict) -> None:
+    """Import against the plain reference (the target), sytrack's own schema, the C shell; a dry run."""
+    rows = sum(1 for _ in observations.open("rb")) - 1
+    plain = run([sys.executable, "-c", PLAIN_IMPORT_REFERENCE, str(observations), str(folder / "plain.db")])
+    own = run([sys.executable, "-c", IMPORT_REFERENCE, str(observations), str(folder / "reference.db")])
+    dry = run([*SYTRACK, "import", "--dry-run", str(observations)], env)
+    ours = run([*SYTRACK, "import", str(observations)], env)
+    memory = f"   peak {ours.peak:.0f} MB (target ≤ 150 MB)"
+    line(f"import of {rows:,} rows vs plain reference", ours.wall, plain.wall, 2, extra=memory)
+    line("  the same, in processor time", ours.cpu, plain.cpu, 2)
+    line("  vs sytrack's own schema, plain Python", ours.wall, own.wall, 2)
+    line("  dry run vs plain reference", dry.wall, plain.wall, 2, extra=f"   peak {dry.peak:.0f} MB (target ≤ 150 MB)")
+    shell = shutil.which("sqlite3")
+    if shell:
+        script = folder / "shell.sql"
+        script.write_text(SHELL_IMPORT.format(csv=observations), encoding="utf-8")
+        with script.open("rb") as commands:
+            start = time.perf_counter()
+            subprocess.run([shell, str(folder / "shell.db")], stdin=commands, check=True, capture_output=True)
+            limit = time.perf_counter() - start
+        print(f"{'  the C sqlite3 shell .import (limit)':<38} {limit:8.3f} s   sytrack is {ours.wall / limit:5.2f}x,"
+              f" the plain reference {plain.wall / limit:5.2f}x")
+    else:
+        print("  (no sqlite3 shell on PATH: the physical limit is not measured)")
+
+
+def growth(entries: list[dict], folder: Path, env: dict, quick: bool) -> None:
+    """Cost per row from 10k to 2M rows (10k and 100k with --quick): flat when nothing grows with
+    the file but the work. Each import goes into an empty data file of its own."""
+    sizes = (10_000, 100_000) if quick else (10_000, 100_000, 1_000_000, 2_000_000)
+    base = 10_000 if len(entries) >= 10_000 else len(entries)
+    for size in sizes:
+        per = max(1, size // base)
+        path = make_observations(entries[:size // per], per, folder, f"growth-{size}.csv")
+        db = folder / f"growth-{size}.db"
+        measured = run([*SYTRACK, "import", str(path)], {**env, "SYTRACK_DB": str(db)})
+        print(f"{f'growth: import of {size:,} rows':<38} {measured.wall:8.2f} s   "
+              f"{measured.wall / size * 1e6:6.2f} µs/row   CPU {measured.cpu / size * 1e6:6.2f} µs/row   "
+              f"peak {measured.peak:.0f} MB")
+        path.unlink()
+        for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def postgres_import(entries: list[dict], folder: Path, env: dict, server: str) -> None:
+    """100,000 rows into PostgreSQL (a schema of its own, dropped after) against the same into SQLite."""
+    import uuid
+    from urllib.parse import quote
+
+    import psycopg
+
+    path = make_observations(entries[:1000], 100, folder, "postgres.csv")
+    sqlite_run = run([*SYTRACK, "import", str(path)], {**env, "SYTRACK_DB": str(folder / "pg-compare.db")})
+    schema = f"sytrack_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        url = f"{server}{'&' if '?' in server else '?'}options={quote(f'-csearch_path={schema}')}"
+        postgres_run = run([*SYTRACK, "import", str(path)], {**env, "SYTRACK_DB": url})
+    finally:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+    line("import of 100,000 rows: PostgreSQL", postgres_run.wall, sqlite_run.wall, 2, extra="   (reference: SQLite)")
 
 
 def main() -> None:
@@ -212,9 +311,7 @@ def main() -> None:
         # The first command after a catalogue changes parses and caches it: time that once, apart.
         cold = run([*SYTRACK, "status", "--format", "csv"], env).wall
         print(f"{'first command on the new catalogue':<38} {cold:8.2f} s   (parses and caches it)")
-        reference_import = run([sys.executable, "-c", IMPORT_REFERENCE, str(observations), str(reference_db)]).wall
-        ours_import, import_memory, _ = run([*SYTRACK, "import", str(observations)], env)
-        line("import of every observation", ours_import, reference_import, 2, extra=f"   peak {import_memory:.0f} MB")
+        import_lines(observations, folder, env)
 
         reference_export = run([sys.executable, "-c", EXPORT_REFERENCE, str(db)]).wall
         ours_export, export_memory, _ = run([*SYTRACK, "export", "--format", "csv"], env)
@@ -242,6 +339,9 @@ def main() -> None:
         # inflate into a percentage. One run each is noise on a busy machine: alternate them and
         # keep each one's best of three, in wall time and in processor time (all threads), which
         # neighbours on a shared machine disturb less.
+        growth(entries, folder, env, options.quick)
+        if os.environ.get("SYTRACK_BENCH_POSTGRES"):
+            postgres_import(entries, folder, env, os.environ["SYTRACK_BENCH_POSTGRES"])
         timings: dict[str, list[Measured]] = {"never": [], "auto": []}
         for _ in range(3):
             for bar in timings:
