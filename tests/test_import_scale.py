@@ -103,3 +103,42 @@ def test_an_import_that_writes_nothing_touches_no_index(tmp_path, statements):
     assert store.import_counted(records(100), NOW) == (0, 100)
     assert not [s for s in statements if s.startswith(("DROP INDEX", "CREATE INDEX"))]
     assert (tmp_path / "d.db").read_bytes() == before
+
+
+def test_reading_a_file_holds_neither_its_text_nor_its_records(tmp_path, monkeypatch):
+    """The memory Python allocates while a file is read and its records given back stays a small
+    fraction of the file: the text is decoded as it is read and the records are spooled to disk
+    (a list of them, or the decoded text, would each be several times the file)."""
+    import tracemalloc
+
+    from sytrack.catalogue import parse_catalogue
+    from sytrack.imports import read_import_file
+    from sytrack import encodings
+    from sytrack.store import spool
+
+    from conftest import SMALL_CATALOGUE
+
+    # What is held at a time is a chunk: rows waiting for SQLite, bytes whose encoding is checked.
+    monkeypatch.setattr(spool, "_CHUNK", 500)
+    monkeypatch.setattr(encodings, "_CHUNK", 1 << 16)
+    catalogue, _ = parse_catalogue(SMALL_CATALOGUE, "t.toml")
+    start = dt.datetime(2024, 7, 1)
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("indicator,value,date,recorded_at\n")
+        for n in range(30_000):  # newest first, as a log lists them: the spool sorts them back
+            out.write(f"cnc-rate,{n % 90},2024-06-30,{start + dt.timedelta(seconds=30_000 - n):%Y-%m-%dT%H:%M:%SZ}\n")
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        with path.open("rb") as source:
+            result = read_import_file(source, "big.csv", catalogue, dt.date(2025, 1, 1), "t")
+            stamps, count = [], 0
+            for record in result.records:  # read back in history order, one at a time
+                stamps, count = (stamps + [record[8]])[:3], count + 1
+            peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(result.records) == count == 30_000 and not result.problems
+    assert stamps == ["2024-07-01T00:00:01Z", "2024-07-01T00:00:02Z", "2024-07-01T00:00:03Z"]
+    assert peak < size / 2, f"{peak:,} bytes allocated reading a {size:,}-byte file"

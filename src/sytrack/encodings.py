@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+from typing import BinaryIO
 
 from sytrack.errors import SytrackError, UsageError
 
@@ -25,54 +26,51 @@ def check_encoding(name: str) -> str:
 
 def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """The text of a file and the encoding it was read in (see text_encoding)."""
-    read_as = text_encoding(data, encoding)
+    read_as = text_encoding(io.BytesIO(data), encoding)
     return data.decode("utf-8-sig" if read_as == "utf-8" else read_as), read_as
 
 
-def text_stream(data: bytes, encoding: str | None = None) -> tuple[io.TextIOWrapper, str]:
-    """The file's text as a stream decoded as it is read (a whole decoded copy of a million rows
-    would cost several times the file in memory), lines split as csv wants them; and its encoding."""
-    read_as = text_encoding(data, encoding)
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig" if read_as == "utf-8" else read_as, newline="")
-    return stream, read_as
+def text_stream(source: BinaryIO, encoding: str | None = None) -> tuple[io.TextIOWrapper, str]:
+    """A seekable file's text as a stream decoded as it is read (a whole decoded copy of a million
+    rows would cost several times the file in memory), lines split as csv wants them; and its
+    encoding (see text_encoding)."""
+    read_as = text_encoding(source, encoding)
+    source.seek(0)
+    return io.TextIOWrapper(source, encoding="utf-8-sig" if read_as == "utf-8" else read_as, newline=""), read_as
 
 
-def text_encoding(data: bytes, encoding: str | None = None) -> str:
-    """The encoding to read a file in. Without `encoding`: UTF-8 (a byte-order mark dropped), else
-    GB18030; a file that is neither is refused, saying how to name its encoding."""
+def text_encoding(source: BinaryIO, encoding: str | None = None) -> str:
+    """The encoding to read a seekable file in. Without `encoding`: UTF-8 (a byte-order mark
+    dropped), else GB18030; a file that is neither is refused, saying how to name its encoding."""
     if encoding is not None:
-        try:
-            _check(data, encoding)
+        line = _first_bad_line(source, encoding)
+        if line is None:
             return encoding
-        except UnicodeDecodeError as error:
-            raise SytrackError(f"not {encoding} (line {_line(data, error)}); name the file's encoding"
-                               " with --encoding") from None
-    try:
-        _check(data, "utf-8")
+        raise SytrackError(f"not {encoding} (line {line}); name the file's encoding with --encoding")
+    utf8_line = _first_bad_line(source, "utf-8")
+    if utf8_line is None:
         return "utf-8"
-    except UnicodeDecodeError as error:
-        utf8_line = _line(data, error)
-    try:
-        _check(data, FALLBACK)
+    line = _first_bad_line(source, FALLBACK)
+    if line is None:
         return FALLBACK
-    except UnicodeDecodeError as error:
-        raise SytrackError(f"neither UTF-8 (line {utf8_line}) nor GB18030 (line {_line(data, error)}); save it"
-                           " as 'CSV UTF-8' or name its encoding with --encoding") from None
+    raise SytrackError(f"neither UTF-8 (line {utf8_line}) nor GB18030 (line {line}); save it"
+                       " as 'CSV UTF-8' or name its encoding with --encoding")
 
 
-def _check(data: bytes, codec: str) -> None:
-    """Raise UnicodeDecodeError, its `start` counted from the file's first byte, unless all of
-    `data` reads in `codec`; decoded a chunk at a time, so that no copy of the text is kept."""
+def _first_bad_line(source: BinaryIO, codec: str) -> int | None:
+    """The line (an analyst finds a line, not a byte) of the first byte `codec` cannot read, or
+    None when it reads the whole file; decoded a chunk at a time, so no copy of the text is kept."""
     decoder = codecs.getincrementaldecoder(codec)()
-    view = memoryview(data)
-    for offset in range(0, max(len(data), 1), _CHUNK):
+    source.seek(0)
+    lines_before = 0
+    while True:
+        chunk = source.read(_CHUNK)
+        held = len(decoder.getstate()[0])  # bytes of the last chunk the decoder holds, unfinished
         try:
-            decoder.decode(view[offset:offset + _CHUNK], final=offset + _CHUNK >= len(data))
+            decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as error:
-            error.start += offset
-            raise
-
-
-def _line(data: bytes, error: UnicodeDecodeError) -> int:
-    """The line holding the first byte that could not be read: an analyst finds a line, not a byte."""
-    return data.count(b"\n", 0, error.start) + 1
+            # The error counts from the held bytes, which end no line.
+            return lines_before + chunk.count(b"\n", 0, max(error.start - held, 0)) + 1
+        if not chunk:
+            return None
+        lines_before += chunk.count(b"\n")

@@ -9,7 +9,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from sytrack.errors import SytrackError
 
@@ -18,9 +18,19 @@ _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
 
 
 def read_user_file(path: Path) -> bytes:
-    """The bytes of a file a user names. Only a regular file is read: a FIFO would hang the
-    command and a device would never end; standard input is `-`. Opened without blocking, so
-    that a FIFO with no writer is refused rather than waited on."""
+    """The bytes of a file a user names (see open_user_file)."""
+    with open_user_file(path) as stream:
+        try:
+            return stream.read()
+        except OSError as error:
+            raise SytrackError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def open_user_file(path: Path) -> BinaryIO:
+    """A file a user names, open for reading bytes. Only a regular file is opened: a FIFO would
+    hang the command and a device would never end; standard input is `-`. Opened without
+    blocking, so that a FIFO with no writer is refused rather than waited on. (Import reads its
+    file through this stream, a chunk at a time, instead of holding a million rows' bytes.)"""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except IsADirectoryError:
@@ -33,11 +43,7 @@ def read_user_file(path: Path) -> bytes:
         if stat.S_ISDIR(mode):
             raise SytrackError(f"{path}: is a folder; name a file")
         raise SytrackError(f"{path}: not a regular file; name a file, or use - to read standard input")
-    with os.fdopen(descriptor, "rb") as stream:
-        try:
-            return stream.read()
-        except OSError as error:
-            raise SytrackError(f"{path}: cannot read: {error.strerror}") from None
+    return os.fdopen(descriptor, "rb")
 
 
 @contextlib.contextmanager

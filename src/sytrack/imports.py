@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from sytrack.catalogue import require_indicator
 from sytrack.errors import Problem, SytrackError, Where
@@ -49,11 +49,12 @@ class ImportFile(NamedTuple):
 
 
 def read_import_file(
-    data: bytes, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
+    data: bytes | BinaryIO, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
     on_row: Callable[[int], None] | None = None, encoding: str | None = None, ignore_extra: bool = False,
 ) -> ImportFile:
-    """Parse an import file into records to store, in the order to apply them, and every problem
-    found. An Excel workbook is read sheet by sheet; each sheet starts with its own header row.
+    """Parse an import file (its bytes, or a seekable stream of them, read a chunk at a time) into
+    records to store, in the order to apply them, and every problem found. An Excel workbook is
+    read sheet by sheet; each sheet starts with its own header row.
 
     Rows that carry `recorded_at` (an export, a log) are a history: they are applied in that order,
     ties by the file's `id`, whatever order the file lists them in (a log lists newest first).
@@ -63,13 +64,15 @@ def read_import_file(
 
     A CSV is read as UTF-8, else GB18030, unless `encoding` names its encoding. A column sytrack
     does not know is refused, or with `ignore_extra` ignored (and named in `ignored`)."""
-    if data.startswith(XLSX_MAGIC):
-        tables, read_as = _workbook_tables(data, name), "utf-8"
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    if source.read(len(XLSX_MAGIC)) == XLSX_MAGIC:
+        source.seek(0)
+        tables, read_as = _workbook_tables(source.read(), name), "utf-8"
     else:
         from sytrack.encodings import text_stream
 
         try:
-            text, read_as = text_stream(data, encoding)
+            text, read_as = text_stream(source, encoding)
         except SytrackError as error:
             raise SytrackError(f"{name}: {error.message}") from None
         tables = _csv_tables(text, name)
@@ -147,6 +150,19 @@ def _check_across_rows(spool: RecordSpool, problems: list[Problem]) -> int:
 def _unordered(value: float, first_value: float, there: str) -> str:
     return (f"{_shown(value)} here but {_shown(first_value)} on {there},"
             " and nothing says which came later (no recorded_at or id): keep one of the two rows")
+
+
+def lines_in(source: BinaryIO) -> int | None:
+    """How many lines a seekable import file has (for a progress bar), or None for a workbook."""
+    source.seek(0)
+    if source.read(len(XLSX_MAGIC)) == XLSX_MAGIC:
+        source.seek(0)
+        return None
+    count = 0
+    while chunk := source.read(1 << 20):
+        count += chunk.count(b"\n")
+    source.seek(0)
+    return count
 
 
 def skipped_note(skipped: int) -> str:

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 import typer
 
@@ -139,6 +139,16 @@ def read_input(file: str, stdin_name: str) -> tuple[bytes, str]:
     if file == "-":
         return sys.stdin.buffer.read(), stdin_name
     return read_user_file(Path(file)), file
+
+
+def open_input(file: str, stdin_name: str) -> tuple[BinaryIO, str]:
+    """FILE open for reading bytes (a seekable stream, read as it is needed), or standard input
+    for `-` (read whole: a pipe cannot be read twice); and the name to report it by."""
+    from sytrack.files import open_user_file
+
+    if file == "-":
+        return io.BytesIO(sys.stdin.buffer.read()), stdin_name
+    return open_user_file(Path(file)), file
 
 
 def say(text: str) -> None:

@@ -11,7 +11,7 @@ from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
 from sytrack.cli.options import (DateOption, ByOption, ExcelOption, Format, FormatOption, IdArgument, LangOption, NoteOption,
                                  OrgOption, OutputOption, SinceOption, StrictOption, complete_ids)
-from sytrack.cli.output import emit, format_for, notify, read_input, say, tell
+from sytrack.cli.output import emit, format_for, notify, open_input, say, tell
 from sytrack.cli.session import Session
 from sytrack.errors import SytrackError
 
@@ -195,18 +195,17 @@ def import_command(
     refuses the file).
     """
     from sytrack.cli.progress_bar import ProgressBar
-    from sytrack.imports import read_import_file, skipped_note
+    from sytrack.imports import lines_in, read_import_file, skipped_note
     from sytrack.plausibility import import_summary, import_warnings
 
     from sytrack.encodings import check_encoding
 
     state = session(ctx)
     encoding = None if encoding is None else check_encoding(encoding)
-    data, name = read_input(file, "<stdin>")
-    rows = data.count(b"\n") if not data.startswith(b"PK") else None
-    with ProgressBar("checking", rows, state.progress_wanted) as bar:
+    source, name = open_input(file, "<stdin>")
+    with source, ProgressBar("checking", lines_in(source), state.progress_wanted) as bar:
         records, problems, repeated, read_as, ignored = read_import_file(
-            data, name, state.catalogue, state.today, by or state.login_name(), bar.advance,
+            source, name, state.catalogue, state.today, by or state.login_name(), bar.advance,
             encoding=encoding, ignore_extra=ignore_extra)
     if read_as != (encoding or "utf-8"):
         notify(f"{name} is not UTF-8: read it as {read_as.upper()} (--encoding names another)")
