@@ -197,12 +197,13 @@ def sample_value(entry: dict, step: int) -> str:
     kind = entry["kind"]
     if kind == "milestone":
         return "1" if step > 80 else "0"
+    # Capped so that the growth case's 200 steps stay valid (the first 100 are as they always were).
     if kind == "share":
-        return f"{40 + step * 0.4:.1f}"
+        return f"{min(40 + step * 0.4, 99.9):.1f}"
     if kind == "rate":
         return f"{step % 12 - 2:.1f}"
     if kind == "rank":
-        return str(30 - step // 5)
+        return str(max(30 - step // 5, 1))
     return str(1000 + step * 37)
 
 
