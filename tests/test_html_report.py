@@ -244,7 +244,7 @@ def test_overview_table_has_one_row_per_indicator_before_the_cards(run, recorded
     percent = lambda value: "" if value is None else f"{value:.1f}%"  # noqa: E731
     assert overview_rows(page) == [
         [row["name_en"], {"digital": "Digital", "parks": "Parks"}[row["group"]], status_word(row["status"]),
-         percent(row["completion_pct"]), percent(row["time_elapsed_pct"]), ""] for row in rows]
+         percent(row["completion_pct"]), percent(row["time_elapsed_pct"]), row["warning"]] for row in rows]
     links = [a.attrs["href"] for a in table.find_all("a")]
     assert links == [f"#{row['id']}" for row in rows], "each row links to its card"
     assert text.index('class="overview"') < text.index('class="card"')

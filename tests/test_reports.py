@@ -104,7 +104,8 @@ def recorded(run, catalogue_file: Path, tmp_path: Path, recorded_template: Path)
 STATUS_KEYS = (
     "id,group,name_zh,name_en,unit,kind,direction,baseline,baseline_date,target,target_low,target_high,"
     "deadline,latest,latest_date,completion_pct,time_elapsed_pct,pace,days_ahead,required_per_month,"
-    "forecast,forecast_meets,status,comparison,start_date,start_value,reason,stretch,stretch_met,org,rolled_up,disagreement"
+    "forecast,forecast_meets,status,comparison,start_date,start_value,reason,stretch,stretch_met,org,rolled_up,disagreement,"
+    "warning,escalation,reports_expected,reports_received,reports_on_time"
 ).split(",")
 LIST_KEYS = (
     "id,group,group_name,name_zh,name_en,unit,unit_en,kind,direction,baseline,baseline_date,"
@@ -113,7 +114,8 @@ LIST_KEYS = (
 OBSERVATION_KEYS = "indicator,value,date,note,source,by,id,recorded_at,supersedes,retracts,state,org,denominator".split(",")
 
 STATUS_NUMBERS = {"baseline", "target", "target_low", "target_high", "latest", "completion_pct", "time_elapsed_pct",
-                  "pace", "days_ahead", "required_per_month", "forecast", "start_value", "stretch"}
+                  "pace", "days_ahead", "required_per_month", "forecast", "start_value", "stretch",
+                  "escalation", "reports_expected", "reports_received", "reports_on_time"}
 STATUS_DATES = {"baseline_date", "deadline", "latest_date", "start_date"}
 LIST_NUMBERS = {"baseline", "source_line"}
 OBSERVATION_NUMBERS = {"value", "id", "supersedes", "retracts", "denominator"}
@@ -134,7 +136,16 @@ ANSI = re.compile(r"\x1b\[")
 # 1. Every listing command has the same report options
 
 
-LISTING = {"status", "list", "log", "export", "explain", "show", "extract", "rank"}  # the commands that list things
+def cycle_args(recorded: Path) -> dict[str, list[str]]:
+    """remind on the recorded catalogue with a monthly cadence (reports expected, none in), and
+    diff from before anything was recorded to today (every figure new data)."""
+    cycle = recorded / "cycle.toml"
+    text = (recorded / "indicators.toml").read_text(encoding="utf-8")
+    cycle.write_text(text.replace("[plan]\n", '[plan]\ncadence = "monthly"\n', 1), encoding="utf-8")
+    return {"remind": ["--catalog", str(cycle), "remind", "--as-of", "2024-06-30"], "diff": ["diff", "--from", "2024-01-01"]}
+
+
+LISTING = {"status", "list", "log", "export", "explain", "show", "extract", "rank", "remind", "diff"}  # the commands that list things
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "jsonl", "markdown")
 REPORT_OPTIONS = {"format": ["--format", "-f"], "output": ["--output", "-o"], "excel": ["--excel"]}
 
@@ -241,7 +252,7 @@ def test_every_listing_command_writes_every_machine_format(run, recorded, name):
     """Behaviour, not declaration: each format of each listing command parses with the standard tools."""
     args = {"status": ["status", "--as-of", AS_OF], "explain": ["explain", "5g-base-stations", "--as-of", AS_OF],
             "show": ["show", "5g-base-stations"], "extract": ["extract", write_plan(recorded)],
-            "rank": rank_args(run, recorded) if name == "rank" else []}.get(name, [name])
+            "rank": rank_args(run, recorded) if name == "rank" else [], **cycle_args(recorded)}.get(name, [name])
     for fmt in MACHINE_FORMATS:
         result = run([*args, "--format", fmt])
         assert result.code == 0 and result.stderr == "", (fmt, result.stderr)
@@ -713,7 +724,8 @@ def test_terminal_output_prints_user_text_exactly_as_typed(recorded):
 @pytest.mark.parametrize("name", sorted(LISTING))
 def test_output_option_writes_the_report_to_the_file(run, recorded, name):
     args = {**TABLE_ARGS, "export": ["export"], "show": ["show", "5g-base-stations"],
-            "extract": ["extract", write_plan(recorded)], "rank": rank_args(run, recorded) if name == "rank" else []}[name]
+            "extract": ["extract", write_plan(recorded)], "rank": rank_args(run, recorded) if name == "rank" else [],
+            **cycle_args(recorded)}[name]
     for fmt in ("csv", "table"):
         piped = run([*args, "--format", fmt])
         written = run([*args, "--format", fmt, "-o", f"{name}.{fmt}"])

@@ -4,7 +4,7 @@ Nothing here reads a file or the clock: the as-of date and the records are param
 is (date, recorded_at): the date a value is for and the first time (UTC, 2023-07-05T08:00:00Z) a
 value for it that still stands was recorded; the store can give them from one GROUP BY.
 What the store knew at a date, and what changed between two reports, are in `sytrack.replay`.
-The rules, with worked examples, are in docs/orgs-and-cycle.md.
+The rules, with a worked example, are in docs/progress.md (section 13).
 """
 
 from __future__ import annotations

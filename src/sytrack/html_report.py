@@ -162,16 +162,27 @@ def _stretch(p: Progress, unit: str, lang: str) -> str:
     return escape(_number(p.stretch, p, unit, lang) + reached)
 
 
-def warning_cell(p: Progress, lang: str) -> str:
-    """The overview's warning cell: coloured when the Progress carries a `warning` (the reporting
-    cycle's, when it has one), empty otherwise."""
-    warning = getattr(p, "warning", None)
+# The reporting cycle's three colours (docs/progress.md): the cell's tint and its edge.
+WARNING_LOOK = {"red": ("#ffebe9", "#cf222e"), "yellow": ("#fff8c5", "#bf8700"), "blue": ("#ddf4ff", "#0969da")}
+
+
+def warning_cell(p: Progress, lang: str, cycle=None) -> str:
+    """The overview's warning cell, coloured by the reporting cycle's warning (`cycle`, a
+    `duty.CycleFigures`) with its escalation count; else by a `warning` the Progress carries; else empty."""
+    from sytrack.cycle import WARNING_NAMES
+
+    warning = cycle.warning if cycle is not None else getattr(p, "warning", None)
     if not warning:
         return '<td class="warning"></td>'
-    return f'<td class="warning on">{escape(str(warning))}</td>'
+    if warning not in WARNING_LOOK:
+        return f'<td class="warning on">{escape(str(warning))}</td>'
+    tint, edge = WARNING_LOOK[warning]
+    count = f" ×{cycle.escalation}" if cycle is not None and cycle.escalation else ""
+    return (f'<td class="warning on" style="background:{tint};border-left-color:{edge}">'
+            f'{escape(WARNING_NAMES[lang][warning])}{count}</td>')
 
 
-def _overview(catalogue: Catalogue, progresses: list[Progress], lang: str) -> str:
+def _overview(catalogue: Catalogue, progresses: list[Progress], lang: str, cycle: dict | None = None) -> str:
     """One row per indicator: its name (a link to its card), group, status, completion and time elapsed."""
     words = WORDS[lang]
     heads = ("indicator", "group", "status", "done", "time", "warning")
@@ -182,7 +193,7 @@ def _overview(catalogue: Catalogue, progresses: list[Progress], lang: str) -> st
         time = "" if p.time_elapsed is None else f"{p.time_elapsed:.1%}"
         rows.append(f'<tr><td><a href="#{escape(i.id)}">{escape(i.name(lang))}</a></td>'
                     f'<td class="col-group">{escape(catalogue.group(i.group).name(lang))}</td><td>{_status_badge(p.status, lang)}</td>'
-                    f'<td class="number">{done}</td><td class="number">{time}</td>{warning_cell(p, lang)}</tr>')
+                    f'<td class="number">{done}</td><td class="number">{time}</td>{warning_cell(p, lang, (cycle or {}).get(i.id))}</tr>')
     head = "".join(f'<th scope="col" class="col-{h}">{escape(words[h])}</th>' for h in heads)
     return (f'<div class="scroll"><table class="overview"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")
@@ -205,17 +216,18 @@ def _league(catalogue: Catalogue, rows, lang: str) -> str:
 
 
 def render_html(catalogue: Catalogue, progresses: list[Progress], charts: dict[str, object], lang: str,
-                as_of: dt.date, generated_at: str, league=None) -> str:
+                as_of: dt.date, generated_at: str, league=None, cycle: dict | None = None) -> str:
     """The whole page: summary, overview table, then one section per group with its cards. `charts`
     maps an indicator id to its ChartData; `league`, when given, the districts' league
-    (districts.groups_league), shown after the overview."""
+    (districts.groups_league), shown after the overview; `cycle` an id to its `duty.CycleFigures`
+    (the warnings)."""
     words = WORDS[lang]
     title = catalogue.plan.title(lang)
     body = [f"<h1>{escape(title)}</h1>",
             f'<p class="meta">{escape(words["as_of"])} {_date(as_of)} · {escape(words["generated"])} '
             f'{unbroken(generated_at)}</p>',
             f"<h2>{escape(words['summary'])}</h2>", _summary(progresses, lang),
-            f'<div class="overview-part"><h2>{escape(words["overview"])}</h2>{_overview(catalogue, progresses, lang)}'
+            f'<div class="overview-part"><h2>{escape(words["overview"])}</h2>{_overview(catalogue, progresses, lang, cycle)}'
             f'<p class="legend">{escape(words["legend"])}</p></div>']
     if league:
         body.append(_league(catalogue, league, lang))

@@ -3,7 +3,7 @@
 "As known at DATE" counts only records recorded before `cycle.day_end(DATE)`: a revision or a
 retraction recorded later is not seen, so a bulletin can be reproduced as it was sent. Within what
 is known, the record in force for a date is the one the store would choose: the latest value
-(highest id) not retracted. The rules, with worked examples, are in docs/orgs-and-cycle.md.
+(highest id) not retracted. The rules, with a worked example, are in docs/progress.md (section 13).
 """
 
 from __future__ import annotations
@@ -70,8 +70,10 @@ def warning_as_known(indicator: Indicator, plan: Plan, records: Sequence[Observa
     def warning_at(day: dt.date) -> str:
         known_by = day_end(day, zone)
         series = series_as_known(records, known_by).get(key, [])
-        receipts = receipts_as_known(records, known_by).get(key, [])
         progress = evaluate(indicator, series, day, plan)
+        if progress.status in ("off-track", "missed"):  # red whatever the reports: skip reading them
+            return progress_warning(progress, warn_days, False)
+        receipts = receipts_as_known(records, known_by).get(key, [])
         return progress_warning(progress, warn_days, is_overdue(reports(expected, receipts, day, zone)))
     return warning_at
 

@@ -150,6 +150,13 @@ DateOption = Annotated[
                  help="As-of date: 2023-06-30, 2023-06, 2023-Q2, 2023-H1 or 2023 (the period's last day). "
                       "Default: today."),
 ]
+AsKnownOption = Annotated[
+    Optional[dt.date],
+    typer.Option("--as-known", metavar="DATE", parser=_date,
+                 help="Count only what had been recorded by the end of this date (in the plan's timezone, else "
+                      "UTC): later values, revisions and retractions are ignored, so a past report comes out "
+                      "as it was. --as-of defaults to it."),
+]
 GroupOption = Annotated[
     Optional[str],
     typer.Option("--group", "-g", metavar="GROUP", autocompletion=complete_groups, help="Only this group (its id)."),

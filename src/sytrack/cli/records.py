@@ -9,8 +9,8 @@ import typer
 
 from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
-from sytrack.cli.options import (DateOption, ByOption, ExcelOption, Format, FormatOption, IdArgument, LangOption, NoteOption,
-                                 OrgOption, OutputOption, SinceOption, StrictOption, complete_ids)
+from sytrack.cli.options import (AsKnownOption, ByOption, DateOption, ExcelOption, Format, FormatOption, IdArgument,
+                                 LangOption, NoteOption, OrgOption, OutputOption, SinceOption, StrictOption, complete_ids)
 from sytrack.cli.output import emit, format_for, notify, open_input, say, tell
 from sytrack.cli.session import Session
 from sytrack.errors import SytrackError
@@ -124,6 +124,7 @@ def log_command(
     show_all: Annotated[bool, typer.Option(
         "--all", "-a", help="Also superseded and retracted records, and the retractions.")] = False,
     since: SinceOption = None,
+    as_known: AsKnownOption = None,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
@@ -138,7 +139,8 @@ def log_command(
     if indicator_id is not None:
         require_indicator(catalogue, indicator_id)
     records = state.store.newest_first(indicator_id, in_force_only=not show_all,
-                                       recorded_since=since.isoformat() if since else "")
+                                       recorded_since=since.isoformat() if since else "",
+                                       known_by=state.known_by(as_known))
     rows = (observation_row(o) for o in known_records(records, set(catalogue.ids)))
     emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(catalogue, state.lang(lang), show_all), sheet="log")
 
@@ -151,6 +153,7 @@ def export_command(
                                "Default: what the -o file's name ends in (.xlsx, .tsv ...), else csv.")] = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
+    as_known: AsKnownOption = None,
     lang: LangOption = None,
 ) -> None:
     """Write every record, superseded and retracted ones included, with every field.
@@ -164,7 +167,7 @@ def export_command(
     state = session(ctx)
     wanted = state.progress_wanted
     with ProgressBar("exporting", state.store.count() if wanted else None, wanted) as bar:
-        emit(bar.wrap(state.store.export_rows()), OBSERVATION_COLUMNS, format_for(fmt, output, Format.csv), output,
+        emit(bar.wrap(state.store.export_rows(state.known_by(as_known))), OBSERVATION_COLUMNS, format_for(fmt, output, Format.csv), output,
              excel, log_table(state.catalogue, state.lang(lang)), sheet="export", rows_are_tuples=True)
 
 

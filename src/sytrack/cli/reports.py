@@ -9,7 +9,7 @@ import typer
 
 from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
-from sytrack.cli.options import (AsOfOption, ExcelOption, FailOn, Format, FormatOption, GroupOption, IdArgument,
+from sytrack.cli.options import (AsKnownOption, AsOfOption, ExcelOption, FailOn, Format, FormatOption, GroupOption, IdArgument,
                                  LangOption, OutputOption, SortBy, TargetYearOption, complete_orgs,
                                  complete_statuses)
 from sytrack.cli.output import atomic_writer, emit, tell, write_text_atomic
@@ -20,6 +20,7 @@ from sytrack.errors import SytrackError, UsageError
 def status_command(
     ctx: typer.Context,
     as_of: AsOfOption = None,
+    as_known: AsKnownOption = None,
     group: GroupOption = None,
     only: Annotated[Optional[str], typer.Option(
         "--status", metavar="STATUS,...", autocompletion=complete_statuses,
@@ -55,30 +56,47 @@ def status_command(
     from sytrack.views.status import STATUS_COLUMNS, status_row, status_tables
 
     state = session(ctx)
-    catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
+    catalogue, language, day = state.catalogue, state.lang(lang), as_of or as_known or state.today
     statuses = parse_statuses(only)
     org_id = require_org(catalogue, org) if org is not None else ""
     indicators = indicators_for(catalogue, group, target_year)
     figures: dict = {}
+    cutoff = state.known_by(as_known)
     if org_id:
-        series, of_orgs = state.store.current(), state.store.current_of_orgs()
+        series, of_orgs = state.store.current(known_by=cutoff), state.store.current_of_orgs(known_by=cutoff)
         judged = judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year)
     elif catalogue.orgs:
         # The city's and every org's figures from one query, rolled up one indicator at a time.
-        judged, figures = judge_city(catalogue, indicators, state.store.current_with_orgs(), day, target_year)
+        judged, figures = judge_city(catalogue, indicators, state.store.current_with_orgs(known_by=cutoff), day,
+                                      target_year)
     else:  # a plan without districts: the city's own figures, as before
-        series = state.store.current()
+        series = state.store.current(known_by=cutoff)
         judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
     progresses = select_progress(judged, statuses, worst_first=sort == SortBy.status)
     title = f"{catalogue.org(org_id).name(language)} ({org_id})" if org_id else ""
-    emit([status_row(catalogue, p, org_id, figures.get(p.indicator.id)) for p in progresses], STATUS_COLUMNS, fmt,
-         output, excel, lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged, figures,
-                                                            title), sheet="status", ascii_only=ascii_only)
+    # An org's rows carry no cycle figures yet: its reports are judged on the city's rows (remind --org).
+    cycle = {} if org_id else cycle_of(state, progresses, day, cutoff)
+    emit([status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id)) for p in progresses],
+         STATUS_COLUMNS, fmt, output, excel,
+         lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged, figures, title, cycle),
+         sheet="status", ascii_only=ascii_only)
     failing = [p for p in progresses if fail_on is not None and is_at_or_worse(p.status, fail_on.value)]
     if failing:  # a failed check says why, in one line, after the report
         raise SytrackError(f"{len(failing)} indicator{'s' * (len(failing) != 1)} {fail_on.value} or worse"
                            f" (--fail-on {fail_on.value}): {', '.join(p.indicator.id for p in failing[:5])}"
                            f"{', ...' if len(failing) > 5 else ''}")
+
+
+def cycle_of(state, progresses: list, day, cutoff: str | None) -> dict:
+    """Each row's warning, escalation and reports, from the store's receipts and (only when some
+    indicator has a period end to judge escalation at) the records behind them."""
+    from sytrack.duty import any_cadence, needs_escalation, status_cycle
+
+    plan, indicators = state.catalogue.plan, [p.indicator for p in progresses]
+    receipts = state.store.receipts(cutoff) if any_cadence(indicators, plan) else {}
+    escalating = any(needs_escalation(i, plan, day) for i in indicators)
+    records = state.store.replay_records(known_by=cutoff) if escalating else None
+    return status_cycle(progresses, plan, receipts, records)
 
 
 @command("report")
@@ -92,6 +110,7 @@ def report_command(
         help="Write the bulletin (通报) as a Word document here: overview, a table per group, the league of "
              "districts, the indicators behind and who leads them.")] = None,
     as_of: AsOfOption = None,
+    as_known: AsKnownOption = None,
     lang: LangOption = None,
 ) -> None:
     """Write the status of every target as one HTML page with a chart per indicator, for people
@@ -102,13 +121,15 @@ def report_command(
     if html_file is None and docx_file is None:
         raise UsageError("report writes --html FILE, --docx FILE, or both: e.g. `sytrack report --docx 通报.docx`")
     state = session(ctx)
-    catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
-    series = state.store.current()
-    of_orgs = state.store.current_of_orgs() if catalogue.orgs else {}
+    catalogue, language, day = state.catalogue, state.lang(lang), as_of or as_known or state.today
+    cutoff = state.known_by(as_known)
+    series = state.store.current(known_by=cutoff)
+    of_orgs = state.store.current_of_orgs(known_by=cutoff) if catalogue.orgs else {}
     indicators = catalogue.in_group_order()
     progresses, figures = judge_city(catalogue, indicators, _stream(series, of_orgs), day, keep_series=True)
     if html_file is not None:
-        _write_html(state, html_file, progresses, figures, series, of_orgs, language, day)
+        cycle = cycle_of(state, progresses, day, cutoff)
+        _write_html(state, html_file, progresses, figures, series, of_orgs, language, day, cycle)
     if docx_file is not None:
         _write_docx(state, docx_file, progresses, series, of_orgs, day)
 
@@ -119,7 +140,7 @@ def _stream(series: dict, of_orgs: dict):
     return ((i, series.get(i, []), of_orgs.get(i, {})) for i in sorted({*series, *of_orgs}))
 
 
-def _write_html(state, html_file: Path, progresses, figures, series, of_orgs, language: str, day) -> None:
+def _write_html(state, html_file: Path, progresses, figures, series, of_orgs, language: str, day, cycle) -> None:
     from sytrack.districts import groups_league
     from sytrack.html_report import render_html
     from sytrack.orgs import build_tree
@@ -134,7 +155,8 @@ def _write_html(state, html_file: Path, progresses, figures, series, of_orgs, la
     league = groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), _stream(series, of_orgs), day) \
         if catalogue.orgs else []
     generated = state.now_utc().strftime("%Y-%m-%d %H:%M UTC")
-    write_text_atomic(html_file, render_html(catalogue, progresses, charts, language, day, generated, league=league))
+    write_text_atomic(html_file, render_html(catalogue, progresses, charts, language, day, generated, league=league,
+                                                         cycle=cycle))
     tell(f"wrote {html_file}")
 
 
@@ -155,7 +177,7 @@ def _write_docx(state, docx_file: Path, progresses, series, of_orgs, day) -> Non
 
 @command("explain")
 def explain_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOption = None,
-                    target_year: TargetYearOption = None, lang: LangOption = None, fmt: FormatOption = Format.table,
+                    as_known: AsKnownOption = None, target_year: TargetYearOption = None, lang: LangOption = None, fmt: FormatOption = Format.table,
                     output: OutputOption = None, excel: ExcelOption = False) -> None:
     """Show every figure behind one indicator's status and how it is computed, to check by hand."""
     from sytrack.districts import judge_city
@@ -166,8 +188,8 @@ def explain_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOpt
     catalogue, language = state.catalogue, state.lang(lang)
     indicator = require_indicator(catalogue, indicator_id)
     require_target_year(indicator, target_year)
-    [progress], figures = judge_city(catalogue, [indicator], state.store.current_with_orgs(indicator.id),
-                                     as_of or state.today, target_year, keep_series=True)
+    [progress], figures = judge_city(catalogue, [indicator], state.store.current_with_orgs(indicator.id, state.known_by(as_known)),
+                                     as_of or as_known or state.today, target_year, keep_series=True)
     rows = explain_fields(progress, language) + rollup_fields(indicator, catalogue, figures.get(indicator.id),
                                                               progress, language)
     emit(rows, EXPLAIN_COLUMNS, fmt, output, excel, lambda _rows, screen: explain_table(indicator, progress, rows, screen, language),

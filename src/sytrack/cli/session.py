@@ -78,6 +78,14 @@ class Session:
 
         return today_in(self.catalogue.plan.timezone, self.now_utc())
 
+    def known_by(self, as_known: dt.date | None) -> str | None:
+        """The cutoff of --as-known (the end of that day in the plan's zone), or None for everything."""
+        if as_known is None:
+            return None
+        from sytrack.duty import known_by
+
+        return known_by(as_known, self.catalogue.plan)
+
     def now_utc(self) -> dt.datetime:
         return dt.datetime.now(dt.timezone.utc)
 

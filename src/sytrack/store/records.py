@@ -33,6 +33,24 @@ EXPORT_SELECT = (
     # reading the table in id order and skipping other plans is faster.
     " FROM observation WHERE plan || '' = ?"
 )
+# The observation table as it stood when everything recorded before a cutoff (`cycle.day_end`) was
+# known and nothing after: later rows left out, a retraction recorded later not yet seen, and the
+# record in force per (indicator, org, date) the latest value not retracted then, as `_retract` chooses.
+# It has the table's columns and name, so every read query runs on it unchanged; its parameters
+# (cutoff four times, plan, cutoff) come before the query's own.
+KNOWN_TABLE = (
+    "(SELECT o.id, o.plan, o.indicator, o.value, o.as_of, o.recorded_at, o.recorded_by, o.note, o.source,"
+    " o.supersedes, o.retracts, o.org, o.denominator,"
+    # In force: a value not retracted then, with no later such value for its date (one index probe).
+    " CASE WHEN o.value IS NOT NULL AND (r.id IS NULL OR r.recorded_at >= ?) AND NOT EXISTS (SELECT 1"
+    "  FROM observation k LEFT JOIN observation kr ON kr.id = k.retracted_by"
+    "  WHERE k.plan = o.plan AND k.indicator = o.indicator AND k.org = o.org AND k.as_of = o.as_of AND k.id > o.id"
+    "  AND k.value IS NOT NULL AND k.recorded_at < ? AND (kr.id IS NULL OR kr.recorded_at >= ?))"
+    " THEN 1 ELSE 0 END AS in_force,"
+    " CASE WHEN r.recorded_at < ? THEN o.retracted_by END AS retracted_by"
+    " FROM observation o LEFT JOIN observation r ON r.id = o.retracted_by"
+    " WHERE o.plan = ? AND o.recorded_at < ?) AS observation"
+)
 
 
 class NewObservation(NamedTuple):
@@ -71,9 +89,10 @@ def _state(retracts: int | None, retracted_by: int | None, in_force: int) -> str
     return "current" if in_force else "superseded"
 
 
-def _observation(row: tuple) -> Observation:
+def _observation(row: tuple, dates: dict | None = None) -> Observation:
     return Observation(
-        id=row[0], indicator=row[1], value=row[2], as_of=dt.date.fromisoformat(row[3]), recorded_at=row[4],
+        id=row[0], indicator=row[1], value=row[2],
+        as_of=dates[row[3]] if dates is not None else dt.date.fromisoformat(row[3]), recorded_at=row[4],
         recorded_by=row[5], note=row[6], source=row[7], supersedes=row[8], retracts=row[9],
         state=_state(row[9], row[11], row[10]), org=row[12], denominator=row[13],
     )
@@ -97,6 +116,7 @@ class Store:
             backend = SQLiteBackend(backend)
         self.backend = backend
         self.plan = plan
+        self._newest: str | None = None
 
     @property
     def kind(self) -> str:
@@ -118,31 +138,55 @@ class Store:
         return self.backend.reading()
 
     def writing(self) -> Any:
+        self._newest = None  # a write may add a newer record
         return self.backend.writing()
 
     # -- reading -------------------------------------------------------------------------------
 
-    def history(self, indicator: str | None = None) -> list[Observation]:
-        """Every record of the plan (or of one indicator), oldest first, each marked with its state."""
+    def _source(self, known_by: str | None) -> tuple[str, list]:
+        """The table to read and the parameters it takes: the table itself, or with `known_by` (a
+        UTC timestamp, `cycle.day_end(DATE)`) the table as it was known before then."""
+        if known_by is None or known_by > self._newest_recorded_at():
+            return "observation", []  # known after the newest record: everything, as it stands now
+        return KNOWN_TABLE, [known_by, known_by, known_by, known_by, self.plan, known_by]
+
+    def _newest_recorded_at(self) -> str:
+        """When the newest record was made ("" with none), read once per Store: a cutoff after it
+        needs no rebuilt table, and `diff --to today` or `status --as-known today` read as fast as
+        `status` does."""
+        if self._newest is None:
+            with self.reading() as connection:
+                row = None if connection is None else connection.execute(
+                    "SELECT max(recorded_at) FROM observation WHERE plan = ?", (self.plan,)).fetchone()
+            self._newest = (row[0] if row else None) or ""
+        return self._newest
+
+    def history(self, indicator: str | None = None, known_by: str | None = None) -> list[Observation]:
+        """Every record of the plan (or of one indicator), oldest first, each marked with its state;
+        with `known_by`, only those recorded before it, in the state they were in then."""
         with self.reading() as connection:
             if connection is None:
                 return []
-            query = f"SELECT {_COLUMNS} FROM observation WHERE plan = ?"
-            parameters: list = [self.plan]
+            source, parameters = self._source(known_by)
+            query = f"SELECT {_COLUMNS} FROM {source} WHERE plan = ?"
+            parameters.append(self.plan)
             if indicator is not None:
                 query += " AND indicator = ?"
                 parameters.append(indicator)
             return [_observation(row) for row in connection.execute(query + " ORDER BY id", parameters)]
 
     def newest_first(self, indicator: str | None = None, in_force_only: bool = False,
-                     recorded_since: str = "") -> Iterator[Observation]:
+                     recorded_since: str = "", known_by: str | None = None) -> Iterator[Observation]:
         """The records newest first, streamed in pages by id (`log`: the first lines come at once and
         memory stays flat however long the history). `in_force_only` leaves out superseded and
-        retracted records and the retractions; `recorded_since` those recorded before that time."""
+        retracted records and the retractions; `recorded_since` those recorded before that time;
+        with `known_by`, only those recorded before it, in the state they were in then."""
         # For the whole plan, `plan || ''` and `in_force + 0` keep SQLite off the indexes on those
         # columns: walking the table backwards by id finds the newest at once, where an index would
         # sort every record. One indicator's few records come by its index, then sorted.
-        conditions, parameters = ["plan = ?" if indicator else "plan || '' = ?"], [self.plan]
+        source, parameters = self._source(known_by)
+        conditions = ["plan = ?" if indicator else "plan || '' = ?"]
+        parameters.append(self.plan)
         if indicator is not None:
             conditions.append("indicator = ?")
             parameters.append(indicator)
@@ -151,9 +195,12 @@ class Store:
         if recorded_since:
             conditions.append("recorded_at >= ?")
             parameters.append(recorded_since)
-        query = f"SELECT {_COLUMNS} FROM observation WHERE {' AND '.join(conditions)}"
+        query = f"SELECT {_COLUMNS} FROM {source} WHERE {' AND '.join(conditions)}"
         with self.reading() as connection:
             if connection is None:
+                return
+            if known_by is not None:  # the table as known is built once, not once a page
+                yield from map(_observation, connection.execute(f"{query} ORDER BY id DESC", parameters))
                 return
             page, before = 200, None  # a small first page: the first lines come before the rest is read
             while True:
@@ -165,49 +212,61 @@ class Store:
                     return
                 before, page = rows[-1][0], 5000
 
-    def export_rows(self) -> Iterator[tuple]:
-        """Every record as a tuple in the export's column order, oldest first, streamed."""
+    def export_rows(self, known_by: str | None = None) -> Iterator[tuple]:
+        """Every record as a tuple in the export's column order, oldest first, streamed; with
+        `known_by`, as `history` gives them."""
         with self.reading() as connection:
             if connection is None:
                 return
-            yield from connection.execute(EXPORT_SELECT + " ORDER BY id", (self.plan,))
+            source, parameters = self._source(known_by)
+            query = EXPORT_SELECT.replace("FROM observation", f"FROM {source}", 1)
+            yield from connection.execute(query + " ORDER BY id", (*parameters, self.plan))
 
-    def current(self, indicator: str | None = None, org: str = CITY) -> dict[str, list[tuple[dt.date, float]]]:
+    def current(self, indicator: str | None = None, org: str = CITY,
+                known_by: str | None = None) -> dict[str, list[tuple[dt.date, float]]]:
         """The values in force of one reporter (the city's own by default), per indicator, as
-        (as-of date, value) in date order."""
+        (as-of date, value) in date order; with `known_by`, those in force as known before it."""
         import operator
 
         with self.reading() as connection:
             if connection is None:
                 return {}
-            query = "SELECT indicator, as_of, value FROM observation WHERE plan = ? AND in_force = 1 AND org = ?"
-            parameters: tuple = (self.plan, org)
+            source, parameters = self._source(known_by)
+            query = f"SELECT indicator, as_of, value FROM {source} WHERE plan = ? AND in_force = 1 AND org = ?"
+            parameters += [self.plan, org]
             if indicator is not None:
-                query, parameters = query + " AND indicator = ?", (self.plan, org, indicator)
+                query += " AND indicator = ?"
+                parameters.append(indicator)
             # Streamed, not fetched: a million rows share a few hundred dates, each parsed once.
             dates = _Dates()
             rows = connection.execute(query + " ORDER BY indicator, as_of", parameters)
             return {name: [(dates[as_of], value) for _, as_of, value in group]
                     for name, group in itertools.groupby(rows, key=operator.itemgetter(0))}
 
-    def current_of_orgs(self, indicator: str | None = None) -> dict[str, dict[str, list[tuple]]]:
+    def current_of_orgs(self, indicator: str | None = None,
+                        known_by: str | None = None) -> dict[str, dict[str, list[tuple]]]:
         """Every org's values in force, per indicator and org, as (as-of date, value) or, where the
-        org gave one, (as-of date, value, denominator), in date order: one query for all orgs."""
-        return {name: orgs for name, _own, orgs in self.current_with_orgs(indicator) if orgs}
+        org gave one, (as-of date, value, denominator), in date order: one query for all orgs. With
+        `known_by`, those in force as known before it."""
+        return {name: orgs for name, _own, orgs in self.current_with_orgs(indicator, known_by) if orgs}
 
-    def current_with_orgs(self, indicator: str | None = None) -> Iterator[tuple[str, list, dict[str, list]]]:
+    def current_with_orgs(self, indicator: str | None = None,
+                          known_by: str | None = None) -> Iterator[tuple[str, list, dict[str, list]]]:
         """(indicator, the city's own points, each org's points) for every indicator with values in
         force, in id order, streamed from one query in the index's order: a caller that rolls up
-        one indicator at a time holds one indicator's figures, whatever the number of districts."""
+        one indicator at a time holds one indicator's figures, whatever the number of districts.
+        With `known_by`, those in force as known before it."""
         import operator
 
         with self.reading() as connection:
             if connection is None:
                 return
-            query = "SELECT indicator, org, as_of, value, denominator FROM observation WHERE plan = ? AND in_force = 1"
-            parameters: tuple = (self.plan,)
+            source, parameters = self._source(known_by)
+            query = f"SELECT indicator, org, as_of, value, denominator FROM {source} WHERE plan = ? AND in_force = 1"
+            parameters.append(self.plan)
             if indicator is not None:
-                query, parameters = query + " AND indicator = ?", (self.plan, indicator)
+                query += " AND indicator = ?"
+                parameters.append(indicator)
             dates = _Dates()
             rows = connection.execute(query + " ORDER BY indicator, org, as_of", parameters)
             for name, group in itertools.groupby(rows, key=operator.itemgetter(0)):
@@ -221,6 +280,54 @@ class Store:
                     else:
                         orgs.setdefault(org, []).append((dates[as_of], value, denominator))
                 yield name, own, orgs
+
+    def receipts(self, known_by: str | None = None) -> dict[str, dict[str, list[tuple[dt.date, str]]]]:
+        """Per indicator and org (CITY for the city's own), each date that has a value standing,
+        with the first time a value for it was recorded (a revision does not make a report late),
+        in date order: `cycle.reports`'s receipts, counted by one GROUP BY. With `known_by`, as
+        known before it."""
+        with self.reading() as connection:
+            if connection is None:
+                return {}
+            # Its own query, not the table as known: no record in force is needed, only whether a
+            # value was retracted by then. "plan || ''" keeps SQLite reading the table in order
+            # rather than the indicator index and then every row (three times faster here).
+            query = ("SELECT o.indicator, o.org, o.as_of, min(o.recorded_at) FROM observation o"
+                     " LEFT JOIN observation r ON r.id = o.retracted_by WHERE o.plan || '' = ? AND o.value IS NOT NULL")
+            parameters: list = [self.plan]
+            if known_by is None:
+                query += " AND o.retracted_by IS NULL"
+            else:
+                query += " AND o.recorded_at < ? AND (r.id IS NULL OR r.recorded_at >= ?)"
+                parameters += [known_by, known_by]
+            rows = connection.execute(query + " GROUP BY o.indicator, o.org, o.as_of ORDER BY o.indicator, o.org, o.as_of",
+                                      parameters)
+            dates = _Dates()
+            found: dict[str, dict[str, list[tuple[dt.date, str]]]] = {}
+            for name, org, as_of, first in rows:
+                found.setdefault(name, {}).setdefault(org, []).append((dates[as_of], first))
+            return found
+
+    def replay_records(self, recorded_from: str | None = None, known_by: str | None = None) -> dict[str, list[Observation]]:
+        """Records (values and retractions) by indicator, oldest first, as `sytrack.replay` needs
+        them to know an indicator at any moment before `known_by`: every record, or with
+        `recorded_from` only those of the (indicator, date)s that have a record made at or after
+        it; a date with nothing recorded between two reports cannot be a cause of change."""
+        with self.reading() as connection:
+            if connection is None:
+                return {}
+            source, parameters = self._source(known_by)
+            query = f"SELECT {_COLUMNS} FROM {source} WHERE plan = ?"
+            parameters.append(self.plan)
+            if recorded_from is not None:
+                query += (" AND (indicator, as_of) IN (SELECT indicator, as_of FROM observation WHERE plan = ?"
+                          " AND recorded_at >= ?" + (" AND recorded_at < ?)" if known_by is not None else ")"))
+                parameters += [self.plan, recorded_from] + ([known_by] if known_by is not None else [])
+            found: dict[str, list[Observation]] = {}
+            dates = _Dates()  # a few hundred dates among a million records: each parsed once
+            for row in connection.execute(query + " ORDER BY indicator, id", parameters):
+                found.setdefault(row[1], []).append(_observation(row, dates))
+            return found
 
     def count(self) -> int:
         with self.reading() as connection:

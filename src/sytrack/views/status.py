@@ -48,6 +48,12 @@ STATUS_COLUMNS = (
     Column("org", "单位", "org"),
     Column("rolled_up", "汇总自下级", "rolled up", kind="bool"),
     Column("disagreement", "上下级不一致", "disagreement"),
+    # The reporting cycle (docs/progress.md): red, yellow, blue or empty, and its reports.
+    Column("warning", "预警", "warning"),
+    Column("escalation", "连续预警", "escalation", kind="number"),
+    Column("reports_expected", "应报", "reports expected", kind="number"),
+    Column("reports_received", "已报", "reports received", kind="number"),
+    Column("reports_on_time", "按时报", "reports on time", kind="number"),
 )
 
 
@@ -62,8 +68,9 @@ def disagreement_text(node: str, d, indicator, lang: str = "en") -> str:
     return f"{d.date.isoformat()}: {who}'s own figure {own}, its orgs add up to {rolled} ({d.difference:+g}{share})"
 
 
-def status_row(catalogue: Catalogue, p, org: str = "", figures=None) -> dict[str, Any]:
-    """One judged indicator's row; `figures` (districts.Figures) says what its orgs add."""
+def status_row(catalogue: Catalogue, p, org: str = "", figures=None, cycle=None) -> dict[str, Any]:
+    """One judged indicator's row; `figures` (districts.Figures) says what its orgs add, `cycle`
+    (duty.CycleFigures) its warning and reports (None: no warning, no reports)."""
     indicator, target = p.indicator, p.target
     disagreements = figures.disagreements if figures is not None else ()
     return {
@@ -99,14 +106,28 @@ def status_row(catalogue: Catalogue, p, org: str = "", figures=None) -> dict[str
         "org": org,
         "rolled_up": figures.rolled_up_at(p.latest_date) if figures is not None else False,
         "disagreement": "; ".join(disagreement_text(n, d, indicator) for n, d in disagreements),
+        "warning": cycle.warning if cycle else "",
+        "escalation": cycle.escalation if cycle else 0,
+        "reports_expected": cycle.reports.expected if cycle else 0,
+        "reports_received": cycle.reports.received if cycle else 0,
+        "reports_on_time": cycle.reports.on_time if cycle else 0,
     }
 
 
 STATUS_HEADERS = (("指标", "indicator"), ("最新", "latest"), ("目标", "target"), ("完成", "done"), ("序时", "time"),
-                  ("状态", "status"), ("超前/滞后", "ahead"), ("预测", "forecast"), ("趋势", "trend"))
+                  ("状态", "status"), ("预警", "warning"), ("超前/滞后", "ahead"), ("预测", "forecast"), ("趋势", "trend"))
+WARNING_COLOURS = {"red": "bold red", "yellow": "yellow", "blue": "blue", "": ""}
 
 
-def _status_cells(p, lang: str, wide: bool, ascii_only: bool, rolled: bool = False) -> list[Cell]:
+def warning_text(warning: str, escalation: int, lang: str) -> str:
+    """"red ×3" (红 ×3): the colour, and how many period ends in a row it has been yellow or red."""
+    from sytrack.cycle import WARNING_NAMES
+
+    word = WARNING_NAMES["zh" if lang == "zh" else "en"][warning]
+    return f"{word} ×{escalation}" if word and escalation else word
+
+
+def _status_cells(p, lang: str, wide: bool, ascii_only: bool, rolled: bool = False, cycle=None) -> list[Cell]:
     indicator = p.indicator
     unit = indicator.unit_in(lang)
     latest = ""
@@ -124,6 +145,8 @@ def _status_cells(p, lang: str, wide: bool, ascii_only: bool, rolled: bool = Fal
     texts = [indicator.name(lang) + (" (?)" if indicator.doubt else ""), latest, target, done,
              "" if p.time_elapsed is None else f"{p.time_elapsed:.0%}"]
     cells = [Cell(visible(text)) for text in texts] + [Cell(status_word(p.status, lang), colour)]
+    warning = cycle.warning if cycle else ""
+    cells.append(Cell(warning_text(warning, cycle.escalation if cycle else 0, lang), WARNING_COLOURS[warning]))
     if wide:
         ahead = "" if p.days_ahead is None else f"{p.days_ahead:+.0f}d"
         forecast = ""
@@ -138,23 +161,27 @@ def _status_cells(p, lang: str, wide: bool, ascii_only: bool, rolled: bool = Fal
 
 
 def status_tables(catalogue: Catalogue, progresses: list, lang: str, screen, judged: list | None = None,
-                  figures: dict | None = None, title: str = ""):
+                  figures: dict | None = None, title: str = "", cycle: dict | None = None):
     """`sytrack status` for people: per group its title, its indicators and its counts, then the
     total, in one layout so that columns line up from group to group. Counts are of everything
     `judged`, not only the rows shown (--status filters rows, not counts). `figures` (per indicator
-    id, districts.Figures) marks rolled-up figures with Σ and lists disagreements at the end."""
+    id, districts.Figures) marks rolled-up figures with Σ and lists disagreements at the end; `cycle`
+    holds each indicator's `duty.CycleFigures` by id, for the warning column."""
     from sytrack.progress import summarise
 
     judged = progresses if judged is None else judged
     wide = screen.width is None or screen.width >= 140
+    # The warning column goes only where it can be read: below 60 columns, seven would wrap to slivers.
+    shown = 10 if wide else 7 if screen.width >= 60 else 6
     zh = lang == "zh"
     columns = [GridColumn(zh_header if zh else en_header, "right" if en_header in ("time", "ahead") else "left",
                           wrap={"indicator": 1, "latest": 2, "target": 2, "forecast": 2}.get(en_header, 0))
-               for zh_header, en_header in STATUS_HEADERS[:9 if wide else 6]]
+               for zh_header, en_header in STATUS_HEADERS[:shown]]
     by_group: dict[str, list] = {}
     for p in progresses:
         rolled = figures is not None and p.indicator.id in figures and figures[p.indicator.id].rolled_up_at(p.latest_date)
-        by_group.setdefault(p.indicator.group, []).append(_status_cells(p, lang, wide, screen.ascii_only, rolled))
+        cells = _status_cells(p, lang, wide, screen.ascii_only, rolled, (cycle or {}).get(p.indicator.id))[:shown]
+        by_group.setdefault(p.indicator.group, []).append(cells)
     grid = Grid.fitted(columns, [cells for rows in by_group.values() for cells in rows], screen.width,
                        screen.box(simple=True), screen.colour)
     def text_lines(text: str, bold: bool = False) -> list[str]:

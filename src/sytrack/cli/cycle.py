@@ -1,0 +1,127 @@
+"""Commands of the reporting cycle: remind (the chase list, 催报) and diff (what changed between two reports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from sytrack.cli.app import command, session
+from sytrack.cli.options import (AsOfOption, ExcelOption, Format, FormatOption, GroupOption, LangOption, OutputOption,
+                                 _date, complete_orgs)
+
+
+class RemindFailOn(str, Enum):
+    overdue = "overdue"
+
+
+def _names(catalogue, lang: str) -> dict[str, str]:
+    return {o.id: (o.name_zh if lang == "zh" else o.name_en) for o in catalogue.orgs}
+
+
+@command("remind")
+def remind_command(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    org: Annotated[Optional[str], typer.Option(
+        "--org", metavar="ORG", autocompletion=complete_orgs,
+        help="Only this org's reports (its id or name); --org '' the city's own. Default: every org's.")] = None,
+    summary: Annotated[bool, typer.Option(
+        "--summary", help="Per org: reports expected, received and on time, and the rates.")] = False,
+    fail_on: Annotated[Optional[RemindFailOn], typer.Option(
+        "--fail-on", help="overdue: exit 1 if any report is past its due date and not in (for scripts).")] = None,
+    lang: LangOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """List every report due by the date and not in: indicator, org, period, due date, days
+    overdue, the longest overdue first (催报).
+
+    A report is expected for each period of the indicator's cadence within its targets' span, from
+    each org it is allocated to (else from the city), due `due_days` after the period ends. A chase
+    list to paste into a message: `sytrack remind --org ORG --format markdown`.
+    """
+    from sytrack.cli.output import emit
+    from sytrack.duty import chase_list, known_by, org_summary
+    from sytrack.reporters import require_org
+    from sytrack.views.cycle import REMIND_COLUMNS, SUMMARY_COLUMNS, plain_table, remind_row, summary_row
+
+    state = session(ctx)
+    catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
+    org = None if org is None else require_org(catalogue, org)
+    receipts = state.store.receipts(known_by(day, catalogue.plan))
+    chase = chase_list(catalogue.indicators, catalogue.plan, receipts, day, org)
+    if summary:
+        rows = [summary_row(t) for t in org_summary(catalogue.indicators, catalogue.plan, receipts, day, org)]
+        columns = SUMMARY_COLUMNS
+    else:
+        rows, columns = [remind_row(c) for c in chase], REMIND_COLUMNS
+    emit(rows, columns, fmt, output, excel, plain_table(columns, language, _names(catalogue, language), {}),
+         sheet="remind")
+    if fail_on is not None and any(c.days_overdue > 0 for c in chase):
+        raise typer.Exit(1)
+
+
+@command("diff")
+def diff_command(
+    ctx: typer.Context,
+    before_day: Annotated[dt.date, typer.Option(
+        "--from", metavar="DATE", parser=_date, help="The earlier report: as of this date, as known at its end.")],
+    after_day: Annotated[Optional[dt.date], typer.Option(
+        "--to", metavar="DATE", parser=_date,
+        help="The later report: as of this date, as known at its end. Default: today.")] = None,
+    before_catalog: Annotated[Optional[Path], typer.Option(
+        "--from-catalog", metavar="PATH", dir_okay=False,
+        help="The catalogue as it was for the earlier report, to name changed targets (default: the same one).")] = None,
+    group: GroupOption = None,
+    lang: LangOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """Compare two reports: per indicator, its figure, status and warning in each, and why it
+    changed: new data, a revision, a retraction, a changed target, or only time passing.
+
+    Each report is judged as of its date on what had been recorded by the end of that date (in the
+    plan's timezone), so the bulletin of 31 July is compared as it was sent. Rows where nothing
+    changed and nothing was recorded are left out.
+    """
+    from sytrack.cli.output import emit
+    from sytrack.errors import UsageError
+    from sytrack.views.cycle import DIFF_COLUMNS, diff_row_dict, diff_words, plain_table
+
+    state = session(ctx)
+    catalogue, language = state.catalogue, state.lang(lang)
+    after_day = after_day or state.today
+    if before_day > after_day:
+        raise UsageError(f"--from {before_day.isoformat()} is after --to {after_day.isoformat()}; swap them")
+    rows = diff_report(state, before_day, after_day, before_catalog, group)
+    emit([diff_row_dict(r) for r in rows], DIFF_COLUMNS, fmt, output, excel,
+         plain_table(DIFF_COLUMNS, language, _names(catalogue, language), diff_words()), sheet="diff")
+
+
+def diff_report(state, before_day, after_day, before_catalog: Path | None, group: str | None) -> list:
+    """The store read four times (series and receipts at each cutoff) and once more for the records
+    of the indicators with something recorded between the two; the rest is `sytrack.duty`'s."""
+    from sytrack.catalogue import load_catalogue
+    from sytrack.duty import any_cadence, diff_readings, diff_rows, known_by, targets_changed
+    from sytrack.queries import indicators_for
+    from sytrack.replay import Snapshot
+
+    catalogue, plan, store = state.catalogue, state.catalogue.plan, state.store
+    indicators = indicators_for(catalogue, group, None)
+    before, after = Snapshot(before_day, known_by(before_day, plan)), Snapshot(after_day, known_by(after_day, plan))
+    earlier = {i.id: i for i in load_catalogue(before_catalog).indicators} if before_catalog else {}
+    changed = {i.id for i in indicators if targets_changed(earlier.get(i.id), i)}
+    cycles = any_cadence(indicators, plan)
+    receipts = tuple(store.receipts(s.known_by) if cycles else {} for s in (before, after))
+    series = (store.current(known_by=before.known_by), store.current(known_by=after.known_by))
+    allocated = any(i.allocations for i in indicators)
+    org_series = tuple(store.current_of_orgs(known_by=s.known_by) if allocated else {} for s in (before, after))
+    records = store.replay_records(recorded_from=before.known_by, known_by=after.known_by)
+    readings = diff_readings(indicators, plan, series, receipts, before, after, earlier, org_series)
+    return diff_rows(readings, records, before, after, changed)

@@ -1,0 +1,212 @@
+"""The reporting cycle over a whole catalogue: each indicator's reports, warning and escalation, the chase list, and the diff of two reports.
+
+Pure, like `cycle` and `replay` whose rules it applies: the store's aggregates (receipts per date,
+the series in force, the records of the indicators that changed) and the dates are parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import NamedTuple
+
+from sytrack.cycle import (Receipt, Timeliness, add_up, day_end, escalation, indicator_periods, is_overdue,
+                           overdue_rows, progress_warning, reporters, reports, tally, warn_days_of)
+from sytrack.model import CITY, Indicator, Observation, Plan
+from sytrack.orgs import org_indicator
+from sytrack.progress import Progress, evaluate
+from sytrack.replay import DiffRow, Snapshot, change_causes, diff_row, receipts_as_known, series_as_known
+
+ReceiptsByOrg = Mapping[str, Sequence[Receipt]]
+
+
+def plan_zone(plan: Plan) -> dt.tzinfo:
+    """The zone whose midnight ends a day for the cycle: the plan's, else UTC. Never the machine's
+    own zone: a bulletin rebuilt on another machine must come out the same."""
+    if plan.timezone is None:
+        return dt.timezone.utc
+    from zoneinfo import ZoneInfo  # the catalogue checked the name when it was loaded
+
+    return ZoneInfo(plan.timezone)
+
+
+def known_by(day: dt.date, plan: Plan) -> str:
+    """The cutoff of `--as-known DAY`: the first instant after DAY in the plan's zone, as a UTC
+    timestamp; a record counts when it was recorded before it."""
+    return day_end(day, plan_zone(plan))
+
+
+class CycleFigures(NamedTuple):
+    """What status shows of an indicator's reporting cycle."""
+
+    warning: str  # red, yellow, blue or ""
+    escalation: int  # consecutive period ends it was yellow or red at, as known at each
+    reports: Timeliness  # expected, received, on time, over every org expected to report it
+
+
+def reports_of(indicator: Indicator, plan: Plan, receipts: ReceiptsByOrg, as_of: dt.date) -> dict[str, list]:
+    """Per org expected to report `indicator`, its reports due by `as_of`."""
+    expected = indicator_periods(indicator, plan)
+    zone = plan_zone(plan)
+    return {org: reports(expected, receipts.get(org, ()), as_of, zone) for org in reporters(indicator)}
+
+
+def cycle_figures(progress: Progress, plan: Plan, receipts: ReceiptsByOrg,
+                  records: Sequence[Observation] | None) -> CycleFigures:
+    """The warning of a row of status (red when any org's report is overdue), its escalation and
+    its reports. `records` are the indicator's own (`Store.replay_records`), needed only to judge
+    escalation; None when the indicator has no period end to judge it at."""
+    indicator, as_of = progress.indicator, progress.as_of
+    found = reports_of(indicator, plan, receipts, as_of)
+    overdue = any(is_overdue(r) for r in found.values())
+    warn_days = warn_days_of(indicator, plan)
+    count = 0
+    expected = indicator_periods(indicator, plan)
+    if records is not None and expected:
+        count = escalation([p.end for p in expected], as_of, city_warning_as_known(indicator, plan, records))
+    return CycleFigures(progress_warning(progress, warn_days, overdue), count,
+                        add_up(tally(r) for r in found.values()))
+
+
+def city_warning_as_known(indicator: Indicator, plan: Plan, records: Sequence[Observation]):
+    """A judge for `cycle.escalation`: the city's row of status as known at the end of a day, red
+    when any org expected to report (every allocated org, else the city) had a report overdue then.
+    `replay.warning_as_known` judges one reporter's own row; this is the row status shows."""
+    expected, zone, warn_days = indicator_periods(indicator, plan), plan_zone(plan), warn_days_of(indicator, plan)
+
+    def warning_at(day: dt.date) -> str:
+        known_by = day_end(day, zone)
+        progress = evaluate(indicator, series_as_known(records, known_by).get((indicator.id, CITY), []), day, plan)
+        if progress.status in RED_ANYWAY:  # red whatever the reports: skip reading them
+            return progress_warning(progress, warn_days, False)
+        receipts = receipts_as_known(records, known_by)
+        overdue = any(is_overdue(reports(expected, receipts.get((indicator.id, org), []), day, zone))
+                      for org in reporters(indicator))
+        return progress_warning(progress, warn_days, overdue)
+    return warning_at
+
+
+def needs_escalation(indicator: Indicator, plan: Plan, as_of: dt.date) -> bool:
+    """Whether an indicator has a period end on or before `as_of` to judge escalation at: only
+    those need their records read."""
+    expected = indicator_periods(indicator, plan)
+    return bool(expected) and expected[0].end <= as_of
+
+
+# --- remind: the chase list ------------------------------------------------------------------
+
+class Chase(NamedTuple):
+    indicator: str
+    org: str
+    period: str
+    due: dt.date
+    days_overdue: int
+
+
+def chase_list(indicators: Iterable[Indicator], plan: Plan, receipts: Mapping[str, ReceiptsByOrg],
+               as_of: dt.date, org: str | None = None) -> list[Chase]:
+    """Every report due by `as_of` within each target's span and not in, worst first; only
+    `org`'s when given. `receipts` maps indicator → org → receipts."""
+    zone, rows = plan_zone(plan), []
+    for indicator in indicators:
+        if org is not None and org not in reporters(indicator):
+            continue
+        for row in overdue_rows(indicator, plan, receipts.get(indicator.id, {}), as_of, zone):
+            if org is None or row[1] == org:
+                rows.append(Chase(*row))
+    return [Chase(*row) for row in sorted(rows, key=lambda r: (-r.days_overdue, r.indicator, r.org, r.due))]
+
+
+class OrgTally(NamedTuple):
+    org: str
+    reports: Timeliness
+
+
+def org_summary(indicators: Iterable[Indicator], plan: Plan, receipts: Mapping[str, ReceiptsByOrg],
+                as_of: dt.date, org: str | None = None) -> list[OrgTally]:
+    """Expected, received and on-time reports per org over every indicator it reports, in the order
+    the orgs first appear; only `org` when given."""
+    tallies: dict[str, list[Timeliness]] = {}
+    for indicator in indicators:
+        for name, found in reports_of(indicator, plan, receipts.get(indicator.id, {}), as_of).items():
+            if org is None or name == org:
+                tallies.setdefault(name, []).append(tally(found))
+    return [OrgTally(name, add_up(found)) for name, found in tallies.items()]
+
+
+# --- diff: what changed between two reports ------------------------------------------------
+
+RED_ANYWAY = ("off-track", "missed")  # statuses that are red whatever the reports: none need checking
+
+
+def row_reading(progress: Progress, plan: Plan, receipts: ReceiptsByOrg) -> tuple:
+    """(figure, status, warning) of one row of a report, as `replay.diff_row` compares them."""
+    indicator = progress.indicator
+    overdue = progress.status not in RED_ANYWAY and any(
+        is_overdue(found) for found in reports_of(indicator, plan, receipts, progress.as_of).values())
+    return progress.latest, progress.status, progress_warning(progress, warn_days_of(indicator, plan), overdue)
+
+
+def targets_changed(before: Indicator | None, after: Indicator) -> bool:
+    """Whether the catalogue changed what an indicator is judged against between two reports."""
+    return before is not None and (before.targets != after.targets or before.allocations != after.allocations)
+
+
+def diff_rows(readings: Iterable[tuple[Indicator, str, tuple, tuple]], records: Mapping[str, Sequence[Observation]],
+              before: Snapshot, after: Snapshot, changed: set[str]) -> list[DiffRow]:
+    """One row per indicator and org whose reading changed or that had something recorded between
+    the two reports, with the causes: `readings` gives (indicator, org, before, after) readings
+    (`row_reading`); `records` holds, by indicator, the records of every date with a record between
+    the two cutoffs (the others can have changed only with time); `changed` the ids whose targets changed."""
+    rows = []
+    for indicator, org, then, now in readings:
+        own = [r for r in records.get(indicator.id, ()) if r.org == org]  # the row's own reporter's records
+        causes = change_causes(own, before, after, indicator.id in changed) if own or indicator.id in changed else ()
+        row = diff_row(indicator.id, org, then, now, causes)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def status_cycle(progresses: Iterable[Progress], plan: Plan, receipts: Mapping[str, ReceiptsByOrg],
+                 records: Mapping[str, Sequence[Observation]] | None) -> dict[str, CycleFigures]:
+    """The cycle figures of every row of status, by indicator id. `records` (by indicator) are read
+    only when some indicator `needs_escalation`; None: none does."""
+    return {p.indicator.id: cycle_figures(p, plan, receipts.get(p.indicator.id, {}),
+                                          None if records is None else records.get(p.indicator.id, ()))
+            for p in progresses}
+
+
+def any_cadence(indicators: Iterable[Indicator], plan: Plan) -> bool:
+    """Whether any report is expected at all: else the store need not be asked for receipts."""
+    return any(indicator_periods(i, plan) for i in indicators)
+
+
+def diff_readings(indicators: Iterable[Indicator], plan: Plan, series: tuple[Mapping, Mapping],
+                  receipts: tuple[Mapping, Mapping], before: Snapshot, after: Snapshot,
+                  before_indicators: Mapping[str, Indicator] | None = None,
+                  org_series: tuple[Mapping, Mapping] = ({}, {})) -> Iterator[tuple[Indicator, str, tuple, tuple]]:
+    """(indicator, org, reading before, reading after) for `diff_rows`: the city's row of each
+    indicator, then a row per org it is allocated to (judged on its allocation, `orgs.org_indicator`),
+    each judged as of each report's date on what was known then (`series`, `org_series` and
+    `receipts` as the store gave them at each cutoff), the earlier report on the earlier
+    catalogue's indicator when one is given."""
+    for indicator in indicators:
+        earlier = (before_indicators or {}).get(indicator.id, indicator)
+        readings = [_reading(judged_on, plan, known_series.get(indicator.id, []), snapshot,
+                             known_receipts.get(indicator.id, {}))
+                    for judged_on, snapshot, known_series, known_receipts in (
+                        (earlier, before, series[0], receipts[0]), (indicator, after, series[1], receipts[1]))]
+        yield indicator, CITY, readings[0], readings[1]
+        for org in (a.org for a in indicator.allocations):
+            judged = [org_indicator(earlier, org) or org_indicator(indicator, org), org_indicator(indicator, org)]
+            # An org's indicator has no allocations: it reports as itself, so its receipts are the org's.
+            org_readings = [_reading(judged[n], plan, [p[:2] for p in known.get(indicator.id, {}).get(org, [])],
+                                     snapshot, {CITY: known_receipts.get(indicator.id, {}).get(org, [])})
+                            for n, (snapshot, known, known_receipts) in enumerate(
+                                ((before, org_series[0], receipts[0]), (after, org_series[1], receipts[1])))]
+            yield indicator, org, org_readings[0], org_readings[1]
+
+
+def _reading(indicator: Indicator, plan: Plan, points: Sequence, snapshot: Snapshot, receipts: ReceiptsByOrg) -> tuple:
+    return row_reading(evaluate(indicator, points, snapshot.as_of, plan), plan, receipts)

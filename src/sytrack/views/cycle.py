@@ -1,0 +1,101 @@
+"""`sytrack remind` and `sytrack diff`: their columns, plain rows, and the tables built from them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sytrack.cycle import WARNING_NAMES
+from sytrack.views.columns import Column
+from sytrack.views.common import rounded
+from sytrack.views.grid import Cell, Grid, GridColumn
+from sytrack.views.text import visible
+
+REMIND_COLUMNS = (
+    Column("indicator", "指标", "indicator"),
+    Column("org", "单位", "org"),
+    Column("period", "报告期", "period"),
+    Column("due", "截止日期", "due", kind="date"),
+    Column("days_overdue", "逾期天数", "days overdue", kind="number"),
+)
+SUMMARY_COLUMNS = (
+    Column("org", "单位", "org"),
+    Column("expected", "应报", "expected", kind="number"),
+    Column("received", "已报", "received", kind="number"),
+    Column("on_time", "按时报", "on time", kind="number"),
+    Column("reporting_rate_pct", "报送率%", "reporting rate %", kind="number"),
+    Column("on_time_rate_pct", "及时率%", "on-time rate %", kind="number"),
+)
+DIFF_COLUMNS = (
+    Column("indicator", "指标", "indicator"),
+    Column("org", "单位", "org"),
+    Column("figure_before", "原数值", "figure before", kind="number"),
+    Column("figure_after", "新数值", "figure after", kind="number"),
+    Column("status_before", "原状态", "status before"),
+    Column("status_after", "新状态", "status after"),
+    Column("warning_before", "原预警", "warning before"),
+    Column("warning_after", "新预警", "warning after"),
+    Column("causes", "原因", "causes"),
+)
+CAUSE_WORDS_ZH = {"new-data": "新数据", "revision": "修订", "retraction": "撤销", "target": "目标变更", "time": "时间推移"}
+
+
+def org_name(org: str, names: dict[str, str], lang: str) -> str:
+    """An org's name as people read it; the city's own figure has no org (empty in machine formats)."""
+    if not org:
+        return "市本级" if lang == "zh" else "city"
+    return names.get(org, org)
+
+
+def remind_row(chase) -> dict[str, Any]:
+    return {"indicator": chase.indicator, "org": chase.org, "period": chase.period, "due": chase.due,
+            "days_overdue": chase.days_overdue}
+
+
+def _percent(rate: float | None) -> float | None:
+    return rounded(None if rate is None else rate * 100, 2)
+
+
+def summary_row(org_tally) -> dict[str, Any]:
+    reports = org_tally.reports
+    return {"org": org_tally.org, "expected": reports.expected, "received": reports.received,
+            "on_time": reports.on_time, "reporting_rate_pct": _percent(reports.reporting_rate),
+            "on_time_rate_pct": _percent(reports.on_time_rate)}
+
+
+def diff_row_dict(row) -> dict[str, Any]:
+    return {"indicator": row.indicator, "org": row.org, "figure_before": row.figure_before,
+            "figure_after": row.figure_after, "status_before": row.status_before, "status_after": row.status_after,
+            "warning_before": row.warning_before, "warning_after": row.warning_after,
+            "causes": ",".join(row.causes)}
+
+
+def plain_table(columns: Sequence[Column], lang: str, names: dict[str, str], words: dict[str, dict[str, str]]):
+    """A table for people of any of these reports: the columns' titles, user text shown never obeyed,
+    org ids as names, and `words` translating the cells of some columns (warnings, causes) in Chinese."""
+    grid_columns = [GridColumn(c.title(lang), "right" if c.kind == "number" else "left") for c in columns]
+
+    def text(column: Column, value: Any) -> str:
+        if value is None:
+            return ""
+        if column.key == "org":
+            return org_name(value, names, lang)
+        if column.kind == "number" and isinstance(value, float):
+            return f"{value:g}"
+        table = words.get(column.key)
+        if table and lang == "zh":
+            return "、".join(table.get(part, part) for part in str(value).split(","))
+        return str(value)
+
+    def build(rows, screen):
+        cells = [[Cell(visible(text(c, row[c.key]))) for c in columns] for row in rows]
+        grid = Grid.fitted(grid_columns, cells, screen.width, screen.box(), screen.colour)
+        yield from grid.lines(cells)
+
+    return build
+
+
+def diff_words() -> dict[str, dict[str, str]]:
+    """How the diff's warnings and causes read in Chinese."""
+    zh = WARNING_NAMES["zh"]
+    return {"warning_before": zh, "warning_after": zh, "causes": CAUSE_WORDS_ZH}
