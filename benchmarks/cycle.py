@@ -57,21 +57,38 @@ def target_of(n: int) -> int:
     return 1000 + 24 * (n % 50)
 
 
-ORGS = ("heping", "shenhe", "dadong", "huanggu", "tiexi", "hunnan", "yuhong", "shenbei", "sujiatun", "liaozhong",
-        "xinmin", "kangping", "faku")
+ORGS = (
+    "heping",
+    "shenhe",
+    "dadong",
+    "huanggu",
+    "tiexi",
+    "hunnan",
+    "yuhong",
+    "shenbei",
+    "sujiatun",
+    "liaozhong",
+    "xinmin",
+    "kangping",
+    "faku",
+)
 
 
 def make_catalogue(count: int, folder: Path, orgs: tuple[str, ...]) -> Path:
-    lines = ['[plan]\nid = "bench"\ntitle_zh = "周期"\ntitle_en = "Cycle"\nstart = 2023-01-01\n'
-             'cadence = "monthly"\ndue_days = 10\ntimezone = "Asia/Shanghai"\n\n'
-             '[[group]]\nid = "g"\nname_zh = "组"\nname_en = "G"\norder = 1\n']
+    lines = [
+        '[plan]\nid = "bench"\ntitle_zh = "周期"\ntitle_en = "Cycle"\nstart = 2023-01-01\n'
+        'cadence = "monthly"\ndue_days = 10\ntimezone = "Asia/Shanghai"\n\n'
+        '[[group]]\nid = "g"\nname_zh = "组"\nname_en = "G"\norder = 1\n'
+    ]
     lines += [f'\n[[org]]\nid = "{o}"\nname_zh = "{o}"\nname_en = "{o}"\nkind = "district"\n' for o in orgs]
     share = "".join(f'\n[[indicator.allocation]]\norg = "{o}"\nvalue = {{}}\n' for o in orgs)
     for n in range(count):
-        lines.append(f'\n[[indicator]]\nid = "i{n}"\ngroup = "g"\nname_zh = "指标{n}"\nname_en = "Indicator {n}"\n'
-                     f'unit = "个"\nkind = "flow"\ndirection = "increase"\n\n[[indicator.target]]\n'
-                     f'comparison = "at-least"\nvalue = {target_of(n)}\ndeadline = 2024-12-31\n'
-                     + share.format(*[-(-target_of(n) // len(orgs))] * len(orgs)))
+        lines.append(
+            f'\n[[indicator]]\nid = "i{n}"\ngroup = "g"\nname_zh = "指标{n}"\nname_en = "Indicator {n}"\n'
+            f'unit = "个"\nkind = "flow"\ndirection = "increase"\n\n[[indicator.target]]\n'
+            f'comparison = "at-least"\nvalue = {target_of(n)}\ndeadline = 2024-12-31\n'
+            + share.format(*[-(-target_of(n) // len(orgs))] * len(orgs))
+        )
     path = folder / "indicators.toml"
     path.write_text("".join(lines), encoding="utf-8")
     return path
@@ -90,10 +107,27 @@ def records_of(count: int, orgs: tuple[str, ...]):
                 # on the path to the target, times 0.55 to 1.1: some on track, some behind or worse
                 value = round(target_of(n) * share * (m + 1) / MONTHS * (0.55 + 0.05 * ((n + k) % 12)), 1)
                 revised = n % 20 == 0
-                yield ("bench", f"i{n}", value, end.isoformat(), recorded.isoformat() + "Z", "bench", int(not revised), org)
+                yield (
+                    "bench",
+                    f"i{n}",
+                    value,
+                    end.isoformat(),
+                    recorded.isoformat() + "Z",
+                    "bench",
+                    int(not revised),
+                    org,
+                )
                 if revised:
-                    yield ("bench", f"i{n}", value + 1, end.isoformat(),
-                           (recorded + dt.timedelta(days=20)).isoformat() + "Z", "bench", 1, org)
+                    yield (
+                        "bench",
+                        f"i{n}",
+                        value + 1,
+                        end.isoformat(),
+                        (recorded + dt.timedelta(days=20)).isoformat() + "Z",
+                        "bench",
+                        1,
+                        org,
+                    )
 
 
 def make_store(count: int, db: Path, orgs: tuple[str, ...]) -> int:
@@ -105,8 +139,11 @@ def make_store(count: int, db: Path, orgs: tuple[str, ...]) -> int:
         connection.execute(statement)
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     connection.execute("BEGIN")
-    connection.executemany("INSERT INTO observation (plan, indicator, value, as_of, recorded_at, recorded_by,"
-                           " in_force, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", records_of(count, orgs))
+    connection.executemany(
+        "INSERT INTO observation (plan, indicator, value, as_of, recorded_at, recorded_by,"
+        " in_force, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        records_of(count, orgs),
+    )
     connection.execute("COMMIT")
     return connection.execute("SELECT count(*) FROM observation").fetchone()[0]
 
@@ -116,28 +153,41 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=10_000)
     parser.add_argument("--orgs", type=int, default=len(ORGS), help="how many districts report (0: the city itself)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files and print where")
-    parser.add_argument("--only", default="", help="only the cases whose label starts with one of these, comma-separated")
+    parser.add_argument(
+        "--only", default="", help="only the cases whose label starts with one of these, comma-separated"
+    )
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="sytrack-cycle-"))
     try:
-        orgs = ORGS[:options.orgs]
+        orgs = ORGS[: options.orgs]
         catalogue, db = make_catalogue(options.indicators, folder, orgs), folder / "data.db"
         records = make_store(options.indicators, db, orgs)
-        print(f"reporting cycle: {len(orgs)} orgs × {options.indicators:,} indicators × {MONTHS} months, {records:,} records, "
-              f"Python {sys.version.split()[0]}")
+        print(
+            f"reporting cycle: {len(orgs)} orgs × {options.indicators:,} indicators × {MONTHS} months, {records:,} records, "
+            f"Python {sys.version.split()[0]}"
+        )
         env = {"SYTRACK_CATALOG": str(catalogue), "SYTRACK_DB": str(db), "HOME": str(folder)}
         compile_bytecode()
         run([*SYTRACK, "list", "--format", "csv"], env)  # parse and cache the catalogue once
         floor, receipts, status = interleaved_best(
-            3, ([sys.executable, "-c", STARTUP_REFERENCE], None),
+            3,
+            ([sys.executable, "-c", STARTUP_REFERENCE], None),
             ([sys.executable, "-c", RECEIPTS_REFERENCE, str(db)], None),
-            ([sys.executable, "-c", STATUS_REFERENCE, str(db)], None))
+            ([sys.executable, "-c", STATUS_REFERENCE, str(db)], None),
+        )
         cases = [
             ("remind --format csv", ["remind", "--as-of", "2025-01-20", "--format", "csv"], receipts),
             ("remind --summary", ["remind", "--as-of", "2025-01-20", "--summary", "--format", "csv"], receipts),
-            ("diff --from --to", ["diff", "--from", "2024-10-31", "--to", "2024-12-31", "--format", "csv"],
-             2 * status + 2 * receipts),
-            ("status (warnings, escalation)", ["status", "--as-of", "2024-12-31", "--format", "csv"], status + receipts),
+            (
+                "diff --from --to",
+                ["diff", "--from", "2024-10-31", "--to", "2024-12-31", "--format", "csv"],
+                2 * status + 2 * receipts,
+            ),
+            (
+                "status (warnings, escalation)",
+                ["status", "--as-of", "2024-12-31", "--format", "csv"],
+                status + receipts,
+            ),
             ("status --as-known", ["status", "--as-known", "2024-06-30", "--format", "csv"], status + receipts),
         ]
         wanted = [w for w in options.only.split(",") if w]

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import calendar
-import math
 import datetime as dt
+import math
 import os
 import shutil
 import sqlite3
@@ -24,9 +24,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-import tomli_w
-
 import run as bench  # benchmarks/run.py: the same measuring and the same start-up floor
+import tomli_w
 
 STATUS_REFERENCE = """
 import csv, sqlite3, sys
@@ -37,8 +36,11 @@ writer.writerows(connection.execute(
     "SELECT indicator, org, value, max(as_of) FROM observation WHERE in_force = 1 GROUP BY indicator, org"
     " ORDER BY indicator, org"))
 """
-MONTH_ENDS = [dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
-              for year in (2023, 2024) for month in range(1, 13)]
+MONTH_ENDS = [
+    dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+    for year in (2023, 2024)
+    for month in range(1, 13)
+]
 
 
 def make_catalogue(indicators: int, folder: Path) -> tuple[Path, list[dict], list[str]]:
@@ -79,12 +81,25 @@ def make_store(entries: list[dict], districts: list[str], plan: str, path: Path)
                 for m, day in enumerate(MONTH_ENDS):
                     n += 1
                     value = 30.0 + k + m * 0.3 if ratio else 10.0 * (m % 12 + 1) + k
-                    yield (n, plan, entry["id"], value, day, "2025-01-10T00:00:00Z", "bench", 1, org,
-                           100.0 + 10 * k if ratio else None)
+                    yield (
+                        n,
+                        plan,
+                        entry["id"],
+                        value,
+                        day,
+                        "2025-01-10T00:00:00Z",
+                        "bench",
+                        1,
+                        org,
+                        100.0 + 10 * k if ratio else None,
+                    )
 
     connection.execute("BEGIN")
-    connection.executemany("INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by,"
-                           " in_force, org, denominator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+    connection.executemany(
+        "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by,"
+        " in_force, org, denominator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows(),
+    )
     connection.execute("COMMIT")
     count = connection.execute("SELECT count(*) FROM observation").fetchone()[0]
     connection.close()
@@ -102,9 +117,11 @@ def main() -> None:
         plan = tomllib.loads(catalogue.read_text(encoding="utf-8"))["plan"]["id"]
         db = folder / "data.db"
         count = make_store(entries, districts, plan, db)
-        print(f"sytrack districts benchmark: {len(entries):,} indicators × {len(districts)} districts × "
-              f"{len(MONTH_ENDS)} months = {count:,} org figures, no city figure; Python {sys.version.split()[0]}, "
-              f"{os.cpu_count()} cores")
+        print(
+            f"sytrack districts benchmark: {len(entries):,} indicators × {len(districts)} districts × "
+            f"{len(MONTH_ENDS)} months = {count:,} org figures, no city figure; Python {sys.version.split()[0]}, "
+            f"{os.cpu_count()} cores"
+        )
         env = {"SYTRACK_CATALOG": str(catalogue), "SYTRACK_DB": str(db), "HOME": str(folder)}
         bench.compile_bytecode()
         cold = bench.run([*bench.SYTRACK, "status", "--format", "csv"], env).wall
@@ -114,12 +131,19 @@ def main() -> None:
         group = entries[0]["group"]
         ranked = bench.run([*bench.SYTRACK, "rank", "--group", group, "--format", "csv", "--as-of", "2024-12-31"], env)
         floor, one, explained = bench.interleaved_best(
-            5, ([sys.executable, "-c", bench.STARTUP_REFERENCE], None),
+            5,
+            ([sys.executable, "-c", bench.STARTUP_REFERENCE], None),
             ([*bench.SYTRACK, "rank", entries[0]["id"], "--format", "csv", "--as-of", "2024-12-31"], env),
-            ([*bench.SYTRACK, "explain", entries[0]["id"], "--format", "csv", "--as-of", "2024-12-31"], env))
+            ([*bench.SYTRACK, "explain", entries[0]["id"], "--format", "csv", "--as-of", "2024-12-31"], env),
+        )
         print(f"{'start-up floor (import typer, sqlite3, tomllib)':<38} {floor:8.3f} s   (best of 5)")
-        bench.line("status --format csv (all rolled up)", status.wall, reference + floor, 3,
-                   extra=f"   peak {status.peak:.0f} MB (target ≤ 300 MB)")
+        bench.line(
+            "status --format csv (all rolled up)",
+            status.wall,
+            reference + floor,
+            3,
+            extra=f"   peak {status.peak:.0f} MB (target ≤ 300 MB)",
+        )
         bench.line(f"rank --group {group}", ranked.wall, reference + floor, 3, extra=f"   peak {ranked.peak:.0f} MB")
         print(f"{'rank ID (one indicator)':<38} {one:8.3f} s   explain ID {explained:8.3f} s   (best of 5)")
         if options.keep:

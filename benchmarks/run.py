@@ -119,8 +119,9 @@ def run(command: list[str], env: dict | None = None, terminal: bool = False) -> 
         if terminal:
             leader, follower = os.openpty()
             try:
-                process = subprocess.Popen(command, stdout=sink, stderr=follower, stdin=source,
-                                           env={**os.environ, **(env or {})})
+                process = subprocess.Popen(
+                    command, stdout=sink, stderr=follower, stdin=source, env={**os.environ, **(env or {})}
+                )
             except OSError:
                 os.close(leader)
                 raise
@@ -130,8 +131,9 @@ def run(command: list[str], env: dict | None = None, terminal: bool = False) -> 
             reader = threading.Thread(target=_drain, args=(leader, drawn))
             reader.start()
         else:
-            process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE, stdin=source,
-                                       env={**os.environ, **(env or {})})
+            process = subprocess.Popen(
+                command, stdout=sink, stderr=subprocess.PIPE, stdin=source, env={**os.environ, **(env or {})}
+            )
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         if terminal:
@@ -223,8 +225,10 @@ def make_observations(entries: list[dict], per_indicator: int, folder: Path, nam
 def line(label: str, ours: float, reference: float, target: float, unit: str = "s", extra: str = "") -> None:
     ratio = ours / reference if reference else float("inf")
     verdict = "ok" if ratio <= target else "OVER"
-    print(f"{label:<38} {ours:8.3f} {unit}   reference {reference:8.3f} {unit}   ratio {ratio:5.2f} "
-          f"(target ≤ {target:g}) {verdict}{extra}")
+    print(
+        f"{label:<38} {ours:8.3f} {unit}   reference {reference:8.3f} {unit}   ratio {ratio:5.2f} "
+        f"(target ≤ {target:g}) {verdict}{extra}"
+    )
 
 
 def import_lines(observations: Path, folder: Path, env: dict) -> None:
@@ -247,8 +251,10 @@ def import_lines(observations: Path, folder: Path, env: dict) -> None:
             start = time.perf_counter()
             subprocess.run([shell, str(folder / "shell.db")], stdin=commands, check=True, capture_output=True)
             limit = time.perf_counter() - start
-        print(f"{'  the C sqlite3 shell .import (limit)':<38} {limit:8.3f} s   sytrack is {ours.wall / limit:5.2f}x,"
-              f" the plain reference {plain.wall / limit:5.2f}x")
+        print(
+            f"{'  the C sqlite3 shell .import (limit)':<38} {limit:8.3f} s   sytrack is {ours.wall / limit:5.2f}x,"
+            f" the plain reference {plain.wall / limit:5.2f}x"
+        )
     else:
         print("  (no sqlite3 shell on PATH: the physical limit is not measured)")
 
@@ -260,12 +266,14 @@ def growth(entries: list[dict], folder: Path, env: dict, quick: bool) -> None:
     base = 10_000 if len(entries) >= 10_000 else len(entries)
     for size in sizes:
         per = max(1, size // base)
-        path = make_observations(entries[:size // per], per, folder, f"growth-{size}.csv")
+        path = make_observations(entries[: size // per], per, folder, f"growth-{size}.csv")
         db = folder / f"growth-{size}.db"
         measured = run([*SYTRACK, "import", str(path)], {**env, "SYTRACK_DB": str(db)})
-        print(f"{f'growth: import of {size:,} rows':<38} {measured.wall:8.2f} s   "
-              f"{measured.wall / size * 1e6:6.2f} µs/row   CPU {measured.cpu / size * 1e6:6.2f} µs/row   "
-              f"peak {measured.peak:.0f} MB")
+        print(
+            f"{f'growth: import of {size:,} rows':<38} {measured.wall:8.2f} s   "
+            f"{measured.wall / size * 1e6:6.2f} µs/row   CPU {measured.cpu / size * 1e6:6.2f} µs/row   "
+            f"peak {measured.peak:.0f} MB"
+        )
         path.unlink()
         for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             leftover.unlink(missing_ok=True)
@@ -301,11 +309,13 @@ def main() -> None:
     per_indicator = 100
     folder = Path(tempfile.mkdtemp(prefix="sytrack-bench-"))
     try:
-        print(f"sytrack benchmarks: {indicators:,} indicators, {indicators * per_indicator:,} observations, "
-              f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+        print(
+            f"sytrack benchmarks: {indicators:,} indicators, {indicators * per_indicator:,} observations, "
+            f"Python {sys.version.split()[0]}, {os.cpu_count()} cores"
+        )
         catalogue, entries = make_catalogue(indicators, folder)
         observations = make_observations(entries, per_indicator, folder)
-        db, reference_db = folder / "data.db", folder / "reference.db"
+        db = folder / "data.db"
         env = {"SYTRACK_CATALOG": str(catalogue), "SYTRACK_DB": str(db), "HOME": str(folder)}
 
         compile_bytecode()
@@ -324,14 +334,27 @@ def main() -> None:
         run([*SYTRACK, "record", entries[0]["id"], "1000", "--date", "2023-01-02"], env)  # warm any cache
         shipped_env = {"SYTRACK_CATALOG": str(SHIPPED), "SYTRACK_DB": str(folder / "shipped.db"), "HOME": str(folder)}
         floor, ours_record, ours_shipped = interleaved_best(
-            15, ([sys.executable, "-c", STARTUP_REFERENCE], None),
+            15,
+            ([sys.executable, "-c", STARTUP_REFERENCE], None),
             ([*SYTRACK, "record", entries[0]["id"], "1001", "--date", "2023-01-02"], env),
-            ([*SYTRACK, "status", "--format", "csv"], shipped_env))
-        print(f"{'start-up floor (import typer, sqlite3, tomllib)':<38} {floor:8.3f} s   (best of 15, as the two below)")
-        line("status --format csv", ours_status, reference_status + floor, 3,
-             extra=f"   peak {status_memory:.0f} MB (target ≤ 300 MB)")
-        line("record (10,000-indicator catalogue)" if not options.quick else "record (large catalogue)",
-             ours_record, floor, 1.5)
+            ([*SYTRACK, "status", "--format", "csv"], shipped_env),
+        )
+        print(
+            f"{'start-up floor (import typer, sqlite3, tomllib)':<38} {floor:8.3f} s   (best of 15, as the two below)"
+        )
+        line(
+            "status --format csv",
+            ours_status,
+            reference_status + floor,
+            3,
+            extra=f"   peak {status_memory:.0f} MB (target ≤ 300 MB)",
+        )
+        line(
+            "record (10,000-indicator catalogue)" if not options.quick else "record (large catalogue)",
+            ours_record,
+            floor,
+            1.5,
+        )
         line("status on the shipped catalogue", ours_shipped, floor, 1.5)
 
         # The progress bar must not slow the work: the whole import with the bar drawn and without,
@@ -349,14 +372,21 @@ def main() -> None:
                 bar_db = folder / f"bar-{bar}.db"
                 for leftover in (bar_db, Path(f"{bar_db}-wal"), Path(f"{bar_db}-shm")):
                     leftover.unlink(missing_ok=True)
-                timings[bar].append(run([*SYTRACK, "import", str(observations)],
-                                        {**env, "SYTRACK_DB": str(bar_db), "SYTRACK_PROGRESS": bar}, terminal=True))
+                timings[bar].append(
+                    run(
+                        [*SYTRACK, "import", str(observations)],
+                        {**env, "SYTRACK_DB": str(bar_db), "SYTRACK_PROGRESS": bar},
+                        terminal=True,
+                    )
+                )
         for what in ("wall", "cpu"):
             drawn, plain = (sorted(getattr(m, what) for m in timings[bar]) for bar in ("auto", "never"))
             spread = max(runs[-1] / runs[0] - 1 for runs in (drawn, plain))
             label = f"import on a terminal, bar ({'wall' if what == 'wall' else 'CPU'})"
-            print(f"{label:<38} {drawn[0]:8.2f} s   without {plain[0]:8.2f} s   cost {drawn[0] / plain[0] - 1:+.1%}   "
-                  f"(best of 3 each; the same setting varies by up to {spread:.1%})")
+            print(
+                f"{label:<38} {drawn[0]:8.2f} s   without {plain[0]:8.2f} s   cost {drawn[0] / plain[0] - 1:+.1%}   "
+                f"(best of 3 each; the same setting varies by up to {spread:.1%})"
+            )
     finally:
         if options.keep:
             print(f"files kept in {folder}")

@@ -47,7 +47,7 @@ def one_error_line(stderr: str) -> str:
     """stderr must be exactly one `sytrack: error: ...` line, without a traceback; return the message."""
     assert stderr.endswith("\n") and stderr.count("\n") == 1, stderr
     assert stderr.startswith("sytrack: error: ")
-    return stderr[len("sytrack: error: "):-1]
+    return stderr[len("sytrack: error: ") : -1]
 
 
 def write_catalogue(path: Path, text: str, marker: str = "5g-base-stations") -> Path:
@@ -75,17 +75,25 @@ def test_check_accepts_the_shipped_catalogue(run):
     result = run(["--catalog", str(SHIPPED), "check"])
     assert result.code == 0
     assert result.stdout == ""
-    assert result.stderr == (f"ok: {len(data['indicator'])} indicators in {len(data['group'])} groups,"
-                             f" {len(data['org'])} orgs ({SHIPPED})\n")
+    assert result.stderr == (
+        f"ok: {len(data['indicator'])} indicators in {len(data['group'])} groups, {len(data['org'])} orgs ({SHIPPED})\n"
+    )
 
 
 SHENYANG_DISTRICTS = {
-    "heping": ("和平区", "Heping District"), "shenhe": ("沈河区", "Shenhe District"),
-    "dadong": ("大东区", "Dadong District"), "huanggu": ("皇姑区", "Huanggu District"),
-    "tiexi": ("铁西区", "Tiexi District"), "hunnan": ("浑南区", "Hunnan District"),
-    "yuhong": ("于洪区", "Yuhong District"), "shenbei": ("沈北新区", "Shenbei New District"),
-    "sujiatun": ("苏家屯区", "Sujiatun District"), "liaozhong": ("辽中区", "Liaozhong District"),
-    "xinmin": ("新民市", "Xinmin City"), "kangping": ("康平县", "Kangping County"), "faku": ("法库县", "Faku County"),
+    "heping": ("和平区", "Heping District"),
+    "shenhe": ("沈河区", "Shenhe District"),
+    "dadong": ("大东区", "Dadong District"),
+    "huanggu": ("皇姑区", "Huanggu District"),
+    "tiexi": ("铁西区", "Tiexi District"),
+    "hunnan": ("浑南区", "Hunnan District"),
+    "yuhong": ("于洪区", "Yuhong District"),
+    "shenbei": ("沈北新区", "Shenbei New District"),
+    "sujiatun": ("苏家屯区", "Sujiatun District"),
+    "liaozhong": ("辽中区", "Liaozhong District"),
+    "xinmin": ("新民市", "Xinmin City"),
+    "kangping": ("康平县", "Kangping County"),
+    "faku": ("法库县", "Faku County"),
 }
 
 
@@ -255,7 +263,9 @@ def test_a_missing_catalogue_is_a_one_line_error(run):
     result = run(["--catalog", "missing.toml", "list"])
     assert result.code == 1
     assert result.stdout == ""
-    assert one_error_line(result.stderr) == "missing.toml: no such catalogue (create one with `sytrack init missing.toml`)"
+    assert (
+        one_error_line(result.stderr) == "missing.toml: no such catalogue (create one with `sytrack init missing.toml`)"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,6 +275,7 @@ def test_a_missing_catalogue_is_a_one_line_error(run):
 @contextlib.contextmanager
 def no_hang(seconds: int = 20):
     """Fail the test, rather than the whole run, when a command blocks (a pipe waiting for a writer)."""
+
     def stop(*_):
         raise AssertionError(f"the command was still running after {seconds} s")
 
@@ -295,8 +306,10 @@ def not_a_file(kind: str, folder: Path) -> Path:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs, sockets and /dev/zero are POSIX")
-@pytest.mark.parametrize(("kind", "what"), [("folder", "a folder"), ("fifo", "a named pipe (FIFO)"),
-                                            ("socket", "a socket"), ("device", "a device")])
+@pytest.mark.parametrize(
+    ("kind", "what"),
+    [("folder", "a folder"), ("fifo", "a named pipe (FIFO)"), ("socket", "a socket"), ("device", "a device")],
+)
 @pytest.mark.parametrize("command", [["check"], ["list"]])
 def test_a_catalogue_path_that_is_not_a_regular_file_is_refused_at_once(run, tmp_path, kind, what, command):
     path = not_a_file(kind, tmp_path)
@@ -314,7 +327,8 @@ def test_a_catalogue_over_16_mib_is_refused_saying_the_cap(run, tmp_path, comman
     result = run(["--catalog", "huge.toml", *command])
     assert result.code == 1 and result.stdout == ""
     assert one_error_line(result.stderr) == (
-        "huge.toml: larger than 16 MiB, the most a catalogue may be; give the path of the catalogue itself")
+        "huge.toml: larger than 16 MiB, the most a catalogue may be; give the path of the catalogue itself"
+    )
 
 
 def test_a_catalogue_of_exactly_16_mib_is_read(run, tmp_path, catalogue_text):
@@ -331,10 +345,14 @@ DEEP = {"arrays": "[" * 2000 + "]" * 2000, "inline tables": "{a=" * 2000 + "1" +
 @pytest.mark.parametrize("nesting", sorted(DEEP))
 def test_nesting_thousands_deep_is_one_problem_not_a_recursion_error(run, tmp_path, catalogue_text, nesting):
     deep = tmp_path / "deep.toml"
-    deep.write_text(catalogue_text.replace('language = "en"\n', f'language = "en"\nx = {DEEP[nesting]}\n'),
-                    encoding="utf-8")
+    deep.write_text(
+        catalogue_text.replace('language = "en"\n', f'language = "en"\nx = {DEEP[nesting]}\n'), encoding="utf-8"
+    )
     assert len(deep.read_bytes()) < 12_000  # a few KB is all it takes
-    message = "values nested too deeply (arrays or tables within each other hundreds of times): a catalogue needs at most a few levels"
+    message = (
+        "values nested too deeply (arrays or tables within each other hundreds of times): "
+        "a catalogue needs at most a few levels"
+    )
 
     checked = run(["--catalog", "deep.toml", "check"])
     assert checked.code == 1
@@ -379,20 +397,47 @@ def test_list_json_gives_every_field(run, catalogue_file):
     rows = json.loads(result.stdout)
     assert [row["id"] for row in rows] == ["5g-base-stations", "cnc-rate", "design-institute"]
     assert rows[1] == {
-        "id": "cnc-rate", "group": "digital", "group_name": "Digital", "name_zh": "关键工序数控化率",
-        "name_en": "Numerical-control rate", "unit": "%", "unit_en": "", "kind": "share", "direction": "increase",
-        "baseline": 62.9, "baseline_date": "2023-12-31",
+        "id": "cnc-rate",
+        "group": "digital",
+        "group_name": "Digital",
+        "name_zh": "关键工序数控化率",
+        "name_en": "Numerical-control rate",
+        "unit": "%",
+        "unit_en": "",
+        "kind": "share",
+        "direction": "increase",
+        "baseline": 62.9,
+        "baseline_date": "2023-12-31",
         "targets": [
-            {"comparison": "at-least", "value": 65, "low": None, "high": None, "tolerance": None,
-             "deadline": "2024-12-31", "start": None},
-            {"comparison": "at-least", "value": 70, "low": None, "high": None, "tolerance": None,
-             "deadline": "2025-12-31", "start": None},
+            {
+                "comparison": "at-least",
+                "value": 65,
+                "low": None,
+                "high": None,
+                "tolerance": None,
+                "deadline": "2024-12-31",
+                "start": None,
+            },
+            {
+                "comparison": "at-least",
+                "value": 70,
+                "low": None,
+                "high": None,
+                "tolerance": None,
+                "deadline": "2025-12-31",
+                "start": None,
+            },
         ],
-        "department": "", "quote": "", "doubt": "", "source_line": line_of(catalogue_file, 'id = "cnc-rate"') - 1,
+        "department": "",
+        "quote": "",
+        "doubt": "",
+        "source_line": line_of(catalogue_file, 'id = "cnc-rate"') - 1,
     }
 
 
-@pytest.mark.parametrize(("group", "ids"), [("digital", ["5g-base-stations", "cnc-rate"]), ("parks", ["design-institute"])])
+@pytest.mark.parametrize(
+    ("group", "ids"), [("digital", ["5g-base-stations", "cnc-rate"]), ("parks", ["design-institute"])]
+)
 def test_list_group_keeps_only_that_group(run, catalogue_file, group, ids):
     result = run(["list", "--group", group, "--format", "csv"])
     assert result.code == 0
@@ -413,7 +458,14 @@ def test_list_table_shows_ids_and_group_names(run, catalogue_file):
     result = run(["list"])
     assert result.code == 0
     assert result.stderr == ""
-    for text in ("Test plan", "Digital", "Parks", "5g-base-stations", "30,000 stations (2023)", "> 40,000 stations by 2024-12-31"):
+    for text in (
+        "Test plan",
+        "Digital",
+        "Parks",
+        "5g-base-stations",
+        "30,000 stations (2023)",
+        "> 40,000 stations by 2024-12-31",
+    ):
         assert text in result.stdout
 
 
@@ -493,7 +545,10 @@ def test_discovery_order_option_then_environment_then_folder(run, tmp_path, cata
     from_option = write_catalogue(tmp_path / "option.toml", catalogue_text, "from-option")
     env = {"SYTRACK_CATALOG": str(from_env)}
 
-    assert listed_ids(run(["--catalog", str(from_option), "list", "-f", "jsonl"], env=env, cwd=project))[0] == "from-option"
+    assert (
+        listed_ids(run(["--catalog", str(from_option), "list", "-f", "jsonl"], env=env, cwd=project))[0]
+        == "from-option"
+    )
     assert listed_ids(run(["list", "-f", "jsonl"], env=env, cwd=project))[0] == "from-env"
     assert listed_ids(run(["list", "-f", "jsonl"], cwd=project))[0] == "from-here"
 
@@ -537,9 +592,29 @@ def test_init_never_overwrites(run, tmp_path):
 # add
 
 ADD = [
-    "add", "--id", "smart-factories", "--group", "digital", "--name-zh", "智能工厂", "--name-en", "Smart factories",
-    "--kind", "flow", "--direction", "increase", "--unit", "个", "--target", "30@2024-12-31",
-    "--target", "4.5万@2025", "--baseline", "10@2023-12-31", "--quote", "培育智能工厂30个",
+    "add",
+    "--id",
+    "smart-factories",
+    "--group",
+    "digital",
+    "--name-zh",
+    "智能工厂",
+    "--name-en",
+    "Smart factories",
+    "--kind",
+    "flow",
+    "--direction",
+    "increase",
+    "--unit",
+    "个",
+    "--target",
+    "30@2024-12-31",
+    "--target",
+    "4.5万@2025",
+    "--baseline",
+    "10@2023-12-31",
+    "--quote",
+    "培育智能工厂30个",
 ]
 
 
@@ -579,11 +654,17 @@ def test_add_appends_keeping_every_original_byte(run, tmp_path, catalogue_text, 
     if "crlf" in form:
         assert b"\n" not in new.replace(b"\r\n", b""), "a bare LF in a CRLF file"
     assert run(["check"]).code == 0
-    assert listed_ids(run(["list", "-f", "jsonl"])) == ["5g-base-stations", "cnc-rate", "smart-factories", "design-institute"]
+    assert listed_ids(run(["list", "-f", "jsonl"])) == [
+        "5g-base-stations",
+        "cnc-rate",
+        "smart-factories",
+        "design-institute",
+    ]
     (row,) = json.loads(run(["show", "smart-factories", "-f", "json"]).stdout)
     assert (row["baseline"], row["baseline_date"]) == (10, "2023-12-31")
     assert [(t["comparison"], t["value"], t["deadline"]) for t in row["targets"]] == [
-        ("at-least", 30, "2024-12-31"), ("at-least", 45000, "2025-12-31"),
+        ("at-least", 30, "2024-12-31"),
+        ("at-least", 45000, "2025-12-31"),
     ]
     assert row["quote"] == "培育智能工厂30个"
 
@@ -616,7 +697,8 @@ def test_add_writes_every_sub_table_under_its_own_header(run, catalogue_file):
         comparison = "at-least"
         value = 45000
         deadline = 2025-12-31
-        """)
+        """
+    )
 
 
 def test_add_writes_text_with_quotes_controls_and_newlines_so_that_it_reads_back(run, catalogue_file):
@@ -626,8 +708,7 @@ def test_add_writes_text_with_quotes_controls_and_newlines_so_that_it_reads_back
     assert row["quote"] == quote
 
 
-@pytest.mark.parametrize(("command", "loads"), [(["list", "--format", "csv"], False), (["check"], False),
-                                                (ADD, True)])
+@pytest.mark.parametrize(("command", "loads"), [(["list", "--format", "csv"], False), (["check"], False), (ADD, True)])
 def test_tomlkit_is_imported_only_by_commands_that_edit_the_catalogue(tmp_path, catalogue_text, command, loads):
     (tmp_path / "indicators.toml").write_text(catalogue_text, encoding="utf-8")
     result = run_process([sys.executable, "-X", "importtime", "-m", "sytrack", *command], tmp_path)
@@ -636,10 +717,40 @@ def test_tomlkit_is_imported_only_by_commands_that_edit_the_catalogue(tmp_path, 
 
 
 def test_add_a_milestone_and_a_range(run, catalogue_file):
-    milestone = ["add", "--id", "data-centre", "--group", "parks", "--name-zh", "数据中心", "--name-en", "Data centre",
-                 "--kind", "milestone", "--target", "done@2025"]
-    labs = ["add", "--id", "key-labs", "--group", "parks", "--name-zh", "重点实验室", "--name-en", "Key labs",
-            "--kind", "level", "--direction", "increase", "--unit", "个", "--target", "4..6@2025"]
+    milestone = [
+        "add",
+        "--id",
+        "data-centre",
+        "--group",
+        "parks",
+        "--name-zh",
+        "数据中心",
+        "--name-en",
+        "Data centre",
+        "--kind",
+        "milestone",
+        "--target",
+        "done@2025",
+    ]
+    labs = [
+        "add",
+        "--id",
+        "key-labs",
+        "--group",
+        "parks",
+        "--name-zh",
+        "重点实验室",
+        "--name-en",
+        "Key labs",
+        "--kind",
+        "level",
+        "--direction",
+        "increase",
+        "--unit",
+        "个",
+        "--target",
+        "4..6@2025",
+    ]
     assert run(milestone).code == 0
     assert run(labs).code == 0
     rows = {row["id"]: row for row in json.loads(run(["list", "-f", "json"]).stdout)}
@@ -660,13 +771,39 @@ def test_add_a_milestone_and_a_range(run, catalogue_file):
         ({"--kind": "share", "--unit": "%", "--target": "120@2025"}, "a share must lie between 0 and 100 percent"),
         ({"--direction": "up"}, "unknown direction 'up'"),
     ],
-    ids=["bad-value", "no-date", "bad-date", "unknown-group", "duplicate-id", "bad-id", "share-over-100", "bad-direction"],
+    ids=[
+        "bad-value",
+        "no-date",
+        "bad-date",
+        "unknown-group",
+        "duplicate-id",
+        "bad-id",
+        "share-over-100",
+        "bad-direction",
+    ],
 )
 def test_add_refuses_bad_input_and_leaves_the_file_unchanged(run, tmp_path, catalogue_file, change, message):
     before = catalogue_file.read_bytes()
     files_before = sorted(os.listdir(tmp_path))
-    args = ["add", "--id", "smart-factories", "--group", "digital", "--name-zh", "智能工厂", "--name-en", "Smart factories",
-            "--kind", "flow", "--direction", "increase", "--unit", "个", "--target", "30@2024-12-31"]
+    args = [
+        "add",
+        "--id",
+        "smart-factories",
+        "--group",
+        "digital",
+        "--name-zh",
+        "智能工厂",
+        "--name-en",
+        "Smart factories",
+        "--kind",
+        "flow",
+        "--direction",
+        "increase",
+        "--unit",
+        "个",
+        "--target",
+        "30@2024-12-31",
+    ]
     for option, value in change.items():
         args[args.index(option) + 1] = value
 
@@ -738,8 +875,10 @@ def test_every_command_has_help(run, name):
 
 def test_every_format_option_is_spelled_the_same():
     spellings = {
-        name: param.opts for name, command in registered_commands().items()
-        for param in command.params if param.name == "fmt"
+        name: param.opts
+        for name, command in registered_commands().items()
+        for param in command.params
+        if param.name == "fmt"
     }
     assert spellings, "no command has a --format option"
     assert all(opts == ["--format", "-f"] for opts in spellings.values()), spellings

@@ -44,8 +44,9 @@ CATALOGUE = textwrap.dedent(
     deadline = 2023-12-31
     """
 )
-CADENCES = "".join(textwrap.dedent(
-    f"""
+CADENCES = "".join(
+    textwrap.dedent(
+        f"""
     [[indicator]]
     id = "{cadence}-flow"
     group = "g"
@@ -60,7 +61,10 @@ CADENCES = "".join(textwrap.dedent(
     comparison = "at-least"
     value = 30
     deadline = 2023-12-31
-    """) for cadence in ("quarterly", "half-yearly", "yearly"))
+    """
+    )
+    for cadence in ("quarterly", "half-yearly", "yearly")
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"], autouse=True)
@@ -73,11 +77,12 @@ def store_env(request):
 @pytest.fixture
 def clock(monkeypatch):
     """set(ISO UTC time): the time every following command runs at (and records at)."""
-    now = [dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc)]
+    now = [dt.datetime(2023, 1, 1, tzinfo=dt.UTC)]
     monkeypatch.setattr(Session, "now_utc", lambda self: now[0])
 
     def set_clock(text: str) -> None:
         now[0] = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
     return set_clock
 
 
@@ -92,6 +97,7 @@ def sy(run, tmp_path, clock):
         if args[0] in ("record", "undo"):
             assert result.code == 0, result.stderr
         return result
+
     return invoke
 
 
@@ -162,8 +168,16 @@ def test_as_known_takes_a_period_and_refuses_nonsense(sy):
 
 # -- warnings and escalation -----------------------------------------------------------------
 
-ON_TIME = {"2023-01": 3, "2023-02": 5, "2023-03": 8, "2023-04": 13, "2023-05": 14, "2023-06": 15, "2023-07": 17,
-           "2023-08": 18}
+ON_TIME = {
+    "2023-01": 3,
+    "2023-02": 5,
+    "2023-03": 8,
+    "2023-04": 13,
+    "2023-05": 14,
+    "2023-06": 15,
+    "2023-07": 17,
+    "2023-08": 18,
+}
 
 
 def test_yellow_behind_with_its_escalation_judged_at_each_period_end_as_known_then(sy):
@@ -186,7 +200,11 @@ def test_red_when_a_report_is_overdue_even_when_on_track(sy):
     assert (row["status"], row["warning"]) == ("on-track", "")
     row = status_of(sy, "2023-07-11T02:00:00Z")  # June's report was due 10 July and is not in
     assert (row["status"], row["warning"], row["reports_expected"], row["reports_received"]) == (
-        "behind", "red", "6", "5")
+        "behind",
+        "red",
+        "6",
+        "5",
+    )
 
 
 def test_red_when_off_track_and_blue_near_the_deadline(sy):
@@ -194,8 +212,7 @@ def test_red_when_off_track_and_blue_near_the_deadline(sy):
     row = status_of(sy, "2023-03-09T02:00:00Z")
     # red at the end of February (January's 1 known); at the end of January nothing was known yet
     assert (row["status"], row["warning"], row["escalation"]) == ("off-track", "red", "1")
-    other = {m: 30 * n // 12 + 2 for n, m in enumerate(
-        [f"2023-{k:02d}" for k in range(3, 12)], start=3)}
+    other = {m: 30 * n // 12 + 2 for n, m in enumerate([f"2023-{k:02d}" for k in range(3, 12)], start=3)}
     monthly_history(sy, other)
     row = status_of(sy, "2023-12-05T02:00:00Z")  # on track, 26 days to the deadline
     assert (row["status"], row["warning"], row["escalation"]) == ("on-track", "blue", "0")
@@ -225,8 +242,14 @@ def test_a_late_report_is_received_but_not_on_time(sy):
     row = status_of(sy, "2023-03-20T00:00:00Z")
     assert (row["reports_expected"], row["reports_received"], row["reports_on_time"]) == ("2", "2", "1")
     summary = rows(sy("2023-03-20T00:00:00Z", "remind", "--summary", "--format", "csv"))
-    assert summary[0] == {"org": "", "expected": "2", "received": "2", "on_time": "1", "reporting_rate_pct": "100",
-                          "on_time_rate_pct": "50"}
+    assert summary[0] == {
+        "org": "",
+        "expected": "2",
+        "received": "2",
+        "on_time": "1",
+        "reporting_rate_pct": "100",
+        "on_time_rate_pct": "50",
+    }
 
 
 def test_each_cadence_expects_its_periods(sy):
@@ -234,11 +257,18 @@ def test_each_cadence_expects_its_periods(sy):
     assert expected == {"smart-factories": "12", "quarterly-flow": "4", "half-yearly-flow": "2", "yearly-flow": "1"}
     chased = rows(sy("2024-02-01T00:00:00Z", "remind", "--format", "csv"))
     assert [(r["period"], r["due"]) for r in chased if r["indicator"] != "smart-factories"] == [
-        ("2023-Q1", "2023-04-10"), ("2023-H1", "2023-07-10"), ("2023-Q2", "2023-07-10"), ("2023-Q3", "2023-10-10"),
-        ("2023-H2", "2024-01-10"), ("2023-Q4", "2024-01-10"), ("2023", "2024-01-10")]
+        ("2023-Q1", "2023-04-10"),
+        ("2023-H1", "2023-07-10"),
+        ("2023-Q2", "2023-07-10"),
+        ("2023-Q3", "2023-10-10"),
+        ("2023-H2", "2024-01-10"),
+        ("2023-Q4", "2024-01-10"),
+        ("2023", "2024-01-10"),
+    ]
 
 
 # -- remind ----------------------------------------------------------------------------------
+
 
 def test_remind_lists_what_is_not_in_worst_first_and_fails_on_overdue(sy):
     monthly_history(sy, {"2023-01": 3, "2023-03": 8})
@@ -263,7 +293,10 @@ def test_remind_due_days_cross_month_ends_and_leap_years(sy, tmp_path):
     assert due["2023-01"] == ("2023-03-02", "366")  # 31 January + 30 days in a common year
     assert due["2024-01"] == ("2024-03-01", "1")  # ... and in a leap year (29 February)
     assert "2024-02" not in due  # due 30 March
-    assert rows(sy("2024-03-02T00:00:00Z", "remind", "--as-of", "2024-03-01", "--format", "csv"))[-1]["period"] == "2024-01"
+    assert (
+        rows(sy("2024-03-02T00:00:00Z", "remind", "--as-of", "2024-03-01", "--format", "csv"))[-1]["period"]
+        == "2024-01"
+    )
 
 
 def test_remind_refuses_an_unknown_org_and_changes_nothing(sy):
@@ -273,6 +306,7 @@ def test_remind_refuses_an_unknown_org_and_changes_nothing(sy):
 
 
 # -- diff ------------------------------------------------------------------------------------
+
 
 def diff(sy, at: str, *args: str) -> list[dict]:
     return rows(sy(at, "diff", "--format", "csv", *args))
@@ -284,23 +318,32 @@ def test_diff_names_new_data_a_revision_and_a_retraction(sy):
     sy("2023-08-10T02:00:00Z", "record", "smart-factories", "12", "--date", "2023-06")
     sy("2023-09-01T02:00:00Z", "undo", "--id", "2")
     now = "2023-12-01T00:00:00Z"
-    [row] = [r for r in diff(sy, now, "--from", "2023-07-31", "--to", "2023-08-31") if r["indicator"] == "smart-factories"]
+    [row] = [
+        r for r in diff(sy, now, "--from", "2023-07-31", "--to", "2023-08-31") if r["indicator"] == "smart-factories"
+    ]
     assert (row["figure_before"], row["figure_after"], row["causes"]) == ("10", "14", "new-data,revision")
-    [row] = [r for r in diff(sy, now, "--from", "2023-08-31", "--to", "2023-09-30") if r["indicator"] == "smart-factories"]
+    [row] = [
+        r for r in diff(sy, now, "--from", "2023-08-31", "--to", "2023-09-30") if r["indicator"] == "smart-factories"
+    ]
     assert (row["figure_before"], row["figure_after"], row["causes"]) == ("14", "12", "retraction")
 
 
 def test_diff_names_only_time_passing_and_a_changed_target(sy, tmp_path):
     monthly_history(sy, {"2023-05": 14})
     now = "2023-12-01T00:00:00Z"
-    [row] = [r for r in diff(sy, now, "--from", "2023-06-10", "--to", "2023-08-31") if r["indicator"] == "smart-factories"]
+    [row] = [
+        r for r in diff(sy, now, "--from", "2023-06-10", "--to", "2023-08-31") if r["indicator"] == "smart-factories"
+    ]
     assert (row["status_before"], row["status_after"], row["causes"]) == ("on-track", "behind", "time")
     earlier = tmp_path / "before.toml"
-    earlier.write_text((CATALOGUE + CADENCES).replace("value = 30\ndeadline = 2023-12-31", "value = 20\ndeadline = 2023-12-31", 1),
-                       encoding="utf-8")
+    earlier.write_text(
+        (CATALOGUE + CADENCES).replace("value = 30\ndeadline = 2023-12-31", "value = 20\ndeadline = 2023-12-31", 1),
+        encoding="utf-8",
+    )
     changed = diff(sy, now, "--from", "2023-06-10", "--to", "2023-06-11", "--from-catalog", str(earlier))
     assert [(r["indicator"], r["causes"]) for r in changed if r["indicator"] == "smart-factories"] == [
-        ("smart-factories", "target")]
+        ("smart-factories", "target")
+    ]
     # nothing changed and nothing recorded: no row at all
     assert diff(sy, now, "--from", "2023-06-10", "--to", "2023-06-11", "--group", "g") == []
 
@@ -330,8 +373,11 @@ def test_a_cutoff_after_the_newest_record_reads_the_table_itself_and_agrees(sy, 
     assert store._source(known_by(dt.date(2023, 8, 10), plan))[0] == "observation"
     assert store._source(known_by(dt.date(2023, 8, 9), plan))[0] == KNOWN_TABLE
     now = "2023-12-01T00:00:00Z"
-    for args in (["status", "--format", "csv", "--as-of", "2023-08-10"], ["log", "--all", "--format", "csv"],
-                 ["export", "--format", "csv"]):
+    for args in (
+        ["status", "--format", "csv", "--as-of", "2023-08-10"],
+        ["log", "--all", "--format", "csv"],
+        ["export", "--format", "csv"],
+    ):
         assert sy(now, *args, "--as-known", "2023-08-10").stdout_bytes == sy(now, *args).stdout_bytes
     # the day before, the retraction was not yet known: June's figure still stood
     assert status_of(sy, now, "--as-known", "2023-08-09", "--as-of", "2023-08-10")["latest"] == "15"
@@ -387,7 +433,8 @@ ORGS = textwrap.dedent(
     [[indicator.allocation]]
     org = "dadong"
     value = 8
-    """)
+    """
+)
 
 
 @pytest.fixture
@@ -395,9 +442,14 @@ def orgs(sy, tmp_path):
     """The docs' example: as of 2023-10-20, tiexi all on time, hunnan Q1 late and Q3 missing,
     dadong Q1 on time (09:00Z on the due day is 17:00 in Shenyang) and nothing since."""
     (tmp_path / "indicators.toml").write_text(CATALOGUE + ORGS, encoding="utf-8")
-    for at, org, value, day in [("2023-04-12T02:00:00Z", "tiexi", 2, "2023-Q1"), ("2023-07-14T02:00:00Z", "tiexi", 5, "2023-Q2"),
-                                ("2023-10-13T02:00:00Z", "tiexi", 9, "2023-Q3"), ("2023-04-20T02:00:00Z", "hunnan", 2, "2023-Q1"),
-                                ("2023-07-10T02:00:00Z", "hunnan", 5, "2023-Q2"), ("2023-04-15T09:00:00Z", "dadong", 1, "2023-Q1")]:
+    for at, org, value, day in [
+        ("2023-04-12T02:00:00Z", "tiexi", 2, "2023-Q1"),
+        ("2023-07-14T02:00:00Z", "tiexi", 5, "2023-Q2"),
+        ("2023-10-13T02:00:00Z", "tiexi", 9, "2023-Q3"),
+        ("2023-04-20T02:00:00Z", "hunnan", 2, "2023-Q1"),
+        ("2023-07-10T02:00:00Z", "hunnan", 5, "2023-Q2"),
+        ("2023-04-15T09:00:00Z", "dadong", 1, "2023-Q1"),
+    ]:
         sy(at, "record", "allocated", str(value), "--date", day, "--org", org)
     return sy
 
@@ -405,31 +457,55 @@ def orgs(sy, tmp_path):
 def test_remind_names_the_orgs_that_did_not_report_worst_first(orgs):
     chased = rows(orgs("2023-10-20T02:00:00Z", "remind", "--format", "csv"))
     assert [(r["org"], r["period"], r["days_overdue"]) for r in chased if r["indicator"] == "allocated"] == [
-        ("dadong", "2023-Q2", "97"), ("dadong", "2023-Q3", "5"), ("hunnan", "2023-Q3", "5")]
+        ("dadong", "2023-Q2", "97"),
+        ("dadong", "2023-Q3", "5"),
+        ("hunnan", "2023-Q3", "5"),
+    ]
     mine = rows(orgs("2023-10-20T02:00:00Z", "remind", "--org", "浑南区", "--format", "csv"))
     assert [(r["indicator"], r["org"], r["period"]) for r in mine] == [("allocated", "hunnan", "2023-Q3")]
     message = orgs("2023-10-20T02:00:00Z", "remind", "--org", "dadong", "--format", "markdown").stdout
-    assert message.splitlines()[2:] == ["| allocated | dadong | 2023-Q2 | 2023-07-15 | 97 |",
-                                        "| allocated | dadong | 2023-Q3 | 2023-10-15 | 5 |"]
+    assert message.splitlines()[2:] == [
+        "| allocated | dadong | 2023-Q2 | 2023-07-15 | 97 |",
+        "| allocated | dadong | 2023-Q3 | 2023-10-15 | 5 |",
+    ]
     refused = orgs("2023-10-20T02:00:00Z", "remind", "--org", "tiexi-district")
     assert refused.code == 1 and "did you mean tiexi" in refused.stderr and refused.stdout == ""
 
 
 def test_remind_summary_and_status_count_each_orgs_reports(orgs):
-    summary = {r["org"]: (r["expected"], r["received"], r["on_time"], r["reporting_rate_pct"], r["on_time_rate_pct"])
-               for r in rows(orgs("2023-10-20T02:00:00Z", "remind", "--summary", "--format", "csv"))}
+    summary = {
+        r["org"]: (r["expected"], r["received"], r["on_time"], r["reporting_rate_pct"], r["on_time_rate_pct"])
+        for r in rows(orgs("2023-10-20T02:00:00Z", "remind", "--summary", "--format", "csv"))
+    }
     assert (summary["tiexi"], summary["hunnan"], summary["dadong"]) == (
-        ("3", "3", "3", "100", "100"), ("3", "2", "1", "66.67", "33.33"), ("3", "1", "1", "33.33", "33.33"))
+        ("3", "3", "3", "100", "100"),
+        ("3", "2", "1", "66.67", "33.33"),
+        ("3", "1", "1", "33.33", "33.33"),
+    )
     row = status_of(orgs, "2023-10-20T02:00:00Z", indicator="allocated")
     assert (row["reports_expected"], row["reports_received"], row["reports_on_time"], row["warning"]) == (
-        "9", "6", "5", "red")
+        "9",
+        "6",
+        "5",
+        "red",
+    )
 
 
 def test_diff_has_a_row_per_org_with_its_own_cause(orgs):
-    orgs("2023-10-25T02:00:00Z", "record", "allocated", "6", "--date", "2023-Q2", "--org", "hunnan", "--note", "revised")
+    orgs(
+        "2023-10-25T02:00:00Z", "record", "allocated", "6", "--date", "2023-Q2", "--org", "hunnan", "--note", "revised"
+    )
     found = {r["org"]: r for r in diff(orgs, "2023-12-01T00:00:00Z", "--from", "2023-10-12", "--to", "2023-10-31")}
-    assert (found["tiexi"]["figure_before"], found["tiexi"]["figure_after"], found["tiexi"]["causes"]) == ("5", "9", "new-data")
-    assert (found["hunnan"]["figure_before"], found["hunnan"]["figure_after"], found["hunnan"]["causes"]) == ("5", "6", "revision")
+    assert (found["tiexi"]["figure_before"], found["tiexi"]["figure_after"], found["tiexi"]["causes"]) == (
+        "5",
+        "9",
+        "new-data",
+    )
+    assert (found["hunnan"]["figure_before"], found["hunnan"]["figure_after"], found["hunnan"]["causes"]) == (
+        "5",
+        "6",
+        "revision",
+    )
     assert "dadong" not in found  # red, off track and silent in both: nothing changed, nothing recorded
 
 

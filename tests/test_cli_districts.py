@@ -91,7 +91,8 @@ def test_a_share_without_denominators_or_weights_is_not_rolled_up_and_says_why(r
     assert status(run)["cloud-share"]["latest"] is None
     rows = explained(run, "cloud-share")
     assert rows[f"roll-up into the city on {AS_OF}"]["text"] == (
-        "tiexi's figure has no denominator and its allocation declares no weight; a share or rate is never averaged")
+        "tiexi's figure has no denominator and its allocation declares no weight; a share or rate is never averaged"
+    )
 
 
 def test_a_rate_rolls_up_by_the_allocations_declared_weights(run):
@@ -147,7 +148,11 @@ def test_status_for_an_org_shows_its_indicators_against_its_allocations(run):
     rows = status(run, "--org", "铁西区")
     assert list(rows) == ["smart-factories", "enterprises", "cloud-share", "output-growth"]  # city-rank: no allocation
     assert [(r["target"], r["latest"], r["org"]) for r in rows.values()] == [
-        (12, 7, "tiexi"), (500, 510, "tiexi"), (40, None, "tiexi"), (10, None, "tiexi")]
+        (12, 7, "tiexi"),
+        (500, 510, "tiexi"),
+        (40, None, "tiexi"),
+        (10, None, "tiexi"),
+    ]
     assert rows["enterprises"]["status"] == "achieved" and rows["enterprises"]["baseline"] is None
     csv_rows = list(csv.reader(io.StringIO(run(["status", "--as-of", AS_OF, "--org", "tiexi", "-f", "csv"]).stdout)))
     # the org columns, then the reporting cycle's five, appended after them
@@ -167,7 +172,8 @@ def test_rank_one_indicator_best_pace_first_with_shared_and_missing_ranks(run):
         "rank,org,name,value,allocation,completion_pct,time_elapsed_pct,pace,status",
         "1,tiexi,Tiexi District,6,12,50,49.73,1.005,on-track",
         "1,hunnan,Hunnan District,5,10,50,49.73,1.005,on-track",
-        ",dadong,Dadong District,,8,,49.73,,no-data"]
+        ",dadong,Dadong District,,8,,49.73,,no-data",
+    ]
     zh = run(["rank", "smart-factories", "--as-of", AS_OF, "--lang", "zh"], env={"COLUMNS": "120"})
     assert zh.stdout.startswith("培育智能工厂 (smart-factories) 截至 2024-06-30\n") and "铁西区" in zh.stdout
     for fmt in ("json", "jsonl", "tsv", "markdown"):
@@ -185,7 +191,10 @@ def test_rank_a_group_by_share_on_schedule_then_fewest_behind(run):
     record(run, "smart-factories", "1", "--date", AS_OF, "--org", "dadong")
     rows = json.loads(run(["rank", "--group", "industry", "--as-of", AS_OF, "-f", "json"]).stdout)
     assert [(r["rank"], r["org"], r["indicators"], r["on_schedule_pct"], r["behind"]) for r in rows] == [
-        (1, "hunnan", 2, 100.0, 0), (2, "tiexi", 2, 50.0, 1), (3, "dadong", 1, 0.0, 1)]
+        (1, "hunnan", 2, 100.0, 0),
+        (2, "tiexi", 2, 50.0, 1),
+        (3, "dadong", 1, 0.0, 1),
+    ]
 
 
 def test_rank_needs_an_indicator_or_a_group_and_refuses_unknown_ones(run):
@@ -210,17 +219,29 @@ def test_the_bulletin_is_a_word_document_with_overview_groups_league_and_who_is_
     document = Document(str(tmp_path / "通报.docx"))
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "区县测试计划进展情况通报" and paragraphs[1] == "（截至2024年6月30日）"
-    assert ("本期纳入监测的指标共5项，其中已完成1项，符合序时进度0项，滞后1项，严重滞后0项；另有无数据3项。"
-            "达进度率（已完成及符合序时进度的指标占可评价指标的比例）为50.0%。") in paragraphs
+    assert (
+        "本期纳入监测的指标共5项，其中已完成1项，符合序时进度0项，滞后1项，严重滞后0项；另有无数据3项。"
+        "达进度率（已完成及符合序时进度的指标占可评价指标的比例）为50.0%。"
+    ) in paragraphs
     assert "培育智能工厂（滞后，完成率43.3%，序时进度49.7%）；牵头单位：市工信局；滞后单位：大东区。" in paragraphs
     industry, digital, league = document.tables
-    assert [c.text for c in industry.rows[1].cells] == ["培育智能工厂", "13个", "≥ 30个（2024-12-31前）", "43.3%", "49.7%",
-                                                        "滞后", "市工信局"]
+    assert [c.text for c in industry.rows[1].cells] == [
+        "培育智能工厂",
+        "13个",
+        "≥ 30个（2024-12-31前）",
+        "43.3%",
+        "49.7%",
+        "滞后",
+        "市工信局",
+    ]
     shading = industry.rows[1].cells[5]._tc.xpath("./w:tcPr/w:shd")[0]
     assert shading.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}fill") == "FFE8A3"
     assert [[c.text for c in row.cells] for row in league.rows] == [
-        ["排名", "单位", "指标数", "达进度率", "滞后指标数"], ["1", "铁西区", "4", "100.0%", "0"],
-        ["1", "浑南区", "4", "100.0%", "0"], ["3", "大东区", "1", "0.0%", "1"]]
+        ["排名", "单位", "指标数", "达进度率", "滞后指标数"],
+        ["1", "铁西区", "4", "100.0%", "0"],
+        ["1", "浑南区", "4", "100.0%", "0"],
+        ["3", "大东区", "1", "0.0%", "1"],
+    ]
     section = document.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)  # A4
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
@@ -238,8 +259,10 @@ def test_python_docx_is_imported_only_by_the_bulletin(run):
     import subprocess
     import sys
 
-    code = ("import sys; from typer.testing import CliRunner; from sytrack.cli import app; "
-            "CliRunner().invoke(app, ['status']); print('docx' in sys.modules)")
+    code = (
+        "import sys; from typer.testing import CliRunner; from sytrack.cli import app; "
+        "CliRunner().invoke(app, ['status']); print('docx' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
 
 
@@ -254,7 +277,9 @@ def test_status_reads_every_figure_in_one_query_and_keeps_no_series_once_judged(
     streamed = Store.current_with_orgs
     for name in ("current", "current_of_orgs"):
         monkeypatch.setattr(Store, name, lambda self, *a, _n=name, **k: calls.append(_n) or {})
-    monkeypatch.setattr(Store, "current_with_orgs", lambda self, *a, **k: calls.append("stream") or streamed(self, *a, **k))
+    monkeypatch.setattr(
+        Store, "current_with_orgs", lambda self, *a, **k: calls.append("stream") or streamed(self, *a, **k)
+    )
     assert status(run)["smart-factories"]["latest"] == 13
     assert calls == ["stream"]
 

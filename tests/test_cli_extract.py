@@ -29,7 +29,11 @@ def test_extract_writes_a_draft_that_check_accepts(run, tmp_path, plan_file):
     check = run(["--catalog", "draft.toml", "check"])
     assert check.code == 0, check.stdout
     rows = json.loads(run(["extract", "plan.md", "--format", "json"]).stdout)
-    assert {(r["value"], r["unit"], r["comparison"]) for r in rows} >= {("40000", "个", "more-than"), ("3000", "户", "more-than"), ("150", "亿元", "at-least")}
+    assert {(r["value"], r["unit"], r["comparison"]) for r in rows} >= {
+        ("40000", "个", "more-than"),
+        ("3000", "户", "more-than"),
+        ("150", "亿元", "at-least"),
+    }
     assert all(r["sentence"] for r in rows)
 
 
@@ -69,8 +73,27 @@ def test_merge_appends_a_new_short_group_as_a_table_of_its_own(run, tmp_path, af
     table of the file, that would have been a key of it, and merge refused its own result."""
     assert run(["init"]).code == 0
     if after == "an added indicator":
-        added = run(["add", "--id", "parks", "--group", "digital", "--name-zh", "园区", "--name-en", "Parks",
-                     "--unit", "个", "--kind", "level", "--direction", "increase", "--target", "10@2025"])
+        added = run(
+            [
+                "add",
+                "--id",
+                "parks",
+                "--group",
+                "digital",
+                "--name-zh",
+                "园区",
+                "--name-en",
+                "Parks",
+                "--unit",
+                "个",
+                "--kind",
+                "level",
+                "--direction",
+                "increase",
+                "--target",
+                "10@2025",
+            ]
+        )
         assert added.code == 0, added.stderr
     # the starter catalogue holds 5g-base-stations already: a draft of it would be refused
     (tmp_path / "plan.md").write_text("2024年,智能工厂力争突破40个。\n", encoding="utf-8")
@@ -85,7 +108,8 @@ def test_merge_appends_a_new_short_group_as_a_table_of_its_own(run, tmp_path, af
 def test_the_draft_takes_the_plans_title_and_glosses_it(run, tmp_path):
     (tmp_path / "report.txt").write_text(
         "应勇作政府工作报告提出今年上海主要预期目标\n\n今年预期目标\n\n■全市生产总值增长6%-6.5%,地方一般公共预算收入增长5%。\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = run(["extract", "report.txt", "--year", "2019"])
     assert result.code == 0, result.stderr
     plan = tomllib.loads(result.stdout)["plan"]

@@ -27,14 +27,50 @@ def _commands() -> dict[str, object]:
 
 COMMANDS = _commands()
 # What each command needs besides the option under test, to reach its option handling.
-ARGUMENTS = {"show": ["cnc-rate"], "explain": ["cnc-rate"], "record": ["cnc-rate", "64%"], "import": ["-"],
-             "extract": ["-"], "merge": ["draft.toml"], "report": ["--html", "out.html"], "db copy": ["--to", "x.db"],
-             "add": ["--id", "x", "--group", "digital", "--name-zh", "x", "--name-en", "x", "--kind", "flow",
-                     "--target", "1@2024"]}
-SPELLING = {"as_of": ["--as-of"], "lang": ["--lang"], "output": ["--output", "-o"], "fmt": ["--format", "-f"],
-            "group": ["--group", "-g"], "target_year": ["--target-year"], "excel": ["--excel"]}
-BAD_VALUES = {"--as-of": "yesterday", "--lang": "fr", "--format": "yaml", "--group": "nope", "--status": "behnd",
-              "--since": "last-week", "--sort": "name", "--fail-on": "late", "--target-year": "1999"}
+ARGUMENTS = {
+    "show": ["cnc-rate"],
+    "explain": ["cnc-rate"],
+    "record": ["cnc-rate", "64%"],
+    "import": ["-"],
+    "extract": ["-"],
+    "merge": ["draft.toml"],
+    "report": ["--html", "out.html"],
+    "db copy": ["--to", "x.db"],
+    "add": [
+        "--id",
+        "x",
+        "--group",
+        "digital",
+        "--name-zh",
+        "x",
+        "--name-en",
+        "x",
+        "--kind",
+        "flow",
+        "--target",
+        "1@2024",
+    ],
+}
+SPELLING = {
+    "as_of": ["--as-of"],
+    "lang": ["--lang"],
+    "output": ["--output", "-o"],
+    "fmt": ["--format", "-f"],
+    "group": ["--group", "-g"],
+    "target_year": ["--target-year"],
+    "excel": ["--excel"],
+}
+BAD_VALUES = {
+    "--as-of": "yesterday",
+    "--lang": "fr",
+    "--format": "yaml",
+    "--group": "nope",
+    "--status": "behnd",
+    "--since": "last-week",
+    "--sort": "name",
+    "--fail-on": "late",
+    "--target-year": "1999",
+}
 
 
 def _options_of(command) -> dict[str, list[str]]:
@@ -53,8 +89,12 @@ def test_shared_options_are_spelled_alike(name):
             assert opts == SPELLING[parameter], f"`sytrack {name}` spells {parameter} as {opts}"
 
 
-CASES = [(name, option) for name, command in sorted(COMMANDS.items())
-         for option in BAD_VALUES if any(option in opts for opts in _options_of(command).values())]
+CASES = [
+    (name, option)
+    for name, command in sorted(COMMANDS.items())
+    for option in BAD_VALUES
+    if any(option in opts for opts in _options_of(command).values())
+]
 
 
 @pytest.mark.parametrize(("name", "option"), CASES, ids=[f"{n}-{o}" for n, o in CASES])
@@ -70,8 +110,13 @@ def test_a_bad_option_value_is_bad_usage_in_every_command(run, catalogue_file, n
 
 def test_the_global_option_list_matches_the_root_callback():
     root = typer.main.get_command(app)
-    taking_values = {opt for p in root.params if not getattr(p, "is_flag", False) and p.opts[0] != "--help"
-                     for opt in p.opts if p.name not in ("install_completion", "show_completion", "version")}
+    taking_values = {
+        opt
+        for p in root.params
+        if not getattr(p, "is_flag", False) and p.opts[0] != "--help"
+        for opt in p.opts
+        if p.name not in ("install_completion", "show_completion", "version")
+    }
     assert taking_values == set(GLOBAL_VALUE_OPTIONS)
 
 
@@ -101,12 +146,15 @@ def test_help_reads_whole_at_80_columns(run, name):
     assert broken == [], broken  # no word split at its hyphen (off-/track)
 
 
-@pytest.mark.parametrize(("words", "expected"), [
-    ("sytrack record 5g", ["5g-base-stations"]),
-    ("sytrack status --group di", ["digital"]),
-    ("sytrack status --status on-track,be", ["on-track,behind"]),
-    ("sytrack log cnc", ["cnc-rate"]),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("sytrack record 5g", ["5g-base-stations"]),
+        ("sytrack status --group di", ["digital"]),
+        ("sytrack status --status on-track,be", ["on-track,behind"]),
+        ("sytrack log cnc", ["cnc-rate"]),
+    ],
+)
 def test_the_shell_completes_ids_groups_and_statuses(catalogue_file, tmp_path, words, expected):
     """The installed script answers the shell's completion request (what `--install-completion` sets up)."""
     import os
@@ -118,8 +166,13 @@ def test_the_shell_completes_ids_groups_and_statuses(catalogue_file, tmp_path, w
     script = Path(sys.executable).parent / "sytrack"
     if not script.exists():
         script = Path(shutil.which("sytrack") or "sytrack")
-    environment = {**os.environ, "_SYTRACK_COMPLETE": "complete_bash", "COMP_WORDS": words,
-                   "COMP_CWORD": str(len(words.split()) - 1), "HOME": str(tmp_path)}
+    environment = {
+        **os.environ,
+        "_SYTRACK_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+        "HOME": str(tmp_path),
+    }
     environment.pop("SYTRACK_CATALOG", None)
     result = subprocess.run([str(script)], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stderr == ""

@@ -31,11 +31,19 @@ def districts(tmp_path):
 def snapshot(run, store_env, tmp_path):
     """What is stored, to compare before and after a refused command: the data file and its log
     byte for byte, or, on a server, every record with every field."""
+
     def take():
         if store_env:
             return run(["export", "--format", "json"]).stdout
-        return {suffix: (Path(f"{tmp_path}/indicators.db{suffix}").read_bytes()
-                         if Path(f"{tmp_path}/indicators.db{suffix}").exists() else None) for suffix in ("", "-wal")}
+        return {
+            suffix: (
+                Path(f"{tmp_path}/indicators.db{suffix}").read_bytes()
+                if Path(f"{tmp_path}/indicators.db{suffix}").exists()
+                else None
+            )
+            for suffix in ("", "-wal")
+        }
+
     return take
 
 
@@ -56,7 +64,10 @@ def test_record_for_an_org_keeps_it_apart_from_the_city_and_says_how_the_org_sta
     assert again.code == 0 and "for tiexi = 8个" in again.stdout and "supersedes #2" in again.stdout
     rows = exported(run)
     assert [(r["id"], r["org"], r["value"], r["state"]) for r in rows] == [
-        ("1", "", "14", "current"), ("2", "tiexi", "7", "superseded"), ("3", "tiexi", "8", "current")]
+        ("1", "", "14", "current"),
+        ("2", "tiexi", "7", "superseded"),
+        ("3", "tiexi", "8", "current"),
+    ]
     assert list(rows[0])[-2:] == ["org", "denominator"]  # the new columns come last
     assert city.code == 0
 
@@ -64,8 +75,11 @@ def test_record_for_an_org_keeps_it_apart_from_the_city_and_says_how_the_org_sta
 def test_an_unknown_org_is_refused_with_the_closest_ids_and_nothing_is_written(run, snapshot):
     run(["record", "smart-factories", "1", "--date", "2024-03-31"])
     before = snapshot()
-    for wrong, hint in (("tiexii", "did you mean tiexi?"), ("浑南", "did you mean hunnan?"),
-                        ("nowhere", "the catalogue's orgs are gxj, tiexi, hunnan, dadong, yanfen, xinghua")):
+    for wrong, hint in (
+        ("tiexii", "did you mean tiexi?"),
+        ("浑南", "did you mean hunnan?"),
+        ("nowhere", "the catalogue's orgs are gxj, tiexi, hunnan, dadong, yanfen, xinghua"),
+    ):
         refused = run(["record", "smart-factories", "2", "--date", "2024-03-31", "--org", wrong])
         assert refused.code == 1 and refused.stdout == ""
         assert refused.stderr == f"sytrack: error: unknown org {wrong!r}; {hint}\n"
@@ -79,9 +93,10 @@ def test_a_share_records_its_denominator_and_only_a_share_or_rate_takes_one(run,
     assert [(r["org"], r["value"], r["denominator"]) for r in exported(run)] == [("hunnan", "45", "1200")]
     before = snapshot()
     for args, message in (
-            (["smart-factories", "3", "--of", "10"], "smart-factories is a flow, not a share or rate: it takes no"),
-            (["cloud-share", "45", "--of", "-5"], "denominator -5 is not a base a share can have"),
-            (["cloud-share", "45", "--of", "many"], "many")):
+        (["smart-factories", "3", "--of", "10"], "smart-factories is a flow, not a share or rate: it takes no"),
+        (["cloud-share", "45", "--of", "-5"], "denominator -5 is not a base a share can have"),
+        (["cloud-share", "45", "--of", "many"], "many"),
+    ):
         refused = run(["record", *args, "--date", "2024-06-30", "--org", "tiexi"])
         assert refused.code == 1 and message in refused.stderr and refused.stderr.count("\n") == 1
         assert snapshot() == before
@@ -112,13 +127,19 @@ def test_import_reads_org_and_denominator_and_an_export_imports_back_identically
         "smart-factories,5,2024-03-31,tiexi,\n"
         "smart-factories,4,2024-03-31,浑南区,\n"
         "smart-factories,9,2024-03-31,,\n"
-        "cloud-share,30,2024-03-31,hunnan,900\n", encoding="utf-8")
+        "cloud-share,30,2024-03-31,hunnan,900\n",
+        encoding="utf-8",
+    )
     done = run(["import", "in.csv"])
     assert done.code == 0, done.stderr
     assert done.stdout.startswith("imported 4 records")
     first = run(["export"]).stdout
     assert [(r["org"], r["value"], r["denominator"]) for r in csv.DictReader(io.StringIO(first))] == [
-        ("tiexi", "5", ""), ("hunnan", "4", ""), ("", "9", ""), ("hunnan", "30", "900")]
+        ("tiexi", "5", ""),
+        ("hunnan", "4", ""),
+        ("", "9", ""),
+        ("hunnan", "30", "900"),
+    ]
     (tmp_path / "export.csv").write_text(first, encoding="utf-8")
     # Into an empty store: the same records, the same columns, byte for byte.
     other = {"SYTRACK_DB": str(tmp_path / "other.db")}
@@ -136,14 +157,17 @@ def test_import_refuses_an_unknown_org_and_a_denominator_where_none_belongs_at_t
         "indicator,value,date,org,denominator\n"
         "smart-factories,5,2024-03-31,tiexii,\n"
         "smart-factories,5,2024-03-31,tiexi,12\n"
-        "smart-factories,6,2024-03-31,hunnan,\n", encoding="utf-8")
+        "smart-factories,6,2024-03-31,hunnan,\n",
+        encoding="utf-8",
+    )
     refused = run(["import", "bad.csv"])
     assert refused.code == 1 and refused.stdout == ""
     assert refused.stderr.splitlines() == [
         "bad.csv:2: unknown org 'tiexii'; did you mean tiexi?",
         "bad.csv:3: smart-factories is a flow, not a share or rate: it takes no denominator (--of / the"
         " denominator column); record its value alone",
-        "sytrack: error: 2 bad rows in bad.csv; nothing was written"]
+        "sytrack: error: 2 bad rows in bad.csv; nothing was written",
+    ]
     assert snapshot() == before
 
 
@@ -152,7 +176,9 @@ def test_two_values_of_one_org_for_a_date_that_nothing_orders_are_refused_but_tw
         "indicator,value,date,org\n"
         "smart-factories,5,2024-03-31,tiexi\n"
         "smart-factories,4,2024-03-31,hunnan\n"
-        "smart-factories,6,2024-03-31,tiexi\n", encoding="utf-8")
+        "smart-factories,6,2024-03-31,tiexi\n",
+        encoding="utf-8",
+    )
     refused = run(["import", "two.csv"])
     assert refused.code == 1
     assert "smart-factories (tiexi) 2024-03-31: 6 here but 5 on line 2" in refused.stderr
@@ -160,11 +186,24 @@ def test_two_values_of_one_org_for_a_date_that_nothing_orders_are_refused_but_tw
 
 def test_the_shell_completes_org_after_org(run, tmp_path):
     """What bash gets back from the real command line: the option declares the completer."""
+
     def completed(words: str) -> list[str]:
-        result = run([], env={"_SYTRACK_COMPLETE": "complete_bash", "COMP_WORDS": words,
-                              "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))})
+        result = run(
+            [],
+            env={
+                "_SYTRACK_COMPLETE": "complete_bash",
+                "COMP_WORDS": words,
+                "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+            },
+        )
         return result.stdout.split()
 
     assert completed("sytrack record smart-factories 3 --org h") == ["hunnan"]
-    assert completed("sytrack record smart-factories 3 --org ") == ["gxj", "tiexi", "hunnan", "dadong", "yanfen",
-                                                                     "xinghua"]
+    assert completed("sytrack record smart-factories 3 --org ") == [
+        "gxj",
+        "tiexi",
+        "hunnan",
+        "dadong",
+        "yanfen",
+        "xinghua",
+    ]

@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -33,8 +32,10 @@ def unchanged(run, store_env, tmp_path):
 
 def files_of(db: Path) -> dict[str, bytes | None]:
     """The data file and its write-ahead log, byte for byte (None where absent)."""
-    return {suffix: (Path(f"{db}{suffix}").read_bytes() if Path(f"{db}{suffix}").exists() else None)
-            for suffix in ("", "-wal")}
+    return {
+        suffix: (Path(f"{db}{suffix}").read_bytes() if Path(f"{db}{suffix}").exists() else None)
+        for suffix in ("", "-wal")
+    }
 
 
 @pytest.fixture
@@ -49,7 +50,21 @@ def exported(run) -> list[dict]:
 
 
 def test_record_stores_a_value_and_says_how_it_stands(run, db, store_env):
-    result = run(["record", "5g-base-stations", "3.6万", "--date", "2024-06", "--note", "Q2 report", "--source", "bureau", "--by", "ana"])
+    result = run(
+        [
+            "record",
+            "5g-base-stations",
+            "3.6万",
+            "--date",
+            "2024-06",
+            "--note",
+            "Q2 report",
+            "--source",
+            "bureau",
+            "--by",
+            "ana",
+        ]
+    )
     assert result.code == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.count("\n") == 1
@@ -57,9 +72,19 @@ def test_record_stores_a_value_and_says_how_it_stands(run, db, store_env):
     assert "(target > 40,000个 by 2024-12-31)" in result.stdout
     [row] = exported(run)
     assert row | {"recorded_at": ""} == {
-        "indicator": "5g-base-stations", "value": "36000", "date": "2024-06-30", "note": "Q2 report",
-        "source": "bureau", "by": "ana", "id": "1", "recorded_at": "", "supersedes": "", "retracts": "",
-        "state": "current", "org": "", "denominator": "",
+        "indicator": "5g-base-stations",
+        "value": "36000",
+        "date": "2024-06-30",
+        "note": "Q2 report",
+        "source": "bureau",
+        "by": "ana",
+        "id": "1",
+        "recorded_at": "",
+        "supersedes": "",
+        "retracts": "",
+        "state": "current",
+        "org": "",
+        "denominator": "",
     }
     assert db.exists() or store_env  # a data file, unless the data is on a server
 
@@ -130,7 +155,11 @@ def test_undo_retracts_the_latest_and_the_value_before_returns(run, catalogue_fi
     result = run(["undo", "--note", "typo"])
     assert result.code == 0 and "retracted #2" in result.stdout
     rows = exported(run)
-    assert [(r["id"], r["state"], r["retracts"]) for r in rows] == [("1", "current", ""), ("2", "retracted", ""), ("3", "retraction", "2")]
+    assert [(r["id"], r["state"], r["retracts"]) for r in rows] == [
+        ("1", "current", ""),
+        ("2", "retracted", ""),
+        ("3", "retraction", "2"),
+    ]
     status = list(csv.DictReader(io.StringIO(run(["status", "--format", "csv", "--as-of", "2024-06-30"]).stdout)))
     assert {r["id"]: r["latest"] for r in status}["5g-base-stations"] == "36000"
 
@@ -159,7 +188,7 @@ def test_log_filters(run, catalogue_file):
     assert run(["log", "nonsense"]).code == 1
 
 
-IMPORT_OK = "indicator,value,date,note\n5g-base-stations,\"36,000\",2024-Q1,from report\ncnc-rate,64%,2024-03,\n"
+IMPORT_OK = 'indicator,value,date,note\n5g-base-stations,"36,000",2024-Q1,from report\ncnc-rate,64%,2024-03,\n'
 
 
 def test_import_writes_every_row(run, tmp_path, catalogue_file):
@@ -168,7 +197,9 @@ def test_import_writes_every_row(run, tmp_path, catalogue_file):
     assert result.code == 0, result.stderr
     assert "imported 2 records" in result.stdout
     assert [(r["indicator"], r["value"], r["date"]) for r in exported(run)] == [
-        ("5g-base-stations", "36000", "2024-03-31"), ("cnc-rate", "64", "2024-03-31")]
+        ("5g-base-stations", "36000", "2024-03-31"),
+        ("cnc-rate", "64", "2024-03-31"),
+    ]
 
 
 def test_import_reads_excel_bom_and_stdin(run, tmp_path, catalogue_file):
@@ -226,7 +257,7 @@ def test_import_of_a_missing_file(run, catalogue_file):
 
 def test_export_import_export_is_identical(run, tmp_path, catalogue_file):
     run(["record", "5g-base-stations", "36000", "--date", "2024-03-31", "--note", "=cmd|' /C calc'!A0"])
-    run(["record", "5g-base-stations", "36500", "--date", "2024-03-31", "--note", "revised, \"quoted\"\nnext line"])
+    run(["record", "5g-base-stations", "36500", "--date", "2024-03-31", "--note", 'revised, "quoted"\nnext line'])
     run(["record", "cnc-rate", "63.45", "--date", "2024-06-30", "--source", "统计局"])
     run(["record", "design-institute", "done", "--date", "2024-05"])
     run(["undo", "--id", "3"])
@@ -278,7 +309,9 @@ def test_formula_guard_in_an_export_is_undone_on_import(run, tmp_path, catalogue
 
 
 def test_a_hand_made_import_keeps_a_leading_quote(run, tmp_path, catalogue_file):
-    (tmp_path / "in.csv").write_text("indicator,value,date,note\n5g-base-stations,1,2024-01,'as typed\n", encoding="utf-8")
+    (tmp_path / "in.csv").write_text(
+        "indicator,value,date,note\n5g-base-stations,1,2024-01,'as typed\n", encoding="utf-8"
+    )
     run(["import", "in.csv"])
     assert json.loads(run(["export", "--format", "json"]).stdout)[0]["note"] == "'as typed"
 
@@ -287,8 +320,10 @@ def test_notes_for_values_far_from_the_target_and_whole_counts(run, catalogue_fi
     result = run(["record", "5g-base-stations", "4.1", "--date", "2024-03"])
     assert result.code == 1 and "counts whole things" in result.stderr
     far = run(["record", "5g-base-stations", "41", "--date", "2024-03"])
-    assert far.code == 0 and far.stderr == ("sytrack: warning: 41个 for 5g-base-stations is far outside the expected "
-                                            "10,000个 to 120,000个 (from its baseline and targets)\n")
+    assert far.code == 0 and far.stderr == (
+        "sytrack: warning: 41个 for 5g-base-stations is far outside the expected "
+        "10,000个 to 120,000个 (from its baseline and targets)\n"
+    )
 
 
 def test_an_output_file_s_suffix_chooses_the_format(run, tmp_path, catalogue_file):

@@ -28,8 +28,22 @@ def _record_many(arguments: tuple[str, str, int]) -> list[int]:
     codes = []
     for n in range(RECORDS_EACH):
         day = f"2023-{1 + n % 12:02d}-{1 + worker:02d}"
-        result = runner.invoke(app, ["--catalog", catalogue, "--db", db, "record", "smart-factories", str(n), "--date", day,
-                                     "--by", f"worker-{worker}"])
+        result = runner.invoke(
+            app,
+            [
+                "--catalog",
+                catalogue,
+                "--db",
+                db,
+                "record",
+                "smart-factories",
+                str(n),
+                "--date",
+                day,
+                "--by",
+                f"worker-{worker}",
+            ],
+        )
         codes.append(result.exit_code)
         if result.exit_code != 0:
             codes.append(result.stderr)  # shows the failure in the assertion message
@@ -48,8 +62,9 @@ def test_eight_processes_recording_at_once_lose_nothing(tmp_path):
 
 
 def _sytrack(*arguments: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "sytrack", *arguments], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "sytrack", *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs
+    )
 
 
 @pytest.mark.parametrize("attempt", range(3))
@@ -62,7 +77,9 @@ def test_a_process_killed_mid_import_leaves_the_store_as_before(tmp_path, attemp
     before = _sytrack(*common, "export").communicate()[0]
 
     # Many values for each date: their ids say in which order (else import refuses them).
-    rows = ["indicator,value,date,id"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d},{n + 1}" for n in range(60_000)]
+    rows = ["indicator,value,date,id"] + [
+        f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d},{n + 1}" for n in range(60_000)
+    ]
     (tmp_path / "big.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     process = _sytrack(*common, "import", str(tmp_path / "big.csv"))
     wal = Path(f"{db}-wal")
@@ -91,14 +108,18 @@ def test_a_first_record_killed_at_any_point_leaves_a_store_every_command_can_use
         folder = tmp_path / f"kill-{attempt}"
         folder.mkdir()
         db = folder / "data.db"
-        process = _sytrack("--catalog", str(catalogue_file), "--db", str(db), "record", "cnc-rate", "64", "--date", "2024-03")
+        process = _sytrack(
+            "--catalog", str(catalogue_file), "--db", str(db), "record", "cnc-rate", "64", "--date", "2024-03"
+        )
         deadline = time.monotonic() + 30
         while not any(folder.iterdir()) and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.0005)  # the first file beside the data file: creation has begun
         time.sleep(random.uniform(0, 0.02) * (attempt % 4))
         os.kill(process.pid, signal.SIGKILL)
         process.communicate()
-        kills["after" if process.returncode == 0 else "while creating" if any(folder.iterdir()) else "before creating"] += 1
+        kills[
+            "after" if process.returncode == 0 else "while creating" if any(folder.iterdir()) else "before creating"
+        ] += 1
         environment = {"SYTRACK_DB": str(db)}
         for args in (["status", "--format", "csv"], ["log", "--format", "csv"], ["export"], ["db", "info"]):
             result = run(args, env=environment)
@@ -163,13 +184,26 @@ def test_a_data_path_that_is_not_a_regular_file_is_refused_and_nothing_appears_b
         paths = _not_regular_files(folder)
         before = sorted(p.name for p in folder.iterdir())
         for kind, path in paths.items():
-            for args in (["record", "cnc-rate", "64", "--date", "2024-03"], ["status"], ["log"], ["export"], ["undo"],
-                         ["db", "info"], ["import", str(folder / "in.csv")]):
-                result = subprocess.run([sys.executable, "-m", "sytrack", "--catalog", str(catalogue_file), "--db", str(path),
-                                         *args], capture_output=True, text=True, timeout=60)
+            for args in (
+                ["record", "cnc-rate", "64", "--date", "2024-03"],
+                ["status"],
+                ["log"],
+                ["export"],
+                ["undo"],
+                ["db", "info"],
+                ["import", str(folder / "in.csv")],
+            ):
+                result = subprocess.run(
+                    [sys.executable, "-m", "sytrack", "--catalog", str(catalogue_file), "--db", str(path), *args],
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                )
                 assert result.returncode == 2, (kind, args, result.stderr)
-                assert result.stderr == (f"sytrack: error: {path} is {kind}, not a data file: give the path of a file"
-                                         f"{f' such as {path}/plan.db' if kind == 'a folder' else ''} (--db or SYTRACK_DB)\n")
+                assert result.stderr == (
+                    f"sytrack: error: {path} is {kind}, not a data file: give the path of a file"
+                    f"{f' such as {path}/plan.db' if kind == 'a folder' else ''} (--db or SYTRACK_DB)\n"
+                )
             assert sorted(p.name for p in folder.iterdir()) == before
             assert not Path("/dev/null-journal").exists() and not Path("/dev/null-wal").exists()
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-GRADED = '''
+GRADED = """
 [[indicator]]
 id = "output-growth"
 group = "digital"
@@ -20,7 +20,7 @@ comparison = "at-least"
 value = 5
 stretch = 6
 deadline = 2024-12-31
-'''
+"""
 
 
 def status_row(run, indicator: str) -> dict:
@@ -45,8 +45,9 @@ def test_status_judges_the_commitment_and_says_whether_the_stretch_is_reached(ru
 
 
 def test_a_stretch_short_of_the_commitment_is_a_problem_at_its_line(run, tmp_path, catalogue_text):
-    (tmp_path / "indicators.toml").write_text(catalogue_text + GRADED.replace("stretch = 6", "stretch = 4"),
-                                              encoding="utf-8")
+    (tmp_path / "indicators.toml").write_text(
+        catalogue_text + GRADED.replace("stretch = 6", "stretch = 4"), encoding="utf-8"
+    )
     result = run(["check"])
     assert result.code == 1
     assert "output-growth" in result.stdout and "stretch" in result.stdout

@@ -96,7 +96,7 @@ def summary_counts(ul: Node) -> tuple[dict[str, int], str | None]:
         if badge := li.find_all("span", "status"):
             symbol_and_word = " ".join(badge[0].text().split())
             status = symbol_and_word.split(" ", 1)[1]
-            counts[status] = int(text[len(symbol_and_word):].strip())
+            counts[status] = int(text[len(symbol_and_word) :].strip())
         else:
             share = re.search(r"(\d+%)", text).group(1)
     return counts, share
@@ -117,7 +117,9 @@ def test_report_has_one_chart_per_indicator_and_points_where_there_is_history(ru
     for section in cards.values():
         assert len(section.find_all("svg")) == 1
     points = {i: len(section.find_all("circle", "point")) for i, section in cards.items()}
-    assert points == {"5g-base-stations": 2, "cnc-rate": 1, "design-institute": 0}, "records after --as-of are not drawn"
+    assert points == {"5g-base-stations": 2, "cnc-rate": 1, "design-institute": 0}, (
+        "records after --as-of are not drawn"
+    )
     assert cards["5g-base-stations"].find_all("polyline", "observed")
     assert len(cards["cnc-rate"].find_all("polyline", "path")) == 2
     assert len(cards["cnc-rate"].find_all("rect", "target")) == 2
@@ -243,8 +245,16 @@ def test_overview_table_has_one_row_per_indicator_before_the_cards(run, recorded
     assert heads == ["Indicator", "Group", "Status", "Done", "Time elapsed", "Warning"]
     percent = lambda value: "" if value is None else f"{value:.1f}%"  # noqa: E731
     assert overview_rows(page) == [
-        [row["name_en"], {"digital": "Digital", "parks": "Parks"}[row["group"]], status_word(row["status"]),
-         percent(row["completion_pct"]), percent(row["time_elapsed_pct"]), row["warning"]] for row in rows]
+        [
+            row["name_en"],
+            {"digital": "Digital", "parks": "Parks"}[row["group"]],
+            status_word(row["status"]),
+            percent(row["completion_pct"]),
+            percent(row["time_elapsed_pct"]),
+            row["warning"],
+        ]
+        for row in rows
+    ]
     links = [a.attrs["href"] for a in table.find_all("a")]
     assert links == [f"#{row['id']}" for row in rows], "each row links to its card"
     assert text.index('class="overview"') < text.index('class="card"')
@@ -311,8 +321,13 @@ def test_no_date_can_wrap_at_its_hyphens(run, recorded: Path, lang: str):
     assert re.search(r"\btime\s*{[^}]*white-space:\s*nowrap", css)
     [body] = page.find_all("body")
     svg_text = "".join(node.text() for node in body.find_all("svg"))  # an SVG text never wraps
-    outside = "".join(child for node in body.iter() if node.tag not in ("time", "svg", "text", "title")
-                      for child in node.children if isinstance(child, str))
+    outside = "".join(
+        child
+        for node in body.iter()
+        if node.tag not in ("time", "svg", "text", "title")
+        for child in node.children
+        if isinstance(child, str)
+    )
     assert re.findall(r"\d{4}-\d{2}-\d{2}", outside) == [], "every date is a <time>, which does not wrap"
     assert len(body.find_all("time")) >= 3 and re.findall(r"\d{4}-\d{2}-\d{2}", svg_text)
 
@@ -348,10 +363,26 @@ def chromium_binary() -> str | None:
 def screenshot(binary: str, page: Path, png: Path, profile: Path, size: str) -> None:
     """A headless Chromium screenshot of `page`, `size` as "width,height"; no network, no profile of the user's."""
     subprocess.run(
-        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-         f"--user-data-dir={profile}", f"--window-size={size}", f"--screenshot={png}", page.as_uri()],
-        env={**os.environ, "HOME": str(profile / "home")}, capture_output=True, timeout=90, check=False,
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            f"--window-size={size}",
+            f"--screenshot={png}",
+            page.as_uri(),
+        ],
+        env={**os.environ, "HOME": str(profile / "home")},
+        capture_output=True,
+        timeout=90,
+        check=False,
     )
     assert png.is_file(), "Chromium wrote no screenshot"
 
@@ -372,20 +403,34 @@ def test_report_renders_in_headless_chromium(run, recorded: Path, tmp_path: Path
     assert any(max(abs(p - q) for p, q in zip(colour, (0x2D, 0xA4, 0x4E))) <= 3 for colour in colours)
 
 
-
-
 def chromium_pdf(binary: str, page: Path, pdf: Path, profile: Path) -> None:
     subprocess.run(
-        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
-        env={**os.environ, "HOME": str(profile / "home")}, capture_output=True, timeout=90, check=False,
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        env={**os.environ, "HOME": str(profile / "home")},
+        capture_output=True,
+        timeout=90,
+        check=False,
     )
     assert pdf.is_file(), "Chromium wrote no PDF"
 
 
-def test_printed_report_is_a4_with_the_cards_after_the_overview_and_badges_drawn_in_black(run, recorded: Path,
-                                                                                           tmp_path: Path):
+def test_printed_report_is_a4_with_the_cards_after_the_overview_and_badges_drawn_in_black(
+    run, recorded: Path, tmp_path: Path
+):
     binary = chromium_binary()
     if binary is None or not shutil.which("pdftotext") or not shutil.which("pdftoppm"):
         pytest.skip("needs Chromium and poppler-utils (pdftotext, pdftoppm)")
@@ -394,13 +439,15 @@ def test_printed_report_is_a4_with_the_cards_after_the_overview_and_badges_drawn
     chromium_pdf(binary, recorded / "out.html", pdf, tmp_path / "chromium-profile")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:.*\(A4\)", info), info
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                           check=True).stdout.split("\f")
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
     assert "Overview" in pages[0] and "Latest" not in pages[0]
     assert "Latest" in pages[1], "the cards begin on the page after the overview"
     # Printers drop backgrounds: the badge word must itself be dark, not white on a colour that is gone.
-    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     box = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">on-track</word>', bbox)
     assert box, "the summary's on-track badge is printed as text"
     subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "page")], check=True)

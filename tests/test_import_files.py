@@ -4,14 +4,15 @@ and sheets with columns of their own (备注, 单位) imported with --ignore-ext
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from test_cli_recording import db, exported, unchanged  # noqa: F401 (fixtures)
 
 from sytrack.encodings import check_encoding, decode_text
 from sytrack.errors import SytrackError, UsageError
 
-from test_cli_recording import db, exported, unchanged  # noqa: F401 (fixtures)
-
 # What a district's analyst types in Excel and saves as "CSV (逗号分隔)": GBK bytes, no byte-order mark.
-DISTRICT_SHEET = "indicator,value,date,note\n5g-base-stations,36000,2024-03-31,沈河区上报\ncnc-rate,64%,2024-03-31,浑南区\n"
+DISTRICT_SHEET = (
+    "indicator,value,date,note\n5g-base-stations,36000,2024-03-31,沈河区上报\ncnc-rate,64%,2024-03-31,浑南区\n"
+)
 
 
 def stored(run) -> list[tuple[str, str, str, str]]:
@@ -22,11 +23,14 @@ def test_a_gbk_file_is_read_as_gb18030_with_one_note(run, tmp_path, catalogue_fi
     (tmp_path / "district.csv").write_bytes(DISTRICT_SHEET.encode("gbk"))
     result = run(["import", "district.csv"])
     assert result.code == 0, result.stderr
-    assert result.stderr == ("sytrack: note: district.csv is not UTF-8: read it as GB18030"
-                             " (--encoding names another)\n")
+    assert result.stderr == (
+        "sytrack: note: district.csv is not UTF-8: read it as GB18030 (--encoding names another)\n"
+    )
     assert result.stdout.startswith("imported 2 records from district.csv")
-    assert stored(run) == [("5g-base-stations", "36000", "2024-03-31", "沈河区上报"),
-                           ("cnc-rate", "64", "2024-03-31", "浑南区")]
+    assert stored(run) == [
+        ("5g-base-stations", "36000", "2024-03-31", "沈河区上报"),
+        ("cnc-rate", "64", "2024-03-31", "浑南区"),
+    ]
 
 
 def test_a_utf8_file_gets_no_note(run, tmp_path, catalogue_file):
@@ -37,7 +41,9 @@ def test_a_utf8_file_gets_no_note(run, tmp_path, catalogue_file):
 
 def test_a_named_encoding_is_read_without_a_note(run, tmp_path, catalogue_file):
     # Big5 (Taiwan, Hong Kong) bytes are not UTF-8, and GB18030 would misread them: the user names it.
-    (tmp_path / "big5.csv").write_bytes(DISTRICT_SHEET.replace("沈河区上报", "臺北").replace("浑南区", "").encode("big5"))
+    (tmp_path / "big5.csv").write_bytes(
+        DISTRICT_SHEET.replace("沈河区上报", "臺北").replace("浑南区", "").encode("big5")
+    )
     result = run(["import", "big5.csv", "--encoding", "BIG5"])
     assert result.code == 0, result.stderr
     assert result.stderr == ""
@@ -48,8 +54,9 @@ def test_a_file_not_in_the_named_encoding_is_refused_and_nothing_is_written(run,
     (tmp_path / "district.csv").write_bytes(DISTRICT_SHEET.encode("gbk"))
     result = run(["import", "district.csv", "--encoding", "utf-8"])
     assert result.code == 1
-    assert result.stderr == ("sytrack: error: district.csv: not utf-8 (line 2);"
-                             " name the file's encoding with --encoding\n")
+    assert result.stderr == (
+        "sytrack: error: district.csv: not utf-8 (line 2); name the file's encoding with --encoding\n"
+    )
     assert not db.exists()
 
 
@@ -67,8 +74,10 @@ def test_bytes_that_are_neither_utf8_nor_gb18030_are_refused_saying_what_to_do(r
     (tmp_path / "x.csv").write_bytes(b"indicator,value,date\n\xff\xfe,1,2024-03-31\n")
     result = run(["import", "x.csv"])
     assert result.code == 1
-    assert result.stderr == ("sytrack: error: x.csv: neither UTF-8 (line 2) nor GB18030 (line 2); save"
-                             " it as 'CSV UTF-8' or name its encoding with --encoding\n")
+    assert result.stderr == (
+        "sytrack: error: x.csv: neither UTF-8 (line 2) nor GB18030 (line 2); save"
+        " it as 'CSV UTF-8' or name its encoding with --encoding\n"
+    )
     assert not db.exists()
 
 
@@ -79,7 +88,10 @@ def test_extra_columns_are_refused_by_default_naming_them_and_the_option(run, tm
     (tmp_path / "sheet.csv").write_bytes(EXTRA.encode("gbk"))
     result = run(["import", "sheet.csv"])
     assert result.code == 1
-    assert "sheet.csv:1: bad header (unknown column 单位, 备注; --ignore-extra imports the file without them)" in result.stderr
+    assert (
+        "sheet.csv:1: bad header (unknown column 单位, 备注; --ignore-extra imports the file without them)"
+        in result.stderr
+    )
     assert not db.exists()
 
 
@@ -89,7 +101,8 @@ def test_ignore_extra_imports_the_known_columns_and_names_what_it_ignored(run, t
     assert result.code == 0, result.stderr
     assert result.stderr.splitlines() == [
         "sytrack: note: sheet.csv is not UTF-8: read it as GB18030 (--encoding names another)",
-        "sytrack: note: sheet.csv: ignored the columns 单位, 备注"]
+        "sytrack: note: sheet.csv: ignored the columns 单位, 备注",
+    ]
     assert stored(run) == [("5g-base-stations", "36000", "2024-03-31", ""), ("cnc-rate", "64", "2024-03-31", "")]
 
 
@@ -111,8 +124,9 @@ def test_an_unnamed_column_is_named_as_such(run, tmp_path, db, catalogue_file):
 
 # -- decoding, directly ---------------------------------------------------------------------------------
 
-chinese_text = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5) | st.sampled_from("，、 ：0123abc"),
-                       min_size=1)
+chinese_text = st.text(
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5) | st.sampled_from("，、 ：0123abc"), min_size=1
+)
 
 
 @given(chinese_text)

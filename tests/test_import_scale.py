@@ -10,13 +10,25 @@ import pytest
 from sytrack.store import Store
 from sytrack.store.sqlite import IMPORT_CACHE_KIB, SQLiteBackend, rebuild_indexes
 
-NOW = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
 
 def records(count: int, first_day: int = 0) -> list[tuple]:
     start = dt.date(2020, 1, 1)
-    return [(None, f"ind-{n % 7}", (start + dt.timedelta(days=first_day + n // 7)).isoformat(), float(n), "t", "", "",
-             None, None) for n in range(count)]
+    return [
+        (
+            None,
+            f"ind-{n % 7}",
+            (start + dt.timedelta(days=first_day + n // 7)).isoformat(),
+            float(n),
+            "t",
+            "",
+            "",
+            None,
+            None,
+        )
+        for n in range(count)
+    ]
 
 
 @pytest.fixture
@@ -36,8 +48,9 @@ def statements(monkeypatch):
 
 def indexes(path: Path) -> list[tuple[str, str]]:
     with sqlite3.connect(path) as connection:
-        return connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-                                  " ORDER BY name").fetchall()
+        return connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+        ).fetchall()
 
 
 def rows(path: Path) -> list[tuple]:
@@ -111,12 +124,12 @@ def test_reading_a_file_holds_neither_its_text_nor_its_records(tmp_path, monkeyp
     (a list of them, or the decoded text, would each be several times the file)."""
     import tracemalloc
 
+    from conftest import SMALL_CATALOGUE
+
+    from sytrack import encodings
     from sytrack.catalogue import parse_catalogue
     from sytrack.imports import read_import_file
-    from sytrack import encodings
     from sytrack.store import spool
-
-    from conftest import SMALL_CATALOGUE
 
     # What is held at a time is a chunk: rows waiting for SQLite, bytes whose encoding is checked.
     monkeypatch.setattr(spool, "_CHUNK", 500)

@@ -12,7 +12,7 @@ from sytrack.store import open_store
 from sytrack.views.grid import Screen
 from sytrack.views.records import log_table
 
-NOW = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -24,8 +24,13 @@ def store(request, tmp_path):
 
 def _filled(store, count: int):
     first = dt.date(2020, 1, 1)
-    store.import_records([(None, f"i{n % 7}", (first + dt.timedelta(days=n)).isoformat(), float(n), "t", "", "",
-                           None, None) for n in range(count)], NOW)
+    store.import_records(
+        [
+            (None, f"i{n % 7}", (first + dt.timedelta(days=n)).isoformat(), float(n), "t", "", "", None, None)
+            for n in range(count)
+        ],
+        NOW,
+    )
     return store
 
 
@@ -77,9 +82,19 @@ def test_the_log_table_draws_its_first_rows_before_the_history_ends():
 
     def endless():  # a history that never ends: a table that waited for it would never print
         for n in itertools.count(1):
-            yield {"indicator": "cnc-rate", "value": 60.0, "date": dt.date(2023, 6, 30), "note": "", "source": "",
-                   "by": "t", "id": n, "recorded_at": "2023-07-01T00:00:00Z", "supersedes": None,
-                   "retracts": None, "state": "current"}
+            yield {
+                "indicator": "cnc-rate",
+                "value": 60.0,
+                "date": dt.date(2023, 6, 30),
+                "note": "",
+                "source": "",
+                "by": "t",
+                "id": n,
+                "recorded_at": "2023-07-01T00:00:00Z",
+                "supersedes": None,
+                "retracts": None,
+                "state": "current",
+            }
 
     lines = list(itertools.islice(log_table(catalogue, "en", show_all=False)(endless(), Screen(120)), 8))
     assert lines[0].startswith("┏") and "cnc-rate" in lines[3]

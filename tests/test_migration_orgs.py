@@ -26,8 +26,19 @@ def _version_two_statements(types) -> list[str]:
 
 def _rows() -> list[tuple]:
     """Values for the packaged catalogue's smart-factories, each date once, all in force."""
-    return [(n, "shenyang-2023", "smart-factories", float(n % 40), f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}",
-             "2023-07-01T08:00:00Z", "t", 1) for n in range(1, ROWS + 1)]
+    return [
+        (
+            n,
+            "shenyang-2023",
+            "smart-factories",
+            float(n % 40),
+            f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}",
+            "2023-07-01T08:00:00Z",
+            "t",
+            1,
+        )
+        for n in range(1, ROWS + 1)
+    ]
 
 
 def _v2_data_file(path: Path) -> None:
@@ -37,19 +48,27 @@ def _v2_data_file(path: Path) -> None:
     for statement in _version_two_statements(SQLITE_TYPES):
         connection.execute(statement)
     rows = _rows()
-    connection.executemany("INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by,"
-                           " in_force) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    connection.executemany(
+        "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by,"
+        " in_force) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     # Several values for one date: only the last is in force, as schema 2 keeps it.
-    connection.execute("UPDATE observation SET in_force = 0 WHERE id NOT IN (SELECT max(id) FROM observation"
-                       " GROUP BY plan, indicator, as_of)")
+    connection.execute(
+        "UPDATE observation SET in_force = 0 WHERE id NOT IN (SELECT max(id) FROM observation"
+        " GROUP BY plan, indicator, as_of)"
+    )
     connection.execute("PRAGMA user_version = 2")
     connection.execute("COMMIT")
     connection.close()
 
 
 def _sytrack(*arguments: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "sytrack", "--catalog", str(PACKAGED_CATALOGUE), *arguments],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "sytrack", "--catalog", str(PACKAGED_CATALOGUE), *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _export(db: str) -> bytes:
@@ -63,8 +82,10 @@ def _facts(db: Path) -> list[tuple]:
     """Every record's facts and state as schema 2 held them (what the upgrade must keep)."""
     connection = sqlite3.connect(db)
     try:
-        return connection.execute("SELECT id, plan, indicator, value, as_of, recorded_at, recorded_by, in_force,"
-                                  " retracted_by FROM observation ORDER BY id").fetchall()
+        return connection.execute(
+            "SELECT id, plan, indicator, value, as_of, recorded_at, recorded_by, in_force,"
+            " retracted_by FROM observation ORDER BY id"
+        ).fetchall()
     finally:
         connection.close()
 
@@ -84,9 +105,11 @@ def test_a_store_at_schema_three_gets_the_in_force_index_by_indicator_then_org(t
     connection = sqlite3.connect(db, isolation_level=None)
     for statement in [s.format(**SQLITE_TYPES._asdict()) for m in MIGRATIONS[:3] for s in m]:
         connection.execute(statement)
-    connection.execute("INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, in_force,"
-                       " org) VALUES (1, 'shenyang-2023', 'smart-factories', 7, '2023-06-30', '2023-07-01T08:00:00Z',"
-                       " 't', 1, 'tiexi')")
+    connection.execute(
+        "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, in_force,"
+        " org) VALUES (1, 'shenyang-2023', 'smart-factories', 7, '2023-06-30', '2023-07-01T08:00:00Z',"
+        " 't', 1, 'tiexi')"
+    )
     connection.execute("PRAGMA user_version = 3")
     connection.close()
     assert _in_force_index(db)[2:4] == ["org", "indicator"]
@@ -121,7 +144,10 @@ def test_an_upgrade_killed_at_any_moment_leaves_one_whole_schema(tmp_path):
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         connection.close()
         # Either schema 2 whole (no org column) or the current one whole: never a column without its version.
-        assert (version, "org" in columns, "denominator" in columns) in ((2, False, False), (SCHEMA_VERSION, True, True))
+        assert (version, "org" in columns, "denominator" in columns) in (
+            (2, False, False),
+            (SCHEMA_VERSION, True, True),
+        )
         outcomes[version] += 1
         assert _facts(db) == facts
         # Every command can use it at once (a whole export, compared, on some of the attempts: it is slow).
@@ -142,33 +168,48 @@ def test_a_server_upgrade_killed_midway_leaves_schema_two_whole(postgres_url):
             connection.execute(statement)
         connection.execute("CREATE TABLE sytrack_schema (version INTEGER NOT NULL)")
         with connection.cursor() as cursor:
-            with cursor.copy("COPY observation (id, plan, indicator, value, as_of, recorded_at, recorded_by,"
-                             " in_force) FROM STDIN") as copy:
-                for n, plan, ind, value, day, at, by, force in _rows():
+            with cursor.copy(
+                "COPY observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, in_force) FROM STDIN"
+            ) as copy:
+                for n, plan, ind, value, day, at, by, _force in _rows():
                     copy.write_row((n, plan, ind, value, day, at, by, 0))
-        connection.execute("UPDATE observation SET in_force = 1 WHERE id IN (SELECT max(id) FROM observation"
-                           " GROUP BY plan, indicator, as_of)")
+        connection.execute(
+            "UPDATE observation SET in_force = 1 WHERE id IN (SELECT max(id) FROM observation"
+            " GROUP BY plan, indicator, as_of)"
+        )
         connection.execute("INSERT INTO sytrack_schema VALUES (2)")
-        before = connection.execute("SELECT md5(string_agg(id::text || ':' || value::text || ':' || in_force::text, ',' ORDER BY id))"
-                                    " FROM observation").fetchone()[0]
+        before = connection.execute(
+            "SELECT md5(string_agg(id::text || ':' || value::text || ':' || in_force::text, ',' ORDER BY id))"
+            " FROM observation"
+        ).fetchone()[0]
     process = _sytrack("--db", postgres_url, "status", "--format", "csv")
     time.sleep(1.0)
     os.kill(process.pid, signal.SIGKILL)
     process.communicate()
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         version = connection.execute("SELECT version FROM sytrack_schema").fetchone()[0]
-        columns = {row[0] for row in connection.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'observation'"
-            " AND table_schema = current_schema()")}
+        columns = {
+            row[0]
+            for row in connection.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'observation'"
+                " AND table_schema = current_schema()"
+            )
+        }
         assert (version, "org" in columns) in ((2, False), (SCHEMA_VERSION, True))
     assert _export(postgres_url).count(b"\n") == ROWS + 1
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         assert connection.execute("SELECT version FROM sytrack_schema").fetchone()[0] == SCHEMA_VERSION
-        after = connection.execute("SELECT md5(string_agg(id::text || ':' || value::text || ':' || in_force::text, ',' ORDER BY id))"
-                                   " FROM observation").fetchone()[0]
+        after = connection.execute(
+            "SELECT md5(string_agg(id::text || ':' || value::text || ':' || in_force::text, ',' ORDER BY id))"
+            " FROM observation"
+        ).fetchone()[0]
         assert after == before
-        assert connection.execute("SELECT count(*) FROM observation WHERE org <> '' OR denominator IS NOT NULL"
-                                  ).fetchone()[0] == 0
+        assert (
+            connection.execute(
+                "SELECT count(*) FROM observation WHERE org <> '' OR denominator IS NOT NULL"
+            ).fetchone()[0]
+            == 0
+        )
 
 
 @pytest.fixture(autouse=True)

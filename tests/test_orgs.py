@@ -35,9 +35,18 @@ def org(org_id, parent=None):
 
 def make(kind="flow", allocations=(), targets=None, direction="increase", baseline=None, unit="个"):
     targets = targets or (Target(DEC, "at-least", 30.0),)
-    return Indicator(id="smart-factories", group="g", name_zh="智能工厂", name_en="smart factories", unit=unit,
-                     kind=kind, direction=direction, targets=tuple(targets), baseline=baseline,
-                     allocations=tuple(allocations))
+    return Indicator(
+        id="smart-factories",
+        group="g",
+        name_zh="智能工厂",
+        name_en="smart factories",
+        unit=unit,
+        kind=kind,
+        direction=direction,
+        targets=tuple(targets),
+        baseline=baseline,
+        allocations=tuple(allocations),
+    )
 
 
 SMART = make(allocations=[Allocation("tiexi", 12), Allocation("hunnan", 10), Allocation("huanggu", 5)])
@@ -46,6 +55,7 @@ SHENYANG = (org("tiexi"), org("hunnan"), org("yanfen", "tiexi"), org("xinghua", 
 
 
 # --- the tree ------------------------------------------------------------------------------
+
 
 def test_the_tree_has_children_levels_depth_and_ancestors():
     tree = build_tree(SHENYANG)
@@ -111,6 +121,7 @@ def test_find_cycles_looks_each_parent_up_once():
 
 # --- allocated targets ---------------------------------------------------------------------
 
+
 def test_an_allocation_takes_the_final_targets_deadline_and_comparison_unless_it_gives_them():
     assert allocated_target(SMART, "tiexi") == Target(DEC, "at-least", 12.0)
     own = make(allocations=[Allocation("tiexi", 12, deadline=SEP, comparison="more-than")])
@@ -121,14 +132,17 @@ def test_an_allocation_takes_the_final_targets_deadline_and_comparison_unless_it
 def test_a_range_target_allocates_one_number_judged_at_least_or_at_most():
     ranged = make(targets=[Target(DEC, "between", None, 4.0, 6.0)], allocations=[Allocation("tiexi", 2)])
     assert allocated_target(ranged, "tiexi").comparison == "at-least"
-    lower = make(targets=[Target(DEC, "between", None, 4.0, 6.0)], direction="decrease",
-                 allocations=[Allocation("tiexi", 2)])
+    lower = make(
+        targets=[Target(DEC, "between", None, 4.0, 6.0)], direction="decrease", allocations=[Allocation("tiexi", 2)]
+    )
     assert allocated_target(lower, "tiexi").comparison == "at-most"
 
 
 def test_an_allocation_of_a_staircase_covers_the_final_step_only():
-    steps = make(targets=[Target(DEC, "at-least", 20.0), Target(D(2024, 12, 31), "at-least", 30.0)],
-                 allocations=[Allocation("tiexi", 12)])
+    steps = make(
+        targets=[Target(DEC, "at-least", 20.0), Target(D(2024, 12, 31), "at-least", 30.0)],
+        allocations=[Allocation("tiexi", 12)],
+    )
     target = allocated_target(steps, "tiexi")
     assert target.deadline == D(2024, 12, 31) and target.start == D(2024, 1, 1)
     p = evaluate(org_indicator(steps, "tiexi"), [(D(2024, 6, 30), 6.0)], D(2024, 6, 30), PLAN)
@@ -152,6 +166,7 @@ def test_allocation_coverage_says_how_much_of_a_summable_target_is_allocated():
 
 
 # --- roll-up by kind -------------------------------------------------------------------------
+
 
 def test_a_flow_sums_the_figures_of_the_same_date_and_waits_for_every_org():
     rolled = roll_up("flow", {"tiexi": [(JUN, 6.0), (SEP, 9.0)], "hunnan": [(JUN, 4.0)]})
@@ -181,7 +196,10 @@ def test_a_share_without_denominators_rolls_up_by_the_declared_weights():
 def test_a_share_with_neither_is_not_rolled_up_and_says_why():
     rolled = roll_up("share", {"tiexi": [(JUN, 10.0, 900.0)], "hunnan": [(JUN, 50.0)]}, {"tiexi": 3})
     assert rolled.series == ()
-    assert rolled.reason == "hunnan's figure has no denominator and its allocation declares no weight; a share or rate is never averaged"
+    assert (
+        rolled.reason
+        == "hunnan's figure has no denominator and its allocation declares no weight; a share or rate is never averaged"
+    )
     negative = roll_up("share", {"tiexi": [(JUN, 10.0, -900.0)], "hunnan": [(JUN, 50.0, 1000.0)]})
     assert negative.series == () and negative.reason == "tiexi's denominator is negative"
     weighed = roll_up("share", {"tiexi": [(JUN, 10.0)], "hunnan": [(JUN, 50.0)]}, {"tiexi": 1, "hunnan": -1})
@@ -211,8 +229,9 @@ def test_nothing_to_roll_up_says_so():
 
 dates = st.dates(min_value=D(2023, 1, 1), max_value=D(2023, 12, 31))
 amounts = st.floats(min_value=0, max_value=1e9, allow_nan=False)
-member_series = st.dictionaries(st.sampled_from(["tiexi", "hunnan", "dadong", "yuhong"]),
-                                st.dictionaries(dates, amounts, max_size=12), min_size=1)
+member_series = st.dictionaries(
+    st.sampled_from(["tiexi", "hunnan", "dadong", "yuhong"]), st.dictionaries(dates, amounts, max_size=12), min_size=1
+)
 
 
 def _as_series(members):
@@ -237,28 +256,39 @@ def test_a_levels_roll_up_is_the_sum_of_the_latest_figures(members):
     # it rolls up from the date the last org to start reporting first did, at every date anyone reported
     everyone_started = max(min(points) for points in members.values()) if all(members.values()) else None
     assert [day for day, _ in rolled.series] == sorted(
-        {d for points in members.values() for d in points if everyone_started and d >= everyone_started})
+        {d for points in members.values() for d in points if everyone_started and d >= everyone_started}
+    )
 
 
-@given(st.dictionaries(st.sampled_from(["tiexi", "hunnan", "dadong"]),
-                       st.tuples(st.floats(min_value=0, max_value=100), st.floats(min_value=0.5, max_value=1e6)),
-                       min_size=1))
+@given(
+    st.dictionaries(
+        st.sampled_from(["tiexi", "hunnan", "dadong"]),
+        st.tuples(st.floats(min_value=0, max_value=100), st.floats(min_value=0.5, max_value=1e6)),
+        min_size=1,
+    )
+)
 def test_a_rolled_up_share_lies_between_the_orgs_shares(figures):
     rolled = roll_up("share", {m: [(JUN, v, d)] for m, (v, d) in figures.items()})
     shares = [v for v, _ in figures.values()]
-    (_, total), = rolled.series
+    ((_, total),) = rolled.series
     assert min(shares) - 1e-9 <= total <= max(shares) + 1e-9
 
 
 # --- hierarchies and disagreement ------------------------------------------------------------
 
+
 def test_two_levels_roll_up_streets_into_their_district_and_districts_into_the_city():
     tree = build_tree(SHENYANG)
     indicator = make(allocations=[Allocation("tiexi", 12), Allocation("hunnan", 10)])
-    figures = roll_up_tree(indicator, tree, {
-        "yanfen": [(JUN, 2.0), (SEP, 3.0)], "xinghua": [(JUN, 3.0), (SEP, 4.0)],  # 铁西 has no figure of its own
-        "hunnan": [(JUN, 4.0), (SEP, 6.0)],
-    })
+    figures = roll_up_tree(
+        indicator,
+        tree,
+        {
+            "yanfen": [(JUN, 2.0), (SEP, 3.0)],
+            "xinghua": [(JUN, 3.0), (SEP, 4.0)],  # 铁西 has no figure of its own
+            "hunnan": [(JUN, 4.0), (SEP, 6.0)],
+        },
+    )
     assert figures["tiexi"].own == () and figures["tiexi"].effective == ((JUN, 5.0), (SEP, 7.0))
     assert figures[CITY].rolled.members == ("tiexi", "hunnan")
     assert figures[CITY].effective == ((JUN, 9.0), (SEP, 13.0))
@@ -267,10 +297,15 @@ def test_two_levels_roll_up_streets_into_their_district_and_districts_into_the_c
 
 def test_an_own_figure_counts_where_there_is_one_and_a_disagreement_is_reported():
     tree = build_tree(SHENYANG)
-    figures = roll_up_tree(SMART._replace(allocations=()), tree, {
-        CITY: [(JUN, 10.0)],  # the statistics bureau says 10; the districts add up to 12
-        "tiexi": [(JUN, 8.0), (SEP, 11.0)], "hunnan": [(JUN, 4.0), (SEP, 5.0)],
-    })
+    figures = roll_up_tree(
+        SMART._replace(allocations=()),
+        tree,
+        {
+            CITY: [(JUN, 10.0)],  # the statistics bureau says 10; the districts add up to 12
+            "tiexi": [(JUN, 8.0), (SEP, 11.0)],
+            "hunnan": [(JUN, 4.0), (SEP, 5.0)],
+        },
+    )
     assert figures[CITY].effective == ((JUN, 10.0), (SEP, 16.0))
     assert figures[CITY].disagreements == (Disagreement(JUN, 10.0, 12.0, 2.0),)
 
@@ -300,17 +335,27 @@ def test_disagreement_is_relative_to_the_own_figure():
 
 # --- the league table ------------------------------------------------------------------------
 
+
 def _progress_of(orgs_figures, indicator=None, as_of=JUN):
     indicator = indicator or make(allocations=[Allocation(o, a) for o, (a, _) in orgs_figures.items()])
-    return {o: evaluate(org_indicator(indicator, o), [(as_of, v)] if v is not None else [], as_of, PLAN)
-            for o, (_, v) in orgs_figures.items()}
+    return {
+        o: evaluate(org_indicator(indicator, o), [(as_of, v)] if v is not None else [], as_of, PLAN)
+        for o, (_, v) in orgs_figures.items()
+    }
 
 
 def test_the_league_ranks_by_pace_then_completion_ties_share_and_no_data_comes_last():
-    progress = _progress_of({"dadong": (10, None), "tiexi": (12, 6.0), "hunnan": (10, 8.0),
-                             "yuhong": (6, 3.0), "huanggu": (4, 1.0)})
+    progress = _progress_of(
+        {"dadong": (10, None), "tiexi": (12, 6.0), "hunnan": (10, 8.0), "yuhong": (6, 3.0), "huanggu": (4, 1.0)}
+    )
     rows = league(progress)
-    assert [(r.org, r.rank) for r in rows] == [("hunnan", 1), ("tiexi", 2), ("yuhong", 2), ("huanggu", 4), ("dadong", None)]
+    assert [(r.org, r.rank) for r in rows] == [
+        ("hunnan", 1),
+        ("tiexi", 2),
+        ("yuhong", 2),
+        ("huanggu", 4),
+        ("dadong", None),
+    ]
     assert rows[0][:3] == ("hunnan", 8.0, 10.0) and rows[0].completion == pytest.approx(0.8)
     assert rows[0].status == "on-track" and rows[3].status == "off-track" and rows[4].status == "no-data"
     assert rows[1].time_elapsed == pytest.approx(181 / 365)
@@ -318,34 +363,57 @@ def test_the_league_ranks_by_pace_then_completion_ties_share_and_no_data_comes_l
 
 def test_a_league_without_paces_ranks_by_completion():
     rate = make("rate", targets=[Target(DEC, "at-least", 10.0)], unit="%")
-    progress = _progress_of({"tiexi": (10, 8.0), "hunnan": (10, 9.0)}, rate._replace(
-        allocations=(Allocation("tiexi", 10), Allocation("hunnan", 10))))
+    progress = _progress_of(
+        {"tiexi": (10, 8.0), "hunnan": (10, 9.0)},
+        rate._replace(allocations=(Allocation("tiexi", 10), Allocation("hunnan", 10))),
+    )
     assert [(r.org, r.pace, r.rank) for r in league(progress)] == [("hunnan", None, 1), ("tiexi", None, 2)]
 
 
 def test_the_group_league_ranks_by_share_on_schedule_then_fewer_behind():
     def statuses(*figures):
-        return [evaluate(org_indicator(make(allocations=[Allocation("x", 10)]), "x"), [(JUN, v)] if v is not None else [], JUN, PLAN)
-                for v in figures]
-    rows = group_league({
-        "tiexi": statuses(6.0, 2.0, 12.0),  # on track, off track, achieved: 2 of 3
-        "hunnan": statuses(6.0, 6.0),  # both on track
-        "yuhong": statuses(4.0, 6.0, 10.0),  # behind, on track, achieved: 2 of 3, one behind
-        "dadong": statuses(None),  # nothing to judge
-    })
+        return [
+            evaluate(
+                org_indicator(make(allocations=[Allocation("x", 10)]), "x"),
+                [(JUN, v)] if v is not None else [],
+                JUN,
+                PLAN,
+            )
+            for v in figures
+        ]
+
+    rows = group_league(
+        {
+            "tiexi": statuses(6.0, 2.0, 12.0),  # on track, off track, achieved: 2 of 3
+            "hunnan": statuses(6.0, 6.0),  # both on track
+            "yuhong": statuses(4.0, 6.0, 10.0),  # behind, on track, achieved: 2 of 3, one behind
+            "dadong": statuses(None),  # nothing to judge
+        }
+    )
     assert [(r.org, r.indicators, r.behind, r.rank) for r in rows] == [
-        ("hunnan", 2, 0, 1), ("tiexi", 3, 1, 2), ("yuhong", 3, 1, 2), ("dadong", 1, 0, None)]
+        ("hunnan", 2, 0, 1),
+        ("tiexi", 3, 1, 2),
+        ("yuhong", 3, 1, 2),
+        ("dadong", 1, 0, None),
+    ]
     assert rows[1].on_schedule_share == pytest.approx(2 / 3) and rows[3].on_schedule_share is None
 
 
 def test_the_worked_example_of_docs_orgs_and_cycle():
     """docs/orgs-and-cycle.md: two streets under 铁西区, the city's own figure, the league of 30 September."""
     tree = build_tree(SHENYANG + (org("dadong"),))
-    series = {"yanfen": [(D(2023, 3, 31), 1.0), (JUN, 3.0), (SEP, 4.0)], "xinghua": [(D(2023, 3, 31), 1.0), (JUN, 4.0), (SEP, 5.0)],
-              "hunnan": [(D(2023, 3, 31), 2.0), (JUN, 5.0), (SEP, 7.0)], "dadong": [(D(2023, 3, 31), 0.0), (JUN, 1.0)],
-              CITY: [(JUN, 14.0)]}
-    figures = roll_up_tree(SMART._replace(allocations=(Allocation("tiexi", 12), Allocation("hunnan", 10), Allocation("dadong", 5))),
-                           tree, series)
+    series = {
+        "yanfen": [(D(2023, 3, 31), 1.0), (JUN, 3.0), (SEP, 4.0)],
+        "xinghua": [(D(2023, 3, 31), 1.0), (JUN, 4.0), (SEP, 5.0)],
+        "hunnan": [(D(2023, 3, 31), 2.0), (JUN, 5.0), (SEP, 7.0)],
+        "dadong": [(D(2023, 3, 31), 0.0), (JUN, 1.0)],
+        CITY: [(JUN, 14.0)],
+    }
+    figures = roll_up_tree(
+        SMART._replace(allocations=(Allocation("tiexi", 12), Allocation("hunnan", 10), Allocation("dadong", 5))),
+        tree,
+        series,
+    )
     assert figures["tiexi"].effective == ((D(2023, 3, 31), 2.0), (JUN, 7.0), (SEP, 9.0))
     assert [row[1] for row in figures[CITY].rolled.rows] == [4.0, 13.0, None]
     assert figures[CITY].rolled.rows[2][4] == "no figure yet from dadong"
@@ -354,6 +422,14 @@ def test_the_worked_example_of_docs_orgs_and_cycle():
     city = evaluate(SMART, figures[CITY].effective, SEP, PLAN)
     assert (city.latest, round(city.completion, 3), round(city.pace, 2), city.status) == (14.0, 0.467, 0.62, "behind")
     indicator = SMART._replace(allocations=(Allocation("tiexi", 12), Allocation("hunnan", 10), Allocation("dadong", 5)))
-    rows = league({o: evaluate(org_indicator(indicator, o), figures[o].effective, SEP, PLAN) for o in ("dadong", "hunnan", "tiexi")})
+    rows = league(
+        {
+            o: evaluate(org_indicator(indicator, o), figures[o].effective, SEP, PLAN)
+            for o in ("dadong", "hunnan", "tiexi")
+        }
+    )
     assert [(r.rank, r.org, r.value, r.allocation, round(r.pace, 2), r.status) for r in rows] == [
-        (1, "tiexi", 9.0, 12.0, 1.0, "on-track"), (2, "hunnan", 7.0, 10.0, 0.94, "behind"), (3, "dadong", 1.0, 5.0, 0.27, "off-track")]
+        (1, "tiexi", 9.0, 12.0, 1.0, "on-track"),
+        (2, "hunnan", 7.0, 10.0, 0.94, "behind"),
+        (3, "dadong", 1.0, 5.0, 0.27, "off-track"),
+    ]

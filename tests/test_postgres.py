@@ -1,7 +1,6 @@
 """Team mode: the same sytrack on a PostgreSQL server. (Recording tests run on both stores in
 test_cli_recording.py and test_store.py; these are about what only a server has.)"""
 
-import json
 import multiprocessing
 import os
 import signal
@@ -10,12 +9,11 @@ import sys
 import time
 
 import pytest
+from test_durability import RECORDS_EACH, WORKERS, _record_many
 
 from sytrack.catalogue import PACKAGED_CATALOGUE
 from sytrack.errors import SytrackError
 from sytrack.store import SCHEMA_VERSION
-
-from test_durability import RECORDS_EACH, WORKERS, _record_many
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -39,10 +37,15 @@ def test_a_process_killed_mid_import_leaves_the_server_as_before(postgres_url, t
     assert run("record", "5g-base-stations", "35000", "--date", "2023-03-31").returncode == 0
     before = run("export").stdout
     # Many values for each date: their ids say in which order (else import refuses them).
-    rows = ["indicator,value,date,id"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d},{n + 1}" for n in range(60_000)]
+    rows = ["indicator,value,date,id"] + [
+        f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d},{n + 1}" for n in range(60_000)
+    ]
     (tmp_path / "big.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "sytrack", *common, "import", str(tmp_path / "big.csv")],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sytrack", *common, "import", str(tmp_path / "big.csv")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(1.2)  # checking the rows takes about a second: killed while it checks or writes
     os.kill(process.pid, signal.SIGKILL)
     process.communicate()  # waits, and closes the pipes
@@ -50,18 +53,26 @@ def test_a_process_killed_mid_import_leaves_the_server_as_before(postgres_url, t
 
 
 def test_the_same_records_give_the_same_reports_on_both_stores(run, tmp_path, catalogue_file, postgres_url):
-    steps = [["record", "5g-base-stations", "33000", "--date", "2024-03-31", "--note", "=q1"],
-             ["record", "5g-base-stations", "36000", "--date", "2024-06-30"],
-             ["record", "5g-base-stations", "36500", "--date", "2024-06-30", "--note", "revised"],
-             ["record", "cnc-rate", "63.7", "--date", "2024-06-30"], ["undo"],
-             ["record", "design-institute", "done", "--date", "2024-05"]]
+    steps = [
+        ["record", "5g-base-stations", "33000", "--date", "2024-03-31", "--note", "=q1"],
+        ["record", "5g-base-stations", "36000", "--date", "2024-06-30"],
+        ["record", "5g-base-stations", "36500", "--date", "2024-06-30", "--note", "revised"],
+        ["record", "cnc-rate", "63.7", "--date", "2024-06-30"],
+        ["undo"],
+        ["record", "design-institute", "done", "--date", "2024-05"],
+    ]
     outputs = {}
     for name, env in (("sqlite", {}), ("postgresql", {"SYTRACK_DB": postgres_url})):
         for step in steps:
             assert run(step, env=env).code == 0
-        outputs[name] = [run(args, env=env).stdout for args in (
-            ["status", "--format", "csv", "--as-of", "2024-06-30"], ["log", "--all", "--format", "csv"],
-            ["explain", "5g-base-stations", "--as-of", "2024-06-30", "--format", "json"])]
+        outputs[name] = [
+            run(args, env=env).stdout
+            for args in (
+                ["status", "--format", "csv", "--as-of", "2024-06-30"],
+                ["log", "--all", "--format", "csv"],
+                ["explain", "5g-base-stations", "--as-of", "2024-06-30", "--format", "json"],
+            )
+        ]
         outputs[name][1] = [line.split(",")[:7] for line in outputs[name][1].splitlines()]  # recorded_at differs
     assert outputs["sqlite"] == outputs["postgresql"]
 
@@ -99,13 +110,21 @@ def test_db_copy_to_the_server_and_back(run, tmp_path, catalogue_file, postgres_
     assert back.code == 0
     assert run(["--db", str(tmp_path / "back.db"), "export"]).stdout == local
     info = run(["--db", postgres_url, "db", "info"]).stdout
-    assert "store: postgresql" in info and f"schema version: {SCHEMA_VERSION} " in info and "records of this plan: 3" in info
+    assert (
+        "store: postgresql" in info
+        and f"schema version: {SCHEMA_VERSION} " in info
+        and "records of this plan: 3" in info
+    )
 
 
 def test_without_a_url_the_driver_is_never_imported(tmp_path, catalogue_file):
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "sytrack", "status", "--format", "csv"],
-                            cwd=tmp_path, capture_output=True, text=True,
-                            env={**os.environ, "HOME": str(tmp_path), "SYTRACK_DB": ""})
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "sytrack", "status", "--format", "csv"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path), "SYTRACK_DB": ""},
+    )
     assert result.returncode == 0, result.stderr
     assert "psycopg" not in result.stderr
 
@@ -137,9 +156,14 @@ def test_no_command_prints_a_password_in_any_form(run, tmp_path, catalogue_file,
     url = password_forms(postgres_url)[form]
     (tmp_path / "in.csv").write_text("indicator,value,date\ncnc-rate,64,2024-03-31\n", encoding="utf-8")
     assert run(["record", "cnc-rate", "63", "--date", "2024-02"]).code == 0  # into the local data file
-    for args in (["db", "copy", "--to", url], ["--db", url, "where"], ["--db", url, "db", "info"],
-                 ["--db", url, "import", "in.csv"], ["--db", url, "import", "in.csv", "--dry-run"],
-                 ["--db", url, "record", "cnc-rate", "64", "--date", "2024-04"]):
+    for args in (
+        ["db", "copy", "--to", url],
+        ["--db", url, "where"],
+        ["--db", url, "db", "info"],
+        ["--db", url, "import", "in.csv"],
+        ["--db", url, "import", "in.csv", "--dry-run"],
+        ["--db", url, "record", "cnc-rate", "64", "--date", "2024-04"],
+    ):
         result = run(args)
         assert result.code == 0, (args, result.stderr)
         for shown in (SECRET, "s3cret/pw@%", "s3cret%2Fpw"):
@@ -157,16 +181,26 @@ def test_a_failed_connection_prints_no_password(run, catalogue_file, form):
         assert SECRET not in result.stderr and "s3cret%2Fpw" not in result.stderr
 
 
-@pytest.mark.parametrize(("url", "what"), [
-    ("postgresql://ana:s3cret-pw@127.0.0.1:99999/team", "Port out of range"),
-    ("postgresql://ana:s3cret-pw@127.0.0.1:port/team", "Port could not be cast"),
-    ("postgresql://ana:s3cret-pw@[::1/team", "Invalid IPv6 URL"),
-    ("postgresql://ana:s3cret-pw@127.0.0.1/team?colour=blue", "invalid URI query parameter"),
-])
+@pytest.mark.parametrize(
+    ("url", "what"),
+    [
+        ("postgresql://ana:s3cret-pw@127.0.0.1:99999/team", "Port out of range"),
+        ("postgresql://ana:s3cret-pw@127.0.0.1:port/team", "Port could not be cast"),
+        ("postgresql://ana:s3cret-pw@[::1/team", "Invalid IPv6 URL"),
+        ("postgresql://ana:s3cret-pw@127.0.0.1/team?colour=blue", "invalid URI query parameter"),
+    ],
+)
 def test_a_malformed_url_is_a_usage_error_of_one_line_on_every_command(run, catalogue_file, tmp_path, url, what):
     (tmp_path / "in.csv").write_text("indicator,value,date\ncnc-rate,64,2024-03-31\n", encoding="utf-8")
-    for args in (["db", "info"], ["status"], ["log"], ["export"], ["undo"], ["import", "in.csv"],
-                 ["record", "cnc-rate", "64", "--date", "2024-03"]):
+    for args in (
+        ["db", "info"],
+        ["status"],
+        ["log"],
+        ["export"],
+        ["undo"],
+        ["import", "in.csv"],
+        ["record", "cnc-rate", "64", "--date", "2024-03"],
+    ):
         result = run(["--db", url, *args])
         assert result.code == 2, (args, result.stderr)
         assert result.stderr.count("\n") == 1 and result.stderr.startswith("sytrack: error: ")

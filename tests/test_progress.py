@@ -488,7 +488,8 @@ def test_a_value_dated_today_after_the_last_deadline_gets_a_note_naming_date():
     note = dated_today_note(CNC, date_given=False, today=D(2024, 1, 15))
     assert note == (
         "the value is dated today, 2024-01-15, after x's last deadline (2023-12-31), so no target "
-        "counts it; if it is the figure for a period, take this record back with `sytrack undo` and record it again with --date (e.g. --date 2023 for 2023)"
+        "counts it; if it is the figure for a period, take this record back with `sytrack undo` "
+        "and record it again with --date (e.g. --date 2023 for 2023)"
     )
 
 

@@ -33,10 +33,23 @@ def _drain(descriptor: int, into: list[bytes]) -> None:
 def sytrack(tmp_path: Path, *arguments: str, terminal: bool, progress: str = "auto") -> tuple[int, str, str]:
     """Exit code, standard output and standard error of one run, with standard error on a
     pseudo-terminal or on a pipe."""
-    environment = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),
-                   "SYTRACK_PROGRESS": progress, "COLUMNS": "100"}
-    command = [sys.executable, "-m", "sytrack", "--catalog", str(PACKAGED_CATALOGUE), "--db", str(tmp_path / "data.db"),
-               *arguments]
+    environment = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "SYTRACK_PROGRESS": progress,
+        "COLUMNS": "100",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "sytrack",
+        "--catalog",
+        str(PACKAGED_CATALOGUE),
+        "--db",
+        str(tmp_path / "data.db"),
+        *arguments,
+    ]
     if not terminal:
         done = subprocess.run(command, capture_output=True, env=environment, cwd=tmp_path)
         return done.returncode, done.stdout.decode(), done.stderr.decode()
@@ -57,8 +70,9 @@ def sytrack(tmp_path: Path, *arguments: str, terminal: bool, progress: str = "au
 @pytest.fixture
 def big_csv(tmp_path: Path) -> Path:
     # Many values for each date: their ids say in which order (else import refuses them).
-    rows = ["indicator,value,date,id"] + [f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d},{n + 1}"
-                                       for n in range(ROWS)]
+    rows = ["indicator,value,date,id"] + [
+        f"smart-factories,{n % 30},2023-{1 + n % 12:02d}-{1 + n % 28:02d},{n + 1}" for n in range(ROWS)
+    ]
     path = tmp_path / "big.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -75,7 +89,10 @@ def test_an_import_on_a_terminal_shows_rows_rate_and_time_left(tmp_path, big_csv
 
 def test_an_import_with_standard_error_on_a_pipe_prints_nothing_extra(tmp_path, big_csv):
     assert sytrack(tmp_path, "import", str(big_csv), terminal=False) == (
-        0, f"imported {ROWS} records from {big_csv} into {tmp_path / 'data.db'}\n", "")
+        0,
+        f"imported {ROWS} records from {big_csv} into {tmp_path / 'data.db'}\n",
+        "",
+    )
 
 
 def test_the_bar_can_be_turned_off_on_a_terminal(tmp_path, big_csv):

@@ -27,8 +27,16 @@ from sytrack.store import NewObservation, Store
 D = dt.date
 JUN, JUL, AUG = D(2023, 6, 30), D(2023, 7, 31), D(2023, 8, 31)
 PLAN = Plan(id="p", title_zh="p", title_en="p", start=D(2023, 1, 1), cadence="monthly", due_days=10)
-FLOW = Indicator(id="smart-factories", group="g", name_zh="智能工厂", name_en="smart factories", unit="个",
-                 kind="flow", direction="increase", targets=(Target(D(2023, 12, 31), "at-least", 30.0),))
+FLOW = Indicator(
+    id="smart-factories",
+    group="g",
+    name_zh="智能工厂",
+    name_en="smart factories",
+    unit="个",
+    kind="flow",
+    direction="increase",
+    targets=(Target(D(2023, 12, 31), "at-least", 30.0),),
+)
 
 
 def rec(record_id, day, value, recorded_at, org=CITY, retracts=None, indicator="smart-factories"):
@@ -37,8 +45,12 @@ def rec(record_id, day, value, recorded_at, org=CITY, retracts=None, indicator="
 
 # The June figure is recorded on 5 July and revised on 10 August; the July figure is recorded on
 # 3 August and retracted on 1 September.
-HISTORY = [rec(1, JUN, 10.0, "2023-07-05T02:00:00Z"), rec(2, JUL, 14.0, "2023-08-03T02:00:00Z"),
-           rec(3, JUN, 12.0, "2023-08-10T02:00:00Z"), rec(4, JUL, None, "2023-09-01T02:00:00Z", retracts=2)]
+HISTORY = [
+    rec(1, JUN, 10.0, "2023-07-05T02:00:00Z"),
+    rec(2, JUL, 14.0, "2023-08-03T02:00:00Z"),
+    rec(3, JUN, 12.0, "2023-08-10T02:00:00Z"),
+    rec(4, JUL, None, "2023-09-01T02:00:00Z", retracts=2),
+]
 
 
 def values(in_force):
@@ -59,33 +71,47 @@ def test_a_retraction_of_the_latest_value_brings_the_one_before_back():
 
 
 def test_as_known_keeps_orgs_and_indicators_apart():
-    history = [rec(1, JUN, 6.0, "2023-07-05T00:00:00Z", org="tiexi"), rec(2, JUN, 4.0, "2023-07-06T00:00:00Z", org="hunnan"),
-               rec(3, JUN, 10.0, "2023-07-07T00:00:00Z"), rec(4, JUL, 8.0, "2023-08-01T00:00:00Z", org="tiexi"),
-               rec(5, JUN, 70.0, "2023-07-05T00:00:00Z", indicator="cnc-rate")]
+    history = [
+        rec(1, JUN, 6.0, "2023-07-05T00:00:00Z", org="tiexi"),
+        rec(2, JUN, 4.0, "2023-07-06T00:00:00Z", org="hunnan"),
+        rec(3, JUN, 10.0, "2023-07-07T00:00:00Z"),
+        rec(4, JUL, 8.0, "2023-08-01T00:00:00Z", org="tiexi"),
+        rec(5, JUN, 70.0, "2023-07-05T00:00:00Z", indicator="cnc-rate"),
+    ]
     assert series_as_known(history, day_end(AUG)) == {
-        ("smart-factories", "tiexi"): [(JUN, 6.0), (JUL, 8.0)], ("smart-factories", "hunnan"): [(JUN, 4.0)],
-        ("smart-factories", CITY): [(JUN, 10.0)], ("cnc-rate", CITY): [(JUN, 70.0)]}
+        ("smart-factories", "tiexi"): [(JUN, 6.0), (JUL, 8.0)],
+        ("smart-factories", "hunnan"): [(JUN, 4.0)],
+        ("smart-factories", CITY): [(JUN, 10.0)],
+        ("cnc-rate", CITY): [(JUN, 70.0)],
+    }
 
 
 def test_a_receipt_is_the_first_recording_of_a_value_still_standing():
     assert receipts_as_known(HISTORY, day_end(AUG)) == {
-        ("smart-factories", CITY): [(JUN, "2023-07-05T02:00:00Z"), (JUL, "2023-08-03T02:00:00Z")]}
+        ("smart-factories", CITY): [(JUN, "2023-07-05T02:00:00Z"), (JUL, "2023-08-03T02:00:00Z")]
+    }
     # retracted on 1 September: the July report has not come in after all
-    assert receipts_as_known(HISTORY, day_end(D(2023, 9, 1))) == {("smart-factories", CITY): [(JUN, "2023-07-05T02:00:00Z")]}
+    assert receipts_as_known(HISTORY, day_end(D(2023, 9, 1))) == {
+        ("smart-factories", CITY): [(JUN, "2023-07-05T02:00:00Z")]
+    }
 
 
 # --- the store's own history replayed ---------------------------------------------------------
 
-operations = st.lists(st.one_of(
-    st.tuples(st.just("record"), st.sampled_from(["a", "b"]), st.sampled_from([JUN, JUL]), st.integers(0, 50)),
-    st.tuples(st.just("undo"), st.integers(0, 12)),
-), min_size=1, max_size=14)
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("record"), st.sampled_from(["a", "b"]), st.sampled_from([JUN, JUL]), st.integers(0, 50)),
+        st.tuples(st.just("undo"), st.integers(0, 12)),
+    ),
+    min_size=1,
+    max_size=14,
+)
 
 
 @settings(max_examples=40, deadline=None)
 @given(operations)
 def test_as_known_at_any_moment_is_what_the_store_showed_at_that_moment(ops):
-    start = dt.datetime(2023, 7, 1, 8, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2023, 7, 1, 8, tzinfo=dt.UTC)
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "data.sqlite", "p")
         shown, recorded_ids = [], []
@@ -110,12 +136,22 @@ def test_as_known_at_any_moment_is_what_the_store_showed_at_that_moment(ops):
 
 # --- escalation judged as known at each period end -----------------------------------------------
 
+
 def _monthly_history():
-    figures = [(D(2023, 1, 31), 2.5), (D(2023, 2, 28), 5.0), (D(2023, 3, 31), 7.5), (D(2023, 4, 30), 13.0),
-               (D(2023, 5, 31), 14.0), (JUN, 15.0), (JUL, 17.0)]
+    figures = [
+        (D(2023, 1, 31), 2.5),
+        (D(2023, 2, 28), 5.0),
+        (D(2023, 3, 31), 7.5),
+        (D(2023, 4, 30), 13.0),
+        (D(2023, 5, 31), 14.0),
+        (JUN, 15.0),
+        (JUL, 17.0),
+    ]
     # each month's figure recorded on the 5th of the next month, on time
-    history = [rec(n, day, value, f"{(day + dt.timedelta(days=5)).isoformat()}T02:00:00Z")
-               for n, (day, value) in enumerate(figures, 1)]
+    history = [
+        rec(n, day, value, f"{(day + dt.timedelta(days=5)).isoformat()}T02:00:00Z")
+        for n, (day, value) in enumerate(figures, 1)
+    ]
     return history + [rec(8, JUL, 20.0, "2023-09-03T02:00:00Z")]  # the July figure revised in September
 
 
@@ -136,8 +172,10 @@ def test_escalation_judges_each_period_end_as_it_was_known_then():
 def test_an_orgs_warning_is_judged_on_its_own_records_and_allocation():
     tiexi = org_indicator(FLOW._replace(allocations=(Allocation("tiexi", 12),)), "tiexi")
     months = [D(2023, 1, 31), D(2023, 2, 28), D(2023, 3, 31), D(2023, 4, 30), D(2023, 5, 31)]
-    history = _monthly_history() + [rec(20 + n, day, value, f"{(day + dt.timedelta(days=5)).isoformat()}T00:00:00Z", org="tiexi")
-                                    for n, (day, value) in enumerate(zip(months, [1.0, 2.0, 3.0, 4.0, 6.0]))]
+    history = _monthly_history() + [
+        rec(20 + n, day, value, f"{(day + dt.timedelta(days=5)).isoformat()}T00:00:00Z", org="tiexi")
+        for n, (day, value) in enumerate(zip(months, [1.0, 2.0, 3.0, 4.0, 6.0]))
+    ]
     judge = warning_as_known(tiexi, PLAN, history, indicator_periods(FLOW, PLAN), warn_days=30, org="tiexi")
     assert judge(JUN) == ""  # 6 of its 12 at 49.6 % of the year: on track, whatever the city's figures say
     assert judge(JUL) == "red"  # its June report, due 10 July, never came
@@ -151,6 +189,7 @@ def test_a_report_overdue_at_a_period_end_makes_it_red():
 
 
 # --- diff ---------------------------------------------------------------------------------
+
 
 def snap(day, known=None):
     return Snapshot(day, day_end(known or day))
@@ -178,7 +217,8 @@ def test_a_changed_target_or_only_time_passing():
 
 def test_a_diff_row_says_what_changed_and_why():
     assert diff_row("smart-factories", CITY, (10.0, "on-track", ""), (10.0, "behind", "yellow"), ()) == DiffRow(
-        "smart-factories", CITY, 10.0, 10.0, "on-track", "behind", "", "yellow", ("time",))
+        "smart-factories", CITY, 10.0, 10.0, "on-track", "behind", "", "yellow", ("time",)
+    )
     assert diff_row("smart-factories", CITY, (10.0, "behind", "yellow"), (10.0, "behind", "yellow"), ()) is None
     row = diff_row("smart-factories", "tiexi", (10.0, "behind", "yellow"), (10.0, "behind", "yellow"), ("revision",))
     assert row.causes == ("revision",)  # revised to the same figure: still worth a line

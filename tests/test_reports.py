@@ -20,13 +20,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-from sytrack.views.grid import display_width
 import typer.main
 from typer.testing import CliRunner
 
 from sytrack.cli import app
 from sytrack.files import atomic_writer
+from sytrack.views.grid import display_width
 
 AS_OF = "2024-07-01"  # a fixed "today" for status and explain: half of 2024 has elapsed
 
@@ -111,11 +110,29 @@ LIST_KEYS = (
     "id,group,group_name,name_zh,name_en,unit,unit_en,kind,direction,baseline,baseline_date,"
     "targets,department,quote,doubt,source_line"
 ).split(",")
-OBSERVATION_KEYS = "indicator,value,date,note,source,by,id,recorded_at,supersedes,retracts,state,org,denominator".split(",")
+OBSERVATION_KEYS = "indicator,value,date,note,source,by,id,recorded_at,supersedes,retracts,state,org,denominator".split(
+    ","
+)
 
-STATUS_NUMBERS = {"baseline", "target", "target_low", "target_high", "latest", "completion_pct", "time_elapsed_pct",
-                  "pace", "days_ahead", "required_per_month", "forecast", "start_value", "stretch",
-                  "escalation", "reports_expected", "reports_received", "reports_on_time"}
+STATUS_NUMBERS = {
+    "baseline",
+    "target",
+    "target_low",
+    "target_high",
+    "latest",
+    "completion_pct",
+    "time_elapsed_pct",
+    "pace",
+    "days_ahead",
+    "required_per_month",
+    "forecast",
+    "start_value",
+    "stretch",
+    "escalation",
+    "reports_expected",
+    "reports_received",
+    "reports_on_time",
+}
 STATUS_DATES = {"baseline_date", "deadline", "latest_date", "start_date"}
 LIST_NUMBERS = {"baseline", "source_line"}
 OBSERVATION_NUMBERS = {"value", "id", "supersedes", "retracts", "denominator"}
@@ -142,10 +159,24 @@ def cycle_args(recorded: Path) -> dict[str, list[str]]:
     cycle = recorded / "cycle.toml"
     text = (recorded / "indicators.toml").read_text(encoding="utf-8")
     cycle.write_text(text.replace("[plan]\n", '[plan]\ncadence = "monthly"\n', 1), encoding="utf-8")
-    return {"remind": ["--catalog", str(cycle), "remind", "--as-of", "2024-06-30"], "diff": ["diff", "--from", "2024-01-01"]}
+    return {
+        "remind": ["--catalog", str(cycle), "remind", "--as-of", "2024-06-30"],
+        "diff": ["diff", "--from", "2024-01-01"],
+    }
 
 
-LISTING = {"status", "list", "log", "export", "explain", "show", "extract", "rank", "remind", "diff"}  # the commands that list things
+LISTING = {
+    "status",
+    "list",
+    "log",
+    "export",
+    "explain",
+    "show",
+    "extract",
+    "rank",
+    "remind",
+    "diff",
+}  # the commands that list things
 FORMAT_CHOICES = ("table", "csv", "tsv", "json", "jsonl", "markdown")
 REPORT_OPTIONS = {"format": ["--format", "-f"], "output": ["--output", "-o"], "excel": ["--excel"]}
 
@@ -250,9 +281,14 @@ def write_plan(folder) -> str:
 @pytest.mark.parametrize("name", sorted(LISTING))
 def test_every_listing_command_writes_every_machine_format(run, recorded, name):
     """Behaviour, not declaration: each format of each listing command parses with the standard tools."""
-    args = {"status": ["status", "--as-of", AS_OF], "explain": ["explain", "5g-base-stations", "--as-of", AS_OF],
-            "show": ["show", "5g-base-stations"], "extract": ["extract", write_plan(recorded)],
-            "rank": rank_args(run, recorded) if name == "rank" else [], **cycle_args(recorded)}.get(name, [name])
+    args = {
+        "status": ["status", "--as-of", AS_OF],
+        "explain": ["explain", "5g-base-stations", "--as-of", AS_OF],
+        "show": ["show", "5g-base-stations"],
+        "extract": ["extract", write_plan(recorded)],
+        "rank": rank_args(run, recorded) if name == "rank" else [],
+        **cycle_args(recorded),
+    }.get(name, [name])
     for fmt in MACHINE_FORMATS:
         result = run([*args, "--format", fmt])
         assert result.code == 0 and result.stderr == "", (fmt, result.stderr)
@@ -266,7 +302,9 @@ def test_every_listing_command_writes_every_machine_format(run, recorded, name):
             assert text.endswith("\n") and all(isinstance(json.loads(line), dict) for line in text.splitlines())
         else:
             lines = text.splitlines()
-            assert len(lines) >= 3 and all(line.startswith("| ") and line.endswith(" |") for line in [lines[0], *lines[2:]])
+            assert len(lines) >= 3 and all(
+                line.startswith("| ") and line.endswith(" |") for line in [lines[0], *lines[2:]]
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,26 +378,49 @@ def test_an_empty_history_still_has_its_header(run, catalogue_file, report):
 # Real processes
 
 
-PRESENTATION_VARIABLES = ("FORCE_COLOR", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLUMNS", "LINES", "TERM",
-                          "COLORTERM", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS", "JUPYTER_LINES")
+PRESENTATION_VARIABLES = (
+    "FORCE_COLOR",
+    "NO_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "COLUMNS",
+    "LINES",
+    "TERM",
+    "COLORTERM",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "JUPYTER_COLUMNS",
+    "JUPYTER_LINES",
+)
 
 
 def process_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """os.environ without anything that steers colour or width, with home and data folders in tmp_path."""
     env = {k: v for k, v in os.environ.items() if k not in PRESENTATION_VARIABLES and not k.startswith("SYTRACK_")}
-    env.update(HOME=str(tmp_path / "home"), USERPROFILE=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "xdg-data"))
+    env.update(
+        HOME=str(tmp_path / "home"), USERPROFILE=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "xdg-data")
+    )
     env.update(extra)
     return env
 
 
 def sytrack_argv(folder: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "sytrack", "--catalog", str(folder / "indicators.toml"),
-            "--db", str(folder / "indicators.db"), *args]
+    return [
+        sys.executable,
+        "-m",
+        "sytrack",
+        "--catalog",
+        str(folder / "indicators.toml"),
+        "--db",
+        str(folder / "indicators.db"),
+        *args,
+    ]
 
 
 def run_process(argv: list[str], folder: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(argv, cwd=folder, env=process_env(folder, **env), capture_output=True,
-                          stdin=subprocess.DEVNULL, timeout=60)
+    return subprocess.run(
+        argv, cwd=folder, env=process_env(folder, **env), capture_output=True, stdin=subprocess.DEVNULL, timeout=60
+    )
 
 
 def bash() -> str:
@@ -381,7 +442,11 @@ def test_status_csv_from_a_process_parses_with_the_csv_module(recorded):
     stations = rows[0]
     # Recorded as "41,000", reported plain; dates ISO; a missing value is an empty cell; percentages are numbers.
     assert stations["latest"] == "41000" and stations["target"] == "40000" and stations["baseline"] == "30000"
-    assert (stations["latest_date"], stations["deadline"], stations["baseline_date"]) == ("2024-06-30", "2024-12-31", "2023-12-31")
+    assert (stations["latest_date"], stations["deadline"], stations["baseline_date"]) == (
+        "2024-06-30",
+        "2024-12-31",
+        "2023-12-31",
+    )
     assert (stations["target_low"], stations["target_high"]) == ("", "")
     assert (stations["completion_pct"], stations["time_elapsed_pct"]) == ("110", "50")
     assert stations["forecast_meets"] == "true" and stations["status"] == "achieved"
@@ -398,8 +463,14 @@ def test_status_csv_from_a_process_parses_with_the_csv_module(recorded):
 def test_status_csv_through_cut_sort_head(recorded):
     argv = sytrack_argv(recorded, "status", "--as-of", AS_OF, "--format", "csv")
     script = '"$@" | cut -d, -f1,23 | LC_ALL=C sort | head -3'
-    result = subprocess.run([bash(), "-c", script, "bash", *argv], cwd=recorded, env=process_env(recorded),
-                            capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+    result = subprocess.run(
+        [bash(), "-c", script, "bash", *argv],
+        cwd=recorded,
+        env=process_env(recorded),
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert (result.returncode, result.stderr) == (0, b"")
     full = run_process(argv, recorded).stdout.decode("utf-8")
     by_csv = sorted(f"{row[0]},{row[22]}" for row in csv.reader(io.StringIO(full, newline="")))[:3]
@@ -484,14 +555,25 @@ def big_store(tmp_path_factory) -> Path:
 def test_export_into_head_ends_quietly_with_status_0(big_store, fmt):
     argv = sytrack_argv(big_store, "export", "--format", fmt)
     script = '"$@" | head -1; exit "${PIPESTATUS[0]}"'  # the exit status of sytrack, not of head
-    result = subprocess.run([bash(), "-c", script, "bash", *argv], cwd=big_store, env=process_env(big_store),
-                            capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+    result = subprocess.run(
+        [bash(), "-c", script, "bash", *argv],
+        cwd=big_store,
+        env=process_env(big_store),
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert result.stderr.decode("utf-8", "replace") == ""  # no BrokenPipeError, no 'Exception ignored'
     first = result.stdout.decode("utf-8")
     assert first.endswith("\n") and first.count("\n") == 1, first[:200]
-    assert {"csv": first.startswith("indicator,value,date,"), "tsv": first.startswith("indicator\tvalue\tdate\t"),
-            "json": first == "[\n", "jsonl": first.startswith('{"indicator": "stations"'),
-            "markdown": first.startswith("| indicator | value |"), "table": first.strip() != ""}[fmt]
+    assert {
+        "csv": first.startswith("indicator,value,date,"),
+        "tsv": first.startswith("indicator\tvalue\tdate\t"),
+        "json": first == "[\n",
+        "jsonl": first.startswith('{"indicator": "stations"'),
+        "markdown": first.startswith("| indicator | value |"),
+        "table": first.strip() != "",
+    }[fmt]
     assert result.returncode == 0, f"sytrack exited {result.returncode} when head closed the pipe"
 
 
@@ -564,8 +646,14 @@ def run_on_terminal(argv: list[str], folder: Path, **env: str) -> tuple[int, str
         pytest.skip("needs a pseudo-terminal")
     master, slave = os.openpty()
     try:
-        process = subprocess.Popen(argv, cwd=folder, env=process_env(folder, **env), stdin=subprocess.DEVNULL,
-                                   stdout=slave, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            argv,
+            cwd=folder,
+            env=process_env(folder, **env),
+            stdin=subprocess.DEVNULL,
+            stdout=slave,
+            stderr=subprocess.PIPE,
+        )
     finally:
         os.close(slave)
     chunks, deadline = [], time.monotonic() + 30
@@ -663,8 +751,11 @@ def test_formula_text_is_quoted_and_numbers_are_not(run, formula_notes, fmt):
     assert status["output-growth"]["name_zh"] == "'=产值增长"
     assert (status["output-growth"]["latest"], status["output-growth"]["completion_pct"]) == ("-3.5", "-58.33")
     listed = {row["id"]: row for row in parsed(run(["list", "--format", fmt]).stdout, fmt)}
-    assert (listed["output-growth"]["name_zh"], listed["output-growth"]["department"],
-            listed["output-growth"]["quote"]) == ("'=产值增长", "'@city bureau", "'+6% or more in 2024")
+    assert (
+        listed["output-growth"]["name_zh"],
+        listed["output-growth"]["department"],
+        listed["output-growth"]["quote"],
+    ) == ("'=产值增长", "'@city bureau", "'+6% or more in 2024")
     assert listed["5g-base-stations"]["name_zh"] == "5G基站数量"  # ordinary text is left alone
 
 
@@ -723,15 +814,23 @@ def test_terminal_output_prints_user_text_exactly_as_typed(recorded):
 
 @pytest.mark.parametrize("name", sorted(LISTING))
 def test_output_option_writes_the_report_to_the_file(run, recorded, name):
-    args = {**TABLE_ARGS, "export": ["export"], "show": ["show", "5g-base-stations"],
-            "extract": ["extract", write_plan(recorded)], "rank": rank_args(run, recorded) if name == "rank" else [],
-            **cycle_args(recorded)}[name]
+    args = {
+        **TABLE_ARGS,
+        "export": ["export"],
+        "show": ["show", "5g-base-stations"],
+        "extract": ["extract", write_plan(recorded)],
+        "rank": rank_args(run, recorded) if name == "rank" else [],
+        **cycle_args(recorded),
+    }[name]
     for fmt in ("csv", "table"):
         piped = run([*args, "--format", fmt])
         written = run([*args, "--format", fmt, "-o", f"{name}.{fmt}"])
         assert (written.code, written.stdout, written.stderr) == (0, "", ""), fmt
         assert (recorded / f"{name}.{fmt}").read_bytes() == piped.stdout_bytes, fmt
-    assert sorted(p.name for p in recorded.iterdir() if p.name.startswith(f"{name}.")) == [f"{name}.csv", f"{name}.table"]
+    assert sorted(p.name for p in recorded.iterdir() if p.name.startswith(f"{name}.")) == [
+        f"{name}.csv",
+        f"{name}.table",
+    ]
 
 
 def test_output_replaces_a_longer_file_entirely(run, recorded):

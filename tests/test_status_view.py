@@ -8,14 +8,18 @@ from hypothesis import strategies as st
 
 from sytrack.catalogue import PACKAGED_CATALOGUE, load_catalogue, parse_catalogue
 from sytrack.progress import evaluate
-from sytrack.views.status import status_tables
 from sytrack.views.grid import Screen
 from sytrack.views.grid import display_width as cell_len
+from sytrack.views.status import status_tables
 
 CATALOGUE = load_catalogue(PACKAGED_CATALOGUE)
 AS_OF = dt.date(2023, 6, 30)
-SERIES = {"cnc-rate": [(dt.date(2023, 6, 30), 64.0)], "5g-base-stations": [(dt.date(2023, 3, 31), 33000.0), (dt.date(2023, 6, 30), 36000.0)],
-          "smart-factories": [(dt.date(2023, 5, 31), 12.0)], "construction-output-growth": [(dt.date(2023, 6, 30), 4.2)]}
+SERIES = {
+    "cnc-rate": [(dt.date(2023, 6, 30), 64.0)],
+    "5g-base-stations": [(dt.date(2023, 3, 31), 33000.0), (dt.date(2023, 6, 30), 36000.0)],
+    "smart-factories": [(dt.date(2023, 5, 31), 12.0)],
+    "construction-output-growth": [(dt.date(2023, 6, 30), 4.2)],
+}
 
 
 def render(width: int, ascii_only: bool = False) -> list[str]:
@@ -50,15 +54,34 @@ def test_any_catalogue_text_gives_problems_never_an_exception(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(["value", "low", "high", "comparison", "deadline", "tolerance", "start"]),
-                       st.one_of(st.integers(-10, 10**6), st.floats(allow_nan=True), st.text(max_size=8), st.booleans()),
-                       max_size=5))
+@given(
+    st.dictionaries(
+        st.sampled_from(["value", "low", "high", "comparison", "deadline", "tolerance", "start"]),
+        st.one_of(st.integers(-10, 10**6), st.floats(allow_nan=True), st.text(max_size=8), st.booleans()),
+        max_size=5,
+    )
+)
 def test_any_target_table_gives_problems_never_an_exception(table):
     import tomli_w
 
-    head = '[plan]\nid = "p"\ntitle_zh = "p"\ntitle_en = "p"\nstart = 2024-01-01\n[[group]]\nid = "g"\nname_zh = "g"\nname_en = "g"\n'
-    body = {"indicator": [{"id": "x", "group": "g", "name_zh": "x", "name_en": "x", "unit": "个", "kind": "level",
-                           "direction": "increase", "target": [table]}]}
+    head = (
+        '[plan]\nid = "p"\ntitle_zh = "p"\ntitle_en = "p"\nstart = 2024-01-01\n'
+        '[[group]]\nid = "g"\nname_zh = "g"\nname_en = "g"\n'
+    )
+    body = {
+        "indicator": [
+            {
+                "id": "x",
+                "group": "g",
+                "name_zh": "x",
+                "name_en": "x",
+                "unit": "个",
+                "kind": "level",
+                "direction": "increase",
+                "target": [table],
+            }
+        ]
+    }
     try:
         text = head + tomli_w.dumps(body)
     except (TypeError, ValueError):

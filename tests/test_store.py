@@ -16,7 +16,7 @@ from sytrack.store.importing import ImportCounts
 from sytrack.store.ledger import InForce
 
 D = dt.date
-NOW = dt.datetime(2023, 7, 1, 8, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2023, 7, 1, 8, 0, tzinfo=dt.UTC)
 
 
 def new(indicator="a", day=D(2023, 6, 30), value=1.0, **fields):
@@ -69,7 +69,7 @@ def test_a_second_value_for_the_same_date_supersedes_and_keeps_the_first(store):
 
 
 def test_undo_retracts_without_deleting_and_restores_what_was_superseded(store):
-    first = store.record(new(value=1.0), NOW)
+    store.record(new(value=1.0), NOW)
     second = store.record(new(value=2.0), NOW)
     undone, retraction = store.undo(None, "tester", NOW)
     assert undone.id == second.id and retraction.retracts == second.id and retraction.value is None
@@ -127,8 +127,13 @@ def test_import_is_all_or_nothing(store):
     store.record(new(value=1.0), NOW)
     before = store.history()
     with pytest.raises(SytrackError, match="not earlier in the file"):
-        store.import_records([(None, "b", "2023-06-30", 1.0, "t", "", "", None, None),
-                              (7, "c", "2023-06-30", None, "t", "", "", 99, None)], NOW)
+        store.import_records(
+            [
+                (None, "b", "2023-06-30", 1.0, "t", "", "", None, None),
+                (7, "c", "2023-06-30", None, "t", "", "", 99, None),
+            ],
+            NOW,
+        )
     assert store.history() == before
 
 
@@ -158,8 +163,14 @@ def test_where_the_data_file_lives(tmp_path):
     assert user_data_dir("linux", {}, home) == home / ".local/share/sytrack"
     assert user_data_dir("linux", {"XDG_DATA_HOME": "/data"}, home) == Path("/data/sytrack")
     assert user_data_dir("darwin", {}, home) == home / "Library/Application Support/sytrack"
-    assert user_data_dir("win32", {"LOCALAPPDATA": r"C:\Users\ana\AppData\Local"}, home) == Path(r"C:\Users\ana\AppData\Local") / "sytrack"
-    assert data_path_for(tmp_path / "plan" / "indicators.toml", False, tmp_path / "u") == tmp_path / "plan" / "indicators.db"
+    assert (
+        user_data_dir("win32", {"LOCALAPPDATA": r"C:\Users\ana\AppData\Local"}, home)
+        == Path(r"C:\Users\ana\AppData\Local") / "sytrack"
+    )
+    assert (
+        data_path_for(tmp_path / "plan" / "indicators.toml", False, tmp_path / "u")
+        == tmp_path / "plan" / "indicators.db"
+    )
     assert data_path_for(tmp_path / "pkg" / "indicators.toml", True, tmp_path / "u") == tmp_path / "u" / "indicators.db"
 
 
@@ -169,13 +180,16 @@ def row(file_id, value, day="2023-06-30", retracts=None, indicator="a", note="",
 
 def test_import_supersedes_and_retracts_like_records_one_by_one(store, other_store):
     stored = store.record(new(value=1.0), NOW)
-    count = store.import_records([
-        row(1, 2.0),               # supersedes the stored 1.0
-        row(2, 3.0),               # supersedes 2.0
-        row(3, None, retracts=2),  # retracts 3.0: 2.0 is in force again
-        row(4, 9.0, day="2023-07-31"),
-        row(5, None, day="2023-07-31", retracts=4),  # nothing left in force for July
-    ], NOW)
+    count = store.import_records(
+        [
+            row(1, 2.0),  # supersedes the stored 1.0
+            row(2, 3.0),  # supersedes 2.0
+            row(3, None, retracts=2),  # retracts 3.0: 2.0 is in force again
+            row(4, 9.0, day="2023-07-31"),
+            row(5, None, day="2023-07-31", retracts=4),  # nothing left in force for July
+        ],
+        NOW,
+    )
     assert count == 5
     states = [(o.id, o.value, o.state, o.supersedes, o.retracts) for o in store.history()]
     assert states == [
@@ -226,7 +240,11 @@ def test_import_counts_rows_already_recorded_and_a_dry_run_counts_the_same(store
     first = store.import_counted([row(1, 2.0, recorded_at="2023-07-01T08:00:00Z"), row(2, 3.0, day="2023-07-31")], NOW)
     assert first == ImportCounts(written=2, skipped=0)
     before = store.history()
-    again = [row(1, 2.0, recorded_at="2023-07-01T08:00:00Z"), row(2, 3.0, day="2023-07-31"), row(3, 4.0, day="2023-08-31")]
+    again = [
+        row(1, 2.0, recorded_at="2023-07-01T08:00:00Z"),
+        row(2, 3.0, day="2023-07-31"),
+        row(3, 4.0, day="2023-08-31"),
+    ]
     assert store.import_counted(again, NOW, dry_run=True) == ImportCounts(written=1, skipped=2)
     assert store.history() == before
     assert store.import_counted(again, NOW) == ImportCounts(written=1, skipped=2)
@@ -266,6 +284,7 @@ def test_an_import_that_retracts_a_record_already_retracted_is_refused(store):
 
 
 # -- the in-force ledger, directly ----------------------------------------------------------------------
+
 
 def no_store_below(key, below, retracted):
     return None
@@ -317,11 +336,13 @@ def test_the_ledger_keeps_each_org_s_figure_for_a_date_apart_from_the_city_s():
 
 # -- one schema, two backends ---------------------------------------------------------------------------
 
+
 def test_parameters_become_the_format_style_outside_quotes_and_a_literal_percent_is_doubled():
     from sytrack.store.backend import format_style
 
     assert format_style("SELECT id FROM observation WHERE plan = ? AND note = '?' AND source LIKE '5%' AND id = ?") == (
-        "SELECT id FROM observation WHERE plan = %s AND note = '?' AND source LIKE '5%%' AND id = %s")
+        "SELECT id FROM observation WHERE plan = %s AND note = '?' AND source LIKE '5%%' AND id = %s"
+    )
     assert format_style('SELECT "a?b" FROM t WHERE x = ?') == 'SELECT "a?b" FROM t WHERE x = %s'
 
 
@@ -355,7 +376,7 @@ def test_both_backends_take_the_same_statements_with_their_own_types():
     lite, server = statements(SQLITE_TYPES), statements(POSTGRES_TYPES)
     assert len(lite) == len(server) == sum(len(m) for m in MIGRATIONS)
     assert [s.replace("DOUBLE PRECISION", "REAL").replace("BIGINT", "INTEGER") for s in server] == lite
-    assert statements(SQLITE_TYPES, from_version=1) == lite[len(MIGRATIONS[0]):]
+    assert statements(SQLITE_TYPES, from_version=1) == lite[len(MIGRATIONS[0]) :]
 
 
 @contextlib.contextmanager
@@ -381,9 +402,11 @@ def stored_at_version_one(store):
     backend = store.backend
     with at_version(store, 1) as connection:
         for row in ((1, 1.0, None), (2, 2.0, None), (3, None, 2)):
-            connection.execute("INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by,"
-                               " retracts) VALUES (?, 'plan', 'a', ?, '2023-06-30', '2023-07-01T08:00:00Z', 't', ?)",
-                               (row[0], row[1], row[2]))
+            connection.execute(
+                "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by,"
+                " retracts) VALUES (?, 'plan', 'a', ?, '2023-06-30', '2023-07-01T08:00:00Z', 't', ?)",
+                (row[0], row[1], row[2]),
+            )
         backend.set_version(connection, 1)
     assert statements  # the upgrade below runs the same statements on either backend
 

@@ -140,7 +140,7 @@ def test_percent_columns_are_the_same_number_in_csv_json_and_xlsx(run, recorded:
     assert any(49 < (row["time_elapsed_pct"] or 0) < 50 for row in rows), "percent numbers, not fractions"
 
 
-values = st.one_of(st.integers(-10**14, 10**14), st.floats(-1e12, 1e12, allow_nan=False).map(lambda v: round(v, 6)))
+values = st.one_of(st.integers(-(10**14), 10**14), st.floats(-1e12, 1e12, allow_nan=False).map(lambda v: round(v, 6)))
 
 
 @given(values, st.booleans())
@@ -156,16 +156,19 @@ def test_a_number_shows_what_was_recorded_and_reads_back_exactly(value, percent)
     assert ("," in shown) == (abs(value) >= 1000), "whole thousands grouped"
 
 
-@pytest.mark.parametrize(("value", "number_format", "as_time", "read"), [
-    (dt.datetime(2024, 6, 30), "yyyy-mm-dd h:mm:ss", False, "2024-06-30"),  # a date typed with a time of 0:00
-    (dt.datetime(2024, 6, 30), "yyyy-mm-dd hh:mm:ss", True, "2024-06-30T00:00:00Z"),  # recorded at midnight
-    (dt.datetime(2024, 6, 30, 8, 0, 59, 999_700), "yyyy-mm-dd hh:mm:ss", True, "2024-06-30T08:01:00Z"),
-    (0.635, "0.0%", False, "63.5"),
-    (63.5, '#,##0.0"%"', False, "63.5"),  # a literal % is no percent format
-    (63.5, "0.0\\%", False, "63.5"),
-    (0.5, "[Red]0%", False, "50"),
-    (True, '"TRUE";"TRUE";"FALSE"', False, "yes"),
-])
+@pytest.mark.parametrize(
+    ("value", "number_format", "as_time", "read"),
+    [
+        (dt.datetime(2024, 6, 30), "yyyy-mm-dd h:mm:ss", False, "2024-06-30"),  # a date typed with a time of 0:00
+        (dt.datetime(2024, 6, 30), "yyyy-mm-dd hh:mm:ss", True, "2024-06-30T00:00:00Z"),  # recorded at midnight
+        (dt.datetime(2024, 6, 30, 8, 0, 59, 999_700), "yyyy-mm-dd hh:mm:ss", True, "2024-06-30T08:01:00Z"),
+        (0.635, "0.0%", False, "63.5"),
+        (63.5, '#,##0.0"%"', False, "63.5"),  # a literal % is no percent format
+        (63.5, "0.0\\%", False, "63.5"),
+        (0.5, "[Red]0%", False, "50"),
+        (True, '"TRUE";"TRUE";"FALSE"', False, "yes"),
+    ],
+)
 def test_cells_read_back_as_typed(value, number_format, as_time, read):
     assert cell_text(value, number_format, as_time) == read
 
@@ -203,15 +206,22 @@ def soffice(*args: str, cwd: Path) -> None:
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     if binary is None:
         pytest.skip("no LibreOffice (soffice) on PATH")
-    subprocess.run([binary, f"-env:UserInstallation={(cwd / 'lo-profile').as_uri()}", "--headless", *args],
-                   cwd=cwd, capture_output=True, timeout=180, check=True)
+    subprocess.run(
+        [binary, f"-env:UserInstallation={(cwd / 'lo-profile').as_uri()}", "--headless", *args],
+        cwd=cwd,
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
 
 
 def test_libreoffice_shows_what_was_recorded_and_prints_status_on_one_page_wide(run, recorded: Path):
     assert run(["record", "cnc-rate", "63.1", "--date", "2024-05-31", "--by", "tester"]).code == 0
     assert run(["status", "--as-of", AS_OF, "-o", "status.xlsx"]).code == 0
     # LibreOffice's CSV filter in UTF-8 (76), each cell written as shown (the ninth option).
-    soffice("--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true", "status.xlsx", cwd=recorded)
+    soffice(
+        "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true", "status.xlsx", cwd=recorded
+    )
     shown = {row["id"]: row for row in csv.DictReader(io.StringIO((recorded / "status.csv").read_text("utf-8")))}
     data = {row["id"]: row for row in json.loads(run(["status", "--as-of", AS_OF, "--format", "json"]).stdout)}
     assert shown["cnc-rate"]["latest"] == "63.1", "77.1 shows as 77.1, not 77.10"
@@ -324,14 +334,21 @@ def test_import_of_a_good_workbook_takes_every_row_of_every_sheet(run, catalogue
 
 
 @pytest.mark.parametrize("data_before", [False, True], ids=["no-data-file", "data-file"])
-def test_import_with_one_bad_row_writes_nothing_and_names_sheet_and_row(run, catalogue_file: Path, tmp_path: Path,
-                                                                         data_before: bool):
+def test_import_with_one_bad_row_writes_nothing_and_names_sheet_and_row(
+    run, catalogue_file: Path, tmp_path: Path, data_before: bool
+):
     if data_before:
         assert run(["record", "cnc-rate", "63", "--date", "2024-03-31", "--by", "tester"]).code == 0
     before = data_files(tmp_path)
     assert bool(before) == data_before
-    bad = {**GOOD_SHEETS, "Parks": [*GOOD_SHEETS["Parks"], ["design-institute", "done", dt.date(2024, 10, 31)],
-                                     ["no-such-indicator", 1, dt.date(2024, 9, 30)]]}
+    bad = {
+        **GOOD_SHEETS,
+        "Parks": [
+            *GOOD_SHEETS["Parks"],
+            ["design-institute", "done", dt.date(2024, 10, 31)],
+            ["no-such-indicator", 1, dt.date(2024, 9, 30)],
+        ],
+    }
     workbook(tmp_path / "book.xlsx", bad)
     result = run(["import", "book.xlsx", "--by", "tester"])
     assert result.code == 1
@@ -345,7 +362,11 @@ def test_import_with_one_bad_row_writes_nothing_and_names_sheet_and_row(run, cat
 def test_import_reports_every_bad_row_of_every_sheet(run, catalogue_file: Path, tmp_path: Path):
     bad = {
         "Digital": [HEADER, ["cnc-rate", "lots", dt.date(2024, 3, 31)], ["5g-base-stations", 1, dt.date(2024, 3, 31)]],
-        "Parks": [["indicator", "value", "date"], [], ["design-institute", "done", dt.date(2099, 12, 31)]],  # a date in the future
+        "Parks": [
+            ["indicator", "value", "date"],
+            [],
+            ["design-institute", "done", dt.date(2099, 12, 31)],
+        ],  # a date in the future
     }
     workbook(tmp_path / "book.xlsx", bad)
     result = run(["import", "book.xlsx", "--by", "tester"])
@@ -409,9 +430,11 @@ def test_xlsx_export_imports_back_to_the_same_records(run, recorded: Path, tmp_p
 
 def test_a_record_made_at_midnight_utc_survives_an_xlsx_round_trip(run, catalogue_file: Path, tmp_path: Path):
     # A time cell at 00:00:00 looks like a plain date to a spreadsheet; under recorded_at it stays a time.
-    export = ("indicator,value,date,note,source,by,id,recorded_at,supersedes,retracts,state,org,denominator\r\n"
-              "cnc-rate,63.5,2024-06-30,,,tester,1,2024-07-01T00:00:00Z,,,current,,\r\n"
-              "cnc-rate,64,2024-09-30,,,tester,2,2024-10-01T08:30:05Z,,,current,,\r\n")
+    export = (
+        "indicator,value,date,note,source,by,id,recorded_at,supersedes,retracts,state,org,denominator\r\n"
+        "cnc-rate,63.5,2024-06-30,,,tester,1,2024-07-01T00:00:00Z,,,current,,\r\n"
+        "cnc-rate,64,2024-09-30,,,tester,2,2024-10-01T08:30:05Z,,,current,,\r\n"
+    )
     (tmp_path / "all.csv").write_text(export, encoding="utf-8", newline="")
     assert run(["import", "all.csv"]).code == 0
     assert run(["export", "-o", "all.xlsx"]).code == 0

@@ -12,8 +12,15 @@ from sytrack.values import format_human, target_text
 from sytrack.views.common import STATUS_LOOK
 
 # Status cell colours (hex, no #): the HTML report's, lightened so that black text reads on them in print.
-CELL_COLOURS = {"achieved": "B7E4C7", "on-track": "D8F3DC", "behind": "FFE8A3", "off-track": "F8B4B4",
-                "missed": "E57373", "pending": "CFE2FF", "no-data": "E9ECEF"}
+CELL_COLOURS = {
+    "achieved": "B7E4C7",
+    "on-track": "D8F3DC",
+    "behind": "FFE8A3",
+    "off-track": "F8B4B4",
+    "missed": "E57373",
+    "pending": "CFE2FF",
+    "no-data": "E9ECEF",
+}
 
 
 class Bulletin(NamedTuple):
@@ -29,8 +36,10 @@ def overview_text(progresses: list[Progress]) -> str:
     """How many indicators, achieved, on track, behind, off track, and the 达进度率, in one Chinese paragraph."""
     summary = summarise(progresses)
     count = summary.counts.get
-    text = (f"本期纳入监测的指标共{summary.total}项，其中已完成{count('achieved', 0)}项，符合序时进度{count('on-track', 0)}项，"
-            f"滞后{count('behind', 0)}项，严重滞后{count('off-track', 0)}项")
+    text = (
+        f"本期纳入监测的指标共{summary.total}项，其中已完成{count('achieved', 0)}项，符合序时进度{count('on-track', 0)}项，"
+        f"滞后{count('behind', 0)}项，严重滞后{count('off-track', 0)}项"
+    )
     others = [(count(s, 0), STATUS_LOOK[s][2]) for s in ("missed", "pending", "no-data") if count(s, 0)]
     if others:
         text += "；另有" + "、".join(f"{word}{n}项" for n, word in others)
@@ -42,25 +51,41 @@ def overview_text(progresses: list[Progress]) -> str:
 def _indicator_cells(catalogue: Catalogue, p: Progress) -> list[str]:
     i = p.indicator
     lead = catalogue.org(i.lead) if i.lead else None
-    return [i.name_zh, "" if p.latest is None else format_human(p.latest, i.unit, kind=i.kind),
-            target_text(p.target, i.kind, i.unit, lang="zh"),
-            "" if p.completion is None else f"{p.completion:.1%}",
-            "" if p.time_elapsed is None else f"{p.time_elapsed:.1%}", STATUS_LOOK[p.status][2],
-            lead.name_zh if lead else (i.department or "")]
+    return [
+        i.name_zh,
+        "" if p.latest is None else format_human(p.latest, i.unit, kind=i.kind),
+        target_text(p.target, i.kind, i.unit, lang="zh"),
+        "" if p.completion is None else f"{p.completion:.1%}",
+        "" if p.time_elapsed is None else f"{p.time_elapsed:.1%}",
+        STATUS_LOOK[p.status][2],
+        lead.name_zh if lead else (i.department or ""),
+    ]
 
 
-def bulletin_content(catalogue: Catalogue, progresses: list[Progress], league_rows, behind_orgs: dict[str, list[str]],
-                     as_of: dt.date) -> Bulletin:
+def bulletin_content(
+    catalogue: Catalogue, progresses: list[Progress], league_rows, behind_orgs: dict[str, list[str]], as_of: dt.date
+) -> Bulletin:
     """What the bulletin says. `league_rows` is districts.groups_league over every indicator;
     `behind_orgs` names, per indicator id, the orgs behind on it (their allocation)."""
     by_group: dict[str, list[Progress]] = {}
     for p in progresses:
         by_group.setdefault(p.indicator.group, []).append(p)
-    groups = [(g.name_zh, [_indicator_cells(catalogue, p) for p in by_group[g.id]], [p.status for p in by_group[g.id]])
-              for g in sorted(catalogue.groups, key=lambda g: g.order) if g.id in by_group]
+    groups = [
+        (g.name_zh, [_indicator_cells(catalogue, p) for p in by_group[g.id]], [p.status for p in by_group[g.id]])
+        for g in sorted(catalogue.groups, key=lambda g: g.order)
+        if g.id in by_group
+    ]
     name = lambda org_id: catalogue.org(org_id).name_zh if catalogue.org(org_id) else org_id  # noqa: E731
-    league = [["" if r.rank is None else str(r.rank), name(r.org), str(r.indicators),
-               "" if r.on_schedule_share is None else f"{r.on_schedule_share:.1%}", str(r.behind)] for r in league_rows]
+    league = [
+        [
+            "" if r.rank is None else str(r.rank),
+            name(r.org),
+            str(r.indicators),
+            "" if r.on_schedule_share is None else f"{r.on_schedule_share:.1%}",
+            str(r.behind),
+        ]
+        for r in league_rows
+    ]
     behind = []
     for p in progresses:
         if p.status not in BEHIND:
@@ -88,8 +113,15 @@ def _shade(cell, colour: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _table(document, headers: list[str], rows: list[list[str]], widths_cm: list[float], statuses=None,
-           status_column: int | None = None, numeric: tuple[int, ...] = ()):
+def _table(
+    document,
+    headers: list[str],
+    rows: list[list[str]],
+    widths_cm: list[float],
+    statuses=None,
+    status_column: int | None = None,
+    numeric: tuple[int, ...] = (),
+):
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -170,12 +202,18 @@ def write_docx(bulletin: Bulletin, out: IO[bytes]) -> None:
     headers = ["指标", "最新值", "目标", "完成率", "序时进度", "状态", "牵头单位"]
     for name, rows, statuses in bulletin.groups:
         document.add_heading(name, level=2)
-        _table(document, headers, rows, [4.0, 2.2, 3.4, 1.6, 1.8, 1.7, 2.3], statuses, status_column=5,
-               numeric=(1, 3, 4))
+        _table(
+            document, headers, rows, [4.0, 2.2, 3.4, 1.6, 1.8, 1.7, 2.3], statuses, status_column=5, numeric=(1, 3, 4)
+        )
     document.add_heading("三、区县（单位）进度排名", level=1)
     if bulletin.league:
-        _table(document, ["排名", "单位", "指标数", "达进度率", "滞后指标数"], bulletin.league, [1.6, 6.4, 3, 3, 3],
-               numeric=(0, 2, 3, 4))
+        _table(
+            document,
+            ["排名", "单位", "指标数", "达进度率", "滞后指标数"],
+            bulletin.league,
+            [1.6, 6.4, 3, 3, 3],
+            numeric=(0, 2, 3, 4),
+        )
     else:
         document.add_paragraph("本期暂无分解到区县（单位）的指标。")
     document.add_heading("四、进度滞后的指标", level=1)

@@ -18,8 +18,10 @@ from sytrack.model import CITY, Indicator, Plan
 from sytrack.progress import Progress
 
 CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
-WARNING_NAMES = {"zh": {"red": "红", "yellow": "黄", "blue": "蓝", "": ""},
-                 "en": {"red": "red", "yellow": "yellow", "blue": "blue", "": ""}}
+WARNING_NAMES = {
+    "zh": {"red": "红", "yellow": "黄", "blue": "蓝", "": ""},
+    "en": {"red": "red", "yellow": "yellow", "blue": "blue", "": ""},
+}
 ESCALATING = ("yellow", "red")
 Receipt = tuple[dt.date, str]
 
@@ -102,11 +104,12 @@ def day_end(day: dt.date, zone: dt.tzinfo | None = None) -> str:
     a record counts as known by the end of `day` when its recorded_at sorts before this."""
     if day == dt.date.max:
         return "99999"  # sorts after every timestamp: the end of time knows everything
-    following = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone or dt.timezone.utc)
-    return following.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    following = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone or dt.UTC)
+    return following.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- reports ---------------------------------------------------------------------------------
+
 
 class Report(NamedTuple):
     period: Period
@@ -115,8 +118,9 @@ class Report(NamedTuple):
     days_overdue: int  # as_of − due when not received (0: due today); 0 when received
 
 
-def reports(expected: Sequence[Period], receipts: Sequence[Receipt], as_of: dt.date,
-            zone: dt.tzinfo | None = None) -> list[Report]:
+def reports(
+    expected: Sequence[Period], receipts: Sequence[Receipt], as_of: dt.date, zone: dt.tzinfo | None = None
+) -> list[Report]:
     """Each period due by `as_of` (due date on or before it), with what came in for it: a receipt
     dated within the period and recorded by the end of `as_of`. One pass over both, in date order."""
     known_by = day_end(as_of, zone)
@@ -140,8 +144,13 @@ def reports(expected: Sequence[Period], receipts: Sequence[Receipt], as_of: dt.d
     return found
 
 
-def overdue_rows(indicator: Indicator, plan: Plan, receipts_by_org: Mapping[str, Sequence[Receipt]],
-                 as_of: dt.date, zone: dt.tzinfo | None = None) -> list[tuple]:
+def overdue_rows(
+    indicator: Indicator,
+    plan: Plan,
+    receipts_by_org: Mapping[str, Sequence[Receipt]],
+    as_of: dt.date,
+    zone: dt.tzinfo | None = None,
+) -> list[tuple]:
     """The chase list of one indicator: (indicator, org, period label, due date, days overdue) for
     every report due by `as_of` that has not come in, from each org that is expected to report."""
     expected = indicator_periods(indicator, plan)
@@ -191,8 +200,13 @@ def tally(found: Iterable[Report]) -> Timeliness:
     return Timeliness(expected, received, on_time)
 
 
-def timeliness(indicator: Indicator, plan: Plan, receipts_by_org: Mapping[str, Sequence[Receipt]],
-               as_of: dt.date, zone: dt.tzinfo | None = None) -> dict[str, Timeliness]:
+def timeliness(
+    indicator: Indicator,
+    plan: Plan,
+    receipts_by_org: Mapping[str, Sequence[Receipt]],
+    as_of: dt.date,
+    zone: dt.tzinfo | None = None,
+) -> dict[str, Timeliness]:
     """Expected, received and on-time counts of one indicator, per org expected to report it.
     `add_up` them over indicators for an org's figures, over orgs for an indicator's."""
     expected = indicator_periods(indicator, plan)
@@ -200,6 +214,7 @@ def timeliness(indicator: Indicator, plan: Plan, receipts_by_org: Mapping[str, S
 
 
 # --- warnings and escalation ---------------------------------------------------------------
+
 
 def warning(status: str, as_of: dt.date, deadline: dt.date, warn_days: int, overdue: bool) -> str:
     """red: off track, missed, or a report overdue; yellow: behind 序时进度; blue: on track (or a

@@ -49,8 +49,13 @@ def plain(series: Iterable[tuple]) -> tuple:
     return tuple(point if len(point) == 2 else point[:2] for point in series)
 
 
-def figures_for(indicator: Indicator, tree: OrgTree, own: Sequence[tuple],
-                of_orgs: Mapping[str, Sequence[tuple]] | None, tolerance: float = TOLERANCE) -> Figures:
+def figures_for(
+    indicator: Indicator,
+    tree: OrgTree,
+    own: Sequence[tuple],
+    of_orgs: Mapping[str, Sequence[tuple]] | None,
+    tolerance: float = TOLERANCE,
+) -> Figures:
     """The city's figures for one indicator, rolled up level by level where the city has none of its own."""
     if not of_orgs and not indicator.allocations:
         return Figures(tuple(own), None, frozenset())
@@ -66,26 +71,35 @@ def org_series(figures: Figures, of_orgs: Mapping[str, Sequence[tuple]] | None, 
     return plain((of_orgs or {}).get(org, ()))
 
 
-def org_progress(indicator: Indicator, org: str, series: Sequence[tuple], as_of: dt.date, plan,
-                 target_year: int | None = None) -> Progress | None:
+def org_progress(
+    indicator: Indicator, org: str, series: Sequence[tuple], as_of: dt.date, plan, target_year: int | None = None
+) -> Progress | None:
     """The org judged on its allocation (a share or rate: on the city's target); None when nothing
     can judge it (see reporters.judged_for)."""
     judged = judged_for(indicator, org)
     if judged is None:
         return None
-    year = target_year if target_year is not None and any(t.deadline.year == target_year for t in judged.targets) \
-        else None
+    year = (
+        target_year if target_year is not None and any(t.deadline.year == target_year for t in judged.targets) else None
+    )
     return evaluate(judged, series, as_of, plan, year)
 
 
 def takes_part(indicator: Indicator, org: str, of_orgs: Mapping[str, Sequence[tuple]] | None) -> bool:
     """Whether an org is in the indicator's league: allocated, or reporting a share or rate."""
     return any(a.org == org for a in indicator.allocations) or (
-        bool((of_orgs or {}).get(org)) and judged_for(indicator, org) is not None)
+        bool((of_orgs or {}).get(org)) and judged_for(indicator, org) is not None
+    )
 
 
-def indicator_league(catalogue: Catalogue, indicator: Indicator, tree: OrgTree, own: Sequence[tuple],
-                     of_orgs: Mapping[str, Sequence[tuple]] | None, as_of: dt.date) -> list[LeagueRow]:
+def indicator_league(
+    catalogue: Catalogue,
+    indicator: Indicator,
+    tree: OrgTree,
+    own: Sequence[tuple],
+    of_orgs: Mapping[str, Sequence[tuple]] | None,
+    as_of: dt.date,
+) -> list[LeagueRow]:
     """`rank ID`: every org that takes part, judged on its allocation, best first (orgs.league)."""
     figures = figures_for(indicator, tree, own, of_orgs)
     progress = {}
@@ -97,8 +111,13 @@ def indicator_league(catalogue: Catalogue, indicator: Indicator, tree: OrgTree, 
     return league(progress)
 
 
-def groups_league(catalogue: Catalogue, indicators: Sequence[Indicator], tree: OrgTree,
-                  stream: Iterable[tuple[str, list, dict]], as_of: dt.date):
+def groups_league(
+    catalogue: Catalogue,
+    indicators: Sequence[Indicator],
+    tree: OrgTree,
+    stream: Iterable[tuple[str, list, dict]],
+    as_of: dt.date,
+):
     """`rank --group G` (and the bulletin's league): each org's 达进度率 over the indicators it takes
     part in. `stream` is Store.current_with_orgs: one indicator's figures are held at a time."""
     wanted = {indicator.id: indicator for indicator in indicators}
@@ -119,15 +138,24 @@ def groups_league(catalogue: Catalogue, indicators: Sequence[Indicator], tree: O
     return group_league({org: progress for org, progress in by_org.items() if progress})
 
 
-def org_indicators(catalogue: Catalogue, indicators: Sequence[Indicator], org: str,
-                   of_orgs: Mapping[str, Mapping[str, Sequence[tuple]]]) -> list[Indicator]:
+def org_indicators(
+    catalogue: Catalogue,
+    indicators: Sequence[Indicator],
+    org: str,
+    of_orgs: Mapping[str, Mapping[str, Sequence[tuple]]],
+) -> list[Indicator]:
     """`status --org ORG`: the indicators the org takes part in, in the order given."""
     return [i for i in indicators if takes_part(i, org, of_orgs.get(i.id))]
 
 
-def judge_city(catalogue: Catalogue, indicators: Sequence[Indicator], stream: Iterable[tuple[str, list, dict]],
-               as_of: dt.date, target_year: int | None = None,
-               keep_series: bool = False) -> tuple[list[Progress], dict[str, Figures]]:
+def judge_city(
+    catalogue: Catalogue,
+    indicators: Sequence[Indicator],
+    stream: Iterable[tuple[str, list, dict]],
+    as_of: dt.date,
+    target_year: int | None = None,
+    keep_series: bool = False,
+) -> tuple[list[Progress], dict[str, Figures]]:
     """`status`: every indicator judged on the city's figure, and, for those the orgs take part in,
     their Figures (what was rolled up, where figures disagree). `stream` is Store.current_with_orgs:
     each indicator is rolled up as it comes and only its slim Figures kept (all of it with
@@ -153,17 +181,24 @@ def judge_city(catalogue: Catalogue, indicators: Sequence[Indicator], stream: It
     return [judged[indicator.id] for indicator in indicators], figures
 
 
-def _judge_one(catalogue: Catalogue, indicator: Indicator, tree: OrgTree, own, reported, as_of: dt.date,
-               target_year: int | None) -> tuple[Progress, Figures | None]:
+def _judge_one(
+    catalogue: Catalogue, indicator: Indicator, tree: OrgTree, own, reported, as_of: dt.date, target_year: int | None
+) -> tuple[Progress, Figures | None]:
     if not reported and not indicator.allocations:
         return evaluate(indicator, own, as_of, catalogue.plan, target_year), None
     found = figures_for(indicator, tree, own, reported)
     return evaluate(indicator, found.series, as_of, catalogue.plan, target_year), found
 
 
-def judge_org(catalogue: Catalogue, indicators: Sequence[Indicator], org: str, own: Mapping[str, Sequence[tuple]],
-              of_orgs: Mapping[str, Mapping[str, Sequence[tuple]]], as_of: dt.date,
-              target_year: int | None = None) -> list[Progress]:
+def judge_org(
+    catalogue: Catalogue,
+    indicators: Sequence[Indicator],
+    org: str,
+    own: Mapping[str, Sequence[tuple]],
+    of_orgs: Mapping[str, Mapping[str, Sequence[tuple]]],
+    as_of: dt.date,
+    target_year: int | None = None,
+) -> list[Progress]:
     """`status --org ORG`: every indicator the org takes part in, judged on its allocation."""
     from sytrack.orgs import build_tree
 
@@ -178,8 +213,13 @@ def judge_org(catalogue: Catalogue, indicators: Sequence[Indicator], org: str, o
     return judged
 
 
-def behind_orgs(catalogue: Catalogue, indicators: Sequence[Indicator], own: Mapping[str, Sequence[tuple]],
-                of_orgs: Mapping[str, Mapping[str, Sequence[tuple]]], as_of: dt.date) -> dict[str, list[str]]:
+def behind_orgs(
+    catalogue: Catalogue,
+    indicators: Sequence[Indicator],
+    own: Mapping[str, Sequence[tuple]],
+    of_orgs: Mapping[str, Mapping[str, Sequence[tuple]]],
+    as_of: dt.date,
+) -> dict[str, list[str]]:
     """Per indicator id, the orgs behind on their allocation (behind, off track or missed), worst first."""
     from sytrack.orgs import BEHIND, build_tree
 

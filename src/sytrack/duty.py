@@ -1,4 +1,4 @@
-"""The reporting cycle over a whole catalogue: each indicator's reports, warning and escalation, the chase list, and the diff of two reports.
+"""The reporting cycle over a whole catalogue: reports, warnings and escalation, the chase list, the diff of reports.
 
 Pure, like `cycle` and `replay` whose rules it applies: the store's aggregates (receipts per date,
 the series in force, the records of the indicators that changed) and the dates are parameters.
@@ -10,8 +10,21 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from sytrack.cycle import (Receipt, Timeliness, add_up, day_end, escalation, indicator_periods, is_overdue,
-                           overdue_rows, progress_warning, reporters, reports, tally, warn_days_of)
+from sytrack.cycle import (
+    Receipt,
+    Timeliness,
+    add_up,
+    day_end,
+    escalation,
+    indicator_periods,
+    is_overdue,
+    overdue_rows,
+    progress_warning,
+    reporters,
+    reports,
+    tally,
+    warn_days_of,
+)
 from sytrack.model import CITY, Indicator, Observation, Plan
 from sytrack.orgs import org_indicator
 from sytrack.progress import Progress, evaluate
@@ -24,7 +37,7 @@ def plan_zone(plan: Plan) -> dt.tzinfo:
     """The zone whose midnight ends a day for the cycle: the plan's, else UTC. Never the machine's
     own zone: a bulletin rebuilt on another machine must come out the same."""
     if plan.timezone is None:
-        return dt.timezone.utc
+        return dt.UTC
     from zoneinfo import ZoneInfo  # the catalogue checked the name when it was loaded
 
     return ZoneInfo(plan.timezone)
@@ -51,8 +64,9 @@ def reports_of(indicator: Indicator, plan: Plan, receipts: ReceiptsByOrg, as_of:
     return {org: reports(expected, receipts.get(org, ()), as_of, zone) for org in reporters(indicator)}
 
 
-def cycle_figures(progress: Progress, plan: Plan, receipts: ReceiptsByOrg,
-                  records: Sequence[Observation] | None) -> CycleFigures:
+def cycle_figures(
+    progress: Progress, plan: Plan, receipts: ReceiptsByOrg, records: Sequence[Observation] | None
+) -> CycleFigures:
     """The warning of a row of status (red when any org's report is overdue), its escalation and
     its reports. `records` are the indicator's own (`Store.replay_records`), needed only to judge
     escalation; None when the indicator has no period end to judge it at."""
@@ -64,8 +78,7 @@ def cycle_figures(progress: Progress, plan: Plan, receipts: ReceiptsByOrg,
     expected = indicator_periods(indicator, plan)
     if records is not None and expected:
         count = escalation([p.end for p in expected], as_of, city_warning_as_known(indicator, plan, records))
-    return CycleFigures(progress_warning(progress, warn_days, overdue), count,
-                        add_up(tally(r) for r in found.values()))
+    return CycleFigures(progress_warning(progress, warn_days, overdue), count, add_up(tally(r) for r in found.values()))
 
 
 def city_warning_as_known(indicator: Indicator, plan: Plan, records: Sequence[Observation]):
@@ -80,9 +93,12 @@ def city_warning_as_known(indicator: Indicator, plan: Plan, records: Sequence[Ob
         if progress.status in RED_ANYWAY:  # red whatever the reports: skip reading them
             return progress_warning(progress, warn_days, False)
         receipts = receipts_as_known(records, known_by)
-        overdue = any(is_overdue(reports(expected, receipts.get((indicator.id, org), []), day, zone))
-                      for org in reporters(indicator))
+        overdue = any(
+            is_overdue(reports(expected, receipts.get((indicator.id, org), []), day, zone))
+            for org in reporters(indicator)
+        )
         return progress_warning(progress, warn_days, overdue)
+
     return warning_at
 
 
@@ -95,6 +111,7 @@ def needs_escalation(indicator: Indicator, plan: Plan, as_of: dt.date) -> bool:
 
 # --- remind: the chase list ------------------------------------------------------------------
 
+
 class Chase(NamedTuple):
     indicator: str
     org: str
@@ -103,8 +120,13 @@ class Chase(NamedTuple):
     days_overdue: int
 
 
-def chase_list(indicators: Iterable[Indicator], plan: Plan, receipts: Mapping[str, ReceiptsByOrg],
-               as_of: dt.date, org: str | None = None) -> list[Chase]:
+def chase_list(
+    indicators: Iterable[Indicator],
+    plan: Plan,
+    receipts: Mapping[str, ReceiptsByOrg],
+    as_of: dt.date,
+    org: str | None = None,
+) -> list[Chase]:
     """Every report due by `as_of` within each target's span and not in, worst first; only
     `org`'s when given. `receipts` maps indicator → org → receipts."""
     zone, rows = plan_zone(plan), []
@@ -122,8 +144,13 @@ class OrgTally(NamedTuple):
     reports: Timeliness
 
 
-def org_summary(indicators: Iterable[Indicator], plan: Plan, receipts: Mapping[str, ReceiptsByOrg],
-                as_of: dt.date, org: str | None = None) -> list[OrgTally]:
+def org_summary(
+    indicators: Iterable[Indicator],
+    plan: Plan,
+    receipts: Mapping[str, ReceiptsByOrg],
+    as_of: dt.date,
+    org: str | None = None,
+) -> list[OrgTally]:
     """Expected, received and on-time reports per org over every indicator it reports, in the order
     the orgs first appear; only `org` when given."""
     tallies: dict[str, list[Timeliness]] = {}
@@ -143,7 +170,8 @@ def row_reading(progress: Progress, plan: Plan, receipts: ReceiptsByOrg) -> tupl
     """(figure, status, warning) of one row of a report, as `replay.diff_row` compares them."""
     indicator = progress.indicator
     overdue = progress.status not in RED_ANYWAY and any(
-        is_overdue(found) for found in reports_of(indicator, plan, receipts, progress.as_of).values())
+        is_overdue(found) for found in reports_of(indicator, plan, receipts, progress.as_of).values()
+    )
     return progress.latest, progress.status, progress_warning(progress, warn_days_of(indicator, plan), overdue)
 
 
@@ -152,8 +180,13 @@ def targets_changed(before: Indicator | None, after: Indicator) -> bool:
     return before is not None and (before.targets != after.targets or before.allocations != after.allocations)
 
 
-def diff_rows(readings: Iterable[tuple[Indicator, str, tuple, tuple]], records: Mapping[str, Sequence[Observation]],
-              before: Snapshot, after: Snapshot, changed: set[str]) -> list[DiffRow]:
+def diff_rows(
+    readings: Iterable[tuple[Indicator, str, tuple, tuple]],
+    records: Mapping[str, Sequence[Observation]],
+    before: Snapshot,
+    after: Snapshot,
+    changed: set[str],
+) -> list[DiffRow]:
     """One row per indicator and org whose reading changed or that had something recorded between
     the two reports, with the causes: `readings` gives (indicator, org, before, after) readings
     (`row_reading`); `records` holds, by indicator, the records of every date with a record between
@@ -168,13 +201,20 @@ def diff_rows(readings: Iterable[tuple[Indicator, str, tuple, tuple]], records: 
     return rows
 
 
-def status_cycle(progresses: Iterable[Progress], plan: Plan, receipts: Mapping[str, ReceiptsByOrg],
-                 records: Mapping[str, Sequence[Observation]] | None) -> dict[str, CycleFigures]:
+def status_cycle(
+    progresses: Iterable[Progress],
+    plan: Plan,
+    receipts: Mapping[str, ReceiptsByOrg],
+    records: Mapping[str, Sequence[Observation]] | None,
+) -> dict[str, CycleFigures]:
     """The cycle figures of every row of status, by indicator id. `records` (by indicator) are read
     only when some indicator `needs_escalation`; None: none does."""
-    return {p.indicator.id: cycle_figures(p, plan, receipts.get(p.indicator.id, {}),
-                                          None if records is None else records.get(p.indicator.id, ()))
-            for p in progresses}
+    return {
+        p.indicator.id: cycle_figures(
+            p, plan, receipts.get(p.indicator.id, {}), None if records is None else records.get(p.indicator.id, ())
+        )
+        for p in progresses
+    }
 
 
 def any_cadence(indicators: Iterable[Indicator], plan: Plan) -> bool:
@@ -182,10 +222,16 @@ def any_cadence(indicators: Iterable[Indicator], plan: Plan) -> bool:
     return any(indicator_periods(i, plan) for i in indicators)
 
 
-def diff_readings(indicators: Iterable[Indicator], plan: Plan, series: tuple[Mapping, Mapping],
-                  receipts: tuple[Mapping, Mapping], before: Snapshot, after: Snapshot,
-                  before_indicators: Mapping[str, Indicator] | None = None,
-                  org_series: tuple[Mapping, Mapping] = ({}, {})) -> Iterator[tuple[Indicator, str, tuple, tuple]]:
+def diff_readings(
+    indicators: Iterable[Indicator],
+    plan: Plan,
+    series: tuple[Mapping, Mapping],
+    receipts: tuple[Mapping, Mapping],
+    before: Snapshot,
+    after: Snapshot,
+    before_indicators: Mapping[str, Indicator] | None = None,
+    org_series: tuple[Mapping, Mapping] = ({}, {}),
+) -> Iterator[tuple[Indicator, str, tuple, tuple]]:
     """(indicator, org, reading before, reading after) for `diff_rows`: the city's row of each
     indicator, then a row per org it is allocated to (judged on its allocation, `orgs.org_indicator`),
     each judged as of each report's date on what was known then (`series`, `org_series` and
@@ -193,18 +239,31 @@ def diff_readings(indicators: Iterable[Indicator], plan: Plan, series: tuple[Map
     catalogue's indicator when one is given."""
     for indicator in indicators:
         earlier = (before_indicators or {}).get(indicator.id, indicator)
-        readings = [_reading(judged_on, plan, known_series.get(indicator.id, []), snapshot,
-                             known_receipts.get(indicator.id, {}))
-                    for judged_on, snapshot, known_series, known_receipts in (
-                        (earlier, before, series[0], receipts[0]), (indicator, after, series[1], receipts[1]))]
+        readings = [
+            _reading(
+                judged_on, plan, known_series.get(indicator.id, []), snapshot, known_receipts.get(indicator.id, {})
+            )
+            for judged_on, snapshot, known_series, known_receipts in (
+                (earlier, before, series[0], receipts[0]),
+                (indicator, after, series[1], receipts[1]),
+            )
+        ]
         yield indicator, CITY, readings[0], readings[1]
         for org in (a.org for a in indicator.allocations):
             judged = [org_indicator(earlier, org) or org_indicator(indicator, org), org_indicator(indicator, org)]
             # An org's indicator has no allocations: it reports as itself, so its receipts are the org's.
-            org_readings = [_reading(judged[n], plan, [p[:2] for p in known.get(indicator.id, {}).get(org, [])],
-                                     snapshot, {CITY: known_receipts.get(indicator.id, {}).get(org, [])})
-                            for n, (snapshot, known, known_receipts) in enumerate(
-                                ((before, org_series[0], receipts[0]), (after, org_series[1], receipts[1])))]
+            org_readings = [
+                _reading(
+                    judged[n],
+                    plan,
+                    [p[:2] for p in known.get(indicator.id, {}).get(org, [])],
+                    snapshot,
+                    {CITY: known_receipts.get(indicator.id, {}).get(org, [])},
+                )
+                for n, (snapshot, known, known_receipts) in enumerate(
+                    ((before, org_series[0], receipts[0]), (after, org_series[1], receipts[1]))
+                )
+            ]
             yield indicator, org, org_readings[0], org_readings[1]
 
 

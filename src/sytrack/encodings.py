@@ -53,8 +53,10 @@ def text_encoding(source: BinaryIO, encoding: str | None = None) -> str:
     line = _first_bad_line(source, FALLBACK)
     if line is None:
         return FALLBACK
-    raise SytrackError(f"neither UTF-8 (line {utf8_line}) nor GB18030 (line {line}); save it"
-                       " as 'CSV UTF-8' or name its encoding with --encoding")
+    raise SytrackError(
+        f"neither UTF-8 (line {utf8_line}) nor GB18030 (line {line}); save it"
+        " as 'CSV UTF-8' or name its encoding with --encoding"
+    )
 
 
 def _first_bad_line(source: BinaryIO, codec: str) -> int | None:

@@ -13,24 +13,66 @@ from sytrack.values import format_human, target_text
 from sytrack.views.common import STATUS_LOOK
 
 STATUS_COLOURS = {
-    "achieved": "#1a7f37", "on-track": "#2da44e", "behind": "#bf8700", "off-track": "#cf222e",
-    "missed": "#82071e", "pending": "#0969da", "no-data": "#6e7781",
+    "achieved": "#1a7f37",
+    "on-track": "#2da44e",
+    "behind": "#bf8700",
+    "off-track": "#cf222e",
+    "missed": "#82071e",
+    "pending": "#0969da",
+    "no-data": "#6e7781",
 }
 
 WORDS = {  # every word the page itself says, in each language: a report is in one language throughout
-    "zh": {"as_of": "截至", "summary": "总体情况", "share": "达进度率", "latest": "最新值", "target": "目标",
-           "done": "完成率", "time": "序时进度", "ahead": "超前/滞后(天)", "forecast": "预测", "generated": "生成于",
-           "none": "暂无数据", "status": "状态", "overview": "指标一览", "indicator": "指标", "group": "分组",
-           "warning": "预警", "doubt": "存疑", "milestone_done": "已完成", "milestone_open": "未完成",
-           "legend": "● 实际值 ┄ 应达路径 ■ 目标 ╌ 预测 ○ 基期", "stretch": "力争目标",
-           "stretch_met": "已达到", "stretch_open": "未达到"},
-    "en": {"as_of": "As of", "summary": "Summary", "share": "On track or achieved", "latest": "Latest",
-           "target": "Target", "done": "Done", "time": "Time elapsed", "ahead": "Days ahead", "forecast": "Forecast",
-           "generated": "Generated", "none": "no data", "status": "Status", "overview": "Overview",
-           "indicator": "Indicator", "group": "Group", "warning": "Warning", "doubt": "Doubt",
-           "milestone_done": "done", "milestone_open": "not done",
-           "legend": "● recorded ┄ expected path ■ target ╌ forecast ○ baseline", "stretch": "Stretch",
-           "stretch_met": "reached", "stretch_open": "not reached"},
+    "zh": {
+        "as_of": "截至",
+        "summary": "总体情况",
+        "share": "达进度率",
+        "latest": "最新值",
+        "target": "目标",
+        "done": "完成率",
+        "time": "序时进度",
+        "ahead": "超前/滞后(天)",
+        "forecast": "预测",
+        "generated": "生成于",
+        "none": "暂无数据",
+        "status": "状态",
+        "overview": "指标一览",
+        "indicator": "指标",
+        "group": "分组",
+        "warning": "预警",
+        "doubt": "存疑",
+        "milestone_done": "已完成",
+        "milestone_open": "未完成",
+        "legend": "● 实际值 ┄ 应达路径 ■ 目标 ╌ 预测 ○ 基期",
+        "stretch": "力争目标",
+        "stretch_met": "已达到",
+        "stretch_open": "未达到",
+    },
+    "en": {
+        "as_of": "As of",
+        "summary": "Summary",
+        "share": "On track or achieved",
+        "latest": "Latest",
+        "target": "Target",
+        "done": "Done",
+        "time": "Time elapsed",
+        "ahead": "Days ahead",
+        "forecast": "Forecast",
+        "generated": "Generated",
+        "none": "no data",
+        "status": "Status",
+        "overview": "Overview",
+        "indicator": "Indicator",
+        "group": "Group",
+        "warning": "Warning",
+        "doubt": "Doubt",
+        "milestone_done": "done",
+        "milestone_open": "not done",
+        "legend": "● recorded ┄ expected path ■ target ╌ forecast ○ baseline",
+        "stretch": "Stretch",
+        "stretch_met": "reached",
+        "stretch_open": "not reached",
+    },
 }
 
 CSS = """
@@ -149,8 +191,10 @@ def _card(p: Progress, svg: str, lang: str) -> str:
     cells = "".join(f"<div><dt>{escape(label)}</dt><dd>{value}</dd></div>" for label, value in figures if value)
     doubt = doubt_text(i, lang)
     doubt = f'<p class="doubt">{escape(words["doubt"])}: {escape(doubt)}</p>' if doubt else ""
-    return (f'<section class="card" id="{escape(i.id)}"><h3>{escape(i.name(lang))} {_status_badge(p.status, lang)}</h3>'
-            f'<div class="body"><dl>{cells}</dl>{svg}</div>{doubt}</section>')
+    return (
+        f'<section class="card" id="{escape(i.id)}"><h3>{escape(i.name(lang))} {_status_badge(p.status, lang)}</h3>'
+        f'<div class="body"><dl>{cells}</dl>{svg}</div>{doubt}</section>'
+    )
 
 
 def _stretch(p: Progress, unit: str, lang: str) -> str:
@@ -178,8 +222,10 @@ def warning_cell(p: Progress, lang: str, cycle=None) -> str:
         return f'<td class="warning on">{escape(str(warning))}</td>'
     tint, edge = WARNING_LOOK[warning]
     count = f" ×{cycle.escalation}" if cycle is not None and cycle.escalation else ""
-    return (f'<td class="warning on" style="background:{tint};border-left-color:{edge}">'
-            f'{escape(WARNING_NAMES[lang][warning])}{count}</td>')
+    return (
+        f'<td class="warning on" style="background:{tint};border-left-color:{edge}">'
+        f"{escape(WARNING_NAMES[lang][warning])}{count}</td>"
+    )
 
 
 def _overview(catalogue: Catalogue, progresses: list[Progress], lang: str, cycle: dict | None = None) -> str:
@@ -191,44 +237,73 @@ def _overview(catalogue: Catalogue, progresses: list[Progress], lang: str, cycle
         i = p.indicator
         done = "" if p.completion is None else f"{p.completion:.1%}"
         time = "" if p.time_elapsed is None else f"{p.time_elapsed:.1%}"
-        rows.append(f'<tr><td><a href="#{escape(i.id)}">{escape(i.name(lang))}</a></td>'
-                    f'<td class="col-group">{escape(catalogue.group(i.group).name(lang))}</td><td>{_status_badge(p.status, lang)}</td>'
-                    f'<td class="number">{done}</td><td class="number">{time}</td>{warning_cell(p, lang, (cycle or {}).get(i.id))}</tr>')
+        rows.append(
+            f'<tr><td><a href="#{escape(i.id)}">{escape(i.name(lang))}</a></td>'
+            f'<td class="col-group">{escape(catalogue.group(i.group).name(lang))}</td><td>{_status_badge(p.status, lang)}</td>'
+            f'<td class="number">{done}</td><td class="number">{time}</td>{warning_cell(p, lang, (cycle or {}).get(i.id))}</tr>'
+        )
     head = "".join(f'<th scope="col" class="col-{h}">{escape(words[h])}</th>' for h in heads)
-    return (f'<div class="scroll"><table class="overview"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    return (
+        f'<div class="scroll"><table class="overview"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def _league(catalogue: Catalogue, rows, lang: str) -> str:
     """The league of districts and departments (区县赛马): rows of orgs.GroupLeagueRow, best first."""
     zh = lang == "zh"
-    heads = ("排名", "单位", "指标数", "达进度率", "滞后") if zh else ("Rank", "Org", "Indicators", "On track or achieved", "Behind")
+    heads = (
+        ("排名", "单位", "指标数", "达进度率", "滞后")
+        if zh
+        else ("Rank", "Org", "Indicators", "On track or achieved", "Behind")
+    )
     body = []
     for r in rows:
         org = catalogue.org(r.org)
         share = "" if r.on_schedule_share is None else f"{r.on_schedule_share:.0%}"
-        cells = ("" if r.rank is None else str(r.rank), org.name(lang) if org else r.org, str(r.indicators), share,
-                 str(r.behind))
+        cells = (
+            "" if r.rank is None else str(r.rank),
+            org.name(lang) if org else r.org,
+            str(r.indicators),
+            share,
+            str(r.behind),
+        )
         body.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
     title = "区县（单位）进度排名" if zh else "League of districts and departments"
-    return (f'<h2 id="league">{escape(title)}</h2><table class="league"><thead><tr>'
-            + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+    return (
+        f'<h2 id="league">{escape(title)}</h2><table class="league"><thead><tr>'
+        + "".join(f"<th>{escape(h)}</th>" for h in heads)
+        + "</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table>"
+    )
 
 
-def render_html(catalogue: Catalogue, progresses: list[Progress], charts: dict[str, object], lang: str,
-                as_of: dt.date, generated_at: str, league=None, cycle: dict | None = None) -> str:
+def render_html(
+    catalogue: Catalogue,
+    progresses: list[Progress],
+    charts: dict[str, object],
+    lang: str,
+    as_of: dt.date,
+    generated_at: str,
+    league=None,
+    cycle: dict | None = None,
+) -> str:
     """The whole page: summary, overview table, then one section per group with its cards. `charts`
     maps an indicator id to its ChartData; `league`, when given, the districts' league
     (districts.groups_league), shown after the overview; `cycle` an id to its `duty.CycleFigures`
     (the warnings)."""
     words = WORDS[lang]
     title = catalogue.plan.title(lang)
-    body = [f"<h1>{escape(title)}</h1>",
-            f'<p class="meta">{escape(words["as_of"])} {_date(as_of)} · {escape(words["generated"])} '
-            f'{unbroken(generated_at)}</p>',
-            f"<h2>{escape(words['summary'])}</h2>", _summary(progresses, lang),
-            f'<div class="overview-part"><h2>{escape(words["overview"])}</h2>{_overview(catalogue, progresses, lang, cycle)}'
-            f'<p class="legend">{escape(words["legend"])}</p></div>']
+    body = [
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="meta">{escape(words["as_of"])} {_date(as_of)} · {escape(words["generated"])} '
+        f"{unbroken(generated_at)}</p>",
+        f"<h2>{escape(words['summary'])}</h2>",
+        _summary(progresses, lang),
+        f'<div class="overview-part"><h2>{escape(words["overview"])}</h2>{_overview(catalogue, progresses, lang, cycle)}'
+        f'<p class="legend">{escape(words["legend"])}</p></div>',
+    ]
     if league:
         body.append(_league(catalogue, league, lang))
     by_group: dict[str, list[Progress]] = {}
@@ -243,8 +318,12 @@ def render_html(catalogue: Catalogue, progresses: list[Progress], charts: dict[s
             chart = charts.get(p.indicator.id)
             svg = svg_chart(chart, label=p.indicator.name(lang), lang=lang) if chart is not None else ""
             cards.append(_card(p, svg, lang))
-        body.append(f'<section class="group"><h2 id="group-{escape(group.id)}">{escape(group.name(lang))}</h2>'
-                    f"{_summary(members, lang)}{''.join(cards)}</section>")
-    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{escape(title)}</title>\n'
-            f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+        body.append(
+            f'<section class="group"><h2 id="group-{escape(group.id)}">{escape(group.name(lang))}</h2>'
+            f"{_summary(members, lang)}{''.join(cards)}</section>"
+        )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{escape(title)}</title>\n'
+        f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )

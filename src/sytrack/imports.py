@@ -11,8 +11,8 @@ from typing import BinaryIO, NamedTuple
 
 from sytrack.catalogue import require_indicator
 from sytrack.errors import Problem, SytrackError, Where
-from sytrack.model import Catalogue, Indicator
 from sytrack.formula_guard import unguard_formula
+from sytrack.model import Catalogue, Indicator
 from sytrack.reporters import parse_denominator, require_org
 from sytrack.store.spool import RecordSpool, spooled
 from sytrack.values import check_recordable_date, parse_date, parse_value
@@ -49,8 +49,14 @@ class ImportFile(NamedTuple):
 
 
 def read_import_file(
-    data: bytes | BinaryIO, name: str, catalogue: Catalogue, today: dt.date, default_by: str,
-    on_row: Callable[[int], None] | None = None, encoding: str | None = None, ignore_extra: bool = False,
+    data: bytes | BinaryIO,
+    name: str,
+    catalogue: Catalogue,
+    today: dt.date,
+    default_by: str,
+    on_row: Callable[[int], None] | None = None,
+    encoding: str | None = None,
+    ignore_extra: bool = False,
 ) -> ImportFile:
     """Parse an import file (its bytes, or a seekable stream of them, read a chunk at a time) into
     records to store, in the order to apply them, and every problem found. An Excel workbook is
@@ -97,8 +103,14 @@ def read_import_file(
     return ImportFile(spool, problems, repeated, read_as, tuple(ignored) if ignore_extra else ())
 
 
-def _read_rows(rows: Iterator[Row], width: int, from_workbook: bool, reader: _RowReader, spool: RecordSpool,
-               on_row: Callable[[int], None] | None) -> Iterator[Problem]:
+def _read_rows(
+    rows: Iterator[Row],
+    width: int,
+    from_workbook: bool,
+    reader: _RowReader,
+    spool: RecordSpool,
+    on_row: Callable[[int], None] | None,
+) -> Iterator[Problem]:
     """Check each row of one table, spool the good ones, and yield a problem for each bad one."""
     for count, (row_where, row) in enumerate(rows, start=1):
         if on_row is not None and count % 1000 == 0:
@@ -124,10 +136,14 @@ def _check_across_rows(spool: RecordSpool, problems: list[Problem]) -> int:
     counted; a different value is refused, naming both lines). Problems join `problems` in file
     order; returns how many repeats were left out."""
     places = spool.places
-    found = [Problem(Where(places[place], line), None, f"id {file_id} appears twice")
-             for file_id, place, line in spool.repeated_ids()]
-    found.extend(Problem(Where(places[place], line), None, f"retracts #{target}, which is not a row of this file")
-                 for target, place, line in spool.dangling_retractions())
+    found = [
+        Problem(Where(places[place], line), None, f"id {file_id} appears twice")
+        for file_id, place, line in spool.repeated_ids()
+    ]
+    found.extend(
+        Problem(Where(places[place], line), None, f"retracts #{target}, which is not a row of this file")
+        for target, place, line in spool.dangling_retractions()
+    )
     repeats = []
     for seq, indicator, org, as_of, value, note, source, denominator, place, line, *first in spool.same_key():
         first_value, first_note, first_source, first_denominator, first_place, first_line = first
@@ -136,8 +152,11 @@ def _check_across_rows(spool: RecordSpool, problems: list[Problem]) -> int:
             continue
         there = f"line {first_line}" if first_place == place else str(Where(places[first_place], first_line))
         whose = f" ({org})" if org else ""
-        found.append(Problem(Where(places[place], line), None,
-                             f"{indicator}{whose} {as_of}: {_unordered(value, first_value, there)}"))
+        found.append(
+            Problem(
+                Where(places[place], line), None, f"{indicator}{whose} {as_of}: {_unordered(value, first_value, there)}"
+            )
+        )
     spool.discard(repeats)
     if found:
         order = {place: n for n, place in enumerate(places)}
@@ -148,8 +167,10 @@ def _check_across_rows(spool: RecordSpool, problems: list[Problem]) -> int:
 
 
 def _unordered(value: float, first_value: float, there: str) -> str:
-    return (f"{_shown(value)} here but {_shown(first_value)} on {there},"
-            " and nothing says which came later (no recorded_at or id): keep one of the two rows")
+    return (
+        f"{_shown(value)} here but {_shown(first_value)} on {there},"
+        " and nothing says which came later (no recorded_at or id): keep one of the two rows"
+    )
 
 
 def lines_in(source: BinaryIO) -> int | None:
@@ -238,22 +259,27 @@ def _workbook_tables(data: bytes, name: str) -> Iterator[tuple[Where, list[str],
         if not rows:
             continue
         (header_number, header), body = rows[0], rows[1:]
-        yield (Where(place, header_number), [h.strip().lower() for h in header],
-               iter([(Where(place, n), cells) for n, cells in body]), True)
+        yield (
+            Where(place, header_number),
+            [h.strip().lower() for h in header],
+            iter([(Where(place, n), cells) for n, cells in body]),
+            True,
+        )
 
 
 class _RowReader:
     """Checks one table's rows as `record` would, fast: column positions are found once, and each
     distinct date text is read and checked once (a million rows share a few hundred dates)."""
 
-    def __init__(self, header: list[str], catalogue: Catalogue, today: dt.date, default_by: str,
-                 guarded: bool) -> None:
+    def __init__(self, header: list[str], catalogue: Catalogue, today: dt.date, default_by: str, guarded: bool) -> None:
         self.catalogue, self.today, self.default_by = catalogue, today, default_by
         self.text = unguard_formula if guarded else None
         position = {name: n for n, name in enumerate(header)}
         self.indicator, self.value, self.date = position["indicator"], position["value"], position["date"]
-        self.optional = [position.get(name) for name in ("by", "note", "source", "id", "retracts", "recorded_at",
-                                                         "org", "denominator")]
+        self.optional = [
+            position.get(name)
+            for name in ("by", "note", "source", "id", "retracts", "recorded_at", "org", "denominator")
+        ]
         self.dates: dict[str, tuple[dt.date, str]] = {}  # as typed -> (date, ISO text shared by every row)
         self.known: dict[str, Indicator] = {}
         self.orgs: dict[str, str] = {}  # as typed -> the org's id
@@ -274,7 +300,8 @@ class _RowReader:
         if indicator.baseline is not None and as_of < indicator.baseline.date:
             check_recordable_date(as_of, indicator, self.today)  # raises, with the message for it
         by, note, source, file_id, retracts, recorded_at, org, denominator = (
-            row[n] if n is not None else "" for n in self.optional)
+            row[n] if n is not None else "" for n in self.optional
+        )
         org = self.orgs[org] if org in self.orgs else self.orgs.setdefault(org, require_org(self.catalogue, org))
         file_id, retracts = _whole_number(file_id, "id"), _whole_number(retracts, "retracts")
         if retracts is not None:
@@ -289,8 +316,19 @@ class _RowReader:
             by, note, source = self.text(by), self.text(note), self.text(source)
         if file_id is None and retracts is not None:
             raise SytrackError("a retraction row needs the id column to say what it retracts")
-        return (file_id, indicator.id, as_of_text, value, by.strip() or self.default_by, note, source,
-                retracts, recorded_at, org, denominator)
+        return (
+            file_id,
+            indicator.id,
+            as_of_text,
+            value,
+            by.strip() or self.default_by,
+            note,
+            source,
+            retracts,
+            recorded_at,
+            org,
+            denominator,
+        )
 
 
 def _timestamp(text: str) -> str | None:

@@ -19,8 +19,10 @@ from sytrack.progress import Progress, summarise
 SAME_DATE_KINDS = ("flow", "rate")
 SUMMED_KINDS = ("flow", "level")
 WEIGHTED_KINDS = ("share", "rate")
-NOT_ROLLED = {"rank": "a rank is a position, not an amount: ranks of districts do not add up to the city's",
-              "milestone": "a milestone is done or not: it is not rolled up from the orgs"}
+NOT_ROLLED = {
+    "rank": "a rank is a position, not an amount: ranks of districts do not add up to the city's",
+    "milestone": "a milestone is done or not: it is not rolled up from the orgs",
+}
 Point = tuple  # (date, value) or (date, value, denominator)
 
 
@@ -46,8 +48,13 @@ def build_tree(orgs: Iterable[Org]) -> OrgTree:
         levels.append(tuple(level))
         reached.update(level)
         level = [child for org_id in level for child in children.get(org_id, ()) if child not in reached]
-    return OrgTree(parent, {k: tuple(v) for k, v in children.items()}, tuple(levels),
-                   find_cycles(parent), tuple(o for o in parent if o not in reached))
+    return OrgTree(
+        parent,
+        {k: tuple(v) for k, v in children.items()},
+        tuple(levels),
+        find_cycles(parent),
+        tuple(o for o in parent if o not in reached),
+    )
 
 
 def find_cycles(parent: Mapping[str, str]) -> tuple[tuple[str, ...], ...]:
@@ -64,7 +71,7 @@ def find_cycles(parent: Mapping[str, str]) -> tuple[tuple[str, ...], ...]:
             org_id = parent[org_id]
         if org_id in path:  # the walk came back to an org of this very walk
             walk = list(path)
-            cycle = walk[path[org_id]:]
+            cycle = walk[path[org_id] :]
             turn = min(range(len(cycle)), key=lambda n: order[cycle[n]])
             cycles.append(tuple(cycle[turn:] + cycle[:turn]))
         done.update(path)
@@ -87,6 +94,7 @@ def depth(tree: OrgTree, org_id: str) -> int | None:
 
 # --- allocated targets -----------------------------------------------------------------------
 
+
 def allocated_target(indicator: Indicator, org_id: str) -> Target | None:
     """The org's target for the indicator: its allocation's value, with the deadline and comparison
     of the final target unless the allocation gives them. A range's comparison becomes at-least (or
@@ -101,8 +109,13 @@ def allocated_target(indicator: Indicator, org_id: str) -> Target | None:
     start = final.start
     if start is None and len(indicator.targets) > 1:
         start = indicator.targets[-2].deadline + dt.timedelta(days=1)  # the final step's own span
-    return Target(allocation.deadline or final.deadline, comparison, allocation.value,
-                  tolerance=final.tolerance if comparison == "about" else None, start=start)
+    return Target(
+        allocation.deadline or final.deadline,
+        comparison,
+        allocation.value,
+        tolerance=final.tolerance if comparison == "about" else None,
+        start=start,
+    )
 
 
 def org_indicator(indicator: Indicator, org_id: str) -> Indicator | None:
@@ -123,6 +136,7 @@ def allocation_coverage(indicator: Indicator) -> tuple[float, float] | None:
 
 
 # --- roll-up ---------------------------------------------------------------------------------
+
 
 class RollUp(NamedTuple):
     """The orgs' figures combined, per date. Each row is (date, total or None, the members' values,
@@ -163,8 +177,10 @@ def _weights(points: Sequence[Point], members: Sequence[str], declared: Mapping[
         weights, what = tuple(declared[m] for m in members), "weight"
     else:
         lacking = next(m for m, d in zip(members, denominators) if d is None and declared.get(m) is None)
-        return None, (f"{lacking}'s figure has no denominator and its allocation declares no weight;"
-                      " a share or rate is never averaged")
+        return None, (
+            f"{lacking}'s figure has no denominator and its allocation declares no weight;"
+            " a share or rate is never averaged"
+        )
     negative = next((m for m, w in zip(members, weights) if w < 0), None)
     if negative is not None:
         return None, f"{negative}'s {what} is negative"
@@ -188,8 +204,9 @@ def _combine(kind: str, members: Sequence[str], points: Sequence, declared: Mapp
     return sum(v * w for v, w in zip(values, weights)) / total_weight, values, weights, ""
 
 
-def roll_up(kind: str, series_by_member: Mapping[str, Sequence[Point]],
-            declared_weights: Mapping[str, float] | None = None) -> RollUp:
+def roll_up(
+    kind: str, series_by_member: Mapping[str, Sequence[Point]], declared_weights: Mapping[str, float] | None = None
+) -> RollUp:
     """Combine the members' series by the indicator's kind.
 
     - flow: the sum of the members' figures of the same date;
@@ -249,8 +266,9 @@ def _effective(own: Sequence[Point], rolled: Sequence[Point]) -> tuple:
     return tuple(sorted([*own, *(p for p in rolled if p[0] not in dates)], key=lambda point: point[0]))
 
 
-def roll_up_tree(indicator: Indicator, tree: OrgTree, series_by_org: Mapping[str, Sequence[Point]],
-                 tolerance: float = 0.01) -> dict[str, NodeFigures]:
+def roll_up_tree(
+    indicator: Indicator, tree: OrgTree, series_by_org: Mapping[str, Sequence[Point]], tolerance: float = 0.01
+) -> dict[str, NodeFigures]:
     """Roll the indicator up level by level, the deepest first: streets into their district, then
     districts into the city (CITY). An org takes part in its parent's roll-up when something is
     allocated to it or it has figures (its own or rolled up from below); an allocated org that has
@@ -265,12 +283,14 @@ def roll_up_tree(indicator: Indicator, tree: OrgTree, series_by_org: Mapping[str
             figures[node] = NodeFigures(own, None, own, ())
             continue
         rolled = roll_up(indicator.kind, {c: figures[c].effective for c in below}, weights)
-        figures[node] = NodeFigures(own, rolled, _effective(own, rolled.series),
-                                    tuple(disagreements(own, rolled.series, tolerance)))
+        figures[node] = NodeFigures(
+            own, rolled, _effective(own, rolled.series), tuple(disagreements(own, rolled.series, tolerance))
+        )
     return figures
 
 
 # --- the league table (区县赛马) ----------------------------------------------------------------
+
 
 class LeagueRow(NamedTuple):
     org: str
@@ -294,6 +314,7 @@ def _shared_ranks(keys: Sequence) -> list[int]:
 def league(progress_by_org: Mapping[str, Progress]) -> list[LeagueRow]:
     """One indicator's league: best first by pace, then completion (an org without a pace, as for a
     rate, after those with one); ties share a rank; orgs with no data last and unranked."""
+
     def key(org_id: str):
         p = progress_by_org[org_id]
         return (p.pace is None, -(p.pace or 0.0), -(p.completion or 0.0))
@@ -327,7 +348,8 @@ def group_league(progress_by_org: Mapping[str, Sequence[Progress]]) -> list[Grou
         summary = summarise(progress)
         behind = sum(summary.counts.get(status, 0) for status in BEHIND)
         rows.append(GroupLeagueRow(org_id, summary.total, summary.on_schedule_share, behind, None))
-    judged = sorted((r for r in rows if r.on_schedule_share is not None),
-                    key=lambda r: (-r.on_schedule_share, r.behind))
+    judged = sorted(
+        (r for r in rows if r.on_schedule_share is not None), key=lambda r: (-r.on_schedule_share, r.behind)
+    )
     ranks = _shared_ranks([(r.on_schedule_share, r.behind) for r in judged])
     return [r._replace(rank=rank) for r, rank in zip(judged, ranks)] + [r for r in rows if r.on_schedule_share is None]

@@ -30,8 +30,9 @@ def parse_statuses(text: str | None) -> set[str] | None:
     wanted = {part.strip() for part in text.split(",") if part.strip()}
     unknown = sorted(wanted - set(STATUSES))
     if unknown:
-        raise UsageError(f"unknown status {', '.join(unknown)}{_did_you_mean(unknown[0], STATUSES)};"
-                         f" use {', '.join(STATUSES)}")
+        raise UsageError(
+            f"unknown status {', '.join(unknown)}{_did_you_mean(unknown[0], STATUSES)}; use {', '.join(STATUSES)}"
+        )
     return wanted
 
 

@@ -1,4 +1,4 @@
-"""What the store knew at a date, pure: the records in force as known then, a warning as judged then, and what changed between two reports.
+"""What the store knew at a date, pure: records in force as known then, warnings as judged then, what changed.
 
 "As known at DATE" counts only records recorded before `cycle.day_end(DATE)`: a revision or a
 retraction recorded later is not seen, so a bulletin can be reproduced as it was sent. Within what
@@ -60,8 +60,15 @@ def receipts_as_known(records: Iterable[Observation], known_by: str) -> dict[Key
     return receipts
 
 
-def warning_as_known(indicator: Indicator, plan: Plan, records: Sequence[Observation], expected: Sequence[Period],
-                     warn_days: int, org: str = CITY, zone: dt.tzinfo | None = None) -> Callable[[dt.date], str]:
+def warning_as_known(
+    indicator: Indicator,
+    plan: Plan,
+    records: Sequence[Observation],
+    expected: Sequence[Period],
+    warn_days: int,
+    org: str = CITY,
+    zone: dt.tzinfo | None = None,
+) -> Callable[[dt.date], str]:
     """A judge for `cycle.escalation`: the warning of one (indicator, org) as known at the end of a
     day, from its records (others in `records` are ignored). `indicator` is the one it is judged
     on (for an org, `orgs.org_indicator`), `expected` the periods it reports for."""
@@ -75,10 +82,12 @@ def warning_as_known(indicator: Indicator, plan: Plan, records: Sequence[Observa
             return progress_warning(progress, warn_days, False)
         receipts = receipts_as_known(records, known_by).get(key, [])
         return progress_warning(progress, warn_days, is_overdue(reports(expected, receipts, day, zone)))
+
     return warning_at
 
 
 # --- what changed between two reports ------------------------------------------------------
+
 
 class Snapshot(NamedTuple):
     """A report as it was: judged as of `as_of`, with what was recorded before `known_by`."""
@@ -91,8 +100,9 @@ def _visible(records: Sequence[Observation], snapshot: Snapshot) -> dict[dt.date
     return {day: r for (_, _, day), r in in_force_as_known(records, snapshot.known_by).items() if day <= snapshot.as_of}
 
 
-def change_causes(records: Sequence[Observation], before: Snapshot, after: Snapshot,
-                  target_changed: bool = False) -> tuple[str, ...]:
+def change_causes(
+    records: Sequence[Observation], before: Snapshot, after: Snapshot, target_changed: bool = False
+) -> tuple[str, ...]:
     """Why one (indicator, org) may read differently in `after` than in `before`, from its records:
     new-data (a value for a new date recorded since), revision (another value for a date already
     shown), retraction (a value shown before has been retracted), target (the catalogue changed, the

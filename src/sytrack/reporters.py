@@ -17,8 +17,11 @@ def suggest_orgs(catalogue: Catalogue, wrong: str, limit: int = 3) -> list[str]:
 
     ids = [org.id for org in catalogue.orgs]
     close = get_close_matches(wrong.lower(), ids, n=limit, cutoff=0.5)
-    named = [org.id for org in catalogue.orgs
-             if wrong and (wrong in org.name_zh or wrong.lower() in org.name_en.lower() or org.name_zh in wrong)]
+    named = [
+        org.id
+        for org in catalogue.orgs
+        if wrong and (wrong in org.name_zh or wrong.lower() in org.name_en.lower() or org.name_zh in wrong)
+    ]
     return list(dict.fromkeys(close + named))[:limit]
 
 
@@ -47,8 +50,10 @@ def check_denominator(denominator: float | None, indicator: Indicator) -> float 
     if denominator is None:
         return None
     if indicator.kind not in RATIO_KINDS:
-        raise SytrackError(f"{indicator.id} is a {indicator.kind}, not a share or rate: it takes no denominator"
-                           " (--of / the denominator column); record its value alone")
+        raise SytrackError(
+            f"{indicator.id} is a {indicator.kind}, not a share or rate: it takes no denominator"
+            " (--of / the denominator column); record its value alone"
+        )
     if not math.isfinite(denominator) or denominator < 0:
         raise SytrackError(f"denominator {denominator:g} is not a base a share can have: give a number 0 or more")
     return denominator

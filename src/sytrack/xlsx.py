@@ -12,8 +12,13 @@ from sytrack.errors import SytrackError
 from sytrack.visible import display_width
 
 STATUS_FILLS = {  # light fills that print well in black and white too
-    "achieved": "C6EFCE", "on-track": "E2F0D9", "behind": "FFEB9C", "off-track": "F8CBAD",
-    "missed": "FFC7CE", "pending": "DDEBF7", "no-data": "EDEDED",
+    "achieved": "C6EFCE",
+    "on-track": "E2F0D9",
+    "behind": "FFEB9C",
+    "off-track": "F8CBAD",
+    "missed": "FFC7CE",
+    "pending": "DDEBF7",
+    "no-data": "EDEDED",
 }
 
 
@@ -73,7 +78,7 @@ def _timestamp(text: str) -> dt.datetime | dt.date | None:
     except ValueError:
         return None
     if moment.tzinfo is not None:  # a workbook has no time zones: sytrack's times are UTC, the header says so
-        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment
 
 
@@ -224,7 +229,10 @@ def _sheet_rows(worksheet: Any) -> Iterator[tuple[int, list[str]]]:
         values = [(getattr(cell, "value", None), getattr(cell, "number_format", None)) for cell in row]
         if time_columns is None and any(value is not None for value, _ in values):
             time_columns = {n for n, (value, _) in enumerate(values) if str(value).strip() == "recorded_at"}
-        cells = [cell_text(value, number_format, n in (time_columns or ())) for n, (value, number_format) in enumerate(values)]
+        cells = [
+            cell_text(value, number_format, n in (time_columns or ()))
+            for n, (value, number_format) in enumerate(values)
+        ]
         while cells and cells[-1] == "":
             cells.pop()
         yield number, cells

@@ -75,8 +75,9 @@ def _wrapped(text: str, width: int, indent: str) -> str:
     `off-track` or `--as-of` as Click's wrapper would."""
     import textwrap
 
-    wrapper = textwrap.TextWrapper(max(width, 20), initial_indent=indent, subsequent_indent=indent,
-                                   break_on_hyphens=False, break_long_words=False)
+    wrapper = textwrap.TextWrapper(
+        max(width, 20), initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
+    )
     paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n") if p.strip()]
     return "\n\n".join(wrapper.fill(p) for p in paragraphs)
 
@@ -119,7 +120,7 @@ class SytrackCommand(TyperCommand):
 def _first_sentence(text: str) -> str:
     line = " ".join(text.strip().split("\n\n")[0].split())
     end = line.find(". ")
-    return line if end < 0 else line[:end + 1]
+    return line if end < 0 else line[: end + 1]
 
 
 class SytrackGroup(TyperGroup):
@@ -130,14 +131,23 @@ class SytrackGroup(TyperGroup):
     context_class = _Context
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        rows = [(name, _first_sentence(command.help or "")) for name in self.list_commands(ctx)
-                if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        rows = [
+            (name, _first_sentence(command.help or ""))
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        ]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: Any = None,
+        complete_var: Any = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         try:
             with cycle_collector_paused():
                 code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -183,8 +193,9 @@ def root(
     ctx: typer.Context,
     catalog: CatalogOption = None,
     db: DbOption = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     print_help_when_bare(ctx)
     ctx.obj = Session(catalog, db)

@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from sytrack.cli.app import command, session
-from sytrack.cli.options import (AsOfOption, ExcelOption, Format, FormatOption, GroupOption, LangOption, OutputOption,
-                                 _date, complete_orgs)
+from sytrack.cli.options import (
+    AsOfOption,
+    ExcelOption,
+    Format,
+    FormatOption,
+    GroupOption,
+    LangOption,
+    OutputOption,
+    _date,
+    complete_orgs,
+)
 
 
 class RemindFailOn(str, Enum):
@@ -26,13 +35,22 @@ def _names(catalogue, lang: str) -> dict[str, str]:
 def remind_command(
     ctx: typer.Context,
     as_of: AsOfOption = None,
-    org: Annotated[Optional[str], typer.Option(
-        "--org", metavar="ORG", autocompletion=complete_orgs,
-        help="Only this org's reports (its id or name); --org '' the city's own. Default: every org's.")] = None,
-    summary: Annotated[bool, typer.Option(
-        "--summary", help="Per org: reports expected, received and on time, and the rates.")] = False,
-    fail_on: Annotated[Optional[RemindFailOn], typer.Option(
-        "--fail-on", help="overdue: exit 1 if any report is past its due date and not in (for scripts).")] = None,
+    org: Annotated[
+        str | None,
+        typer.Option(
+            "--org",
+            metavar="ORG",
+            autocompletion=complete_orgs,
+            help="Only this org's reports (its id or name); --org '' the city's own. Default: every org's.",
+        ),
+    ] = None,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Per org: reports expected, received and on time, and the rates.")
+    ] = False,
+    fail_on: Annotated[
+        RemindFailOn | None,
+        typer.Option("--fail-on", help="overdue: exit 1 if any report is past its due date and not in (for scripts)."),
+    ] = None,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
@@ -60,8 +78,15 @@ def remind_command(
         columns = SUMMARY_COLUMNS
     else:
         rows, columns = [remind_row(c) for c in chase], REMIND_COLUMNS
-    emit(rows, columns, fmt, output, excel, plain_table(columns, language, _names(catalogue, language), {}),
-         sheet="remind")
+    emit(
+        rows,
+        columns,
+        fmt,
+        output,
+        excel,
+        plain_table(columns, language, _names(catalogue, language), {}),
+        sheet="remind",
+    )
     if fail_on is not None and any(c.days_overdue > 0 for c in chase):
         raise typer.Exit(1)
 
@@ -69,14 +94,30 @@ def remind_command(
 @command("diff")
 def diff_command(
     ctx: typer.Context,
-    before_day: Annotated[dt.date, typer.Option(
-        "--from", metavar="DATE", parser=_date, help="The earlier report: as of this date, as known at its end.")],
-    after_day: Annotated[Optional[dt.date], typer.Option(
-        "--to", metavar="DATE", parser=_date,
-        help="The later report: as of this date, as known at its end. Default: today.")] = None,
-    before_catalog: Annotated[Optional[Path], typer.Option(
-        "--from-catalog", metavar="PATH", dir_okay=False,
-        help="The catalogue as it was for the earlier report, to name changed targets (default: the same one).")] = None,
+    before_day: Annotated[
+        dt.date,
+        typer.Option(
+            "--from", metavar="DATE", parser=_date, help="The earlier report: as of this date, as known at its end."
+        ),
+    ],
+    after_day: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--to",
+            metavar="DATE",
+            parser=_date,
+            help="The later report: as of this date, as known at its end. Default: today.",
+        ),
+    ] = None,
+    before_catalog: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-catalog",
+            metavar="PATH",
+            dir_okay=False,
+            help="The catalogue as it was for the earlier report, to name changed targets (default: the same one).",
+        ),
+    ] = None,
     group: GroupOption = None,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
@@ -100,8 +141,15 @@ def diff_command(
     if before_day > after_day:
         raise UsageError(f"--from {before_day.isoformat()} is after --to {after_day.isoformat()}; swap them")
     rows = diff_report(state, before_day, after_day, before_catalog, group)
-    emit([diff_row_dict(r) for r in rows], DIFF_COLUMNS, fmt, output, excel,
-         plain_table(DIFF_COLUMNS, language, _names(catalogue, language), diff_words()), sheet="diff")
+    emit(
+        [diff_row_dict(r) for r in rows],
+        DIFF_COLUMNS,
+        fmt,
+        output,
+        excel,
+        plain_table(DIFF_COLUMNS, language, _names(catalogue, language), diff_words()),
+        sheet="diff",
+    )
 
 
 def diff_report(state, before_day, after_day, before_catalog: Path | None, group: str | None) -> list:

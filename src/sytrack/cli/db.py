@@ -10,8 +10,12 @@ from sytrack.cli.app import SytrackCommand, SytrackGroup, app, print_help_when_b
 from sytrack.cli.output import say
 from sytrack.cli.session import open_store
 
-db_app = typer.Typer(name="db", help="The data store: which one is in use, and copying it to another.",
-                     cls=SytrackGroup, rich_markup_mode=None)
+db_app = typer.Typer(
+    name="db",
+    help="The data store: which one is in use, and copying it to another.",
+    cls=SytrackGroup,
+    rich_markup_mode=None,
+)
 db_app.callback(invoke_without_command=True)(print_help_when_bare)
 app.add_typer(db_app)
 

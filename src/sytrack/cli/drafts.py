@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,19 +23,37 @@ from sytrack.errors import UsageError
 
 @command("extract")
 def extract_command(
-    file: Annotated[str, typer.Argument(
-        metavar="FILE", help="The plan: plain text or Markdown (UTF-8), a Word document (.docx) or a PDF; "
-                             "- reads standard input.")],
-    year: Annotated[Optional[int], typer.Option(
-        "--year", help="The year of targets whose sentence names none (default: the year the text names).")] = None,
-    group_by: Annotated[str, typer.Option(
-        "--group-by", help="heading: group entries by the nearest heading or bold project name; none: one group.")
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="The plan: plain text or Markdown (UTF-8), a Word document (.docx) or a PDF; - reads standard input.",
+        ),
+    ],
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", help="The year of targets whose sentence names none (default: the year the text names)."
+        ),
+    ] = None,
+    group_by: Annotated[
+        str,
+        typer.Option(
+            "--group-by", help="heading: group entries by the nearest heading or bold project name; none: one group."
+        ),
     ] = "heading",
-    plan_id: Annotated[Optional[str], typer.Option(
-        "--plan-id", help="The draft's plan id (default: from the file name).")] = None,
-    fmt: Annotated[Optional[Format], typer.Option(
-        "--format", "-f", help="Without it, a draft catalogue (TOML); with it, the drafts as a report to review: "
-                               "table, csv, tsv, json, jsonl, markdown, xlsx.")] = None,
+    plan_id: Annotated[
+        str | None, typer.Option("--plan-id", help="The draft's plan id (default: from the file name).")
+    ] = None,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Without it, a draft catalogue (TOML); with it, the drafts as a report to review: "
+            "table, csv, tsv, json, jsonl, markdown, xlsx.",
+        ),
+    ] = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
 ) -> None:
@@ -72,4 +90,12 @@ def extract_command(
             write_text_atomic(output, toml)
             tell(f"wrote {output}: {len(drafts)} drafts; review them, then `sytrack check --catalog {output}`")
         return
-    emit(draft_rows(drafts), DRAFT_COLUMNS, fmt, output, excel, lambda rows, _screen: drafts_table(rows, file), sheet="drafts")
+    emit(
+        draft_rows(drafts),
+        DRAFT_COLUMNS,
+        fmt,
+        output,
+        excel,
+        lambda rows, _screen: drafts_table(rows, file),
+        sheet="drafts",
+    )

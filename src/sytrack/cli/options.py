@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -103,15 +103,21 @@ def complete_statuses(incomplete: str) -> list[str]:
 
 # Global options: given before the command (`sytrack --catalog X status`).
 CatalogOption = Annotated[
-    Optional[str],
-    typer.Option("--catalog", "-c", metavar="PATH",
-                 help="The catalogue to use (else SYTRACK_CATALOG, else indicators.toml here or above, "
-                      "else the packaged one)."),
+    str | None,
+    typer.Option(
+        "--catalog",
+        "-c",
+        metavar="PATH",
+        help="The catalogue to use (else SYTRACK_CATALOG, else indicators.toml here or above, else the packaged one).",
+    ),
 ]
 DbOption = Annotated[
-    Optional[str],
-    typer.Option("--db", metavar="PATH|URL",
-                 help="The data file or postgresql:// URL to use (else SYTRACK_DB, else next to the catalogue)."),
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="PATH|URL",
+        help="The data file or postgresql:// URL to use (else SYTRACK_DB, else next to the catalogue).",
+    ),
 ]
 # The global options that take a value, for the start-up fast path in `app.main`; a test holds
 # this equal to what the root callback declares.
@@ -120,72 +126,109 @@ GLOBAL_VALUE_OPTIONS = ("--catalog", "-c", "--db")
 # Reports.
 FormatOption = Annotated[
     Format,
-    typer.Option("--format", "-f",
-                 help="Output format: table for people; csv, tsv, json, jsonl, markdown for tools; "
-                      "xlsx (with -o FILE) for Excel."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table for people; csv, tsv, json, jsonl, markdown for tools; "
+        "xlsx (with -o FILE) for Excel.",
+    ),
 ]
 OutputOption = Annotated[
-    Optional[Path],
-    typer.Option("--output", "-o", dir_okay=False,
-                 help="Write the report to FILE (atomically) instead of standard output; "
-                      "FILE.xlsx, .csv ... pick that format."),
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        help="Write the report to FILE (atomically) instead of standard output; FILE.xlsx, .csv ... pick that format.",
+    ),
 ]
 ExcelOption = Annotated[
     bool, typer.Option("--excel", help="CSV/TSV: start with the byte-order mark Excel needs for Chinese text.")
 ]
 LangOption = Annotated[
-    Optional[Lang], typer.Option("--lang", help="Language of names: zh or en (default: the catalogue's).")
+    Lang | None, typer.Option("--lang", help="Language of names: zh or en (default: the catalogue's).")
 ]
 
 # What to judge, and when.
 AsOfOption = Annotated[
-    Optional[dt.date],
-    typer.Option("--as-of", metavar="DATE", parser=_date,
-                 help="Judge as things stood on this date, from the recorded history "
-                      "(2023-06-30, 2023-06, 2023-Q2, 2023-H1, 2023). Default: today."),
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        parser=_date,
+        help="Judge as things stood on this date, from the recorded history "
+        "(2023-06-30, 2023-06, 2023-Q2, 2023-H1, 2023). Default: today.",
+    ),
 ]
 DateOption = Annotated[
-    Optional[dt.date],
-    typer.Option("--date", "-d", metavar="DATE", parser=_date,
-                 help="As-of date: 2023-06-30, 2023-06, 2023-Q2, 2023-H1 or 2023 (the period's last day). "
-                      "Default: today."),
+    dt.date | None,
+    typer.Option(
+        "--date",
+        "-d",
+        metavar="DATE",
+        parser=_date,
+        help="As-of date: 2023-06-30, 2023-06, 2023-Q2, 2023-H1 or 2023 (the period's last day). Default: today.",
+    ),
 ]
 AsKnownOption = Annotated[
-    Optional[dt.date],
-    typer.Option("--as-known", metavar="DATE", parser=_date,
-                 help="Count only what had been recorded by the end of this date (in the plan's timezone, else "
-                      "UTC): later values, revisions and retractions are ignored, so a past report comes out "
-                      "as it was. --as-of defaults to it."),
+    dt.date | None,
+    typer.Option(
+        "--as-known",
+        metavar="DATE",
+        parser=_date,
+        help="Count only what had been recorded by the end of this date (in the plan's timezone, else "
+        "UTC): later values, revisions and retractions are ignored, so a past report comes out "
+        "as it was. --as-of defaults to it.",
+    ),
 ]
 GroupOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--group", "-g", metavar="GROUP", autocompletion=complete_groups, help="Only this group (its id)."),
 ]
 TargetYearOption = Annotated[
-    Optional[int],
-    typer.Option("--target-year", metavar="YEAR",
-                 help="Judge against the target due in this year (e.g. 2025) instead of the current one."),
+    int | None,
+    typer.Option(
+        "--target-year",
+        metavar="YEAR",
+        help="Judge against the target due in this year (e.g. 2025) instead of the current one.",
+    ),
 ]
 SinceOption = Annotated[
-    Optional[dt.date],
-    typer.Option("--since", metavar="DATE", parser=_period_start,
-                 help="Only records made on or after this date (2023-06-30; a period means its first day)."),
+    dt.date | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        parser=_period_start,
+        help="Only records made on or after this date (2023-06-30; a period means its first day).",
+    ),
 ]
 
 # Indicators and records.
 IdArgument = Annotated[
     str,
-    typer.Argument(metavar="ID", autocompletion=complete_ids,
-                   help="The indicator's id, e.g. 5g-base-stations (see `sytrack list`)."),
+    typer.Argument(
+        metavar="ID",
+        autocompletion=complete_ids,
+        help="The indicator's id, e.g. 5g-base-stations (see `sytrack list`).",
+    ),
 ]
 OrgOption = Annotated[
-    Optional[str],
-    typer.Option("--org", metavar="ORG", autocompletion=complete_orgs,
-                 help="A district or department (its id or name, see the catalogue's [[org]]); "
-                      "without it, the city's own figure."),
+    str | None,
+    typer.Option(
+        "--org",
+        metavar="ORG",
+        autocompletion=complete_orgs,
+        help="A district or department (its id or name, see the catalogue's [[org]]); "
+        "without it, the city's own figure.",
+    ),
 ]
-ByOption = Annotated[Optional[str], typer.Option("--by", help="Who records it (default: your login name).")]
+ByOption = Annotated[str | None, typer.Option("--by", help="Who records it (default: your login name).")]
 NoteOption = Annotated[str, typer.Option("--note", "-m", help="Why: e.g. 'revised by the bureau'.")]
-StrictOption = Annotated[bool, typer.Option(
-    "--strict", help="Refuse a value far outside the indicator's expected range (see docs/progress.md) "
-                     "instead of recording it with a warning.")]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Refuse a value far outside the indicator's expected range (see docs/progress.md) "
+        "instead of recording it with a warning.",
+    ),
+]

@@ -15,8 +15,14 @@ import typer
 from sytrack.cli.options import Format
 from sytrack.errors import UsageError
 
-SUFFIX_FORMATS = {".csv": Format.csv, ".tsv": Format.tsv, ".json": Format.json, ".jsonl": Format.jsonl,
-                  ".md": Format.markdown, ".xlsx": Format.xlsx}
+SUFFIX_FORMATS = {
+    ".csv": Format.csv,
+    ".tsv": Format.tsv,
+    ".json": Format.json,
+    ".jsonl": Format.jsonl,
+    ".md": Format.markdown,
+    ".xlsx": Format.xlsx,
+}
 
 
 def format_for(fmt: Format | None, output: Path | None, default: Format) -> Format:
@@ -106,8 +112,17 @@ def draw(view: Any, out: IO[str], screen: Any) -> None:
     print_rich(view, out, terminal=screen.terminal, width=screen.width)
 
 
-def emit(rows: Any, columns: Any, fmt: Format, output: Path | None, excel: bool, table: Callable | None,
-         sheet: str = "report", rows_are_tuples: bool = False, ascii_only: bool = False) -> None:
+def emit(
+    rows: Any,
+    columns: Any,
+    fmt: Format,
+    output: Path | None,
+    excel: bool,
+    table: Callable | None,
+    sheet: str = "report",
+    rows_are_tuples: bool = False,
+    ascii_only: bool = False,
+) -> None:
     """Hand a report's rows to the one writer, in the format and to the place asked for; a table is
     built by `table(rows, screen)`."""
     from sytrack.writers import write_report

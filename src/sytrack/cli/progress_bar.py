@@ -26,16 +26,30 @@ class ProgressBar:
     def __enter__(self) -> ProgressBar:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                ProgressColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
             from rich.text import Text
 
             class RowRate(ProgressColumn):
                 def render(self, task) -> Text:
                     return Text(f"{task.speed or 0:,.0f} rows/s")
 
-            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      RowRate(), TimeRemainingColumn(), console=Console(stderr=True), transient=True,
-                                      auto_refresh=False)
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                RowRate(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+                auto_refresh=False,
+            )
             self._progress.start()
             self._task = self._progress.add_task(self.label, total=self.total)
             self._progress.refresh()  # the bar appears at once, not with the first thousands of rows

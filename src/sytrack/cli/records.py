@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
-from sytrack.cli.options import (AsKnownOption, ByOption, DateOption, ExcelOption, Format, FormatOption, IdArgument,
-                                 LangOption, NoteOption, OrgOption, OutputOption, SinceOption, StrictOption, complete_ids)
+from sytrack.cli.options import (
+    AsKnownOption,
+    ByOption,
+    DateOption,
+    ExcelOption,
+    Format,
+    FormatOption,
+    IdArgument,
+    LangOption,
+    NoteOption,
+    OrgOption,
+    OutputOption,
+    SinceOption,
+    StrictOption,
+    complete_ids,
+)
 from sytrack.cli.output import emit, format_for, notify, open_input, say, tell
 from sytrack.cli.session import Session
 from sytrack.errors import SytrackError
@@ -34,20 +48,31 @@ def standing_line(state: Session, indicator_id: str, as_of: dt.date, today: dt.d
 def record_command(
     ctx: typer.Context,
     indicator_id: IdArgument,
-    value: Annotated[str, typer.Argument(
-        metavar="VALUE", help="The value as reported: 41000, 41,000, 4.1万, 8000亿, 65%, yes/no/done/是/否.")],
+    value: Annotated[
+        str,
+        typer.Argument(
+            metavar="VALUE", help="The value as reported: 41000, 41,000, 4.1万, 8000亿, 65%, yes/no/done/是/否."
+        ),
+    ],
     date: DateOption = None,
     note: NoteOption = "",
     source: Annotated[str, typer.Option("--source", "-s", help="Where the figure comes from: a report, a URL.")] = "",
     by: ByOption = None,
-    add: Annotated[bool, typer.Option(
-        "--add", help="VALUE is an increment: add it to the latest value (e.g. 3 more smart factories).")] = False,
+    add: Annotated[
+        bool,
+        typer.Option("--add", help="VALUE is an increment: add it to the latest value (e.g. 3 more smart factories)."),
+    ] = False,
     strict: StrictOption = False,
     org: OrgOption = None,
-    of: Annotated[Optional[str], typer.Option(
-        "--of", metavar="DENOMINATOR",
-        help="A share or rate: the base it was computed on (65% --of 900 enterprises), so that the "
-             "city's figure rolls up as a weighted share, never an average.")] = None,
+    of: Annotated[
+        str | None,
+        typer.Option(
+            "--of",
+            metavar="DENOMINATOR",
+            help="A share or rate: the base it was computed on (65% --of 900 enterprises), so that the "
+            "city's figure rolls up as a weighted share, never an average.",
+        ),
+    ] = None,
 ) -> None:
     """Record an indicator's value as of a date (--org: as reported by a district or department).
 
@@ -70,8 +95,19 @@ def record_command(
     if of is not None and denominator is None:
         raise SytrackError("--of needs the denominator, e.g. --of 900")
     today = state.today
-    new = new_observation(indicator, value, date, today, state.catalogue.plan, by or state.login_name(), note,
-                          source, add, org=org_id, denominator=denominator)
+    new = new_observation(
+        indicator,
+        value,
+        date,
+        today,
+        state.catalogue.plan,
+        by or state.login_name(),
+        note,
+        source,
+        add,
+        org=org_id,
+        denominator=denominator,
+    )
     history = history_before(state.store.current(indicator.id, org_id).get(indicator.id, []), new.as_of)
     judged = judged_for(indicator, org_id) or unjudged(indicator)  # an org's figure by its own yardstick
     checks = value_checks(indicator, judged, history, strict)
@@ -88,17 +124,21 @@ def record_command(
     replaced = f", supersedes #{stored.supersedes}" if stored.supersedes else ""
     whose = f" for {org_id}" if org_id else ""
     base = f" of {format_human(denominator)}" if denominator is not None else ""
-    say(f"recorded #{stored.id}: {indicator.id}{whose} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
-        f"{base} as of {new.as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, new.as_of, today, org_id)}")
+    say(
+        f"recorded #{stored.id}: {indicator.id}{whose} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
+        f"{base} as of {new.as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, new.as_of, today, org_id)}"
+    )
 
 
 @command("undo")
 def undo_command(
     ctx: typer.Context,
-    record_id: Annotated[Optional[int], typer.Option(
-        "--id", help="The record to retract (see `sytrack log`). Default: the latest record in force.")] = None,
+    record_id: Annotated[
+        int | None,
+        typer.Option("--id", help="The record to retract (see `sytrack log`). Default: the latest record in force."),
+    ] = None,
     note: Annotated[str, typer.Option("--note", "-m", help="Why it is retracted.")] = "",
-    by: Annotated[Optional[str], typer.Option("--by", help="Who retracts it (default: your login name).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who retracts it (default: your login name).")] = None,
 ) -> None:
     """Retract a record. Nothing is deleted: the retraction is itself recorded, and shown by `log --all`."""
     from sytrack.values import format_human
@@ -109,20 +149,25 @@ def undo_command(
     indicator = state.catalogue.find(target.indicator)
     shown = format_human(target.value, indicator.unit if indicator else "", kind=indicator.kind if indicator else "")
     today = state.today
-    standing = f"; {standing_line(state, target.indicator, min(target.as_of, today), today, target.org)}" \
-        if indicator else ""
+    standing = (
+        f"; {standing_line(state, target.indicator, min(target.as_of, today), today, target.org)}" if indicator else ""
+    )
     whose = f" for {target.org}" if target.org else ""
-    say(f"retracted #{target.id} ({target.indicator}{whose} = {shown} as of {target.as_of.isoformat()})"
-          f" with #{retraction.id}{standing}")
+    say(
+        f"retracted #{target.id} ({target.indicator}{whose} = {shown} as of {target.as_of.isoformat()})"
+        f" with #{retraction.id}{standing}"
+    )
 
 
 @command("log")
 def log_command(
     ctx: typer.Context,
-    indicator_id: Annotated[Optional[str], typer.Argument(
-        metavar="[ID]", help="Only this indicator.", autocompletion=complete_ids)] = None,
-    show_all: Annotated[bool, typer.Option(
-        "--all", "-a", help="Also superseded and retracted records, and the retractions.")] = False,
+    indicator_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Only this indicator.", autocompletion=complete_ids)
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", "-a", help="Also superseded and retracted records, and the retractions.")
+    ] = False,
     since: SinceOption = None,
     as_known: AsKnownOption = None,
     lang: LangOption = None,
@@ -138,9 +183,12 @@ def log_command(
     catalogue = state.catalogue
     if indicator_id is not None:
         require_indicator(catalogue, indicator_id)
-    records = state.store.newest_first(indicator_id, in_force_only=not show_all,
-                                       recorded_since=since.isoformat() if since else "",
-                                       known_by=state.known_by(as_known))
+    records = state.store.newest_first(
+        indicator_id,
+        in_force_only=not show_all,
+        recorded_since=since.isoformat() if since else "",
+        known_by=state.known_by(as_known),
+    )
     rows = (observation_row(o) for o in known_records(records, set(catalogue.ids)))
     emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(catalogue, state.lang(lang), show_all), sheet="log")
 
@@ -148,9 +196,15 @@ def log_command(
 @command("export")
 def export_command(
     ctx: typer.Context,
-    fmt: Annotated[Optional[Format], typer.Option(
-        "--format", "-f", help="Output format: csv, tsv, json, jsonl, markdown, table or xlsx. "
-                               "Default: what the -o file's name ends in (.xlsx, .tsv ...), else csv.")] = None,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: csv, tsv, json, jsonl, markdown, table or xlsx. "
+            "Default: what the -o file's name ends in (.xlsx, .tsv ...), else csv.",
+        ),
+    ] = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
     as_known: AsKnownOption = None,
@@ -167,26 +221,47 @@ def export_command(
     state = session(ctx)
     wanted = state.progress_wanted
     with ProgressBar("exporting", state.store.count() if wanted else None, wanted) as bar:
-        emit(bar.wrap(state.store.export_rows(state.known_by(as_known))), OBSERVATION_COLUMNS, format_for(fmt, output, Format.csv), output,
-             excel, log_table(state.catalogue, state.lang(lang)), sheet="export", rows_are_tuples=True)
+        emit(
+            bar.wrap(state.store.export_rows(state.known_by(as_known))),
+            OBSERVATION_COLUMNS,
+            format_for(fmt, output, Format.csv),
+            output,
+            excel,
+            log_table(state.catalogue, state.lang(lang)),
+            sheet="export",
+            rows_are_tuples=True,
+        )
 
 
 @command("import")
 def import_command(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(
-        metavar="FILE", help="CSV or .xlsx with header indicator,value,date (and optionally note,source,by,"
-                             "org,denominator); "
-                             "- reads standard input.")],
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Check every row and say what would be written; write nothing.")] = False,
-    by: Annotated[Optional[str], typer.Option(
-        "--by", help="Who records rows without a 'by' column (default: your login name).")] = None,
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="CSV or .xlsx with header indicator,value,date (and optionally note,source,by,"
+            "org,denominator); "
+            "- reads standard input.",
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and say what would be written; write nothing.")
+    ] = False,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who records rows without a 'by' column (default: your login name).")
+    ] = None,
     strict: StrictOption = False,
-    encoding: Annotated[Optional[str], typer.Option(
-        "--encoding", metavar="NAME", help="The CSV's text encoding (default: UTF-8, else GB18030/GBK).")] = None,
-    ignore_extra: Annotated[bool, typer.Option(
-        "--ignore-extra", help="Import the file without the columns sytrack does not know (备注, 单位...).")] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", metavar="NAME", help="The CSV's text encoding (default: UTF-8, else GB18030/GBK)."),
+    ] = None,
+    ignore_extra: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-extra", help="Import the file without the columns sytrack does not know (备注, 单位...)."
+        ),
+    ] = False,
 ) -> None:
     """Import values from a CSV file or an Excel workbook (.xlsx, every sheet): every row is checked
     first, then all are written or none.
@@ -198,18 +273,24 @@ def import_command(
     refuses the file).
     """
     from sytrack.cli.progress_bar import ProgressBar
+    from sytrack.encodings import check_encoding
     from sytrack.imports import lines_in, read_import_file, skipped_note
     from sytrack.plausibility import import_summary, import_warnings
-
-    from sytrack.encodings import check_encoding
 
     state = session(ctx)
     encoding = None if encoding is None else check_encoding(encoding)
     source, name = open_input(file, "<stdin>")
     with source, ProgressBar("checking", lines_in(source), state.progress_wanted) as bar:
         records, problems, repeated, read_as, ignored = read_import_file(
-            source, name, state.catalogue, state.today, by or state.login_name(), bar.advance,
-            encoding=encoding, ignore_extra=ignore_extra)
+            source,
+            name,
+            state.catalogue,
+            state.today,
+            by or state.login_name(),
+            bar.advance,
+            encoding=encoding,
+            ignore_extra=ignore_extra,
+        )
     if read_as != (encoding or "utf-8"):
         notify(f"{name} is not UTF-8: read it as {read_as.upper()} (--encoding names another)")
     if ignored:
@@ -223,17 +304,22 @@ def import_command(
     if not records:
         raise SytrackError(f"{name} has a header but no rows: nothing to import")
     # An org's figure is a part of the city's: judged against the city's history it would always look small.
-    implausible = import_summary(import_warnings(((r[1], r[3]) for r in records if not r[9]), state.catalogue,
-                                                 state.store.current()), strict)
+    implausible = import_summary(
+        import_warnings(((r[1], r[3]) for r in records if not r[9]), state.catalogue, state.store.current()), strict
+    )
     if implausible:
         tell(f"sytrack: warning: {implausible}")
     state.note_if_packaged()
     if dry_run:
         counts = state.store.import_counted(records, state.now_utc(), dry_run=True)
-        say(f"{counts.written} records would be written to {state.store.location} (dry run: nothing written)"
-            f"{skipped_note(counts.skipped + repeated)}")
+        say(
+            f"{counts.written} records would be written to {state.store.location} (dry run: nothing written)"
+            f"{skipped_note(counts.skipped + repeated)}"
+        )
         return
     with ProgressBar("writing", len(records), state.progress_wanted) as bar:
         counts = state.store.import_counted(records, state.now_utc(), bar.advance)
-    say(f"imported {counts.written} record{'s' * (counts.written != 1)} from {name} into {state.store.location}"
-        f"{skipped_note(counts.skipped + repeated)}")
+    say(
+        f"imported {counts.written} record{'s' * (counts.written != 1)} from {name} into {state.store.location}"
+        f"{skipped_note(counts.skipped + repeated)}"
+    )

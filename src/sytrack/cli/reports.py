@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from sytrack.catalogue import require_indicator
 from sytrack.cli.app import command, session
-from sytrack.cli.options import (AsKnownOption, AsOfOption, ExcelOption, FailOn, Format, FormatOption, GroupOption, IdArgument,
-                                 LangOption, OutputOption, SortBy, TargetYearOption, complete_orgs,
-                                 complete_statuses)
+from sytrack.cli.options import (
+    AsKnownOption,
+    AsOfOption,
+    ExcelOption,
+    FailOn,
+    Format,
+    FormatOption,
+    GroupOption,
+    IdArgument,
+    LangOption,
+    OutputOption,
+    SortBy,
+    TargetYearOption,
+    complete_orgs,
+    complete_statuses,
+)
 from sytrack.cli.output import atomic_writer, emit, tell, write_text_atomic
 from sytrack.errors import SytrackError, UsageError
 
@@ -22,23 +35,41 @@ def status_command(
     as_of: AsOfOption = None,
     as_known: AsKnownOption = None,
     group: GroupOption = None,
-    only: Annotated[Optional[str], typer.Option(
-        "--status", metavar="STATUS,...", autocompletion=complete_statuses,
-        help="Only these statuses, comma-separated, e.g. behind,off-track (any of: achieved, on-track, behind, "
-             "off-track, missed, pending, no-data).")] = None,
+    only: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS,...",
+            autocompletion=complete_statuses,
+            help="Only these statuses, comma-separated, e.g. behind,off-track (any of: achieved, on-track, behind, "
+            "off-track, missed, pending, no-data).",
+        ),
+    ] = None,
     sort: Annotated[SortBy, typer.Option("--sort", help="catalogue order, or status: worst first.")] = SortBy.catalogue,
     target_year: TargetYearOption = None,
-    fail_on: Annotated[Optional[FailOn], typer.Option(
-        "--fail-on", help="Exit 1 if any indicator is at this status or worse: behind, off-track or missed.")] = None,
-    ascii_only: Annotated[bool, typer.Option(
-        "--ascii", help="ASCII borders and bars, for terminals that draw box characters double-width.")] = False,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on", help="Exit 1 if any indicator is at this status or worse: behind, off-track or missed."
+        ),
+    ] = None,
+    ascii_only: Annotated[
+        bool,
+        typer.Option("--ascii", help="ASCII borders and bars, for terminals that draw box characters double-width."),
+    ] = False,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     excel: ExcelOption = False,
-    org: Annotated[Optional[str], typer.Option(
-        "--org", metavar="ORG", autocompletion=complete_orgs,
-        help="Only this district or department: every indicator it takes part in, against its allocation.")] = None,
+    org: Annotated[
+        str | None,
+        typer.Option(
+            "--org",
+            metavar="ORG",
+            autocompletion=complete_orgs,
+            help="Only this district or department: every indicator it takes part in, against its allocation.",
+        ),
+    ] = None,
 ) -> None:
     """Show every target's progress: completion, time elapsed, pace, status, forecast.
 
@@ -67,8 +98,9 @@ def status_command(
         judged = judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year)
     elif catalogue.orgs:
         # The city's and every org's figures from one query, rolled up one indicator at a time.
-        judged, figures = judge_city(catalogue, indicators, state.store.current_with_orgs(known_by=cutoff), day,
-                                      target_year)
+        judged, figures = judge_city(
+            catalogue, indicators, state.store.current_with_orgs(known_by=cutoff), day, target_year
+        )
     else:  # a plan without districts: the city's own figures, as before
         series = state.store.current(known_by=cutoff)
         judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
@@ -76,15 +108,23 @@ def status_command(
     title = f"{catalogue.org(org_id).name(language)} ({org_id})" if org_id else ""
     # An org's rows carry no cycle figures yet: its reports are judged on the city's rows (remind --org).
     cycle = {} if org_id else cycle_of(state, progresses, day, cutoff)
-    emit([status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id)) for p in progresses],
-         STATUS_COLUMNS, fmt, output, excel,
-         lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged, figures, title, cycle),
-         sheet="status", ascii_only=ascii_only)
+    emit(
+        [status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id)) for p in progresses],
+        STATUS_COLUMNS,
+        fmt,
+        output,
+        excel,
+        lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged, figures, title, cycle),
+        sheet="status",
+        ascii_only=ascii_only,
+    )
     failing = [p for p in progresses if fail_on is not None and is_at_or_worse(p.status, fail_on.value)]
     if failing:  # a failed check says why, in one line, after the report
-        raise SytrackError(f"{len(failing)} indicator{'s' * (len(failing) != 1)} {fail_on.value} or worse"
-                           f" (--fail-on {fail_on.value}): {', '.join(p.indicator.id for p in failing[:5])}"
-                           f"{', ...' if len(failing) > 5 else ''}")
+        raise SytrackError(
+            f"{len(failing)} indicator{'s' * (len(failing) != 1)} {fail_on.value} or worse"
+            f" (--fail-on {fail_on.value}): {', '.join(p.indicator.id for p in failing[:5])}"
+            f"{', ...' if len(failing) > 5 else ''}"
+        )
 
 
 def cycle_of(state, progresses: list, day, cutoff: str | None) -> dict:
@@ -102,13 +142,25 @@ def cycle_of(state, progresses: list, day, cutoff: str | None) -> dict:
 @command("report")
 def report_command(
     ctx: typer.Context,
-    html_file: Annotated[Optional[Path], typer.Option(
-        "--html", metavar="FILE", dir_okay=False,
-        help="Write a self-contained HTML page here (opens offline, prints to A4).")] = None,
-    docx_file: Annotated[Optional[Path], typer.Option(
-        "--docx", metavar="FILE", dir_okay=False,
-        help="Write the bulletin (通报) as a Word document here: overview, a table per group, the league of "
-             "districts, the indicators behind and who leads them.")] = None,
+    html_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write a self-contained HTML page here (opens offline, prints to A4).",
+        ),
+    ] = None,
+    docx_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--docx",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write the bulletin (通报) as a Word document here: overview, a table per group, the league of "
+            "districts, the indicators behind and who leads them.",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     as_known: AsKnownOption = None,
     lang: LangOption = None,
@@ -152,11 +204,15 @@ def _write_html(state, html_file: Path, progresses, figures, series, of_orgs, la
         found = figures.get(p.indicator.id)
         points = found.series if found is not None else series.get(p.indicator.id, [])
         charts[p.indicator.id] = chart_for(p.indicator, points, p, catalogue.plan)
-    league = groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), _stream(series, of_orgs), day) \
-        if catalogue.orgs else []
+    league = (
+        groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), _stream(series, of_orgs), day)
+        if catalogue.orgs
+        else []
+    )
     generated = state.now_utc().strftime("%Y-%m-%d %H:%M UTC")
-    write_text_atomic(html_file, render_html(catalogue, progresses, charts, language, day, generated, league=league,
-                                                         cycle=cycle))
+    write_text_atomic(
+        html_file, render_html(catalogue, progresses, charts, language, day, generated, league=league, cycle=cycle)
+    )
     tell(f"wrote {html_file}")
 
 
@@ -166,8 +222,11 @@ def _write_docx(state, docx_file: Path, progresses, series, of_orgs, day) -> Non
     from sytrack.orgs import build_tree
 
     catalogue = state.catalogue
-    league = groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), _stream(series, of_orgs), day) \
-        if catalogue.orgs else []
+    league = (
+        groups_league(catalogue, catalogue.indicators, build_tree(catalogue.orgs), _stream(series, of_orgs), day)
+        if catalogue.orgs
+        else []
+    )
     late = behind_orgs(catalogue, catalogue.indicators, series, of_orgs, day) if catalogue.orgs else {}
     bulletin = bulletin_content(catalogue, progresses, league, late, day)
     with atomic_writer(docx_file, "wb") as stream:
@@ -176,9 +235,17 @@ def _write_docx(state, docx_file: Path, progresses, series, of_orgs, day) -> Non
 
 
 @command("explain")
-def explain_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOption = None,
-                    as_known: AsKnownOption = None, target_year: TargetYearOption = None, lang: LangOption = None, fmt: FormatOption = Format.table,
-                    output: OutputOption = None, excel: ExcelOption = False) -> None:
+def explain_command(
+    ctx: typer.Context,
+    indicator_id: IdArgument,
+    as_of: AsOfOption = None,
+    as_known: AsKnownOption = None,
+    target_year: TargetYearOption = None,
+    lang: LangOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
     """Show every figure behind one indicator's status and how it is computed, to check by hand."""
     from sytrack.districts import judge_city
     from sytrack.queries import require_target_year
@@ -188,9 +255,23 @@ def explain_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOpt
     catalogue, language = state.catalogue, state.lang(lang)
     indicator = require_indicator(catalogue, indicator_id)
     require_target_year(indicator, target_year)
-    [progress], figures = judge_city(catalogue, [indicator], state.store.current_with_orgs(indicator.id, state.known_by(as_known)),
-                                     as_of or as_known or state.today, target_year, keep_series=True)
-    rows = explain_fields(progress, language) + rollup_fields(indicator, catalogue, figures.get(indicator.id),
-                                                              progress, language)
-    emit(rows, EXPLAIN_COLUMNS, fmt, output, excel, lambda _rows, screen: explain_table(indicator, progress, rows, screen, language),
-         sheet=indicator.id)
+    [progress], figures = judge_city(
+        catalogue,
+        [indicator],
+        state.store.current_with_orgs(indicator.id, state.known_by(as_known)),
+        as_of or as_known or state.today,
+        target_year,
+        keep_series=True,
+    )
+    rows = explain_fields(progress, language) + rollup_fields(
+        indicator, catalogue, figures.get(indicator.id), progress, language
+    )
+    emit(
+        rows,
+        EXPLAIN_COLUMNS,
+        fmt,
+        output,
+        excel,
+        lambda _rows, screen: explain_table(indicator, progress, rows, screen, language),
+        sheet=indicator.id,
+    )

@@ -15,7 +15,9 @@ from sytrack.model import Catalogue
 class Session:
     """Loads the catalogue and opens the store once, on demand; reads the clock and environment."""
 
-    def __init__(self, catalog_option: str | None, db_option: str | None, environ: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, catalog_option: str | None, db_option: str | None, environ: dict[str, str] | None = None
+    ) -> None:
         self.catalog_option, self.db_option = catalog_option, db_option
         self.environ = dict(os.environ) if environ is None else environ
         self._catalogue: Catalogue | None = None
@@ -60,8 +62,10 @@ class Session:
         if self.located.is_packaged:
             from sytrack.cli.output import notify
 
-            notify(f"recording against the packaged catalogue ({self.catalogue.plan.title('en')}): no "
-                   "indicators.toml here or above; run `sytrack init` to start your own")
+            notify(
+                f"recording against the packaged catalogue ({self.catalogue.plan.title('en')}): no "
+                "indicators.toml here or above; run `sytrack init` to start your own"
+            )
 
     @property
     def progress_wanted(self) -> bool:
@@ -87,7 +91,7 @@ class Session:
         return known_by(as_known, self.catalogue.plan)
 
     def now_utc(self) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
 
     def lang(self, option) -> str:
         """The --lang option's language, else the catalogue's."""

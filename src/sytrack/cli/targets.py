@@ -4,22 +4,36 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from sytrack.catalogue import parse_catalogue, read_catalogue_text, require_indicator
 from sytrack.cli.app import command, session
-from sytrack.cli.options import (AsOfOption, ExcelOption, Format, FormatOption, GroupOption, IdArgument, LangOption,
-                                 OutputOption)
+from sytrack.cli.options import (
+    AsOfOption,
+    ExcelOption,
+    Format,
+    FormatOption,
+    GroupOption,
+    IdArgument,
+    LangOption,
+    OutputOption,
+)
 from sytrack.cli.output import emit, notify, say, tell, write_text_atomic
 from sytrack.cli.session import Session
 from sytrack.errors import SytrackError, UsageError
 
 
 @command("list")
-def list_command(ctx: typer.Context, group: GroupOption = None, lang: LangOption = None,
-                 fmt: FormatOption = Format.table, output: OutputOption = None, excel: ExcelOption = False) -> None:
+def list_command(
+    ctx: typer.Context,
+    group: GroupOption = None,
+    lang: LangOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
     """List the catalogue's indicators: id, group, names, unit, kind, baseline and targets.
 
     The JSON output holds every field of every indicator; `sytrack show ID` shows one in full.
@@ -34,10 +48,18 @@ def list_command(ctx: typer.Context, group: GroupOption = None, lang: LangOption
 
 
 @command("show")
-def show_command(ctx: typer.Context, indicator_id: IdArgument, as_of: AsOfOption = None, lang: LangOption = None,
-                 ascii_only: Annotated[bool, typer.Option(
-                     "--ascii", help="Draw the chart in ASCII (o . T ~ B) rather than braille and symbols.")] = False,
-                 fmt: FormatOption = Format.table, output: OutputOption = None, excel: ExcelOption = False) -> None:
+def show_command(
+    ctx: typer.Context,
+    indicator_id: IdArgument,
+    as_of: AsOfOption = None,
+    lang: LangOption = None,
+    ascii_only: Annotated[
+        bool, typer.Option("--ascii", help="Draw the chart in ASCII (o . T ~ B) rather than braille and symbols.")
+    ] = False,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
     """Show one indicator in full: names, kind, baseline, every target, the plan's sentence,
     where it stands, and a chart of its records against the path to the target."""
     from sytrack.chart import use_ascii
@@ -104,7 +126,9 @@ def check_command(ctx: typer.Context) -> None:
 
 @command("init")
 def init_command(
-    path: Annotated[Path, typer.Argument(help="Where to write the new catalogue.", dir_okay=False)] = Path("indicators.toml"),
+    path: Annotated[Path, typer.Argument(help="Where to write the new catalogue.", dir_okay=False)] = Path(
+        "indicators.toml"
+    ),
 ) -> None:
     """Write a commented starter catalogue for a new plan (never over an existing file)."""
     from sytrack.catalogue import PACKAGED_CATALOGUE
@@ -131,9 +155,15 @@ def rewrite_catalogue(path: Path, text: str) -> None:
 @command("merge")
 def merge_command(
     ctx: typer.Context,
-    draft: Annotated[Path, typer.Argument(metavar="DRAFT", dir_okay=False,
-                                          help="A draft catalogue, e.g. from `sytrack extract`, reviewed by hand.")],
-    only: Annotated[Optional[str], typer.Option("--only", help="Bring in only these indicator ids, comma-separated.")] = None,
+    draft: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DRAFT", dir_okay=False, help="A draft catalogue, e.g. from `sytrack extract`, reviewed by hand."
+        ),
+    ],
+    only: Annotated[
+        str | None, typer.Option("--only", help="Bring in only these indicator ids, comma-separated.")
+    ] = None,
 ) -> None:
     """Bring a reviewed draft's indicators (and the groups they need) into the catalogue.
 
@@ -162,31 +192,60 @@ NewGroup = Annotated[str, typer.Option("--group", "-g", metavar="GROUP", help="I
 NameZh = Annotated[str, typer.Option("--name-zh", help="Chinese name.")]
 NameEn = Annotated[str, typer.Option("--name-en", help="English name.")]
 Kind = Annotated[str, typer.Option("--kind", help="level, flow, share, rate, rank or milestone.")]
-Targets = Annotated[list[str], typer.Option(
-    "--target", "-t", metavar="VALUE@DATE",
-    help="A target, e.g. 40000@2023-12-31, 4万@2023, 4..6@2023 for a range, done@2023 for a milestone. "
-         "Repeat for several.")]
-Direction = Annotated[Optional[str], typer.Option(
-    "--direction", help="increase or decrease. Required, except for a milestone.")]
-Unit = Annotated[str, typer.Option(
-    "--unit", help="Unit as the plan writes it: 个, 户, %, 亿元 ... Required, except for a milestone.")]
+Targets = Annotated[
+    list[str],
+    typer.Option(
+        "--target",
+        "-t",
+        metavar="VALUE@DATE",
+        help="A target, e.g. 40000@2023-12-31, 4万@2023, 4..6@2023 for a range, done@2023 for a milestone. "
+        "Repeat for several.",
+    ),
+]
+Direction = Annotated[
+    str | None, typer.Option("--direction", help="increase or decrease. Required, except for a milestone.")
+]
+Unit = Annotated[
+    str,
+    typer.Option("--unit", help="Unit as the plan writes it: 个, 户, %, 亿元 ... Required, except for a milestone."),
+]
 UnitEn = Annotated[str, typer.Option("--unit-en", help="Unit in English.")]
-Comparison = Annotated[Optional[str], typer.Option(
-    "--comparison", help="at-least, more-than, at-most, less-than or about "
-                         "(default: at-least when increasing, at-most when decreasing).")]
-Tolerance = Annotated[Optional[str], typer.Option(
-    "--tolerance", help="With --comparison about: how far from the value still counts as met, e.g. 0.5.")]
-BaselineOption = Annotated[Optional[str], typer.Option(
-    "--baseline", metavar="VALUE@DATE", help="Last known value, e.g. 30000@2022-12-31.")]
+Comparison = Annotated[
+    str | None,
+    typer.Option(
+        "--comparison",
+        help="at-least, more-than, at-most, less-than or about "
+        "(default: at-least when increasing, at-most when decreasing).",
+    ),
+]
+Tolerance = Annotated[
+    str | None,
+    typer.Option("--tolerance", help="With --comparison about: how far from the value still counts as met, e.g. 0.5."),
+]
+BaselineOption = Annotated[
+    str | None, typer.Option("--baseline", metavar="VALUE@DATE", help="Last known value, e.g. 30000@2022-12-31.")
+]
 Department = Annotated[str, typer.Option("--department", help="Responsible department.")]
 Quote = Annotated[str, typer.Option("--quote", help="The plan's sentence the target comes from.")]
 
 
 @command("add")
 def add_command(
-    ctx: typer.Context, indicator_id: NewId, group: NewGroup, name_zh: NameZh, name_en: NameEn, kind: Kind,
-    target: Targets, direction: Direction = None, unit: Unit = "", unit_en: UnitEn = "", comparison: Comparison = None,
-    tolerance: Tolerance = None, baseline: BaselineOption = None, department: Department = "", quote: Quote = "",
+    ctx: typer.Context,
+    indicator_id: NewId,
+    group: NewGroup,
+    name_zh: NameZh,
+    name_en: NameEn,
+    kind: Kind,
+    target: Targets,
+    direction: Direction = None,
+    unit: Unit = "",
+    unit_en: UnitEn = "",
+    comparison: Comparison = None,
+    tolerance: Tolerance = None,
+    baseline: BaselineOption = None,
+    department: Department = "",
+    quote: Quote = "",
 ) -> None:
     """Append a new indicator to the catalogue; every other byte of the file stays as it was.
 
@@ -206,16 +265,28 @@ def add_command(
     require_group(current, group)
     try:
         entry = indicator_entry(
-            indicator_id=indicator_id, group=group, name_zh=name_zh, name_en=name_en, unit=unit, unit_en=unit_en,
-            kind=kind, direction=direction, comparison=comparison, targets=target, baseline=baseline,
-            department=department, quote=quote, tolerance=tolerance,
+            indicator_id=indicator_id,
+            group=group,
+            name_zh=name_zh,
+            name_en=name_en,
+            unit=unit,
+            unit_en=unit_en,
+            kind=kind,
+            direction=direction,
+            comparison=comparison,
+            targets=target,
+            baseline=baseline,
+            department=department,
+            quote=quote,
+            tolerance=tolerance,
         )
     except SytrackError as error:  # a --target or --baseline that cannot be read: an option's bad value
         raise UsageError(error.message) from None
     new_text = append_indicator_text(text, entry)
     catalogue, problems = parse_catalogue(new_text, str(path))
     if catalogue is None:  # what is wrong is in the options given: bad usage, as any option's bad value
-        raise UsageError(f"{path}: {indicator_id}: " + "; ".join(p.message for p in problems)
-                         + " (nothing was written)")
+        raise UsageError(
+            f"{path}: {indicator_id}: " + "; ".join(p.message for p in problems) + " (nothing was written)"
+        )
     rewrite_catalogue(path, new_text)
     say(f"added {indicator_id} to {path}")

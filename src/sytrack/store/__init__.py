@@ -13,8 +13,17 @@ from sytrack.store.records import NewObservation, Store, utc_timestamp
 from sytrack.store.redaction import URL_SCHEMES, redact
 from sytrack.store.schema import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "ImportCounts", "NewObservation", "Store", "is_server_location", "open_store", "redact",
-           "shown_location", "utc_timestamp"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "ImportCounts",
+    "NewObservation",
+    "Store",
+    "is_server_location",
+    "open_store",
+    "redact",
+    "shown_location",
+    "utc_timestamp",
+]
 
 # The first key of a libpq key=value connection string ("host=db dbname=team password=..."): such a
 # location names a server, never a file (a file called "host=db" would need ./ before it).
@@ -40,5 +49,3 @@ def open_store(location: str, plan: str) -> Store:
 def shown_location(location: str) -> str:
     """A location fit to print: any password in it hidden."""
     return redact(location) if is_server_location(location) else location
-
-

@@ -46,8 +46,9 @@ class Backend(Protocol):
     def writing(self) -> contextlib.AbstractContextManager[Connection]:
         """One write transaction, writers queued, the schema created or upgraded first."""
 
-    def bulk_load(self, connection: Connection, table: str, columns: tuple[str, ...], new_rows: int,
-                  keep: Container[str]) -> contextlib.AbstractContextManager[Callable[[list[tuple]], None]]:
+    def bulk_load(
+        self, connection: Connection, table: str, columns: tuple[str, ...], new_rows: int, keep: Container[str]
+    ) -> contextlib.AbstractContextManager[Callable[[list[tuple]], None]]:
         """An inserter of many rows into `table` inside the caller's transaction, done the fast way
         the database has (indexes other than `keep` may be rebuilt when the block ends)."""
 

@@ -9,10 +9,23 @@ from sytrack.errors import SytrackError
 from sytrack.model import CITY
 from sytrack.store.ledger import InForce, Key
 
-
 # The columns of the rows ImportPlan.rows gives, in their order.
-IMPORT_COLUMNS = ("id", "plan", "indicator", "value", "as_of", "recorded_at", "recorded_by", "note", "source",
-                  "supersedes", "retracts", "in_force", "org", "denominator")
+IMPORT_COLUMNS = (
+    "id",
+    "plan",
+    "indicator",
+    "value",
+    "as_of",
+    "recorded_at",
+    "recorded_by",
+    "note",
+    "source",
+    "supersedes",
+    "retracts",
+    "in_force",
+    "org",
+    "denominator",
+)
 # The indexes the plan's reads of stored records use while the import writes (same_value, restore
 # and retraction_of): kept in place by a bulk load; any other index may be dropped and rebuilt.
 _INDEXES_READ = frozenset({"observation_by_indicator", "observation_by_retracts"})
@@ -33,21 +46,31 @@ class _Stored:
 
     def __init__(self, connection: Any, plan: str, first_new_id: int) -> None:
         self.connection, self.plan, self.first_new_id = connection, plan, first_new_id
-        self.keys: set[Key] = set() if connection is None else set(connection.execute(
-            "SELECT DISTINCT indicator, org, as_of FROM observation WHERE plan = ?", (plan,)))
+        self.keys: set[Key] = (
+            set()
+            if connection is None
+            else set(
+                connection.execute("SELECT DISTINCT indicator, org, as_of FROM observation WHERE plan = ?", (plan,))
+            )
+        )
         self.claimed: set[int] = set()
 
-    def same_value(self, key: Key, value: float, denominator: float | None, note: str, source: str,
-                   recorded_at: str | None) -> int | None:
+    def same_value(
+        self, key: Key, value: float, denominator: float | None, note: str, source: str, recorded_at: str | None
+    ) -> int | None:
         if key not in self.keys:
             return None
         for record_id, stored_at, stored_denominator in self.connection.execute(
-                "SELECT id, recorded_at, denominator FROM observation WHERE plan = ? AND indicator = ? AND org = ?"
-                " AND as_of = ? AND value = ? AND note = ? AND source = ? AND id < ? ORDER BY id",
-                (self.plan, *key, value, note, source, self.first_new_id)):
+            "SELECT id, recorded_at, denominator FROM observation WHERE plan = ? AND indicator = ? AND org = ?"
+            " AND as_of = ? AND value = ? AND note = ? AND source = ? AND id < ? ORDER BY id",
+            (self.plan, *key, value, note, source, self.first_new_id),
+        ):
             # The denominator is compared here, not in SQL: `=` never matches two NULLs.
-            if (recorded_at is None or stored_at == recorded_at) and stored_denominator == denominator \
-                    and record_id not in self.claimed:
+            if (
+                (recorded_at is None or stored_at == recorded_at)
+                and stored_denominator == denominator
+                and record_id not in self.claimed
+            ):
                 self.claimed.add(record_id)
                 return record_id
         return None
@@ -55,26 +78,31 @@ class _Stored:
     def retraction_of(self, target: int) -> tuple[int, str, str, str] | None:
         """The stored retraction of a stored record: (id, note, source, recorded_at), if any."""
         return self.connection.execute(
-            "SELECT id, note, source, recorded_at FROM observation WHERE retracts = ?", (target,)).fetchone()
+            "SELECT id, note, source, recorded_at FROM observation WHERE retracts = ?", (target,)
+        ).fetchone()
 
     def key_of(self, record_id: int) -> Key | None:
         """What a stored value record is about; None when the record is itself a retraction."""
         indicator, org, as_of, retracts = self.connection.execute(
-            "SELECT indicator, org, as_of, retracts FROM observation WHERE id = ?", (record_id,)).fetchone()
+            "SELECT indicator, org, as_of, retracts FROM observation WHERE id = ?", (record_id,)
+        ).fetchone()
         return None if retracts is not None else (indicator, org, as_of)
 
     def in_force(self) -> Iterable[tuple[str, str, str, int]]:
         if self.connection is None:
             return ()
         return self.connection.execute(
-            "SELECT indicator, org, as_of, id FROM observation WHERE plan = ? AND in_force = 1", (self.plan,))
+            "SELECT indicator, org, as_of, id FROM observation WHERE plan = ? AND in_force = 1", (self.plan,)
+        )
 
     def restore(self, key: Key, below: int, retracted: Container[int]) -> int | None:
         """The latest stored value of `key` before `below` that no one has retracted."""
         for (record_id,) in self.connection.execute(
-                "SELECT id FROM observation WHERE plan = ? AND indicator = ? AND org = ? AND as_of = ?"
-                " AND value IS NOT NULL"
-                " AND retracted_by IS NULL AND id < ? ORDER BY id DESC", (self.plan, *key, below)):
+            "SELECT id FROM observation WHERE plan = ? AND indicator = ? AND org = ? AND as_of = ?"
+            " AND value IS NOT NULL"
+            " AND retracted_by IS NULL AND id < ? ORDER BY id DESC",
+            (self.plan, *key, below),
+        ):
             if record_id not in retracted:
                 return record_id
         return None
@@ -84,8 +112,14 @@ class ImportPlan:
     """Turns an import's records (see store.import_records) into rows to insert, in order, and
     says at the end which stored rows change state. Reads the store as it goes; writes nothing."""
 
-    def __init__(self, connection: Any, plan: str, first_new_id: int, timestamp: str,
-                 touched: tuple[Container[Key], Container[int]] | None = None) -> None:
+    def __init__(
+        self,
+        connection: Any,
+        plan: str,
+        first_new_id: int,
+        timestamp: str,
+        touched: tuple[Container[Key], Container[int]] | None = None,
+    ) -> None:
         """`touched`, when the records can say so (a RecordSpool): the keys that more than one of
         them is about or that a retraction targets, and the file ids retractions target. Only
         those are remembered while writing; without it, every record is."""
@@ -111,8 +145,9 @@ class ImportPlan:
             org = more[0] if more else CITY
             denominator = more[1] if len(more) > 1 else None
             if file_retracts is None:
-                row = self._value(new_id, file_id, (indicator, org or CITY, as_of), value, denominator, by, note,
-                                  source, recorded_at)
+                row = self._value(
+                    new_id, file_id, (indicator, org or CITY, as_of), value, denominator, by, note, source, recorded_at
+                )
             else:
                 row = self._retraction(new_id, file_id, file_retracts, by, note, source, recorded_at)
             if row is None:
@@ -125,8 +160,18 @@ class ImportPlan:
         """Whether a later retraction may name this file id (so it must be remembered)."""
         return self._targets is None or file_id in self._targets
 
-    def _value(self, new_id: int, file_id: int | None, key: Key, value: float, denominator: float | None, by: str,
-               note: str, source: str, recorded_at: str | None) -> tuple | None:
+    def _value(
+        self,
+        new_id: int,
+        file_id: int | None,
+        key: Key,
+        value: float,
+        denominator: float | None,
+        by: str,
+        note: str,
+        source: str,
+        recorded_at: str | None,
+    ) -> tuple | None:
         already = self.stored.same_value(key, value, denominator, note, source, recorded_at)
         if already is not None:
             if file_id is not None and self._targeted(file_id):
@@ -136,11 +181,26 @@ class ImportPlan:
             self._file_ids[file_id] = new_id
             self._keys[new_id] = key
         before = self.ledger.supersede(key, new_id)
-        return (new_id, self.plan, key[0], value, key[2], recorded_at or self.timestamp, by, note, source,
-                before, None, 1, key[1], denominator)
+        return (
+            new_id,
+            self.plan,
+            key[0],
+            value,
+            key[2],
+            recorded_at or self.timestamp,
+            by,
+            note,
+            source,
+            before,
+            None,
+            1,
+            key[1],
+            denominator,
+        )
 
-    def _retraction(self, new_id: int, file_id: int, file_retracts: int, by: str, note: str, source: str,
-                    recorded_at: str | None) -> tuple | None:
+    def _retraction(
+        self, new_id: int, file_id: int, file_retracts: int, by: str, note: str, source: str, recorded_at: str | None
+    ) -> tuple | None:
         target = self._file_ids.get(file_retracts)
         if target is None:
             raise SytrackError(f"a retraction refers to #{file_retracts}, which is not earlier in the file")
@@ -151,16 +211,34 @@ class ImportPlan:
                     if self._targeted(file_id):
                         self._file_ids[file_id] = stored[0]
                     return None  # this retraction is already recorded
-                raise SytrackError(f"#{file_retracts} of the file is record #{target}, already retracted by"
-                                   f" #{stored[0]}; nothing was written")
+                raise SytrackError(
+                    f"#{file_retracts} of the file is record #{target}, already retracted by"
+                    f" #{stored[0]}; nothing was written"
+                )
             key = self.stored.key_of(target)
         else:
             key = self._keys.get(target)  # only value records are kept here
         if key is None:
-            raise SytrackError(f"#{file_retracts} of the file is itself a retraction, which cannot be retracted;"
-                               " record the value again instead; nothing was written")
+            raise SytrackError(
+                f"#{file_retracts} of the file is itself a retraction, which cannot be retracted;"
+                " record the value again instead; nothing was written"
+            )
         if self._targeted(file_id):
             self._file_ids[file_id] = new_id
         self.ledger.retract(target, key, new_id)
-        return (new_id, self.plan, key[0], None, key[2], recorded_at or self.timestamp, by, note, source,
-                None, target, 0, key[1], None)
+        return (
+            new_id,
+            self.plan,
+            key[0],
+            None,
+            key[2],
+            recorded_at or self.timestamp,
+            by,
+            note,
+            source,
+            None,
+            target,
+            0,
+            key[1],
+            None,
+        )

@@ -26,9 +26,13 @@ class InForce:
     in force and superseded by nothing, so it is not remembered: memory stays flat when a million
     rows are each the only one of their date."""
 
-    def __init__(self, stored: Iterable[tuple[str, str, str, int]], first_new_id: int,
-                 restore: Callable[[Key, int, Container[int]], int | None],
-                 tracked: Container[Key] | None = None) -> None:
+    def __init__(
+        self,
+        stored: Iterable[tuple[str, str, str, int]],
+        first_new_id: int,
+        restore: Callable[[Key, int, Container[int]], int | None],
+        tracked: Container[Key] | None = None,
+    ) -> None:
         self._current: dict[tuple[str, str], dict[str, int]] = {}  # (indicator, org) -> as-of -> id
         for indicator, org, as_of, record_id in stored:
             self._current.setdefault((indicator, org), {})[as_of] = record_id

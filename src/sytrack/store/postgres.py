@@ -26,8 +26,9 @@ def _where(location: str) -> str:
         parts = urlsplit(location)
         host, port, database = parts.hostname, parts.port, parts.path.lstrip("/")
     else:
-        pairs = dict(pair.split("=", 1) for pair in re.findall(r"\w+\s*=\s*(?:'(?:[^'\\]|\\.)*'|\S*)",
-                                                                location) if "=" in pair)
+        pairs = dict(
+            pair.split("=", 1) for pair in re.findall(r"\w+\s*=\s*(?:'(?:[^'\\]|\\.)*'|\S*)", location) if "=" in pair
+        )
         pairs = {key.strip(): value.strip().strip("'") for key, value in pairs.items()}
         host, port, database = pairs.get("host"), pairs.get("port"), pairs.get("dbname")
     return f"{host or 'localhost'}{f':{port}' if port else ''}/{database or '(default database)'}"
@@ -43,8 +44,9 @@ def check_url(url: str) -> None:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise UsageError(f"{shown} is not a usable PostgreSQL URL ({error}); expected"
-                         " postgresql://user@host:5432/database") from None
+        raise UsageError(
+            f"{shown} is not a usable PostgreSQL URL ({error}); expected postgresql://user@host:5432/database"
+        ) from None
     if port == 0:
         raise UsageError(f"{shown}: port 0 is not a port (1-65535)")
 
@@ -100,8 +102,9 @@ class PostgresBackend:
             raise SytrackError(f"cannot use PostgreSQL at {_where(self.url)}: {self._reason(error)}") from None
 
     @contextlib.contextmanager
-    def bulk_load(self, connection: _Connection, table: str, columns: tuple[str, ...], new_rows: int,
-                  keep: Container[str]) -> Iterator[Callable[[list[tuple]], None]]:
+    def bulk_load(
+        self, connection: _Connection, table: str, columns: tuple[str, ...], new_rows: int, keep: Container[str]
+    ) -> Iterator[Callable[[list[tuple]], None]]:
         """Inserting rows into `table` in the caller's transaction with COPY, which sends them as one
         stream instead of a round trip per row (an INSERT per row made import many times slower
         than SQLite's). Indexes are kept: dropping one would lock readers out for the whole import."""

@@ -13,15 +13,19 @@ from sytrack.model import CITY, Observation
 from sytrack.store.backend import Backend, Connection
 from sytrack.store.importing import IMPORT_COLUMNS, ImportCounts, ImportPlan
 
-_COLUMNS = ("id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts, in_force,"
-            " retracted_by, org, denominator")
+_COLUMNS = (
+    "id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts, in_force,"
+    " retracted_by, org, denominator"
+)
 
 
 def _whole(column: str) -> str:
     """values.whole_number in SQL, for the million-row export: a whole number as an integer (41000, not 41000.0), any other
     as the exact float."""
-    return (f"CASE WHEN abs({column}) >= 1e15 THEN {column} WHEN {column} = CAST({column} AS BIGINT)"
-            f" THEN CAST({column} AS BIGINT) ELSE {column} END")
+    return (
+        f"CASE WHEN abs({column}) >= 1e15 THEN {column} WHEN {column} = CAST({column} AS BIGINT)"
+        f" THEN CAST({column} AS BIGINT) ELSE {column} END"
+    )
 
 
 # The export's column order: the import's six first, org and denominator last (see views.OBSERVATION_COLUMNS).
@@ -70,7 +74,7 @@ class NewObservation(NamedTuple):
 
 
 def utc_timestamp(now: dt.datetime) -> str:
-    return now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _Dates(dict):
@@ -91,10 +95,19 @@ def _state(retracts: int | None, retracted_by: int | None, in_force: int) -> str
 
 def _observation(row: tuple, dates: dict | None = None) -> Observation:
     return Observation(
-        id=row[0], indicator=row[1], value=row[2],
-        as_of=dates[row[3]] if dates is not None else dt.date.fromisoformat(row[3]), recorded_at=row[4],
-        recorded_by=row[5], note=row[6], source=row[7], supersedes=row[8], retracts=row[9],
-        state=_state(row[9], row[11], row[10]), org=row[12], denominator=row[13],
+        id=row[0],
+        indicator=row[1],
+        value=row[2],
+        as_of=dates[row[3]] if dates is not None else dt.date.fromisoformat(row[3]),
+        recorded_at=row[4],
+        recorded_by=row[5],
+        note=row[6],
+        source=row[7],
+        supersedes=row[8],
+        retracts=row[9],
+        state=_state(row[9], row[11], row[10]),
+        org=row[12],
+        denominator=row[13],
     )
 
 
@@ -156,8 +169,13 @@ class Store:
         `status` does."""
         if self._newest is None:
             with self.reading() as connection:
-                row = None if connection is None else connection.execute(
-                    "SELECT max(recorded_at) FROM observation WHERE plan = ?", (self.plan,)).fetchone()
+                row = (
+                    None
+                    if connection is None
+                    else connection.execute(
+                        "SELECT max(recorded_at) FROM observation WHERE plan = ?", (self.plan,)
+                    ).fetchone()
+                )
             self._newest = (row[0] if row else None) or ""
         return self._newest
 
@@ -175,8 +193,13 @@ class Store:
                 parameters.append(indicator)
             return [_observation(row) for row in connection.execute(query + " ORDER BY id", parameters)]
 
-    def newest_first(self, indicator: str | None = None, in_force_only: bool = False,
-                     recorded_since: str = "", known_by: str | None = None) -> Iterator[Observation]:
+    def newest_first(
+        self,
+        indicator: str | None = None,
+        in_force_only: bool = False,
+        recorded_since: str = "",
+        known_by: str | None = None,
+    ) -> Iterator[Observation]:
         """The records newest first, streamed in pages by id (`log`: the first lines come at once and
         memory stays flat however long the history). `in_force_only` leaves out superseded and
         retracted records and the retractions; `recorded_since` those recorded before that time;
@@ -205,8 +228,10 @@ class Store:
             page, before = 200, None  # a small first page: the first lines come before the rest is read
             while True:
                 after = " AND id < ?" if before is not None else ""
-                rows = connection.execute(f"{query}{after} ORDER BY id DESC LIMIT ?",
-                                          [*parameters, *([before] if before is not None else []), page]).fetchall()
+                rows = connection.execute(
+                    f"{query}{after} ORDER BY id DESC LIMIT ?",
+                    [*parameters, *([before] if before is not None else []), page],
+                ).fetchall()
                 yield from map(_observation, rows)
                 if len(rows) < page:
                     return
@@ -222,8 +247,9 @@ class Store:
             query = EXPORT_SELECT.replace("FROM observation", f"FROM {source}", 1)
             yield from connection.execute(query + " ORDER BY id", (*parameters, self.plan))
 
-    def current(self, indicator: str | None = None, org: str = CITY,
-                known_by: str | None = None) -> dict[str, list[tuple[dt.date, float]]]:
+    def current(
+        self, indicator: str | None = None, org: str = CITY, known_by: str | None = None
+    ) -> dict[str, list[tuple[dt.date, float]]]:
         """The values in force of one reporter (the city's own by default), per indicator, as
         (as-of date, value) in date order; with `known_by`, those in force as known before it."""
         import operator
@@ -240,18 +266,22 @@ class Store:
             # Streamed, not fetched: a million rows share a few hundred dates, each parsed once.
             dates = _Dates()
             rows = connection.execute(query + " ORDER BY indicator, as_of", parameters)
-            return {name: [(dates[as_of], value) for _, as_of, value in group]
-                    for name, group in itertools.groupby(rows, key=operator.itemgetter(0))}
+            return {
+                name: [(dates[as_of], value) for _, as_of, value in group]
+                for name, group in itertools.groupby(rows, key=operator.itemgetter(0))
+            }
 
-    def current_of_orgs(self, indicator: str | None = None,
-                        known_by: str | None = None) -> dict[str, dict[str, list[tuple]]]:
+    def current_of_orgs(
+        self, indicator: str | None = None, known_by: str | None = None
+    ) -> dict[str, dict[str, list[tuple]]]:
         """Every org's values in force, per indicator and org, as (as-of date, value) or, where the
         org gave one, (as-of date, value, denominator), in date order: one query for all orgs. With
         `known_by`, those in force as known before it."""
         return {name: orgs for name, _own, orgs in self.current_with_orgs(indicator, known_by) if orgs}
 
-    def current_with_orgs(self, indicator: str | None = None,
-                          known_by: str | None = None) -> Iterator[tuple[str, list, dict[str, list]]]:
+    def current_with_orgs(
+        self, indicator: str | None = None, known_by: str | None = None
+    ) -> Iterator[tuple[str, list, dict[str, list]]]:
         """(indicator, the city's own points, each org's points) for every indicator with values in
         force, in id order, streamed from one query in the index's order: a caller that rolls up
         one indicator at a time holds one indicator's figures, whatever the number of districts.
@@ -292,23 +322,28 @@ class Store:
             # Its own query, not the table as known: no record in force is needed, only whether a
             # value was retracted by then. "plan || ''" keeps SQLite reading the table in order
             # rather than the indicator index and then every row (three times faster here).
-            query = ("SELECT o.indicator, o.org, o.as_of, min(o.recorded_at) FROM observation o"
-                     " LEFT JOIN observation r ON r.id = o.retracted_by WHERE o.plan || '' = ? AND o.value IS NOT NULL")
+            query = (
+                "SELECT o.indicator, o.org, o.as_of, min(o.recorded_at) FROM observation o"
+                " LEFT JOIN observation r ON r.id = o.retracted_by WHERE o.plan || '' = ? AND o.value IS NOT NULL"
+            )
             parameters: list = [self.plan]
             if known_by is None:
                 query += " AND o.retracted_by IS NULL"
             else:
                 query += " AND o.recorded_at < ? AND (r.id IS NULL OR r.recorded_at >= ?)"
                 parameters += [known_by, known_by]
-            rows = connection.execute(query + " GROUP BY o.indicator, o.org, o.as_of ORDER BY o.indicator, o.org, o.as_of",
-                                      parameters)
+            rows = connection.execute(
+                query + " GROUP BY o.indicator, o.org, o.as_of ORDER BY o.indicator, o.org, o.as_of", parameters
+            )
             dates = _Dates()
             found: dict[str, dict[str, list[tuple[dt.date, str]]]] = {}
             for name, org, as_of, first in rows:
                 found.setdefault(name, {}).setdefault(org, []).append((dates[as_of], first))
             return found
 
-    def replay_records(self, recorded_from: str | None = None, known_by: str | None = None) -> dict[str, list[Observation]]:
+    def replay_records(
+        self, recorded_from: str | None = None, known_by: str | None = None
+    ) -> dict[str, list[Observation]]:
         """Records (values and retractions) by indicator, oldest first, as `sytrack.replay` needs
         them to know an indicator at any moment before `known_by`: every record, or with
         `recorded_from` only those of the (indicator, date)s that have a record made at or after
@@ -320,8 +355,10 @@ class Store:
             query = f"SELECT {_COLUMNS} FROM {source} WHERE plan = ?"
             parameters.append(self.plan)
             if recorded_from is not None:
-                query += (" AND (indicator, as_of) IN (SELECT indicator, as_of FROM observation WHERE plan = ?"
-                          " AND recorded_at >= ?" + (" AND recorded_at < ?)" if known_by is not None else ")"))
+                query += (
+                    " AND (indicator, as_of) IN (SELECT indicator, as_of FROM observation WHERE plan = ?"
+                    " AND recorded_at >= ?" + (" AND recorded_at < ?)" if known_by is not None else ")")
+                )
                 parameters += [self.plan, recorded_from] + ([known_by] if known_by is not None else [])
             found: dict[str, list[Observation]] = {}
             dates = _Dates()  # a few hundred dates among a million records: each parsed once
@@ -339,12 +376,17 @@ class Store:
         with self.reading() as connection:
             if connection is None:
                 return {}
-            return dict(connection.execute(
-                "SELECT indicator, count(*) FROM observation WHERE plan = ? GROUP BY indicator", (self.plan,)))
+            return dict(
+                connection.execute(
+                    "SELECT indicator, count(*) FROM observation WHERE plan = ? GROUP BY indicator", (self.plan,)
+                )
+            )
 
     # -- writing -------------------------------------------------------------------------------
 
-    def record(self, new: NewObservation, now: dt.datetime, validate: Callable[[float], None] | None = None) -> Observation:
+    def record(
+        self, new: NewObservation, now: dt.datetime, validate: Callable[[float], None] | None = None
+    ) -> Observation:
         """Store one observation; a value for a date that already has one supersedes it.
         `validate` sees the final value (after --add) inside the transaction and may refuse it."""
         with self.writing() as connection:
@@ -353,11 +395,17 @@ class Store:
     def _in_force(self, connection: Connection, indicator: str, org: str, as_of: str) -> int | None:
         row = connection.execute(
             "SELECT id FROM observation WHERE plan = ? AND in_force = 1 AND org = ? AND indicator = ? AND as_of = ?",
-            (self.plan, org, indicator, as_of)).fetchone()
+            (self.plan, org, indicator, as_of),
+        ).fetchone()
         return row[0] if row else None
 
-    def _insert(self, connection: Connection, new: NewObservation, timestamp: str,
-                validate: Callable[[float], None] | None = None) -> Observation:
+    def _insert(
+        self,
+        connection: Connection,
+        new: NewObservation,
+        timestamp: str,
+        validate: Callable[[float], None] | None = None,
+    ) -> Observation:
         value, as_of = new.value, new.as_of.isoformat()
         if new.add_since is not None and value is not None:
             latest = connection.execute(
@@ -378,30 +426,58 @@ class Store:
         connection.execute(
             "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note, source,"
             " supersedes, retracts, in_force, org, denominator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (new_id, self.plan, new.indicator, value, as_of, new.recorded_at or timestamp, new.recorded_by, new.note,
-             new.source, supersedes, new.retracts, int(new.retracts is None), new.org,
-             None if new.retracts is not None else new.denominator),
+            (
+                new_id,
+                self.plan,
+                new.indicator,
+                value,
+                as_of,
+                new.recorded_at or timestamp,
+                new.recorded_by,
+                new.note,
+                new.source,
+                supersedes,
+                new.retracts,
+                int(new.retracts is None),
+                new.org,
+                None if new.retracts is not None else new.denominator,
+            ),
         )
         if new.retracts is not None:
             self._retract(connection, new.retracts, new_id)
-        return Observation(new_id, new.indicator, value, new.as_of, new.recorded_at or timestamp,
-                           new.recorded_by, new.note, new.source, supersedes, new.retracts,
-                           "retraction" if new.retracts is not None else "current", new.org,
-                           None if new.retracts is not None else new.denominator)
+        return Observation(
+            new_id,
+            new.indicator,
+            value,
+            new.as_of,
+            new.recorded_at or timestamp,
+            new.recorded_by,
+            new.note,
+            new.source,
+            supersedes,
+            new.retracts,
+            "retraction" if new.retracts is not None else "current",
+            new.org,
+            None if new.retracts is not None else new.denominator,
+        )
 
     def _retract(self, connection: Connection, target: int, by: int) -> None:
         """Mark `target` retracted; if it was in force, the latest earlier value of the same org for
         its date returns."""
         indicator, org, as_of, was_in_force = connection.execute(
-            "SELECT indicator, org, as_of, in_force FROM observation WHERE id = ?", (target,)).fetchone()
+            "SELECT indicator, org, as_of, in_force FROM observation WHERE id = ?", (target,)
+        ).fetchone()
         connection.execute("UPDATE observation SET retracted_by = ?, in_force = 0 WHERE id = ?", (by, target))
         if was_in_force:
             connection.execute(
                 "UPDATE observation SET in_force = 1 WHERE id = (SELECT max(id) FROM observation WHERE plan = ?"
                 " AND indicator = ? AND org = ? AND as_of = ? AND value IS NOT NULL AND retracted_by IS NULL)",
-                (self.plan, indicator, org, as_of))
+                (self.plan, indicator, org, as_of),
+            )
 
-    def undo(self, record_id: int | None, recorded_by: str, now: dt.datetime, note: str = "") -> tuple[Observation, Observation]:
+    def undo(
+        self, record_id: int | None, recorded_by: str, now: dt.datetime, note: str = ""
+    ) -> tuple[Observation, Observation]:
         """Retract a record (the latest one in force when `record_id` is None); return it and the retraction."""
         if not self.exists():
             raise SytrackError(f"nothing to undo: no data file yet ({self.location})")
@@ -413,8 +489,9 @@ class Store:
             target = self._choose_retractable(connection, record_id)
             retraction = self._insert(
                 connection,
-                NewObservation(target.indicator, target.as_of, None, recorded_by, note=note, retracts=target.id,
-                               org=target.org),
+                NewObservation(
+                    target.indicator, target.as_of, None, recorded_by, note=note, retracts=target.id, org=target.org
+                ),
                 utc_timestamp(now),
             )
             return target, retraction
@@ -424,12 +501,15 @@ class Store:
         if record_id is None:
             row = connection.execute(
                 f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND value IS NOT NULL AND retracted_by IS NULL"
-                " ORDER BY id DESC LIMIT 1", (self.plan,)).fetchone()
+                " ORDER BY id DESC LIMIT 1",
+                (self.plan,),
+            ).fetchone()
             if row is None:
                 raise SytrackError("nothing to undo: no record in force")
         else:
             row = connection.execute(
-                f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND id = ?", (self.plan, record_id)).fetchone()
+                f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND id = ?", (self.plan, record_id)
+            ).fetchone()
             if row is None:
                 raise SytrackError(f"no record #{record_id} (see `sytrack log --all`)")
             if row[9] is not None:
@@ -438,13 +518,19 @@ class Store:
                 raise SytrackError(f"#{record_id} was already retracted by #{row[11]}")
         return _observation(row)
 
-    def import_records(self, records: Iterable[tuple], now: dt.datetime,
-                       on_row: Callable[[int], None] | None = None) -> int:
+    def import_records(
+        self, records: Iterable[tuple], now: dt.datetime, on_row: Callable[[int], None] | None = None
+    ) -> int:
         """`import_counted`, returning only how many records were written."""
         return self.import_counted(records, now, on_row).written
 
-    def import_counted(self, records: Iterable[tuple], now: dt.datetime,
-                       on_row: Callable[[int], None] | None = None, dry_run: bool = False) -> ImportCounts:
+    def import_counted(
+        self,
+        records: Iterable[tuple],
+        now: dt.datetime,
+        on_row: Callable[[int], None] | None = None,
+        dry_run: bool = False,
+    ) -> ImportCounts:
         """Write all records in one transaction, or none; with `dry_run`, only read and count.
         Each record is a tuple (file id, indicator, as-of ISO date, value or None, by, note, source,
         file id it retracts, recorded-at or None[, org, denominator or None]): file ids let later records retract earlier ones
@@ -465,15 +551,18 @@ class Store:
             chunk = 20_000  # written in chunks, so a progress bar can follow without slowing each row
             generator = plan.rows(records)
             expected = len(records) if isinstance(records, Sized) else 0
-            with self.backend.bulk_load(connection, "observation", IMPORT_COLUMNS, expected,
-                                        plan.indexes_read) as insert:
+            with self.backend.bulk_load(
+                connection, "observation", IMPORT_COLUMNS, expected, plan.indexes_read
+            ) as insert:
                 while batch := list(itertools.islice(generator, chunk)):
                     insert(batch)
                     written += len(batch)
                     if on_row is not None:
                         on_row(len(batch))
             ledger = plan.ledger
-            connection.executemany("UPDATE observation SET in_force = 0 WHERE id = ?", ((i,) for i in ledger.left_force))
+            connection.executemany(
+                "UPDATE observation SET in_force = 0 WHERE id = ?", ((i,) for i in ledger.left_force)
+            )
             connection.executemany("UPDATE observation SET in_force = 1 WHERE id = ?", ((i,) for i in ledger.came_back))
             connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?", ledger.retractions())
         return ImportCounts(written, plan.skipped)
@@ -484,20 +573,43 @@ class Store:
 
     # -- copying -------------------------------------------------------------------------------
 
-    _COPY_COLUMNS = ("id", "indicator", "value", "as_of", "recorded_at", "recorded_by", "note", "source",
-                     "supersedes", "retracts", "in_force", "retracted_by", "org", "denominator")
+    _COPY_COLUMNS = (
+        "id",
+        "indicator",
+        "value",
+        "as_of",
+        "recorded_at",
+        "recorded_by",
+        "note",
+        "source",
+        "supersedes",
+        "retracts",
+        "in_force",
+        "retracted_by",
+        "org",
+        "denominator",
+    )
 
     def copy_to(self, target: Store) -> int:
         """Copy this plan's records into `target` in one transaction, ids renumbered after the
         target's own, links kept; refuse if the target has records of the plan; verify the count."""
         columns = ", ".join(self._COPY_COLUMNS)
         with self.reading() as connection:
-            rows = [] if connection is None else connection.execute(
-                f"SELECT {columns} FROM observation WHERE plan = ? ORDER BY id", (self.plan,)).fetchall()
+            rows = (
+                []
+                if connection is None
+                else connection.execute(
+                    f"SELECT {columns} FROM observation WHERE plan = ? ORDER BY id", (self.plan,)
+                ).fetchall()
+            )
         with target.writing() as connection:
-            already = connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (target.plan,)).fetchone()[0]
+            already = connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (target.plan,)).fetchone()[
+                0
+            ]
             if already:
-                raise SytrackError(f"{target.location} already holds {already} records of {target.plan}; nothing was copied")
+                raise SytrackError(
+                    f"{target.location} already holds {already} records of {target.plan}; nothing was copied"
+                )
             offset = connection.execute("SELECT coalesce(max(id), 0) FROM observation").fetchone()[0]
             new_id = {row[0]: offset + n for n, row in enumerate(rows, start=1)}
 
@@ -507,10 +619,13 @@ class Store:
 
             connection.executemany(
                 f"INSERT INTO observation (id, plan, {columns[4:]}) VALUES ({', '.join('?' * 15)})",
-                [renumbered(row) for row in rows])
+                [renumbered(row) for row in rows],
+            )
             # retracted_by points at later rows: set once every row is there.
-            connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?",
-                                   [(new_id[row[11]], new_id[row[0]]) for row in rows if row[11] is not None])
+            connection.executemany(
+                "UPDATE observation SET retracted_by = ? WHERE id = ?",
+                [(new_id[row[11]], new_id[row[0]]) for row in rows if row[11] is not None],
+            )
             copied = connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (target.plan,)).fetchone()[0]
             if copied != len(rows):
                 raise SytrackError(f"copied {copied} records but read {len(rows)}; nothing was copied")

@@ -25,9 +25,11 @@ class RecordSpool:
         self._db = sqlite3.connect("", isolation_level=None)
         for pragma in (f"cache_size = -{SPOOL_CACHE_KIB}", "journal_mode = OFF", "synchronous = OFF"):
             self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute("CREATE TABLE record (seq INTEGER PRIMARY KEY, file_id INTEGER, indicator TEXT, as_of TEXT,"
-                         " value REAL, by TEXT, note TEXT, source TEXT, retracts INTEGER, recorded_at TEXT,"
-                         " org TEXT, denominator REAL, place INTEGER, line INTEGER)")
+        self._db.execute(
+            "CREATE TABLE record (seq INTEGER PRIMARY KEY, file_id INTEGER, indicator TEXT, as_of TEXT,"
+            " value REAL, by TEXT, note TEXT, source TEXT, retracts INTEGER, recorded_at TEXT,"
+            " org TEXT, denominator REAL, place INTEGER, line INTEGER)"
+        )
         # One transaction for the spool's whole life: committing each chunk would flush the cache
         # to the file every time (twice the cost of the inserts). Nothing here needs to be durable.
         self._db.execute("BEGIN")
@@ -40,15 +42,16 @@ class RecordSpool:
         if not self.places or self.places[-1] != place:
             self.places.append(place)
         # A record without org and denominator (9 fields, as before schema 3) is the city's own.
-        self._pending.append((*record, *_CITY_DEFAULTS[len(record) - 9:], len(self.places) - 1, line))
+        self._pending.append((*record, *_CITY_DEFAULTS[len(record) - 9 :], len(self.places) - 1, line))
         self._timed = self._timed or record[8] is not None
         if len(self._pending) >= _CHUNK:
             self._flush()
 
     def _flush(self) -> None:
         if self._pending:
-            self._db.executemany(f"INSERT INTO record ({_RECORD}, place, line) VALUES ({', '.join('?' * 13)})",
-                                 self._pending)
+            self._db.executemany(
+                f"INSERT INTO record ({_RECORD}, place, line) VALUES ({', '.join('?' * 13)})", self._pending
+            )
             self._count += len(self._pending)
             self._pending.clear()
 
@@ -77,7 +80,8 @@ class RecordSpool:
             "       GROUP BY indicator, org, as_of, recorded_at HAVING count(*) > 1) AS g"
             " JOIN record AS f ON f.seq = g.first"
             " JOIN record AS r ON r.file_id IS NULL AND r.indicator = f.indicator AND r.org = f.org"
-            "  AND r.as_of = f.as_of AND r.recorded_at IS f.recorded_at AND r.seq > f.seq ORDER BY r.seq")
+            "  AND r.as_of = f.as_of AND r.recorded_at IS f.recorded_at AND r.seq > f.seq ORDER BY r.seq"
+        )
 
     def repeated_ids(self) -> Iterator[tuple[int, int, int]]:
         """(file id, place, line) of each record whose id an earlier record has."""
@@ -85,26 +89,32 @@ class RecordSpool:
         return self._db.execute(
             "SELECT r.file_id, r.place, r.line FROM record AS r JOIN (SELECT file_id, min(seq) AS first FROM record"
             " WHERE file_id IS NOT NULL GROUP BY file_id HAVING count(*) > 1) AS g"
-            " ON r.file_id = g.file_id AND r.seq > g.first ORDER BY r.seq")
+            " ON r.file_id = g.file_id AND r.seq > g.first ORDER BY r.seq"
+        )
 
     def dangling_retractions(self) -> Iterator[tuple[int, int, int]]:
         """(target, place, line) of each retraction whose target is no record's id."""
         self._flush()
         return self._db.execute(
             "SELECT retracts, place, line FROM record WHERE retracts IS NOT NULL"
-            " AND retracts NOT IN (SELECT file_id FROM record WHERE file_id IS NOT NULL) ORDER BY seq")
+            " AND retracts NOT IN (SELECT file_id FROM record WHERE file_id IS NOT NULL) ORDER BY seq"
+        )
 
     def touched(self) -> tuple[set[tuple[str, str, str]], set[int]]:
         """What an import must remember while it writes (see ImportPlan): the (indicator, org, date) keys
         that more than one value record is about or that a retraction targets, and the file ids
         retractions target. A file of a million rows, one per date, gives two empty sets."""
         self._flush()
-        targets = {target for (target,) in self._db.execute(
-            "SELECT DISTINCT retracts FROM record WHERE retracts IS NOT NULL")}
-        keys = set(self._db.execute(
-            "SELECT indicator, org, as_of FROM record WHERE retracts IS NULL GROUP BY indicator, org, as_of"
-            " HAVING count(*) > 1 UNION SELECT indicator, org, as_of FROM record WHERE file_id IN"
-            " (SELECT retracts FROM record WHERE retracts IS NOT NULL)"))
+        targets = {
+            target for (target,) in self._db.execute("SELECT DISTINCT retracts FROM record WHERE retracts IS NOT NULL")
+        }
+        keys = set(
+            self._db.execute(
+                "SELECT indicator, org, as_of FROM record WHERE retracts IS NULL GROUP BY indicator, org, as_of"
+                " HAVING count(*) > 1 UNION SELECT indicator, org, as_of FROM record WHERE file_id IN"
+                " (SELECT retracts FROM record WHERE retracts IS NOT NULL)"
+            )
+        )
         return keys, targets
 
     def discard(self, seqs: Iterable[int]) -> None:

@@ -71,7 +71,9 @@ class SQLiteBackend:
         except sqlite3.OperationalError as error:
             text = str(error)
             if "locked" in text or "busy" in text:
-                raise SytrackError(f"{self.path}: the data file is busy (another sytrack is writing); try again") from None
+                raise SytrackError(
+                    f"{self.path}: the data file is busy (another sytrack is writing); try again"
+                ) from None
             if "readonly" in text or "unable to open" in text:
                 raise SytrackError(f"{self.path}: cannot write the data file ({text}); check its permissions") from None
             raise SytrackError(f"{self.path}: {text}") from None
@@ -91,8 +93,9 @@ class SQLiteBackend:
         return connection
 
     @contextlib.contextmanager
-    def bulk_load(self, connection: sqlite3.Connection, table: str, columns: tuple[str, ...], new_rows: int,
-                  keep: Container[str]) -> Iterator[Callable[[list[tuple]], None]]:
+    def bulk_load(
+        self, connection: sqlite3.Connection, table: str, columns: tuple[str, ...], new_rows: int, keep: Container[str]
+    ) -> Iterator[Callable[[list[tuple]], None]]:
         """Inserting about `new_rows` rows into `table` in the caller's transaction: a larger page
         cache, and (see rebuild_indexes) the secondary indexes other than `keep` dropped and built
         again when the block ends. A block that raises leaves them to the transaction's rollback."""
@@ -104,9 +107,14 @@ class SQLiteBackend:
         def insert(rows: list[tuple]) -> None:
             # Dropped at the first row written, so an import that writes nothing changes no byte.
             if rebuild and not dropped:
-                dropped.extend((name, sql) for name, sql in connection.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                    (table,)).fetchall() if name not in keep)
+                dropped.extend(
+                    (name, sql)
+                    for name, sql in connection.execute(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                        (table,),
+                    ).fetchall()
+                    if name not in keep
+                )
                 for name, _ in dropped:
                     connection.execute(f'DROP INDEX "{name}"')
             connection.executemany(statement, rows)

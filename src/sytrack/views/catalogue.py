@@ -86,9 +86,13 @@ def list_table(catalogue: Catalogue, lang: str):
 
     def build(rows, screen):
         zh = lang == "zh"
-        columns = (GridColumn("编号" if zh else "id"), GridColumn("指标" if zh else "indicator", wrap=1),
-                   GridColumn("类型" if zh else "kind"), GridColumn("基期" if zh else "baseline", wrap=2),
-                   GridColumn("目标" if zh else "target", wrap=2))
+        columns = (
+            GridColumn("编号" if zh else "id"),
+            GridColumn("指标" if zh else "indicator", wrap=1),
+            GridColumn("类型" if zh else "kind"),
+            GridColumn("基期" if zh else "baseline", wrap=2),
+            GridColumn("目标" if zh else "target", wrap=2),
+        )
         body: list[tuple[str, list[Cell]]] = []
         current_group = None
         for row in rows:
@@ -104,8 +108,9 @@ def list_table(catalogue: Catalogue, lang: str):
             targets = "\n".join(target_text(t, indicator.kind, unit, lang=lang) for t in indicator.targets)
             name = indicator.name(lang) + (" (?)" if indicator.doubt else "")
             body.append(("row", [Cell(visible(text)) for text in (row["id"], name, indicator.kind, baseline, targets)]))
-        grid = Grid.fitted(columns, [cells for kind, cells in body if kind == "row"], screen.width, screen.box(),
-                           screen.colour)
+        grid = Grid.fitted(
+            columns, [cells for kind, cells in body if kind == "row"], screen.width, screen.box(), screen.colour
+        )
         for title in wrap(visible(catalogue.plan.title(lang)), grid.width):
             yield centred(title, grid.width)
         yield from grid.header()
@@ -120,9 +125,20 @@ def list_table(catalogue: Catalogue, lang: str):
 # sytrack show
 
 
-SHOW_LABELS_ZH = {"id": "编号", "name": "名称", "group": "分组", "kind": "类型", "direction": "方向", "unit": "单位",
-                  "baseline": "基期", "target": "目标", "department": "责任部门", "quote": "原文", "doubt": "存疑",
-                  "defined at": "定义位置"}
+SHOW_LABELS_ZH = {
+    "id": "编号",
+    "name": "名称",
+    "group": "分组",
+    "kind": "类型",
+    "direction": "方向",
+    "unit": "单位",
+    "baseline": "基期",
+    "target": "目标",
+    "department": "责任部门",
+    "quote": "原文",
+    "doubt": "存疑",
+    "defined at": "定义位置",
+}
 KIND_ZH = {"level": "存量", "flow": "增量", "share": "比重", "rate": "增速", "rank": "排名", "milestone": "里程碑"}
 
 
@@ -152,8 +168,12 @@ def show_fields(catalogue: Catalogue, indicator: Indicator, lang: str) -> list[t
     for n, target in enumerate(indicator.targets, start=1):
         number = "" if len(indicator.targets) == 1 else f" {n}"
         fields.append((("目标" if zh else "target") + number, target_text(target, indicator.kind, unit, lang=lang)))
-    fields += [("department", indicator.department), ("quote", indicator.source_text), ("doubt", indicator.doubt),
-               ("defined at", str(indicator.where) if indicator.where else "")]
+    fields += [
+        ("department", indicator.department),
+        ("quote", indicator.source_text),
+        ("doubt", indicator.doubt),
+        ("defined at", str(indicator.where) if indicator.where else ""),
+    ]
     label = (lambda key: SHOW_LABELS_ZH.get(key, key)) if zh else (lambda key: key)
     return [(label(key), text) for key, text in fields if text]
 
@@ -179,11 +199,21 @@ def chart_for(indicator: Indicator, series, progress, plan):
     from sytrack.progress import expected_path, forecast_segment
 
     baseline = (indicator.baseline.date, indicator.baseline.value) if indicator.baseline else None
-    targets = () if indicator.kind == "milestone" else tuple(
-        (t.deadline, t.goal(indicator.direction)) for t in indicator.targets)
+    targets = (
+        ()
+        if indicator.kind == "milestone"
+        else tuple((t.deadline, t.goal(indicator.direction)) for t in indicator.targets)
+    )
     observed = tuple((day, value) for day, value in series if day <= progress.as_of)
-    return ChartData(observed, tuple(tuple(s) for s in expected_path(indicator, plan)), targets,
-                     tuple(forecast_segment(progress)), baseline, progress.as_of, progress.start_date)
+    return ChartData(
+        observed,
+        tuple(tuple(s) for s in expected_path(indicator, plan)),
+        targets,
+        tuple(forecast_segment(progress)),
+        baseline,
+        progress.as_of,
+        progress.start_date,
+    )
 
 
 def show_view(fields: list[tuple[str, str]], title: str, chart, standing: str, colour: bool):
@@ -200,21 +230,30 @@ def show_view(fields: list[tuple[str, str]], title: str, chart, standing: str, c
         picture.append("\n" if number else "")
         for char, role in zip(line, roles):
             picture.append(char, styles.get(role, "") if colour else "")
-    return RenderGroup(fields_table(fields, title), rich_text(""), rich_text(standing, "bold"), picture,
-                       rich_text(chart.legend, "dim"))
+    return RenderGroup(
+        fields_table(fields, title), rich_text(""), rich_text(standing, "bold"), picture, rich_text(chart.legend, "dim")
+    )
 
 
-def show_renderable(catalogue: Catalogue, indicator: Indicator, series, as_of, lang: str, colour: bool,
-                    ascii_only: bool = True):
+def show_renderable(
+    catalogue: Catalogue, indicator: Indicator, series, as_of, lang: str, colour: bool, ascii_only: bool = True
+):
     """`sytrack show` on a terminal: the indicator's fields, where it stands, and its chart."""
     from sytrack.chart import text_chart
     from sytrack.progress import evaluate
 
     progress = evaluate(indicator, series, as_of, catalogue.plan)
-    chart = text_chart(chart_for(indicator, series, progress, catalogue.plan), width=60, height=10,
-                       ascii_only=ascii_only, lang=lang)
+    chart = text_chart(
+        chart_for(indicator, series, progress, catalogue.plan), width=60, height=10, ascii_only=ascii_only, lang=lang
+    )
     zh = lang == "zh"
-    done = "" if progress.completion is None else f"{'，完成' if zh else ', '}{progress.completion:.0%}{'' if zh else ' done'}"
-    standing = (f"{'截至' if zh else 'as of'} {progress.as_of.isoformat()}{'：' if zh else ': '}"
-                f"{status_word(progress.status, lang)}{done} — {progress.reason}")
+    done = (
+        ""
+        if progress.completion is None
+        else f"{'，完成' if zh else ', '}{progress.completion:.0%}{'' if zh else ' done'}"
+    )
+    standing = (
+        f"{'截至' if zh else 'as of'} {progress.as_of.isoformat()}{'：' if zh else ': '}"
+        f"{status_word(progress.status, lang)}{done} — {progress.reason}"
+    )
     return show_view(show_fields(catalogue, indicator, lang), indicator.name(lang), chart, standing, colour)

@@ -37,7 +37,13 @@ DIFF_COLUMNS = (
     Column("warning_after", "新预警", "warning after"),
     Column("causes", "原因", "causes"),
 )
-CAUSE_WORDS_ZH = {"new-data": "新数据", "revision": "修订", "retraction": "撤销", "target": "目标变更", "time": "时间推移"}
+CAUSE_WORDS_ZH = {
+    "new-data": "新数据",
+    "revision": "修订",
+    "retraction": "撤销",
+    "target": "目标变更",
+    "time": "时间推移",
+}
 
 
 def org_name(org: str, names: dict[str, str], lang: str) -> str:
@@ -48,8 +54,13 @@ def org_name(org: str, names: dict[str, str], lang: str) -> str:
 
 
 def remind_row(chase) -> dict[str, Any]:
-    return {"indicator": chase.indicator, "org": chase.org, "period": chase.period, "due": chase.due,
-            "days_overdue": chase.days_overdue}
+    return {
+        "indicator": chase.indicator,
+        "org": chase.org,
+        "period": chase.period,
+        "due": chase.due,
+        "days_overdue": chase.days_overdue,
+    }
 
 
 def _percent(rate: float | None) -> float | None:
@@ -58,16 +69,28 @@ def _percent(rate: float | None) -> float | None:
 
 def summary_row(org_tally) -> dict[str, Any]:
     reports = org_tally.reports
-    return {"org": org_tally.org, "expected": reports.expected, "received": reports.received,
-            "on_time": reports.on_time, "reporting_rate_pct": _percent(reports.reporting_rate),
-            "on_time_rate_pct": _percent(reports.on_time_rate)}
+    return {
+        "org": org_tally.org,
+        "expected": reports.expected,
+        "received": reports.received,
+        "on_time": reports.on_time,
+        "reporting_rate_pct": _percent(reports.reporting_rate),
+        "on_time_rate_pct": _percent(reports.on_time_rate),
+    }
 
 
 def diff_row_dict(row) -> dict[str, Any]:
-    return {"indicator": row.indicator, "org": row.org, "figure_before": row.figure_before,
-            "figure_after": row.figure_after, "status_before": row.status_before, "status_after": row.status_after,
-            "warning_before": row.warning_before, "warning_after": row.warning_after,
-            "causes": ",".join(row.causes)}
+    return {
+        "indicator": row.indicator,
+        "org": row.org,
+        "figure_before": row.figure_before,
+        "figure_after": row.figure_after,
+        "status_before": row.status_before,
+        "status_after": row.status_after,
+        "warning_before": row.warning_before,
+        "warning_after": row.warning_after,
+        "causes": ",".join(row.causes),
+    }
 
 
 def plain_table(columns: Sequence[Column], lang: str, names: dict[str, str], words: dict[str, dict[str, str]]):

@@ -5,11 +5,28 @@ from __future__ import annotations
 from sytrack.views.columns import Column
 from sytrack.views.text import rich_text
 
-
 DRAFT_COLUMNS = [
     Column(key, kind="number" if key in ("line", "confidence") else "bool" if key in ("review", "context") else "text")
-    for key in ("line", "id", "group", "name_zh", "value", "unit", "comparison", "tolerance", "kind", "direction",
-                "deadline", "baseline", "confidence", "review", "context", "reason", "sentence", "stretch")
+    for key in (
+        "line",
+        "id",
+        "group",
+        "name_zh",
+        "value",
+        "unit",
+        "comparison",
+        "tolerance",
+        "kind",
+        "direction",
+        "deadline",
+        "baseline",
+        "confidence",
+        "review",
+        "context",
+        "reason",
+        "sentence",
+        "stretch",
+    )
 ]
 
 
@@ -23,7 +40,20 @@ def drafts_table(rows, source: str):
         view.add_column(title, overflow="fold")
     for row in rows:
         sentence = row["sentence"] if len(row["sentence"]) <= 60 else row["sentence"][:59] + "…"
-        view.add_row(*(rich_text(str(cell)) for cell in (
-            row["line"], row["name_zh"], row["value"], row["unit"], row["comparison"], row["kind"],
-            f"{row['confidence']:.2f}", row["reason"], sentence)))
+        view.add_row(
+            *(
+                rich_text(str(cell))
+                for cell in (
+                    row["line"],
+                    row["name_zh"],
+                    row["value"],
+                    row["unit"],
+                    row["comparison"],
+                    row["kind"],
+                    f"{row['confidence']:.2f}",
+                    row["reason"],
+                    sentence,
+                )
+            )
+        )
     return view

@@ -111,8 +111,9 @@ def _longest_word(text: str) -> int:
     return max((display_width(w.strip()) for line in text.split("\n") for w in _words(line)), default=0)
 
 
-def layout(columns: Sequence[GridColumn], rows: Sequence[Sequence[Cell]], width: int | None,
-           box: str) -> tuple[list[int], list[int]]:
+def layout(
+    columns: Sequence[GridColumn], rows: Sequence[Sequence[Cell]], width: int | None, box: str
+) -> tuple[list[int], list[int]]:
     """The shown columns (indexes) and their widths. Without a width, every column as wide as its
     content. Within one: wrapping columns give way first, down to their longest word; then columns
     are dropped by their `drop` order; cells that still do not fit fold as a last resort."""
@@ -177,15 +178,27 @@ def _fit(text: str, width: int, justify: str) -> str:
 class Grid:
     """A table laid out once, then drawn line by line: `lines(rows)` may be a stream."""
 
-    def __init__(self, columns: Sequence[GridColumn], widths: Sequence[int], shown: Sequence[int],
-                 box: str = "heavy_head", colour: bool = False) -> None:
+    def __init__(
+        self,
+        columns: Sequence[GridColumn],
+        widths: Sequence[int],
+        shown: Sequence[int],
+        box: str = "heavy_head",
+        colour: bool = False,
+    ) -> None:
         self.columns, self.widths, self.shown, self.colour = columns, list(widths), list(shown), colour
         self.box = BOXES[box]
         self.simple = box in ("simple_head", "ascii_simple")
 
     @classmethod
-    def fitted(cls, columns: Sequence[GridColumn], rows: Sequence[Sequence[Cell]], width: int | None,
-               box: str = "heavy_head", colour: bool = False) -> Grid:
+    def fitted(
+        cls,
+        columns: Sequence[GridColumn],
+        rows: Sequence[Sequence[Cell]],
+        width: int | None,
+        box: str = "heavy_head",
+        colour: bool = False,
+    ) -> Grid:
         shown, widths = layout(columns, rows, width, box)
         return cls(columns, widths, shown, box, colour)
 
@@ -201,8 +214,10 @@ class Grid:
 
     def _line(self, texts: Sequence[str], styles: Sequence[str], parts: str) -> str:
         left, _, between, right = parts
-        cells = [_paint(_fit(text, width, self.columns[n].justify), style, self.colour)
-                 for text, width, style, n in zip(texts, self.widths, styles, self.shown)]
+        cells = [
+            _paint(_fit(text, width, self.columns[n].justify), style, self.colour)
+            for text, width, style, n in zip(texts, self.widths, styles, self.shown)
+        ]
         if self.simple:
             return (" " + "".join(f" {cell} " for cell in cells)).rstrip()
         return left + " " + f" {between} ".join(cells) + " " + right

@@ -11,7 +11,6 @@ from sytrack.views.columns import Column
 from sytrack.views.grid import Cell, Grid, GridColumn
 from sytrack.views.text import visible
 
-
 OBSERVATION_COLUMNS = (
     # The first six are the import's columns, so an export is itself an import file.
     Column("indicator", "指标", "indicator"),
@@ -64,12 +63,21 @@ def log_table(catalogue: Catalogue, lang: str, show_all: bool = True):
     with --all (without it every record shown is in force); on a narrow terminal `by`, then the
     record time, give way before anything is cut."""
     zh = lang == "zh"
-    headers = (("序号", "#", "right", 0, 0), ("指标", "indicator", "left", 0, 0),
-               ("日期", "as of", "left", 0, 0), ("数值", "value", "left", 2, 0),
-               ("状态", "state", "left", 2, 0), ("记录时间(UTC)", "recorded (UTC)", "left", 0, 2),
-               ("记录人", "by", "left", 3, 1), ("备注 / 来源", "note / source", "left", 1, 0))
-    columns = tuple(GridColumn(h_zh if zh else h_en, justify, wrap, drop)
-                    for h_zh, h_en, justify, wrap, drop in headers if show_all or h_en != "state")
+    headers = (
+        ("序号", "#", "right", 0, 0),
+        ("指标", "indicator", "left", 0, 0),
+        ("日期", "as of", "left", 0, 0),
+        ("数值", "value", "left", 2, 0),
+        ("状态", "state", "left", 2, 0),
+        ("记录时间(UTC)", "recorded (UTC)", "left", 0, 2),
+        ("记录人", "by", "left", 3, 1),
+        ("备注 / 来源", "note / source", "left", 1, 0),
+    )
+    columns = tuple(
+        GridColumn(h_zh if zh else h_en, justify, wrap, drop)
+        for h_zh, h_en, justify, wrap, drop in headers
+        if show_all or h_en != "state"
+    )
     units: dict[str, tuple[str, str]] = {}  # filled as indicators appear: a long log names few of 10,000
 
     def unit_of(indicator_id: str) -> tuple[str, str]:

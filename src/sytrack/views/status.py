@@ -11,7 +11,6 @@ from sytrack.views.common import ASCII_SIGNS, STATUS_LOOK, bar, rounded, sparkli
 from sytrack.views.grid import Cell, Grid, GridColumn, wrap
 from sytrack.views.text import visible
 
-
 STATUS_COLUMNS = (
     Column("id", "编号", "id"),
     Column("group", "分组", "group"),
@@ -114,13 +113,23 @@ def status_row(catalogue: Catalogue, p, org: str = "", figures=None, cycle=None)
     }
 
 
-STATUS_HEADERS = (("指标", "indicator"), ("最新", "latest"), ("目标", "target"), ("完成", "done"), ("序时", "time"),
-                  ("状态", "status"), ("预警", "warning"), ("超前/滞后", "ahead"), ("预测", "forecast"), ("趋势", "trend"))
+STATUS_HEADERS = (
+    ("指标", "indicator"),
+    ("最新", "latest"),
+    ("目标", "target"),
+    ("完成", "done"),
+    ("序时", "time"),
+    ("状态", "status"),
+    ("预警", "warning"),
+    ("超前/滞后", "ahead"),
+    ("预测", "forecast"),
+    ("趋势", "trend"),
+)
 WARNING_COLOURS = {"red": "bold red", "yellow": "yellow", "blue": "blue", "": ""}
 
 
 def warning_text(warning: str, escalation: int, lang: str) -> str:
-    """"red ×3" (红 ×3): the colour, and how many period ends in a row it has been yellow or red."""
+    """ "red ×3" (红 ×3): the colour, and how many period ends in a row it has been yellow or red."""
     from sytrack.cycle import WARNING_NAMES
 
     word = WARNING_NAMES["zh" if lang == "zh" else "en"][warning]
@@ -142,8 +151,13 @@ def _status_cells(p, lang: str, wide: bool, ascii_only: bool, rolled: bool = Fal
     target = target_text(p.target, indicator.kind, unit, lang=lang, short=not wide)
     if ascii_only:  # ≥ ≤ ≈ – ± are drawn double width on Chinese terminals too
         target = target.translate(ASCII_SIGNS)
-    texts = [indicator.name(lang) + (" (?)" if indicator.doubt else ""), latest, target, done,
-             "" if p.time_elapsed is None else f"{p.time_elapsed:.0%}"]
+    texts = [
+        indicator.name(lang) + (" (?)" if indicator.doubt else ""),
+        latest,
+        target,
+        done,
+        "" if p.time_elapsed is None else f"{p.time_elapsed:.0%}",
+    ]
     cells = [Cell(visible(text)) for text in texts] + [Cell(status_word(p.status, lang), colour)]
     warning = cycle.warning if cycle else ""
     cells.append(Cell(warning_text(warning, cycle.escalation if cycle else 0, lang), WARNING_COLOURS[warning]))
@@ -153,15 +167,26 @@ def _status_cells(p, lang: str, wide: bool, ascii_only: bool, rolled: bool = Fal
         if p.forecast is not None:
             # A projection is an estimate: no more digits than the reader needs.
             rounded = round(p.forecast) if abs(p.forecast) >= 100 else round(p.forecast, 1)
-            meets = ("达标" if p.forecast_meets else "不达标") if lang == "zh" else (
-                "meets" if p.forecast_meets else "falls short")
+            meets = (
+                ("达标" if p.forecast_meets else "不达标")
+                if lang == "zh"
+                else ("meets" if p.forecast_meets else "falls short")
+            )
             forecast = f"{format_human(rounded, unit, kind=indicator.kind)} ({meets})"
         cells += [Cell(ahead), Cell(visible(forecast)), Cell(sparkline([v for _, v in p.points], ascii_only))]
     return cells
 
 
-def status_tables(catalogue: Catalogue, progresses: list, lang: str, screen, judged: list | None = None,
-                  figures: dict | None = None, title: str = "", cycle: dict | None = None):
+def status_tables(
+    catalogue: Catalogue,
+    progresses: list,
+    lang: str,
+    screen,
+    judged: list | None = None,
+    figures: dict | None = None,
+    title: str = "",
+    cycle: dict | None = None,
+):
     """`sytrack status` for people: per group its title, its indicators and its counts, then the
     total, in one layout so that columns line up from group to group. Counts are of everything
     `judged`, not only the rows shown (--status filters rows, not counts). `figures` (per indicator
@@ -174,16 +199,29 @@ def status_tables(catalogue: Catalogue, progresses: list, lang: str, screen, jud
     # The warning column goes only where it can be read: below 60 columns, seven would wrap to slivers.
     shown = 10 if wide else 7 if screen.width >= 60 else 6
     zh = lang == "zh"
-    columns = [GridColumn(zh_header if zh else en_header, "right" if en_header in ("time", "ahead") else "left",
-                          wrap={"indicator": 1, "latest": 2, "target": 2, "forecast": 2}.get(en_header, 0))
-               for zh_header, en_header in STATUS_HEADERS[:shown]]
+    columns = [
+        GridColumn(
+            zh_header if zh else en_header,
+            "right" if en_header in ("time", "ahead") else "left",
+            wrap={"indicator": 1, "latest": 2, "target": 2, "forecast": 2}.get(en_header, 0),
+        )
+        for zh_header, en_header in STATUS_HEADERS[:shown]
+    ]
     by_group: dict[str, list] = {}
     for p in progresses:
-        rolled = figures is not None and p.indicator.id in figures and figures[p.indicator.id].rolled_up_at(p.latest_date)
+        rolled = (
+            figures is not None and p.indicator.id in figures and figures[p.indicator.id].rolled_up_at(p.latest_date)
+        )
         cells = _status_cells(p, lang, wide, screen.ascii_only, rolled, (cycle or {}).get(p.indicator.id))[:shown]
         by_group.setdefault(p.indicator.group, []).append(cells)
-    grid = Grid.fitted(columns, [cells for rows in by_group.values() for cells in rows], screen.width,
-                       screen.box(simple=True), screen.colour)
+    grid = Grid.fitted(
+        columns,
+        [cells for rows in by_group.values() for cells in rows],
+        screen.width,
+        screen.box(simple=True),
+        screen.colour,
+    )
+
     def text_lines(text: str, bold: bool = False) -> list[str]:
         lines = wrap(text, screen.width) if screen.width else [text]
         return [f"\x1b[1m{line}\x1b[0m" if bold and screen.colour else line for line in lines]
@@ -209,8 +247,11 @@ def _figure_notes(progresses: list, figures: dict | None, lang: str, text_lines)
     zh = lang == "zh"
     shown = [p for p in progresses if p.indicator.id in figures]
     if any(figures[p.indicator.id].rolled_up_at(p.latest_date) for p in shown):
-        yield from text_lines("Σ 由下级单位汇总(市级无自报数)" if zh else
-                              "Σ rolled up from the orgs (the city has no figure of its own for that date)")
+        yield from text_lines(
+            "Σ 由下级单位汇总(市级无自报数)"
+            if zh
+            else "Σ rolled up from the orgs (the city has no figure of its own for that date)"
+        )
     for p in shown:
         for node, d in figures[p.indicator.id].disagreements:
             yield from text_lines(visible(f"! {p.indicator.id} {disagreement_text(node, d, p.indicator, lang)}"))
