@@ -59,7 +59,6 @@ UNICODE_GLYPHS = Glyphs(
         "zh": "◉ 实际值   ⠤⠤ 应达路径   ⠄⠠⠄ 预测   ✦ 目标   ⋄ 基期",
     },
 )
-LEGEND = ASCII_GLYPHS.legend["en"]
 
 
 def use_ascii(asked: bool, terminal: bool, encoding: str | None) -> bool:
