@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
+from sytrack.errors import SytrackError
 from sytrack.model import CITY, Catalogue, Indicator
 from sytrack.orgs import Disagreement, LeagueRow, NodeFigures, OrgTree, group_league, league, roll_up_tree
 from sytrack.progress import Progress, evaluate
@@ -34,9 +35,26 @@ class Figures(NamedTuple):
     disagreements: tuple[tuple[str, Disagreement], ...] = ()
     orgs_take_part: bool = False
 
-    def rolled_up_at(self, day: dt.date | None) -> bool:
-        """Whether the city's figure of `day` is its orgs' roll-up rather than its own."""
-        return day is not None and self.orgs_take_part and day not in self.own_dates
+    def rolled_up_at(self, day: dt.date | None, node: str = CITY) -> bool:
+        """Whether the figure of `day` of the city (or of the org `node`) is the roll-up of the orgs
+        under it rather than its own."""
+        if node == CITY:
+            return day is not None and self.orgs_take_part and day not in self.own_dates
+        figures = (self.nodes or {}).get(node)
+        if day is None or figures is None or figures.rolled is None:
+            return False
+        return day not in {point[0] for point in figures.own}
+
+    def nodes_from(self, catalogue: Catalogue, node: str = CITY) -> list[str]:
+        """The city (or the org `node`) and every org below it that has figures, in catalogue
+        order: whose roll-ups `explain` writes out."""
+        if self.nodes is None or node not in self.nodes:
+            return []
+        from sytrack.orgs import ancestors, build_tree
+
+        tree = build_tree(catalogue.orgs)
+        below = [o.id for o in catalogue.orgs if o.id in self.nodes and (node == CITY or node in ancestors(tree, o.id))]
+        return [node, *below]
 
     def slim(self) -> Figures:
         """What status keeps once an indicator is judged: not the series, so that 10,000 indicators
@@ -188,6 +206,30 @@ def _judge_one(
         return evaluate(indicator, own, as_of, catalogue.plan, target_year), None
     found = figures_for(indicator, tree, own, reported)
     return evaluate(indicator, found.series, as_of, catalogue.plan, target_year), found
+
+
+def judge_one_org(
+    catalogue: Catalogue,
+    indicator: Indicator,
+    org: str,
+    stream: Iterable[tuple[str, list, dict]],
+    as_of: dt.date,
+    target_year: int | None = None,
+) -> tuple[Progress, Figures]:
+    """`explain ID --org ORG`: the org judged on its allocation, with every figure of the roll-up
+    kept. `stream` is Store.current_with_orgs for the one indicator. An org that nothing judges (a
+    part of a sum, not allocated to it) is refused: its figure only counts in its parent's roll-up."""
+    from sytrack.orgs import build_tree
+
+    own, reported = next(((o, r) for name, o, r in stream if name == indicator.id), ((), {}))
+    figures = figures_for(indicator, build_tree(catalogue.orgs), own, reported)
+    progress = org_progress(indicator, org, org_series(figures, reported, org), as_of, catalogue.plan, target_year)
+    if progress is None:
+        raise SytrackError(
+            f"{org} has no allocation of {indicator.id}: its figure counts in the city's roll-up"
+            f" (`sytrack explain {indicator.id}` shows it)"
+        )
+    return progress, figures
 
 
 def judge_org(

@@ -222,6 +222,26 @@ OrgOption = Annotated[
         "without it, the city's own figure.",
     ),
 ]
+OrgRecordsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--org",
+        metavar="ORG",
+        autocompletion=complete_orgs,
+        help="Only the records of this district or department (its id or name); --org '' the city's own. "
+        "Default: every record.",
+    ),
+]
+OrgJudgedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--org",
+        metavar="ORG",
+        autocompletion=complete_orgs,
+        help="This district or department (its id or name): its figure against its allocation, and the "
+        "roll-up of the orgs under it. Default: the city.",
+    ),
+]
 ByOption = Annotated[str | None, typer.Option("--by", help="Who records it (default: your login name).")]
 NoteOption = Annotated[str, typer.Option("--note", "-m", help="Why: e.g. 'revised by the bureau'.")]
 StrictOption = Annotated[

@@ -20,6 +20,7 @@ from sytrack.cli.options import (
     LangOption,
     NoteOption,
     OrgOption,
+    OrgRecordsOption,
     OutputOption,
     SinceOption,
     StrictOption,
@@ -170,6 +171,7 @@ def log_command(
     ] = False,
     since: SinceOption = None,
     as_known: AsKnownOption = None,
+    org: OrgRecordsOption = None,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
@@ -177,6 +179,7 @@ def log_command(
 ) -> None:
     """Show the history of records, newest first: value, as-of date, who recorded it, when and why."""
     from sytrack.queries import known_records
+    from sytrack.reporters import require_org
     from sytrack.views.records import OBSERVATION_COLUMNS, log_table, observation_row
 
     state = session(ctx)
@@ -188,6 +191,7 @@ def log_command(
         in_force_only=not show_all,
         recorded_since=since.isoformat() if since else "",
         known_by=state.known_by(as_known),
+        org=require_org(catalogue, org) if org is not None else None,
     )
     rows = (observation_row(o) for o in known_records(records, set(catalogue.ids)))
     emit(rows, OBSERVATION_COLUMNS, fmt, output, excel, log_table(catalogue, state.lang(lang), show_all), sheet="log")
@@ -208,21 +212,26 @@ def export_command(
     output: OutputOption = None,
     excel: ExcelOption = False,
     as_known: AsKnownOption = None,
+    org: OrgRecordsOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Write every record, superseded and retracted ones included, with every field.
+    """Write every record, superseded and retracted ones included, with every field (--org: that
+    district's or department's only).
 
     The columns begin with the import's (indicator,value,date,note,source,by), so an export is itself
     a valid import file: exporting, importing into an empty store and exporting again is identical.
     """
     from sytrack.cli.progress_bar import ProgressBar
+    from sytrack.reporters import require_org
     from sytrack.views.records import OBSERVATION_COLUMNS, log_table
 
     state = session(ctx)
+    org_id = require_org(state.catalogue, org) if org is not None else None
     wanted = state.progress_wanted
-    with ProgressBar("exporting", state.store.count() if wanted else None, wanted) as bar:
+    # One org's share of the records is not known before they are read: a bar without a total.
+    with ProgressBar("exporting", state.store.count() if wanted and org_id is None else None, wanted) as bar:
         emit(
-            bar.wrap(state.store.export_rows(state.known_by(as_known))),
+            bar.wrap(state.store.export_rows(state.known_by(as_known), org_id)),
             OBSERVATION_COLUMNS,
             format_for(fmt, output, Format.csv),
             output,

@@ -19,6 +19,7 @@ from sytrack.cli.options import (
     GroupOption,
     IdArgument,
     LangOption,
+    OrgJudgedOption,
     OutputOption,
     SortBy,
     TargetYearOption,
@@ -241,37 +242,40 @@ def explain_command(
     as_of: AsOfOption = None,
     as_known: AsKnownOption = None,
     target_year: TargetYearOption = None,
+    org: OrgJudgedOption = None,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     excel: ExcelOption = False,
 ) -> None:
-    """Show every figure behind one indicator's status and how it is computed, to check by hand."""
-    from sytrack.districts import judge_city
+    """Show every figure behind one indicator's status and how it is computed, to check by hand
+    (--org: a district's or department's figure against its allocation)."""
+    from sytrack.districts import judge_city, judge_one_org
     from sytrack.queries import require_target_year
-    from sytrack.views.explain import EXPLAIN_COLUMNS, explain_fields, explain_table, rollup_fields
+    from sytrack.reporters import require_org
+    from sytrack.views.explain import EXPLAIN_COLUMNS, explain_fields, explain_table, org_fields, rollup_fields
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
     indicator = require_indicator(catalogue, indicator_id)
     require_target_year(indicator, target_year)
-    [progress], figures = judge_city(
-        catalogue,
-        [indicator],
-        state.store.current_with_orgs(indicator.id, state.known_by(as_known)),
-        as_of or as_known or state.today,
-        target_year,
-        keep_series=True,
-    )
-    rows = explain_fields(progress, language) + rollup_fields(
-        indicator, catalogue, figures.get(indicator.id), progress, language
-    )
+    org_id = require_org(catalogue, org) if org is not None else ""
+    stream = state.store.current_with_orgs(indicator.id, state.known_by(as_known))
+    day = as_of or as_known or state.today
+    if org_id:
+        progress, found = judge_one_org(catalogue, indicator, org_id, stream, day, target_year)
+    else:
+        [progress], figures = judge_city(catalogue, [indicator], stream, day, target_year, keep_series=True)
+        found = figures.get(indicator.id)
+    rows = explain_fields(progress, language)
+    rows[1:1] = org_fields(indicator, catalogue, org_id, language)
+    rows += rollup_fields(indicator, catalogue, found, progress, language, org_id)
     emit(
         rows,
         EXPLAIN_COLUMNS,
         fmt,
         output,
         excel,
-        lambda _rows, screen: explain_table(indicator, progress, rows, screen, language),
+        lambda _rows, screen: explain_table(indicator, progress, rows, screen, language, org_id),
         sheet=indicator.id,
     )

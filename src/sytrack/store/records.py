@@ -199,11 +199,13 @@ class Store:
         in_force_only: bool = False,
         recorded_since: str = "",
         known_by: str | None = None,
+        org: str | None = None,
     ) -> Iterator[Observation]:
         """The records newest first, streamed in pages by id (`log`: the first lines come at once and
         memory stays flat however long the history). `in_force_only` leaves out superseded and
         retracted records and the retractions; `recorded_since` those recorded before that time;
-        with `known_by`, only those recorded before it, in the state they were in then."""
+        with `known_by`, only those recorded before it, in the state they were in then; with `org`,
+        only that reporter's (CITY: the city's own)."""
         # For the whole plan, `plan || ''` and `in_force + 0` keep SQLite off the indexes on those
         # columns: walking the table backwards by id finds the newest at once, where an index would
         # sort every record. One indicator's few records come by its index, then sorted.
@@ -218,6 +220,9 @@ class Store:
         if recorded_since:
             conditions.append("recorded_at >= ?")
             parameters.append(recorded_since)
+        if org is not None:
+            conditions.append("org = ?")
+            parameters.append(org)
         query = f"SELECT {_COLUMNS} FROM {source} WHERE {' AND '.join(conditions)}"
         with self.reading() as connection:
             if connection is None:
@@ -237,15 +242,17 @@ class Store:
                     return
                 before, page = rows[-1][0], 5000
 
-    def export_rows(self, known_by: str | None = None) -> Iterator[tuple]:
+    def export_rows(self, known_by: str | None = None, org: str | None = None) -> Iterator[tuple]:
         """Every record as a tuple in the export's column order, oldest first, streamed; with
-        `known_by`, as `history` gives them."""
+        `known_by`, as `history` gives them; with `org`, only that reporter's (CITY: the city's own)."""
         with self.reading() as connection:
             if connection is None:
                 return
             source, parameters = self._source(known_by)
             query = EXPORT_SELECT.replace("FROM observation", f"FROM {source}", 1)
-            yield from connection.execute(query + " ORDER BY id", (*parameters, self.plan))
+            # "org || ''", as "plan || ''": the table in id order, not an index and a sort.
+            by_org, more = (" AND org || '' = ?", (org,)) if org is not None else ("", ())
+            yield from connection.execute(query + by_org + " ORDER BY id", (*parameters, self.plan, *more))
 
     def current(
         self, indicator: str | None = None, org: str = CITY, known_by: str | None = None

@@ -129,8 +129,23 @@ def explain_fields(p, lang: str) -> list[dict[str, Any]]:
 # Charts
 
 
-def explain_table(indicator: Indicator, progress, rows: list[dict[str, Any]], screen, lang: str = "en"):
-    """`sytrack explain` for people: figure, value and how it is computed."""
+def org_fields(indicator: Indicator, catalogue, org: str, lang: str) -> list[dict[str, Any]]:
+    """`explain --org`: the row that says whose figure is judged, and against what."""
+    from sytrack.orgs import allocated_target
+
+    if not org:
+        return []
+    found = catalogue.org(org)
+    how = (
+        "judged on its allocation (T), without the city's baseline"
+        if allocated_target(indicator, org) is not None
+        else "no allocation: judged on the city's target, as a share or rate compares with the city's"
+    )
+    return [{"figure": "org", "value": None, "text": f"{found.name(lang) if found else org} ({org})", "how": how}]
+
+
+def explain_table(indicator: Indicator, progress, rows: list[dict[str, Any]], screen, lang: str = "en", org: str = ""):
+    """`sytrack explain` for people: figure, value and how it is computed (--org: the org's id in the title)."""
     zh = lang == "zh"
     columns = (
         GridColumn("项目" if zh else "figure"),
@@ -139,7 +154,8 @@ def explain_table(indicator: Indicator, progress, rows: list[dict[str, Any]], sc
     )
     cells = [[Cell(visible(row["figure"])), Cell(visible(row["text"])), Cell(visible(row["how"]))] for row in rows]
     grid = Grid.fitted(columns, cells, screen.width, screen.box(), screen.colour)
-    yield from wrap(f"{indicator.id} {'截至' if zh else 'as of'} {progress.as_of.isoformat()}", grid.width)
+    whose = f" @{org}" if org else ""
+    yield from wrap(f"{indicator.id}{whose} {'截至' if zh else 'as of'} {progress.as_of.isoformat()}", grid.width)
     yield from grid.lines(cells)
 
 
@@ -165,82 +181,84 @@ def _combination(kind: str, row: tuple, human) -> str:
     return f"({terms}) / {sum(weights):g} = {human(total)}"
 
 
-def _node_rows(indicator, catalogue, node: str, figures, as_of, human, lang: str) -> list[tuple]:
-    """One node's (the city's or an org's) figures: each org under it, then its roll-up at the latest date."""
+def _member_row(indicator, catalogue, member: str, figures, as_of, human, lang: str) -> tuple:
+    """One org under a node: its latest figure by the date, its allocation, and whose figure it is."""
     from sytrack.orgs import allocated_target
 
+    org = catalogue.org(member)
+    known = [p for p in figures.nodes[member].effective if p[0] <= as_of]
+    target = allocated_target(indicator, member)
+    allocation = f"allocated {human(target.value)}" if target is not None else "no allocation"
+    if not known:
+        return (
+            f"  {org.name(lang) if org else member} ({member})",
+            None,
+            "nothing recorded",
+            f"{allocation}; no figure yet",
+        )
+    latest = known[-1]
+    whose = "rolled up from its orgs" if figures.rolled_up_at(latest[0], member) else "its own figure"
+    text = f"{human(latest[1])} on {latest[0]}" + (f" (of {latest[2]:g})" if len(latest) > 2 else "")
+    return (f"  {org.name(lang) if org else member} ({member})", latest[1], text, f"{allocation}; {whose}")
+
+
+def _node_rows(indicator, catalogue, node: str, figures, as_of, human, lang: str) -> list[tuple]:
+    """One node's (the city's or an org's) figures: each org under it, then its roll-up at the latest date."""
     rolled = figures.nodes[node].rolled
     if rolled is None:
         return []
-    rows = []
-    for member in rolled.members:
-        org = catalogue.org(member)
-        known = [p for p in figures.nodes[member].effective if p[0] <= as_of]
-        target = allocated_target(indicator, member)
-        allocation = f"allocated {human(target.value)}" if target is not None else "no allocation"
-        whose = (
-            "rolled up from its orgs"
-            if figures.nodes[member].rolled is not None
-            and known
-            and known[-1][0] not in {p[0] for p in figures.nodes[member].own}
-            else "its own figure"
-        )
-        text = f"{human(known[-1][1])} on {known[-1][0]}" if known else "nothing recorded"
-        if known and len(known[-1]) > 2:
-            text += f" (of {known[-1][2]:g})"
-        rows.append(
-            (
-                f"  {org.name(lang) if org else member} ({member})",
-                known[-1][1] if known else None,
-                text,
-                f"{allocation}; {whose if known else 'no figure yet'}",
-            )
-        )
+    rows = [_member_row(indicator, catalogue, member, figures, as_of, human, lang) for member in rolled.members]
     dated = [row for row in rolled.rows if row[0] <= as_of]
     label = "the city" if node == "" else node
     if not dated:
         rows.append((f"roll-up into {label}", None, rolled.reason or "no figure yet", _HOW.get(indicator.kind, "")))
         return rows
     last = dated[-1]
-    rows.append(
-        (
-            f"roll-up into {label} on {last[0]}",
-            last[1],
-            _combination(indicator.kind, last, human),
-            _HOW.get(indicator.kind, rolled.reason),
-        )
-    )
+    how = _HOW.get(indicator.kind, rolled.reason)
+    rows.append((f"roll-up into {label} on {last[0]}", last[1], _combination(indicator.kind, last, human), how))
     return rows
 
 
-def rollup_fields(indicator: Indicator, catalogue, figures, progress, lang: str) -> list[dict[str, Any]]:
-    """The explain rows a roll-up adds: where the city's figure comes from, every org's figure, how
-    they combine (deepest level last, as the city's own first), and every disagreement."""
+def _source_row(figures, progress, node: str) -> tuple:
+    """Where the figure judged (the city's, or the org's) comes from: its own, or the roll-up below it."""
+    if progress.latest is None:
+        source = "nothing recorded or rolled up"
+    elif figures.rolled_up_at(progress.latest_date, node):
+        source = "rolled up from its orgs (Σ)"
+    else:
+        source = "the city's own figure" if node == "" else "its own figure"
+    if node == "":
+        return (
+            "city's figure (V)",
+            None,
+            source,
+            "the city's own figure where it has one for a date, else its orgs' roll-up",
+        )
+    return (f"{node}'s figure (V)", None, source, "its own figure where it has one for a date, else its orgs' roll-up")
+
+
+def rollup_fields(indicator: Indicator, catalogue, figures, progress, lang: str, org: str = "") -> list[dict[str, Any]]:
+    """The explain rows a roll-up adds: where the city's (or the org's) figure comes from, every
+    org's figure below it, how they combine (deepest level last, as the city's own first), and
+    every disagreement. An org with no orgs under it adds none."""
     from sytrack.views.status import disagreement_text
 
-    if figures is None or figures.nodes is None:
+    nodes = figures.nodes_from(catalogue, org) if figures is not None else []
+    if not nodes or (org and figures.nodes[org].rolled is None):
         return []
     unit = indicator.unit_in(lang)
     human = lambda v: format_human(v, unit, kind=indicator.kind)  # noqa: E731
-    rolled = figures.rolled_up_at(progress.latest_date)
-    source = (
-        ("rolled up from its orgs (Σ)" if rolled else "the city's own figure")
-        if progress.latest is not None
-        else "nothing recorded or rolled up"
-    )
-    rows = [
-        ("city's figure (V)", None, source, "the city's own figure where it has one for a date, else its orgs' roll-up")
-    ]
-    nodes = [""] + [org.id for org in catalogue.orgs if org.id in figures.nodes]
+    rows = [_source_row(figures, progress, org)]
     for node in nodes:
         rows += _node_rows(indicator, catalogue, node, figures, progress.as_of, human, lang)
     for node, d in figures.disagreements:
-        rows.append(
-            (
-                "disagreement",
-                d.difference,
-                disagreement_text(node, d, indicator, lang),
-                "own figure and the orgs' roll-up differ by more than 1% of the own figure; the own figure counts",
+        if node in nodes:
+            rows.append(
+                (
+                    "disagreement",
+                    d.difference,
+                    disagreement_text(node, d, indicator, lang),
+                    "own figure and the orgs' roll-up differ by more than 1% of the own figure; the own figure counts",
+                )
             )
-        )
     return [{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows]
