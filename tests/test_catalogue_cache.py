@@ -210,9 +210,23 @@ def test_every_field_of_every_record_survives_the_cache(tmp_path):
         "quarterly",
         5,
         20,
+        0.05,
     )
     plan = Plan(
-        "p", "计划", "Plan", dt.date(2023, 1, 1), "en", "month", 0.9, 0.5, "source", "monthly", 7, 14, "Asia/Shanghai"
+        "p",
+        "计划",
+        "Plan",
+        dt.date(2023, 1, 1),
+        "en",
+        "month",
+        0.9,
+        0.5,
+        "source",
+        "monthly",
+        7,
+        14,
+        "Asia/Shanghai",
+        0.02,
     )
     org = Org("tiexi", "铁西区", "Tiexi District", "shenhe", "district", where)
     catalogue = Catalogue("x.toml", plan, (Group("g", "组", "Group", 3, where),), (indicator,), orgs=(org,))

@@ -13,14 +13,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from sytrack.errors import SytrackError
-from sytrack.model import CITY, Catalogue, Indicator
+from sytrack.model import CITY, Catalogue, Indicator, Plan
 from sytrack.orgs import Disagreement, LeagueRow, NodeFigures, OrgTree, group_league, league, roll_up_tree
 from sytrack.progress import Progress, evaluate
 from sytrack.reporters import judged_for
 
-# How far the city's own figure and its orgs' roll-up may differ, as a share of the own figure, before
-# status and explain say so (statistics bureaus and districts round differently: 1% is not news).
-TOLERANCE = 0.01
+
+def tolerance_for(indicator: Indicator, plan: Plan) -> float:
+    """How far an own figure and the roll-up below it may differ, as a fraction of the own figure,
+    before status and explain say so: the indicator's disagreement_tolerance, else the plan's."""
+    own = indicator.disagreement_tolerance
+    return plan.disagreement_tolerance if own is None else own
 
 
 class Figures(NamedTuple):
@@ -44,6 +47,17 @@ class Figures(NamedTuple):
         if day is None or figures is None or figures.rolled is None:
             return False
         return day not in {point[0] for point in figures.own}
+
+    def compared(self, nodes: Iterable[str]) -> bool:
+        """Whether any of `nodes` has both its own figure and the roll-up below it for some date:
+        where the tolerance decides whether they disagree."""
+        for node in nodes:
+            figures = (self.nodes or {}).get(node)
+            if figures is not None and figures.rolled is not None:
+                own = {point[0] for point in figures.own}
+                if any(point[0] in own for point in figures.rolled.series):
+                    return True
+        return False
 
     def nodes_from(self, catalogue: Catalogue, node: str = CITY) -> list[str]:
         """The city (or the org `node`) and every org below it that has figures, in catalogue
@@ -72,12 +86,13 @@ def figures_for(
     tree: OrgTree,
     own: Sequence[tuple],
     of_orgs: Mapping[str, Sequence[tuple]] | None,
-    tolerance: float = TOLERANCE,
+    plan: Plan,
 ) -> Figures:
-    """The city's figures for one indicator, rolled up level by level where the city has none of its own."""
+    """The city's figures for one indicator, rolled up level by level where the city has none of its
+    own, and compared with its own within the indicator's tolerance."""
     if not of_orgs and not indicator.allocations:
         return Figures(tuple(own), None, frozenset())
-    nodes = roll_up_tree(indicator, tree, {**(of_orgs or {}), CITY: tuple(own)}, tolerance)
+    nodes = roll_up_tree(indicator, tree, {**(of_orgs or {}), CITY: tuple(own)}, tolerance_for(indicator, plan))
     found = tuple((node, d) for node, figures in nodes.items() for d in figures.disagreements)
     return Figures(plain(nodes[CITY].effective), nodes, frozenset(point[0] for point in own), found, True)
 
@@ -119,7 +134,7 @@ def indicator_league(
     as_of: dt.date,
 ) -> list[LeagueRow]:
     """`rank ID`: every org that takes part, judged on its allocation, best first (orgs.league)."""
-    figures = figures_for(indicator, tree, own, of_orgs)
+    figures = figures_for(indicator, tree, own, of_orgs, catalogue.plan)
     progress = {}
     for org in catalogue.orgs:
         if takes_part(indicator, org.id, of_orgs):
@@ -147,7 +162,7 @@ def groups_league(
         if indicator is None or indicator_id in seen or (not reported and not indicator.allocations):
             continue
         seen.add(indicator_id)
-        figures = figures_for(indicator, tree, own, reported)
+        figures = figures_for(indicator, tree, own, reported, catalogue.plan)
         for org in by_org:
             if takes_part(indicator, org, reported):
                 judged = org_progress(indicator, org, org_series(figures, reported, org), as_of, catalogue.plan)
@@ -204,7 +219,7 @@ def _judge_one(
 ) -> tuple[Progress, Figures | None]:
     if not reported and not indicator.allocations:
         return evaluate(indicator, own, as_of, catalogue.plan, target_year), None
-    found = figures_for(indicator, tree, own, reported)
+    found = figures_for(indicator, tree, own, reported, catalogue.plan)
     return evaluate(indicator, found.series, as_of, catalogue.plan, target_year), found
 
 
@@ -222,7 +237,7 @@ def judge_one_org(
     from sytrack.orgs import build_tree
 
     own, reported = next(((o, r) for name, o, r in stream if name == indicator.id), ((), {}))
-    figures = figures_for(indicator, build_tree(catalogue.orgs), own, reported)
+    figures = figures_for(indicator, build_tree(catalogue.orgs), own, reported, catalogue.plan)
     progress = org_progress(indicator, org, org_series(figures, reported, org), as_of, catalogue.plan, target_year)
     if progress is None:
         raise SytrackError(
@@ -248,7 +263,7 @@ def judge_org(
     judged = []
     for indicator in org_indicators(catalogue, indicators, org, of_orgs):
         reported = of_orgs.get(indicator.id)
-        figures = figures_for(indicator, tree, own.get(indicator.id, ()), reported)
+        figures = figures_for(indicator, tree, own.get(indicator.id, ()), reported, catalogue.plan)
         progress = org_progress(indicator, org, org_series(figures, reported, org), as_of, catalogue.plan, target_year)
         if progress is not None:
             judged.append(progress)

@@ -141,6 +141,7 @@ class Indicator(NamedTuple):
     cadence: str | None = None  # None: the plan's
     due_days: int | None = None  # None: the plan's
     warn_days: int | None = None  # None: the plan's
+    disagreement_tolerance: float | None = None  # None: the plan's
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -163,6 +164,9 @@ class Plan(NamedTuple):
     due_days: int = 10  # a period's report is due this many days after the period ends
     warn_days: int = 30  # blue warning when the deadline is this near
     timezone: str | None = None  # IANA name that says what "today" is; None: the machine's local zone
+    # How far an own figure and its orgs' roll-up may differ, as a fraction of the own figure, before
+    # status and explain say so (statistics bureaus and districts round differently: 1% is not news).
+    disagreement_tolerance: float = 0.01
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en

@@ -121,6 +121,22 @@ class _Collector:
             return None
         return value
 
+    def fraction(self, key: str) -> float | None:
+        """A fraction from 0 up to, not including, 1 (0.02 for 2%), or None when not given."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            self.problem(f"{key!r} must be a number such as 0.02 (a fraction: 2%), not {shown(value)}", key)
+            return None
+        if value < 0:
+            self.problem(f"{key!r} must not be negative, not {shown(value)}", key)
+            return None
+        if value >= 1:
+            self.problem(f"{key!r} is a fraction of the own figure, below 1 (0.02 for 2%), not {shown(value)}", key)
+            return None
+        return float(value)
+
     def reference(self, key: str, known: set[str], what: str) -> str | None:
         """The id of an org (or another declared thing) this table names in `key`, or None; an id
         not declared is a problem, with the nearest declared one."""

@@ -30,6 +30,7 @@ PLAN_FIELDS = {
     "due_days",
     "warn_days",
     "timezone",
+    "disagreement_tolerance",
 }
 GROUP_FIELDS = {"id", "name_zh", "name_en", "order"}
 INDICATOR_FIELDS = {
@@ -51,6 +52,7 @@ INDICATOR_FIELDS = {
     "cadence",
     "due_days",
     "warn_days",
+    "disagreement_tolerance",
 }
 BASELINE_FIELDS = {"value", "date"}
 TARGET_FIELDS = {"value", "low", "high", "comparison", "deadline", "tolerance", "start", "stretch"}
@@ -77,6 +79,7 @@ def _build_plan(data: dict, index: LineIndex, problems: list[Problem]) -> Plan |
     if thresholds["off_track"] > thresholds["on_track"]:
         fields.problem("off_track must not exceed on_track", "off_track")
     due_days, warn_days = fields.whole("due_days"), fields.whole("warn_days", high=3660)
+    tolerance = fields.fraction("disagreement_tolerance")
     plan = Plan(
         id=plan_id,
         title_zh=fields.text("title_zh"),
@@ -91,6 +94,7 @@ def _build_plan(data: dict, index: LineIndex, problems: list[Problem]) -> Plan |
         due_days=10 if due_days is None else due_days,
         warn_days=30 if warn_days is None else warn_days,
         timezone=_timezone(fields),
+        disagreement_tolerance=Plan._field_defaults["disagreement_tolerance"] if tolerance is None else tolerance,
     )
     return plan
 
@@ -243,6 +247,7 @@ def _build_indicator(
     allocations = build_allocations(fields, kind, direction, unit, targets, known.orgs)
     cadence = fields.choice("cadence", CADENCES, required=False) or None
     due_days, warn_days = fields.whole("due_days"), fields.whole("warn_days", high=3660)
+    tolerance = fields.fraction("disagreement_tolerance")
     texts = {
         key: fields.text(key, required=key in ("name_zh", "name_en"))
         for key in ("name_zh", "name_en", "unit_en", "department", "quote", "doubt")
@@ -269,6 +274,7 @@ def _build_indicator(
         cadence=cadence,
         due_days=due_days,
         warn_days=warn_days,
+        disagreement_tolerance=tolerance,
     )
     if shortfalls := allocation_problems(indicator):
         problems.extend(shortfalls)

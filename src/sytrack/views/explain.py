@@ -237,10 +237,26 @@ def _source_row(figures, progress, node: str) -> tuple:
     return (f"{node}'s figure (V)", None, source, "its own figure where it has one for a date, else its orgs' roll-up")
 
 
+def _tolerance_row(indicator: Indicator, tolerance: float) -> tuple:
+    """How far an own figure and the roll-up may differ before they disagree, and which setting says so."""
+    where = (
+        "[[indicator]] disagreement_tolerance"
+        if indicator.disagreement_tolerance is not None
+        else "catalogue [plan] disagreement_tolerance (0.01 unless set)"
+    )
+    return (
+        "disagreement tolerance",
+        round(tolerance * 100, 4),
+        f"{tolerance * 100:g}% of the own figure",
+        f"an own figure and the orgs' roll-up of its date further apart than this disagree; {where}",
+    )
+
+
 def rollup_fields(indicator: Indicator, catalogue, figures, progress, lang: str, org: str = "") -> list[dict[str, Any]]:
     """The explain rows a roll-up adds: where the city's (or the org's) figure comes from, every
     org's figure below it, how they combine (deepest level last, as the city's own first), and
     every disagreement. An org with no orgs under it adds none."""
+    from sytrack.districts import tolerance_for
     from sytrack.views.status import disagreement_text
 
     nodes = figures.nodes_from(catalogue, org) if figures is not None else []
@@ -251,6 +267,9 @@ def rollup_fields(indicator: Indicator, catalogue, figures, progress, lang: str,
     rows = [_source_row(figures, progress, org)]
     for node in nodes:
         rows += _node_rows(indicator, catalogue, node, figures, progress.as_of, human, lang)
+    tolerance = tolerance_for(indicator, catalogue.plan)
+    if figures.compared(nodes):
+        rows.append(_tolerance_row(indicator, tolerance))
     for node, d in figures.disagreements:
         if node in nodes:
             rows.append(
@@ -258,7 +277,8 @@ def rollup_fields(indicator: Indicator, catalogue, figures, progress, lang: str,
                     "disagreement",
                     d.difference,
                     disagreement_text(node, d, indicator, lang),
-                    "own figure and the orgs' roll-up differ by more than 1% of the own figure; the own figure counts",
+                    f"own figure and the orgs' roll-up differ by more than {tolerance * 100:g}% of the own figure;"
+                    " the own figure counts",
                 )
             )
     return [{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows]
