@@ -44,36 +44,43 @@ def standing_line(state: Session, indicator_id: str, as_of: dt.date, today: dt.d
     return standing_text(judged, series, as_of, today, state.catalogue.plan)
 
 
+# The options only `record` takes.
+ValueArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="VALUE", help="The value as reported: 41000, 41,000, 4.1万, 8000亿, 65%, yes/no/done/是/否."
+    ),
+]
+SourceOption = Annotated[str, typer.Option("--source", "-s", help="Where the figure comes from: a report, a URL.")]
+AddOption = Annotated[
+    bool,
+    typer.Option("--add", help="VALUE is an increment: add it to the latest value (e.g. 3 more smart factories)."),
+]
+DenominatorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--of",
+        metavar="DENOMINATOR",
+        help="A share or rate: the base it was computed on (65% --of 900 enterprises), so that the "
+        "city's figure rolls up as a weighted share, never an average.",
+    ),
+]
+
+
 # ignore_unknown_options lets a negative value through: `sytrack record growth -3.5%`.
 @command("record", context_settings={"ignore_unknown_options": True})
 def record_command(
     ctx: typer.Context,
     indicator_id: IdArgument,
-    value: Annotated[
-        str,
-        typer.Argument(
-            metavar="VALUE", help="The value as reported: 41000, 41,000, 4.1万, 8000亿, 65%, yes/no/done/是/否."
-        ),
-    ],
+    value: ValueArgument,
     date: DateOption = None,
     note: NoteOption = "",
-    source: Annotated[str, typer.Option("--source", "-s", help="Where the figure comes from: a report, a URL.")] = "",
+    source: SourceOption = "",
     by: ByOption = None,
-    add: Annotated[
-        bool,
-        typer.Option("--add", help="VALUE is an increment: add it to the latest value (e.g. 3 more smart factories)."),
-    ] = False,
+    add: AddOption = False,
     strict: StrictOption = False,
     org: OrgOption = None,
-    of: Annotated[
-        str | None,
-        typer.Option(
-            "--of",
-            metavar="DENOMINATOR",
-            help="A share or rate: the base it was computed on (65% --of 900 enterprises), so that the "
-            "city's figure rolls up as a weighted share, never an average.",
-        ),
-    ] = None,
+    of: DenominatorOption = None,
 ) -> None:
     """Record an indicator's value as of a date (--org: as reported by a district or department).
 
@@ -82,53 +89,61 @@ def record_command(
     which stays in the history (`sytrack log --all`); `sytrack undo` takes a record back. A value
     far outside the indicator's expected range is recorded with a warning (--strict refuses it).
     """
-    from sytrack.plausibility import history_before, plausibility_warning
-    from sytrack.progress import dated_today_note
-    from sytrack.recording import new_observation, value_checks
-    from sytrack.reporters import judged_for, parse_denominator, require_org, unjudged
-    from sytrack.values import format_human
-    from sytrack.views.records import record_notes
+    from sytrack.views.records import recorded_text
 
     state = session(ctx)
     indicator = require_indicator(state.catalogue, indicator_id)
+    new = _new_record(state, indicator, value, date, note, source, by, add, org, of)
+    stored, judged, history = _store_checked(state, indicator, new, add, strict)
+    _tell_about(stored.value, indicator, judged, history, date is not None, state.today)
+    say(recorded_text(stored, indicator, new, standing_line(state, indicator.id, new.as_of, state.today, new.org)))
+
+
+def _new_record(state: Session, indicator, value: str, date, note: str, source: str, by, add: bool, org, of):
+    """The record `record` means, its org and denominator resolved (refused in one line before the
+    store is read)."""
+    from sytrack.recording import new_observation
+    from sytrack.reporters import parse_denominator, require_org
+
     org_id = require_org(state.catalogue, org) if org is not None else ""
     denominator = parse_denominator(of, indicator) if of is not None else None
     if of is not None and denominator is None:
         raise SytrackError("--of needs the denominator, e.g. --of 900")
-    today = state.today
-    new = new_observation(
-        indicator,
-        value,
-        date,
-        today,
-        state.catalogue.plan,
-        by or state.login_name(),
-        note,
-        source,
-        add,
-        org=org_id,
-        denominator=denominator,
+    recorded_by = by or state.login_name()
+    return new_observation(
+        indicator, value, date, state.today, state.catalogue.plan, recorded_by, note, source, add, org_id, denominator
     )
-    history = history_before(state.store.current(indicator.id, org_id).get(indicator.id, []), new.as_of)
-    judged = judged_for(indicator, org_id) or unjudged(indicator)  # an org's figure by its own yardstick
+
+
+def _store_checked(state: Session, indicator, new, add: bool, strict: bool):
+    """The record written once its value passes its checks, with the yardstick and history it was
+    judged by: (stored, judged, history)."""
+    from sytrack.plausibility import history_before
+    from sytrack.recording import value_checks
+    from sytrack.reporters import judged_for, unjudged
+
+    history = history_before(state.store.current(indicator.id, new.org).get(indicator.id, []), new.as_of)
+    judged = judged_for(indicator, new.org) or unjudged(indicator)  # an org's figure by its own yardstick
     checks = value_checks(indicator, judged, history, strict)
     if not add:  # refused before the store opens a write; an --add total is checked inside it
         checks(new.value)
     stored = state.store.record(new, state.now_utc(), validate=checks)
     state.note_if_packaged()  # after the write: a refused command stays one line
-    warning = plausibility_warning(stored.value, judged, history) if stored.value is not None else None
+    return stored, judged, history
+
+
+def _tell_about(value: float | None, indicator, judged, history, dated: bool, today: dt.date) -> None:
+    """On stderr: the warning a value far from its expected range earns, and the notes it earns."""
+    from sytrack.plausibility import plausibility_warning
+    from sytrack.progress import dated_today_note
+    from sytrack.views.records import record_notes
+
+    warning = plausibility_warning(value, judged, history) if value is not None else None
     if warning:
         tell(f"sytrack: warning: {warning}")
-    for hint in [*record_notes(stored.value, indicator), dated_today_note(indicator, date is not None, today)]:
+    for hint in [*record_notes(value, indicator), dated_today_note(indicator, dated, today)]:
         if hint:
             notify(hint)
-    replaced = f", supersedes #{stored.supersedes}" if stored.supersedes else ""
-    whose = f" for {org_id}" if org_id else ""
-    base = f" of {format_human(denominator)}" if denominator is not None else ""
-    say(
-        f"recorded #{stored.id}: {indicator.id}{whose} = {format_human(stored.value, indicator.unit, kind=indicator.kind)}"
-        f"{base} as of {new.as_of.isoformat()}{replaced}; {standing_line(state, indicator.id, new.as_of, today, org_id)}"
-    )
 
 
 @command("undo")

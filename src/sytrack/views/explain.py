@@ -52,10 +52,27 @@ def explain_fields(p, lang: str) -> list[dict[str, Any]]:
     """Every figure behind one indicator's status: its number, how it reads, and how it is computed."""
     i = p.indicator
     unit = i.unit_in(lang)
-    percent_points = unit == "%"
     human = lambda v: format_human(v, unit, kind=i.kind)  # noqa: E731
-    pct = lambda v: None if v is None else round(v * 100, 4)  # noqa: E731
     rows = [
+        *_path_rows(p, lang, unit, human),
+        *_pace_rows(p),
+        *_ahead_rows(p, unit, human),
+        ("status", None, p.status, p.reason),
+        *_stretch_rows(p, human),
+    ]
+    return [{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows]
+
+
+def _pct(value: float | None) -> float | None:
+    """A fraction as the percent the value column holds."""
+    return None if value is None else round(value * 100, 4)
+
+
+def _path_rows(p, lang: str, unit: str, human) -> list[tuple]:
+    """What is measured, from where to where: the indicator, A, T, D, S, B and V."""
+    i = p.indicator
+    latest = f"{human(p.latest)} on {p.latest_date}" if p.latest is not None else "nothing recorded"
+    return [
         ("indicator", None, f"{i.id}: {i.name(lang)}", f"kind {i.kind}, direction {i.direction}"),
         ("as of (A)", None, p.as_of.isoformat(), "--as-of, else today"),
         (
@@ -75,20 +92,22 @@ def explain_fields(p, lang: str) -> list[dict[str, Any]]:
         (
             "latest (V)",
             p.latest,
-            f"{human(p.latest)} on {p.latest_date}" if p.latest is not None else "nothing recorded",
+            latest,
             "the latest value in force dated after S and on or before A (before D once D has passed)",
         ),
-        (
-            "completion (c)",
-            pct(p.completion),
-            "" if p.completion is None else f"{p.completion * 100:.2f}%",
-            p.completion_rule,
-        ),
+    ]
+
+
+def _pace_rows(p) -> list[tuple]:
+    """Completion, time elapsed, pace and the thresholds pace is judged by."""
+    basis = "months" if p.time_basis == "month" else "days"
+    return [
+        ("completion (c)", _pct(p.completion), _percent_text(p.completion), p.completion_rule),
         (
             "time elapsed (τ)",
-            pct(p.time_elapsed),
-            "" if p.time_elapsed is None else f"{p.time_elapsed * 100:.2f}%",
-            "(A − S) / (D − S), counted in " + ("months" if p.time_basis == "month" else "days"),
+            _pct(p.time_elapsed),
+            _percent_text(p.time_elapsed),
+            f"(A − S) / (D − S), counted in {basis}",
         ),
         ("pace", p.pace, "" if p.pace is None else f"{p.pace:.3f}", "c / τ"),
         (
@@ -97,32 +116,44 @@ def explain_fields(p, lang: str) -> list[dict[str, Any]]:
             f"on track ≥ {p.on_track_threshold:g}, off track < {p.off_track_threshold:g}",
             "catalogue [plan] on_track, off_track",
         ),
+    ]
+
+
+def _percent_text(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.2f}%"
+
+
+def _ahead_rows(p, unit: str, human) -> list[tuple]:
+    """How far ahead or behind, what is still needed each month, and where the line leads by D."""
+    days_ahead = None if p.days_ahead is None else round(p.days_ahead, 1)
+    return [
         (
             "days ahead",
-            None if p.days_ahead is None else round(p.days_ahead, 1),
+            days_ahead,
             "" if p.days_ahead is None else f"{p.days_ahead:+.1f}",
             "(c − τ) × (D − S) in days; negative is behind",
         ),
-        (
-            "required per month",
-            p.required_per_month,
-            ""
-            if p.required_per_month is None
-            else (f"{p.required_per_month:.2f} percentage points" if percent_points else human(p.required_per_month)),
-            "(T − V) / months from A to D",
-        ),
+        ("required per month", p.required_per_month, _per_month_text(p, unit, human), "(T − V) / months from A to D"),
         (
             "forecast at D",
             p.forecast,
-            ""
-            if p.forecast is None
-            else human(p.forecast) + (" (meets the target)" if p.forecast_meets else " (falls short)"),
+            _forecast_text(p, human),
             "least-squares line through the baseline (or a flow's 0 at S) and the values since, read at D",
         ),
-        ("status", None, p.status, p.reason),
-        *_stretch_rows(p, human),
     ]
-    return [{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows]
+
+
+def _per_month_text(p, unit: str, human) -> str:
+    """A share's monthly need in percentage points (a percent of a percent would mislead), else in its unit."""
+    if p.required_per_month is None:
+        return ""
+    return f"{p.required_per_month:.2f} percentage points" if unit == "%" else human(p.required_per_month)
+
+
+def _forecast_text(p, human) -> str:
+    if p.forecast is None:
+        return ""
+    return human(p.forecast) + (" (meets the target)" if p.forecast_meets else " (falls short)")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,10 +49,18 @@ def observation_row(observation) -> dict[str, Any]:
 
 
 LOG_STATES_ZH = {"current": "有效", "superseded": "已被取代", "retracted": "已撤销", "retraction": "撤销记录"}
-# How many of the newest records decide the log's column widths: the table streams, so the first
-# lines come at once however long the history; an older, longer note wraps within its column.
-
-
+# The log table's columns: (Chinese header, English header, justify, wrap, drop). On a narrow
+# terminal `by`, then the record time, give way (drop 1, 2) before anything is cut.
+LOG_HEADERS = (
+    ("序号", "#", "right", 0, 0),
+    ("指标", "indicator", "left", 0, 0),
+    ("日期", "as of", "left", 0, 0),
+    ("数值", "value", "left", 2, 0),
+    ("状态", "state", "left", 2, 0),
+    ("记录时间(UTC)", "recorded (UTC)", "left", 0, 2),
+    ("记录人", "by", "left", 3, 1),
+    ("备注 / 来源", "note / source", "left", 1, 0),
+)
 # How many of the newest records decide the log's column widths: the table streams, so the first
 # lines come at once however long the history; an older, longer note wraps within its column.
 LOG_LAYOUT_SAMPLE = 500
@@ -60,50 +68,17 @@ LOG_LAYOUT_SAMPLE = 500
 
 def log_table(catalogue: Catalogue, lang: str, show_all: bool = True):
     """`sytrack log` for people, newest first, drawn as the records come. The state column only
-    with --all (without it every record shown is in force); on a narrow terminal `by`, then the
-    record time, give way before anything is cut."""
+    with --all (without it every record shown is in force)."""
     zh = lang == "zh"
-    headers = (
-        ("序号", "#", "right", 0, 0),
-        ("指标", "indicator", "left", 0, 0),
-        ("日期", "as of", "left", 0, 0),
-        ("数值", "value", "left", 2, 0),
-        ("状态", "state", "left", 2, 0),
-        ("记录时间(UTC)", "recorded (UTC)", "left", 0, 2),
-        ("记录人", "by", "left", 3, 1),
-        ("备注 / 来源", "note / source", "left", 1, 0),
-    )
     columns = tuple(
         GridColumn(h_zh if zh else h_en, justify, wrap, drop)
-        for h_zh, h_en, justify, wrap, drop in headers
+        for h_zh, h_en, justify, wrap, drop in LOG_HEADERS
         if show_all or h_en != "state"
     )
-    units: dict[str, tuple[str, str]] = {}  # filled as indicators appear: a long log names few of 10,000
-
-    def unit_of(indicator_id: str) -> tuple[str, str]:
-        if indicator_id not in units:
-            indicator = catalogue.find(indicator_id)
-            units[indicator_id] = (indicator.unit_in(lang), indicator.kind) if indicator else ("", "")
-        return units[indicator_id]
+    unit_of = _units_of(catalogue, lang)
 
     def cells(row: dict[str, Any]) -> list[Cell]:
-        unit, kind = unit_of(row["indicator"])
-        if row["retracts"] is not None:
-            value = f"{'撤销' if zh else 'retracts'} #{row['retracts']}"
-        else:
-            value = format_human(row["value"], unit, kind=kind) if kind else format_plain(row["value"])
-        state = LOG_STATES_ZH[row["state"]] if zh else row["state"]
-        if row["supersedes"]:
-            state += f" ({'取代' if zh else 'replaces'} #{row['supersedes']})"
-        style = "dim" if row["state"] in ("superseded", "retracted") else ""
-        why = " / ".join(part for part in (row["note"], row["source"]) if part)
-        if row.get("denominator") is not None:
-            value += f" {'分母' if zh else 'of'} {format_plain(row['denominator'])}"
-        about = f"{row['indicator']} @{row['org']}" if row.get("org") else row["indicator"]
-        texts = [str(row["id"]), about, str(row["date"]), value, state, row["recorded_at"], row["by"], why]
-        if not show_all:
-            del texts[4]
-        return [Cell(visible(text), style) for text in texts]
+        return _log_cells(row, *unit_of(row["indicator"]), zh, show_all)
 
     def build(rows, screen):
         rows = iter(rows)
@@ -115,6 +90,50 @@ def log_table(catalogue: Catalogue, lang: str, show_all: bool = True):
         yield from grid.footer()
 
     return build
+
+
+def _units_of(catalogue: Catalogue, lang: str):
+    """indicator id -> (unit, kind), ("", "") for one the catalogue lacks; looked up as indicators
+    appear, since a long log names few of 10,000."""
+    units: dict[str, tuple[str, str]] = {}
+
+    def unit_of(indicator_id: str) -> tuple[str, str]:
+        if indicator_id not in units:
+            indicator = catalogue.find(indicator_id)
+            units[indicator_id] = (indicator.unit_in(lang), indicator.kind) if indicator else ("", "")
+        return units[indicator_id]
+
+    return unit_of
+
+
+def _log_cells(row: dict[str, Any], unit: str, kind: str, zh: bool, show_all: bool) -> list[Cell]:
+    """One record's line of the log; superseded and retracted ones dim."""
+    style = "dim" if row["state"] in ("superseded", "retracted") else ""
+    why = " / ".join(part for part in (row["note"], row["source"]) if part)
+    about = f"{row['indicator']} @{row['org']}" if row.get("org") else row["indicator"]
+    value, state = _log_value(row, unit, kind, zh), _log_state(row, zh)
+    texts = [str(row["id"]), about, str(row["date"]), value, state, row["recorded_at"], row["by"], why]
+    if not show_all:
+        del texts[4]
+    return [Cell(visible(text), style) for text in texts]
+
+
+def _log_value(row: dict[str, Any], unit: str, kind: str, zh: bool) -> str:
+    """A record's value as people read it (with its unit, and its base), or which record it retracts."""
+    if row["retracts"] is not None:
+        value = f"{'撤销' if zh else 'retracts'} #{row['retracts']}"
+    else:
+        value = format_human(row["value"], unit, kind=kind) if kind else format_plain(row["value"])
+    if row.get("denominator") is not None:
+        value += f" {'分母' if zh else 'of'} {format_plain(row['denominator'])}"
+    return value
+
+
+def _log_state(row: dict[str, Any], zh: bool) -> str:
+    state = LOG_STATES_ZH[row["state"]] if zh else row["state"]
+    if row["supersedes"]:
+        state += f" ({'取代' if zh else 'replaces'} #{row['supersedes']})"
+    return state
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,6 +155,15 @@ def standing_text(indicator: Indicator, series, as_of, today, plan) -> str:
         return f"now {then} (target {target})"
     now, _ = judged(today)
     return f"on {as_of.isoformat()} {then} (target {target}); today {now}"
+
+
+def recorded_text(stored, indicator: Indicator, new, standing: str) -> str:
+    """`record`'s one line: what was written, for whom, of what base, superseding what; then how it stands."""
+    replaced = f", supersedes #{stored.supersedes}" if stored.supersedes else ""
+    whose = f" for {new.org}" if new.org else ""
+    base = f" of {format_human(new.denominator)}" if new.denominator is not None else ""
+    shown = format_human(stored.value, indicator.unit, kind=indicator.kind)
+    return f"recorded #{stored.id}: {indicator.id}{whose} = {shown}{base} as of {new.as_of.isoformat()}{replaced}; {standing}"
 
 
 def record_notes(value: float | None, indicator: Indicator) -> list[str]:
