@@ -247,6 +247,21 @@ def judge_one_org(
     return progress, figures
 
 
+def judge_explained(
+    catalogue: Catalogue,
+    indicator: Indicator,
+    org: str,
+    stream: Iterable[tuple[str, list, dict]],
+    as_of: dt.date,
+    target_year: int | None = None,
+) -> tuple[Progress, Figures | None]:
+    """`explain ID [--org ORG]`: the city (or the org) judged, every figure of the roll-up kept."""
+    if org:
+        return judge_one_org(catalogue, indicator, org, stream, as_of, target_year)
+    [progress], figures = judge_city(catalogue, [indicator], stream, as_of, target_year, keep_series=True)
+    return progress, figures.get(indicator.id)
+
+
 def judge_org(
     catalogue: Catalogue,
     indicators: Sequence[Indicator],

@@ -250,10 +250,10 @@ def explain_command(
 ) -> None:
     """Show every figure behind one indicator's status and how it is computed, to check by hand
     (--org: a district's or department's figure against its allocation)."""
-    from sytrack.districts import judge_city, judge_one_org
+    from sytrack.districts import judge_explained
     from sytrack.queries import require_target_year
     from sytrack.reporters import require_org
-    from sytrack.views.explain import EXPLAIN_COLUMNS, explain_fields, explain_table, org_fields, rollup_fields
+    from sytrack.views.explain import EXPLAIN_COLUMNS, explain_rows, explain_table
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
@@ -262,14 +262,8 @@ def explain_command(
     org_id = require_org(catalogue, org) if org is not None else ""
     stream = state.store.current_with_orgs(indicator.id, state.known_by(as_known))
     day = as_of or as_known or state.today
-    if org_id:
-        progress, found = judge_one_org(catalogue, indicator, org_id, stream, day, target_year)
-    else:
-        [progress], figures = judge_city(catalogue, [indicator], stream, day, target_year, keep_series=True)
-        found = figures.get(indicator.id)
-    rows = explain_fields(progress, language)
-    rows[1:1] = org_fields(indicator, catalogue, org_id, language)
-    rows += rollup_fields(indicator, catalogue, found, progress, language, org_id)
+    progress, figures = judge_explained(catalogue, indicator, org_id, stream, day, target_year)
+    rows = explain_rows(indicator, catalogue, progress, figures, language, org_id)
     emit(
         rows,
         EXPLAIN_COLUMNS,

@@ -48,6 +48,14 @@ def _stretch_rows(p, human) -> list[tuple]:
     ]
 
 
+def explain_rows(indicator: Indicator, catalogue, progress, figures, lang: str, org: str = "") -> list[dict[str, Any]]:
+    """Every row of `explain`: the figures behind the status, whose figure it is (--org), and the
+    roll-up below it."""
+    rows = explain_fields(progress, lang)
+    rows[1:1] = org_fields(indicator, catalogue, org, lang)
+    return rows + rollup_fields(indicator, catalogue, figures, progress, lang, org)
+
+
 def explain_fields(p, lang: str) -> list[dict[str, Any]]:
     """Every figure behind one indicator's status: its number, how it reads, and how it is computed."""
     i = p.indicator
