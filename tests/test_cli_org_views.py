@@ -188,3 +188,17 @@ def test_explain_for_an_org_in_the_other_formats(run, history, fmt):
     assert result.code == 0, result.stderr
     assert "Tiexi District (tiexi)" in result.stdout
     assert "roll-up into tiexi" in result.stdout and "roll-up into the city" not in result.stdout
+
+
+def test_the_shell_completes_org_on_log_export_and_explain(run):
+    def completed(words: str) -> list[str]:
+        environment = {
+            "_SYTRACK_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+        }
+        return run([], env=environment).stdout.split()
+
+    assert completed("sytrack log --org h") == ["hunnan"]
+    assert completed("sytrack export --org x") == ["xinghua"]
+    assert completed("sytrack explain smart-factories --org t") == ["tiexi"]
