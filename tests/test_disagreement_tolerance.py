@@ -94,6 +94,25 @@ def test_a_misspelt_tolerance_is_an_unknown_field_with_a_suggestion():
     ]
 
 
+def test_figures_are_compared_within_the_tolerance_of_the_indicator_else_of_the_plan():
+    import datetime as dt
+
+    from sytrack.districts import figures_for
+    from sytrack.orgs import build_tree
+
+    catalogue, _ = parse_catalogue(districts_with("disagreement_tolerance = 0.1"))
+    indicator = next(i for i in catalogue.indicators if i.id == "smart-factories")
+    day = dt.date(2024, 6, 30)
+    own, of_orgs = [(day, 15.0)], {"tiexi": [(day, 8.0)], "hunnan": [(day, 5.0)], "dadong": [(day, 1.0)]}
+    tree = build_tree(catalogue.orgs)
+    within = figures_for(indicator, tree, own, of_orgs, catalogue.plan)  # |14 − 15| = 1 ≤ 0.1 × 15
+    assert within.disagreements == () and within.compared([""]) and not within.compared(["tiexi"])
+    strict = figures_for(indicator._replace(disagreement_tolerance=0.05), tree, own, of_orgs, catalogue.plan)
+    assert [(node, d.difference) for node, d in strict.disagreements] == [("", -1.0)]  # 1 > 0.05 × 15
+    assert strict.nodes_from(catalogue) == ["", "gxj", "tiexi", "hunnan", "dadong", "yanfen", "xinghua"]
+    assert strict.nodes_from(catalogue, "tiexi") == ["tiexi", "yanfen", "xinghua"]  # below tiexi only
+
+
 # --- the setting at work: status and explain, both stores ---------------------------------------
 
 

@@ -60,8 +60,8 @@ class Figures(NamedTuple):
         return False
 
     def nodes_from(self, catalogue: Catalogue, node: str = CITY) -> list[str]:
-        """The city (or the org `node`) and every org below it that has figures, in catalogue
-        order: whose roll-ups `explain` writes out."""
+        """The city (or the org `node`) and every org below it in the tree, in catalogue order: the
+        nodes whose roll-ups `explain` writes out (one with no orgs under it writes none)."""
         if self.nodes is None or node not in self.nodes:
             return []
         from sytrack.orgs import ancestors, build_tree
