@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from sytrack.catalogue import parse_catalogue
 from sytrack.errors import SytrackError, UsageError
 from sytrack.extract import Draft, chinese_number, draft_to_toml, extract, most_common_year
-from sytrack.views.drafts import DRAFT_COLUMNS, draft_rows
 from sytrack.values import split_unit
+from sytrack.views.drafts import DRAFT_COLUMNS, draft_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "plans" / "shenyang-2023-industrial-plan.md"

@@ -199,6 +199,7 @@ def root(
 ) -> None:
     print_help_when_bare(ctx)
     ctx.obj = Session(catalog, db)
+    ctx.call_on_close(ctx.obj.note_if_no_data_file)
 
 
 app.callback(invoke_without_command=True)(root)
