@@ -56,8 +56,8 @@ class Session:
         return open_store(self.data_location[0], self.catalogue.plan.id)
 
     def note_if_no_data_file(self) -> None:
-        """After a command that opened the store: a --db or SYTRACK_DB path that still names no file
-        read nothing, which is most often a typo (`--db typo.db status` shows an empty table)."""
+        """After a report that opened the store: a --db or SYTRACK_DB path that names no file read
+        nothing, which is most often a typo (`--db typo.db status` shows an empty table)."""
         if "store" not in self.__dict__:
             return
         location, how = self.data_location
