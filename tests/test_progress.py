@@ -6,18 +6,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from sytrack.arithmetic import completion, completion_and_rule, dated, least_squares, time_elapsed
 from sytrack.model import Baseline, Indicator, Plan, Target
-from sytrack.progress import (
-    _dated,
-    completion,
-    completion_and_rule,
-    dated_today_note,
-    evaluate,
-    is_at_or_worse,
-    least_squares,
-    summarise,
-    time_elapsed,
-)
+from sytrack.progress import dated_today_note, evaluate, is_at_or_worse, summarise
 
 D = dt.date
 PLAN = Plan(id="p", title_zh="p", title_en="p", start=D(2023, 1, 1))
@@ -333,7 +324,7 @@ def test_a_window_of_a_series_is_every_point_dated_inside_it(offsets, first, len
     """The binary searches pick exactly the points a scan of the whole series would."""
     series = sorted((D(2023, 1, 1) + dt.timedelta(days=o), float(n)) for n, o in enumerate(offsets))
     low, high = D(2023, 1, 1) + dt.timedelta(days=first), D(2023, 1, 1) + dt.timedelta(days=first + length)
-    assert _dated(series, low, high, after_first) == [
+    assert dated(series, low, high, after_first) == [
         (day, value) for day, value in series if (low < day if after_first else low <= day) and day <= high
     ]
 
