@@ -83,6 +83,39 @@ class Target(NamedTuple):
         return self.low if direction == "increase" else self.high
 
 
+# Why a status is what it is (docs/progress.md, section 7), each code with the figures it cites.
+REASONS = {
+    "target-met": (),
+    "target-missed": (),
+    "beyond-far-end": (),
+    "moving-away": (),
+    "below-start": (),
+    "nothing-due": (),
+    "pace-on-track": ("pace", "on_track"),
+    "pace-below": ("pace", "threshold"),
+    "rate-reached": (),
+    "rate-reached-so-far": (),
+    "rate-missed": (),
+    "rate-share": ("share",),
+    "rate-share-below": ("share", "off_track"),
+    "late-only": (),
+    "nothing-after": ("start",),
+    "nothing-since": ("start",),
+    "done": (),
+    "not-yet-due": (),
+    "deadline-unrecorded": (),
+    "not-done": (),
+}
+
+
+class Reason(NamedTuple):
+    """Why a status is what it is: a code of REASONS and the figures it cites (a pace, a threshold,
+    a date), kept apart from any wording so that each language words it at the view layer."""
+
+    code: str
+    figures: tuple[float | dt.date, ...] = ()
+
+
 class Group(NamedTuple):
     id: str
     name_zh: str

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from sytrack.arithmetic import Point, completion_and_rule, dated, least_squares, limit, time_elapsed
-from sytrack.model import Indicator, Plan, Target
+from sytrack.model import Indicator, Plan, Reason, Target
 
 DAYS_PER_MONTH = 365.25 / 12
 # Worst first: the order of `status --sort status` and of `--fail-on`.
@@ -36,7 +36,7 @@ class Progress(NamedTuple):
     forecast: float | None
     forecast_meets: bool | None
     status: str
-    reason: str
+    reason: Reason  # why, as a code and the figures it cites: views word it in each language
     points: tuple[Point, ...]  # the observations since the start point that the figures use
     on_track_threshold: float = 0.95
     off_track_threshold: float = 0.6
@@ -178,7 +178,7 @@ _NO_FIGURES: dict[str, Any] = dict(
 )
 
 
-def _progress(frame: _Frame, plan: Plan, status: str, reason: str, figures: dict[str, Any]) -> Progress:
+def _progress(frame: _Frame, plan: Plan, status: str, reason: Reason, figures: dict[str, Any]) -> Progress:
     """The Progress of a judged frame: its status and reason, and the figures the judgement gave."""
     indicator, target, latest = frame.indicator, frame.target, frame.latest
     return Progress(
@@ -232,23 +232,22 @@ def _path_figures(
     return figures, line is not None and line[1] * sign < 0
 
 
-def _judge_unknown(frame: _Frame) -> tuple[str, str]:
+def _judge_unknown(frame: _Frame) -> tuple[str, Reason]:
     """Nothing recorded for the target by its deadline or the as-of date: (status, reason)."""
     if frame.late:
-        return "missed", "nothing recorded by the deadline, only after it"
-    since = "after" if frame.indicator.kind == "flow" else "since"
-    return "no-data", f"nothing recorded {since} {frame.start.isoformat()}"
+        return "missed", Reason("late-only")
+    return "no-data", Reason("nothing-after" if frame.indicator.kind == "flow" else "nothing-since", (frame.start,))
 
 
-def _judge_milestone(latest: float | None, as_of: dt.date, deadline: dt.date, late: bool) -> tuple[str, str, dict]:
+def _judge_milestone(latest: float | None, as_of: dt.date, deadline: dt.date, late: bool) -> tuple[str, Reason, dict]:
     """A milestone is done or not: (status, reason, figures)."""
     if latest is not None and latest >= 1:
-        return "achieved", "done", {"completion": 1.0, "completion_rule": "1 when done, 0 when not"}
+        return "achieved", Reason("done"), {"completion": 1.0, "completion_rule": "1 when done, 0 when not"}
     if as_of <= deadline:
-        return "pending", "not yet due", {"completion": 0.0 if latest is not None else None}
+        return "pending", Reason("not-yet-due"), {"completion": 0.0 if latest is not None else None}
     if latest is None and not late:
-        return "no-data", "deadline passed with nothing recorded", {}
-    return "missed", "deadline passed, not done by then", {"completion": 0.0}
+        return "no-data", Reason("deadline-unrecorded"), {}
+    return "missed", Reason("not-done"), {"completion": 0.0}
 
 
 def _trend_points(
@@ -276,43 +275,43 @@ def _judge_path(
     done: float,
     pace: float | None,
     plan: Plan,
-) -> tuple[str, str]:
+) -> tuple[str, Reason]:
     """A level, flow, share or rank against the path to its target: (status, reason)."""
     if met:
-        return "achieved", "target met"
+        return "achieved", Reason("target-met")
     if past_deadline:
-        return "missed", "deadline passed, target not met"
+        return "missed", Reason("target-missed")
     if _beyond(target, latest, direction):
-        return "off-track", "past the far end of the target"
+        return "off-track", Reason("beyond-far-end")
     if moving_away:
-        return "off-track", "moving away from the target"
+        return "off-track", Reason("moving-away")
     if done < 0:
-        return "off-track", "below where the path to this target starts"
+        return "off-track", Reason("below-start")
     if pace is None:
-        return "on-track", "nothing is due yet"
+        return "on-track", Reason("nothing-due")
     return _judge_pace(pace, plan)
 
 
-def _judge_rate(met: bool, final: bool, past_deadline: bool, done: float, plan: Plan) -> tuple[str, str]:
+def _judge_rate(met: bool, final: bool, past_deadline: bool, done: float, plan: Plan) -> tuple[str, Reason]:
     """A growth rate is judged directly, the latest rate against the target rate: (status, reason)."""
     if met:
-        return ("achieved", "target rate reached") if final else ("on-track", "target rate reached so far")
+        return ("achieved", Reason("rate-reached")) if final else ("on-track", Reason("rate-reached-so-far"))
     if past_deadline:
-        return "missed", "deadline passed, target rate not reached"
+        return "missed", Reason("rate-missed")
     shown = as_shown(done)
     if shown >= plan.off_track:
-        return "behind", f"latest rate is {shown:.1%} of the target rate"
-    return "off-track", f"latest rate is {shown:.1%} of the target rate, below {plan.off_track:.1%}"
+        return "behind", Reason("rate-share", (shown,))
+    return "off-track", Reason("rate-share-below", (shown, plan.off_track))
 
 
-def _judge_pace(pace: float, plan: Plan) -> tuple[str, str]:
+def _judge_pace(pace: float, plan: Plan) -> tuple[str, Reason]:
     """Status and reason by pace against the plan's thresholds, the pace compared as printed."""
     shown = as_shown(pace)
     if shown >= plan.on_track:
-        return "on-track", f"pace {shown:.3f} ≥ {plan.on_track:g}"
+        return "on-track", Reason("pace-on-track", (shown, plan.on_track))
     if shown >= plan.off_track:
-        return "behind", f"pace {shown:.3f} is below {plan.on_track:g}"
-    return "off-track", f"pace {shown:.3f} is below {plan.off_track:g}"
+        return "behind", Reason("pace-below", (shown, plan.on_track))
+    return "off-track", Reason("pace-below", (shown, plan.off_track))
 
 
 # Figures compared with a threshold are compared as shown: rounded to this many decimals, the

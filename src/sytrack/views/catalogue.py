@@ -7,7 +7,7 @@ from typing import Any
 from sytrack.model import Catalogue, Indicator
 from sytrack.values import format_human, format_plain, target_text
 from sytrack.views.columns import Column
-from sytrack.views.common import status_word
+from sytrack.views.common import reason_text, status_word
 from sytrack.views.grid import Cell, Grid, GridColumn, centred, wrap
 from sytrack.views.text import rich_text, visible
 
@@ -254,6 +254,6 @@ def show_renderable(
     )
     standing = (
         f"{'截至' if zh else 'as of'} {progress.as_of.isoformat()}{'：' if zh else ': '}"
-        f"{status_word(progress.status, lang)}{done} — {progress.reason}"
+        f"{status_word(progress.status, lang)}{done} — {reason_text(progress.reason, lang)}"
     )
     return show_view(show_fields(catalogue, indicator, lang), indicator.name(lang), chart, standing, colour)

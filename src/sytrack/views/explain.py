@@ -7,6 +7,7 @@ from typing import Any
 from sytrack.model import Indicator
 from sytrack.values import format_human, target_text
 from sytrack.views.columns import Column
+from sytrack.views.common import reason_text
 from sytrack.views.grid import Cell, Grid, GridColumn, wrap
 from sytrack.views.text import visible
 
@@ -119,7 +120,7 @@ def explain_fields(p, lang: str) -> list[dict[str, Any]]:
             else human(p.forecast) + (" (meets the target)" if p.forecast_meets else " (falls short)"),
             "least-squares line through the baseline (or a flow's 0 at S) and the values since, read at D",
         ),
-        ("status", None, p.status, p.reason),
+        ("status", None, p.status, reason_text(p.reason, lang)),
         *_stretch_rows(p, human),
     ]
     return [{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows]
