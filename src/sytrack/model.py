@@ -174,9 +174,20 @@ class Indicator(NamedTuple):
     cadence: str | None = None  # None: the plan's
     due_days: int | None = None  # None: the plan's
     warn_days: int | None = None  # None: the plan's
+    # The doubt in each language; `doubt` is the text in whichever language it was written.
+    doubt_zh: str = ""
+    doubt_en: str = ""
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
+
+    def doubt_in(self, lang: str) -> str:
+        """The doubt in `lang`: the language's own field when the catalogue gives it, else `doubt`."""
+        return (self.doubt_zh if lang == "zh" else self.doubt_en) or self.doubt
+
+    @property
+    def doubtful(self) -> bool:
+        return bool(self.doubt or self.doubt_zh or self.doubt_en)
 
     def unit_in(self, lang: str) -> str:
         return self.unit_en if lang == "en" and self.unit_en else self.unit

@@ -50,6 +50,9 @@ def reason_text(reason, lang: str) -> str:
     return (chinese if lang == "zh" else english).format(*reason.figures)
 
 
+KIND_ZH = {"level": "存量", "flow": "增量", "share": "比重", "rate": "增速", "rank": "排名", "milestone": "里程碑"}
+
+
 def rounded(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 

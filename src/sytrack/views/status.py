@@ -151,7 +151,7 @@ def _status_cells(p, lang: str, wide: bool, ascii_only: bool, rolled: bool = Fal
     latest = ""
     if p.latest is not None:
         # Σ: the figure is the orgs' roll-up, the city has none of its own for that date.
-        latest = ("Σ " if rolled else "") + format_human(p.latest, unit, kind=indicator.kind)
+        latest = ("Σ " if rolled else "") + format_human(p.latest, unit, kind=indicator.kind, lang=lang)
         if wide:
             latest += f" ({p.latest_date.isoformat()})"
     _, colour, _ = STATUS_LOOK[p.status]
@@ -161,7 +161,7 @@ def _status_cells(p, lang: str, wide: bool, ascii_only: bool, rolled: bool = Fal
     if ascii_only:  # ≥ ≤ ≈ – ± are drawn double width on Chinese terminals too
         target = target.translate(ASCII_SIGNS)
     texts = [
-        indicator.name(lang) + (" (?)" if indicator.doubt else ""),
+        indicator.name(lang) + (" (?)" if indicator.doubtful else ""),
         latest,
         target,
         done,
