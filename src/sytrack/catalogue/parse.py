@@ -57,17 +57,9 @@ INDICATOR_FIELDS = {
 BASELINE_FIELDS = {"value", "date"}
 TARGET_FIELDS = {"value", "low", "high", "comparison", "deadline", "tolerance", "start", "stretch"}
 TABLES = ("plan", "group", "org", "indicator")
-# An indicator's free texts: each key and the Indicator field it fills.
-TEXT_FIELDS = {
-    "name_zh": "name_zh",
-    "name_en": "name_en",
-    "unit_en": "unit_en",
-    "department": "department",
-    "quote": "source_text",
-    "doubt": "doubt",
-    "doubt_zh": "doubt_zh",
-    "doubt_en": "doubt_en",
-}
+# An indicator's free texts, in the order they are checked: each key and the Indicator field it fills.
+_TEXT_KEYS = ("name_zh", "name_en", "unit_en", "department", "quote", "doubt", "doubt_zh", "doubt_en")
+TEXT_FIELDS = {key: "source_text" if key == "quote" else key for key in _TEXT_KEYS}
 
 
 def _build_plan(data: dict, index: LineIndex, problems: list[Problem]) -> Plan | None:
