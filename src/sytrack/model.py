@@ -83,7 +83,7 @@ class Target(NamedTuple):
         return self.low if direction == "increase" else self.high
 
 
-# Why a status is what it is (docs/progress.md, section 7), each code with the figures it cites.
+# Why a status is what it is (docs/progress.md, section 10), each code with the names of the figures it cites.
 REASONS = {
     "target-met": (),
     "target-missed": (),
