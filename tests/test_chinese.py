@@ -219,3 +219,46 @@ def test_the_html_report_and_the_bulletin_under_zh_are_chinese(run, every_reason
     assert english_words("\n".join(words), every_reason) == [], words
     assert "五、存疑指标说明" in words and "已达标的存量：期限系推定。" in words
     assert "已完成" in [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+
+
+@pytest.mark.parametrize(
+    "english",
+    [
+        "tiexi's denominator is negative",
+        "hunnan's weight is negative",
+        "no figure yet from tiexi, hunnan",
+        "allocated 25,000个; rolled up from its orgs",
+        "no allocation; no figure yet",
+        "21,000个 on 2024-06-30 (of 1200)",
+        "roll-up into tiexi on 2024-06-30",
+        "roll-up into the city",
+        "tiexi's figure has no denominator and its allocation declares no weight; a share or rate is never averaged",
+        "the denominators or weights add up to zero",
+        "a rank is a position, not an amount: ranks of districts do not add up to the city's",
+        "(A − S) / (D − S), counted in months",
+    ],
+)
+def test_every_roll_up_phrase_of_explain_is_worded_in_chinese(english: str):
+    from sytrack.views.explain_zh import phrase
+
+    chinese = phrase(english)
+    assert re.search(r"[\u4e00-\u9fff]", chinese), chinese
+    assert [w for w in LATIN_WORD.findall(chinese) if w.strip(",") not in ("tiexi", "hunnan")] == [], chinese
+
+
+def test_explain_under_zh_is_chinese_for_every_kind_that_rolls_up(run, tmp_path: Path):
+    shutil.copyfile(DATA / "districts.toml", tmp_path / "indicators.toml")
+    for args in (  # streets under tiexi, a disagreement, a share with and a share without a denominator
+        ["smart-factories", "4", "--org", "yanfen"],
+        ["smart-factories", "3", "--org", "hunnan"],
+        ["smart-factories", "20"],
+        ["cloud-share", "40", "--org", "tiexi", "--of", "1200"],
+        ["cloud-share", "30", "--org", "hunnan"],
+        ["output-growth", "6", "--org", "tiexi"],
+        ["output-growth", "4", "--org", "hunnan"],
+    ):
+        assert run(["record", *args, "--date", "2024-06-30", "--by", "测试员"]).code == 0
+    for indicator in (table["id"] for table in catalogue_of(tmp_path)["indicator"]):
+        result = run(["explain", indicator, "--as-of", AS_OF, "--lang", "zh"], env={"COLUMNS": "160"})
+        assert result.code == 0, result.stderr
+        assert english_words(result.stdout, tmp_path) == [], result.stdout

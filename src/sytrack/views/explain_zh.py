@@ -122,7 +122,8 @@ PATTERNS = (
     (re.compile(r"([^;]+) on (\d{4}-\d{2}-\d{2})"), r"\1（\2）"),
     (re.compile(r"allocated ([^;]+)"), r"分解任务 \1"),
     (re.compile(r"no figure yet from ([^;]+)"), r"尚无 \1 的数值"),
-    (re.compile(r"(\S+)'s (denominator|weight) is negative"), r"\1 的\2为负数"),
+    (re.compile(r"(\S+)'s denominator is negative"), r"\1 的分母为负数"),
+    (re.compile(r"(\S+)'s weight is negative"), r"\1 的权重为负数"),
     (
         re.compile(
             r"(\S+)'s figure has no denominator and its allocation declares no weight; a share or rate is never averaged"
@@ -130,7 +131,6 @@ PATTERNS = (
         r"\1 的数值没有分母，其任务分解也未声明权重；比重或增速不做简单平均",
     ),
 )
-_WORDS_IN_PATTERNS = {"denominator": "分母", "weight": "权重"}
 
 
 def phrase(text: str) -> str:
@@ -139,8 +139,7 @@ def phrase(text: str) -> str:
         return PHRASES[text]
     for pattern, template in PATTERNS:
         if match := pattern.fullmatch(text):
-            worded = match.expand(template)
-            return re.sub("denominator|weight", lambda m: _WORDS_IN_PATTERNS[m.group()], worded)
+            return match.expand(template)
     if "; " in text:
         return "；".join(phrase(part) for part in text.split("; "))
     return text
