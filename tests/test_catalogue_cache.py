@@ -210,6 +210,8 @@ def test_every_field_of_every_record_survives_the_cache(tmp_path):
         "quarterly",
         5,
         20,
+        "存疑",
+        "doubt in English",
     )
     plan = Plan(
         "p", "计划", "Plan", dt.date(2023, 1, 1), "en", "month", 0.9, 0.5, "source", "monthly", 7, 14, "Asia/Shanghai"

@@ -7,6 +7,7 @@ from typing import Any
 from sytrack.model import Indicator
 from sytrack.values import format_human, target_text
 from sytrack.views.columns import Column
+from sytrack.views.common import reason_text
 from sytrack.views.grid import Cell, Grid, GridColumn, wrap
 from sytrack.views.text import visible
 
@@ -46,6 +47,19 @@ def _stretch_rows(p, human) -> list[tuple]:
             "the further value the plan strives for, with the target's comparison; status judges T, the commitment",
         )
     ]
+
+
+def _worded(rows: list[dict[str, Any]], p, lang: str) -> list[dict[str, Any]]:
+    """The rows in the report's language: built in English, worded again in Chinese under zh."""
+    from sytrack.views.explain_zh import in_chinese
+
+    return in_chinese(rows, p) if lang == "zh" else rows
+
+
+def _doubt_rows(indicator: Indicator, lang: str) -> list[tuple]:
+    """The catalogue's doubt about the entry, in the report's language: it changes no figure."""
+    doubt = indicator.doubt_in(lang)
+    return [("doubt", None, doubt, "the catalogue's doubt about this entry; it changes no figure")] if doubt else []
 
 
 def explain_fields(p, lang: str) -> list[dict[str, Any]]:
@@ -119,10 +133,11 @@ def explain_fields(p, lang: str) -> list[dict[str, Any]]:
             else human(p.forecast) + (" (meets the target)" if p.forecast_meets else " (falls short)"),
             "least-squares line through the baseline (or a flow's 0 at S) and the values since, read at D",
         ),
-        ("status", None, p.status, p.reason),
+        ("status", None, p.status, reason_text(p.reason, lang)),
         *_stretch_rows(p, human),
+        *_doubt_rows(i, lang),
     ]
-    return [{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows]
+    return _worded([{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows], p, lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,4 +258,4 @@ def rollup_fields(indicator: Indicator, catalogue, figures, progress, lang: str)
                 "own figure and the orgs' roll-up differ by more than 1% of the own figure; the own figure counts",
             )
         )
-    return [{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows]
+    return _worded([{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows], progress, lang)

@@ -91,7 +91,7 @@ def log_table(catalogue: Catalogue, lang: str, show_all: bool = True):
         if row["retracts"] is not None:
             value = f"{'撤销' if zh else 'retracts'} #{row['retracts']}"
         else:
-            value = format_human(row["value"], unit, kind=kind) if kind else format_plain(row["value"])
+            value = format_human(row["value"], unit, kind=kind, lang=lang) if kind else format_plain(row["value"])
         state = LOG_STATES_ZH[row["state"]] if zh else row["state"]
         if row["supersedes"]:
             state += f" ({'取代' if zh else 'replaces'} #{row['supersedes']})"
