@@ -1,4 +1,4 @@
-"""The everyday tables: status, log and list on the shipped catalogue with a year of monthly values,
+"""The everyday tables: status, log, list, rank and remind on the shipped catalogue with a year of monthly values,
 drawn on a pseudo-terminal 120 columns wide and written to a pipe, beside the floor of what the
 design card's libraries must load to draw a Rich table.
 
@@ -30,7 +30,13 @@ SHIPPED = ROOT / "indicators.toml"
 BIN = Path(sys.executable).parent
 SYTRACK = [str(BIN / "sytrack")] if (BIN / "sytrack").exists() else [sys.executable, "-m", "sytrack"]
 FLOOR = [sys.executable, "-c", "import typer, sqlite3, tomllib, rich.console, rich.table"]
-COMMANDS = {"status": ["status", "--as-of", "2023-11-30"], "log": ["log"], "list": ["list"]}
+COMMANDS = {
+    "status": ["status", "--as-of", "2023-11-30"],
+    "log": ["log"],
+    "list": ["list"],
+    "rank": ["rank", "--group", "digital", "--as-of", "2023-11-30"],
+    "remind": ["remind", "--as-of", "2023-11-30"],
+}
 
 
 def monthly_values(path: Path) -> int:

@@ -210,6 +210,8 @@ def test_every_field_of_every_record_survives_the_cache(tmp_path):
         "quarterly",
         5,
         20,
+        "存疑",
+        "doubt in English",
         0.05,
     )
     plan = Plan(

@@ -202,3 +202,14 @@ def test_the_shell_completes_org_on_log_export_and_explain(run):
     assert completed("sytrack log --org h") == ["hunnan"]
     assert completed("sytrack export --org x") == ["xinghua"]
     assert completed("sytrack explain smart-factories --org t") == ["tiexi"]
+
+
+def test_explain_for_an_org_and_its_tolerance_are_worded_in_chinese_under_zh(run, history):
+    assert run(["record", "smart-factories", "4", "--date", AS_OF, "--org", "xinghua"]).code == 0
+    result = run(
+        ["explain", "smart-factories", "--org", "tiexi", "--as-of", AS_OF, "--lang", "zh"], env={"COLUMNS": "160"}
+    )
+    assert result.code == 0, result.stderr
+    assert "单位" in result.stdout and "不一致容差" in result.stdout and "自报数的 1%" in result.stdout
+    ids = {"smart-factories", "tiexi", "yanfen", "xinghua", "UTC", "--as-of"}
+    assert [w for w in re.findall(r"[A-Za-z][A-Za-z_-]{2,}", result.stdout) if w not in ids] == [], result.stdout

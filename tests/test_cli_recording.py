@@ -139,6 +139,28 @@ def test_reads_never_create_the_data_file(run, db, store_env):
         assert "not created yet" in run(["where"]).stdout
 
 
+def test_a_named_data_file_that_does_not_exist_is_noted_not_read_silently(run, tmp_path, store_env):
+    if store_env:
+        pytest.skip("a server's store has no file to name")
+    typo = tmp_path / "typo.db"
+    for args in (["--db", str(typo), "status", "--format", "csv"], ["status", "--format", "csv"]):
+        env = {"SYTRACK_DB": str(typo)} if args[0] == "status" else {}
+        shown = run(args, env=env)
+        how = "SYTRACK_DB" if env else "--db"
+        assert shown.code == 0 and shown.stdout.startswith("id,group,")
+        assert (
+            shown.stderr
+            == f"sytrack: note: no data file at {typo} ({how}): nothing is recorded there; check the path\n"
+        )
+        assert not typo.exists()
+    run(["--db", str(typo), "record", "5g-base-stations", "41000", "--date", "2023-06"])
+    assert typo.exists()
+    again = run(["--db", str(typo), "status", "--format", "csv"])
+    assert again.code == 0 and "no data file" not in again.stderr
+    beside = run(["status", "--format", "csv"])  # the catalogue's own data file, not there yet: no note
+    assert beside.code == 0 and beside.stderr == ""
+
+
 def test_a_correction_supersedes_and_keeps_the_first_value(run, catalogue_file):
     run(["record", "5g-base-stations", "36000", "--date", "2024-06-30"])
     result = run(["record", "5g-base-stations", "37000", "--date", "2024-06-30", "--note", "revised"])

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from sytrack.catalogue import parse_catalogue
 from sytrack.errors import SytrackError, UsageError
-from sytrack.extract import Draft, chinese_number, draft_rows, draft_to_toml, extract, most_common_year
+from sytrack.extract import Draft, chinese_number, draft_to_toml, extract, most_common_year
 from sytrack.values import split_unit
+from sytrack.views.drafts import DRAFT_COLUMNS, draft_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "plans" / "shenyang-2023-industrial-plan.md"
@@ -527,6 +528,7 @@ def test_draft_rows_for_a_review_table():
         "sentence",
         "stretch",
     ]
+    assert list(rows[0]) == [column.key for column in DRAFT_COLUMNS]
     five_g = next(r for r in rows if r["name_zh"] == "5G基站")
     assert five_g["baseline"] == "30000@2022-12-31" and five_g["value"] == "40000"
 

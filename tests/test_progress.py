@@ -1,25 +1,25 @@
 """The progress arithmetic: worked cases from the plan, edge cases, and properties."""
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from sytrack.arithmetic import completion, completion_and_rule, dated, least_squares, time_elapsed
 from sytrack.model import Baseline, Indicator, Plan, Target
-from sytrack.progress import (
-    _dated,
-    completion,
-    completion_and_rule,
-    dated_today_note,
-    evaluate,
-    is_at_or_worse,
-    least_squares,
-    summarise,
-    time_elapsed,
-)
+from sytrack.progress import dated_today_note, evaluate, is_at_or_worse, summarise
+from sytrack.views.common import reason_text
 
 D = dt.date
+
+
+def said(p):
+    """The reason as the English views print it."""
+    return reason_text(p.reason, "en")
+
+
 PLAN = Plan(id="p", title_zh="p", title_en="p", start=D(2023, 1, 1))
 
 
@@ -73,7 +73,7 @@ def test_behind_and_off_track_by_pace():
 
 def test_moving_away_is_off_track():
     p = evaluate(CNC, [(D(2023, 6, 30), 62.0)], D(2023, 6, 30), PLAN)
-    assert p.status == "off-track" and p.reason == "moving away from the target"
+    assert p.status == "off-track" and said(p) == "moving away from the target"
 
 
 def test_thresholds_are_catalogue_settings():
@@ -158,7 +158,7 @@ def test_after_the_deadline_a_late_success_is_still_missed():
 def test_overshooting_a_range_is_not_meeting_it():
     labs = make("level", targets=[Target(D(2023, 12, 31), "between", None, 4.0, 6.0)])
     p = evaluate(labs, [(D(2023, 6, 30), 7.0)], D(2023, 6, 30), PLAN)
-    assert p.status == "off-track" and p.reason == "past the far end of the target"
+    assert p.status == "off-track" and said(p) == "past the far end of the target"
 
 
 def test_a_rate_met_before_the_deadline_is_achieved_once_it_passes():
@@ -174,7 +174,7 @@ def test_a_staircase_step_started_below_its_start_says_so():
     )
     p = evaluate(two, [(D(2023, 12, 31), 36.0), (D(2024, 6, 30), 38.0)], D(2024, 6, 30), PLAN)
     assert p.target_number == 2 and p.completion < 0
-    assert p.status == "off-track" and p.reason == "below where the path to this target starts"
+    assert p.status == "off-track" and said(p) == "below where the path to this target starts"
     assert p.forecast is not None  # fitted to the whole history since the baseline, rising
 
 
@@ -333,7 +333,7 @@ def test_a_window_of_a_series_is_every_point_dated_inside_it(offsets, first, len
     """The binary searches pick exactly the points a scan of the whole series would."""
     series = sorted((D(2023, 1, 1) + dt.timedelta(days=o), float(n)) for n, o in enumerate(offsets))
     low, high = D(2023, 1, 1) + dt.timedelta(days=first), D(2023, 1, 1) + dt.timedelta(days=first + length)
-    assert _dated(series, low, high, after_first) == [
+    assert dated(series, low, high, after_first) == [
         (day, value) for day, value in series if (low < day if after_first else low <= day) and day <= high
     ]
 
@@ -370,7 +370,7 @@ def test_a_decrease_of_three_percent_drafted_below_zero_is_most_of_the_way_at_mi
     p = evaluate(ENERGY, [(D(2023, 6, 30), -2.9)], D(2023, 6, 30), PLAN)
     assert p.completion == pytest.approx(2.9 / 3)
     assert p.completion_rule == "V / T (no B: measured from 0); both below 0"
-    assert (p.status, p.reason) == ("behind", "latest rate is 96.7% of the target rate")
+    assert (p.status, said(p)) == ("behind", "latest rate is 96.7% of the target rate")
     assert evaluate(ENERGY, [(D(2023, 6, 30), -3.1)], D(2023, 6, 30), PLAN).status == "on-track"
 
 
@@ -414,8 +414,8 @@ def test_a_level_falling_below_zero_from_its_baseline():
 def _pace_reason_agrees(p):
     import re
 
-    m = re.fullmatch(r"pace (\d+\.\d{3}) (≥|is below) (\S+)", p.reason)
-    assert m, p.reason
+    m = re.fullmatch(r"pace (\d+\.\d{3}) (≥|is below) (\S+)", said(p))
+    assert m, said(p)
     shown, word, threshold = float(m[1]), m[2], float(m[3])
     assert shown == round(p.pace, 3)  # the figure printed is the pace column's figure
     if p.status == "on-track":
@@ -428,25 +428,25 @@ def test_a_pace_just_below_the_threshold_prints_the_digits_that_show_it():
     # CNC: B 62.9, T 65, τ = 181/365; V gives c = pace × τ
     at = lambda pace: 62.9 + 2.1 * pace * 181 / 365  # noqa: E731
     below = evaluate(CNC, [(D(2023, 6, 30), at(0.947))], D(2023, 6, 30), PLAN)
-    assert (below.status, below.reason) == ("behind", "pace 0.947 is below 0.95")
+    assert (below.status, said(below)) == ("behind", "pace 0.947 is below 0.95")
     rounds_up = evaluate(CNC, [(D(2023, 6, 30), at(0.9496))], D(2023, 6, 30), PLAN)
-    assert (rounds_up.status, rounds_up.reason) == ("on-track", "pace 0.950 ≥ 0.95")
+    assert (rounds_up.status, said(rounds_up)) == ("on-track", "pace 0.950 ≥ 0.95")
 
 
 @given(pace=st.floats(min_value=0.01, max_value=1.5))
 def test_a_pace_reason_never_contradicts_its_status(pace):
     value = 62.9 + 2.1 * pace * 181 / 365
     p = evaluate(CNC, [(D(2023, 3, 31), 62.9 + (value - 62.9) / 2), (D(2023, 6, 30), value)], D(2023, 6, 30), PLAN)
-    assume(p.reason.startswith("pace"))
+    assume(said(p).startswith("pace"))
     _pace_reason_agrees(p)
 
 
 @given(ratio=st.floats(min_value=0.0, max_value=0.999))
 def test_a_rate_reason_never_contradicts_its_status(ratio):
     p = evaluate(ENERGY, [(D(2023, 6, 30), -3.0 * ratio)], D(2023, 6, 30), PLAN)
-    shown = float(p.reason.split()[3].rstrip("%")) / 100
+    shown = float(said(p).split()[3].rstrip("%")) / 100
     assert (p.status == "behind") == (shown >= PLAN.off_track)
-    assert (p.status == "off-track") == p.reason.endswith("below 60.0%")
+    assert (p.status == "off-track") == said(p).endswith("below 60.0%")
 
 
 # -- graded targets: commitment and stretch ---------------------------------------------------
@@ -498,3 +498,34 @@ def test_a_value_dated_today_after_the_last_deadline_gets_a_note_naming_date():
 )
 def test_no_note_with_a_date_or_before_the_last_deadline(date_given, today):
     assert dated_today_note(CNC, date_given=date_given, today=today) is None
+
+
+# -- reasons: a code and its figures, worded per language by the views ------------------------
+
+
+def test_a_reason_is_a_code_and_the_figures_it_cites():
+    p = evaluate(CNC, [(D(2023, 6, 30), 64.0)], D(2023, 6, 30), PLAN)
+    assert p.reason.code == "pace-on-track" and p.reason.figures == (round(p.pace, 3), 0.95)
+    assert reason_text(p.reason, "en") == f"pace {round(p.pace, 3):.3f} ≥ 0.95"
+    assert reason_text(p.reason, "zh") == f"进度比 {round(p.pace, 3):.3f} ≥ 0.95"
+    empty = evaluate(CNC, [], D(2023, 6, 30), PLAN)
+    assert empty.reason == ("nothing-since", (D(2022, 12, 31),))
+    assert (reason_text(empty.reason, "en"), reason_text(empty.reason, "zh")) == (
+        "nothing recorded since 2022-12-31",
+        "2022-12-31 以来无记录",
+    )
+
+
+def test_every_reason_code_is_worded_in_both_languages_with_its_figures():
+    from sytrack.model import REASONS, Reason
+    from sytrack.views.common import REASON_WORDS
+
+    assert set(REASON_WORDS) == set(REASONS)
+    samples = {"pace": 0.947, "on_track": 0.95, "threshold": 0.6, "share": 0.967, "off_track": 0.6}
+    for code, names in REASONS.items():
+        figures = tuple(samples.get(name, D(2023, 12, 31)) for name in names)
+        english, chinese = (reason_text(Reason(code, figures), lang) for lang in ("en", "zh"))
+        assert english != chinese and not re.search("[A-Za-z]{3,}", chinese), (code, chinese)
+        for figure in figures:  # every figure the code cites is printed in both
+            shown = f"{figure:.1%}" if "rate" in code else str(figure)
+            assert shown in english and shown in chinese, (code, english, chinese)

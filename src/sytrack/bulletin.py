@@ -30,6 +30,7 @@ class Bulletin(NamedTuple):
     groups: list[tuple[str, list[list[str]], list[str]]]  # (group name, rows of cells, each row's status)
     league: list[list[str]]  # rank, org, indicators, 达进度率, behind
     behind: list[str]  # one line per indicator behind, with its lead and the orgs behind on it
+    doubts: tuple[str, ...] = ()  # one line per indicator whose catalogue entry carries a doubt, in Chinese
 
 
 def overview_text(progresses: list[Progress]) -> str:
@@ -53,7 +54,7 @@ def _indicator_cells(catalogue: Catalogue, p: Progress) -> list[str]:
     lead = catalogue.org(i.lead) if i.lead else None
     return [
         i.name_zh,
-        "" if p.latest is None else format_human(p.latest, i.unit, kind=i.kind),
+        "" if p.latest is None else format_human(p.latest, i.unit, kind=i.kind, lang="zh"),
         target_text(p.target, i.kind, i.unit, lang="zh"),
         "" if p.completion is None else f"{p.completion:.1%}",
         "" if p.time_elapsed is None else f"{p.time_elapsed:.1%}",
@@ -98,7 +99,8 @@ def bulletin_content(
             line += "；滞后单位：" + "、".join(name(o) for o in behind_orgs[i.id])
         behind.append(line + "。")
     title = f"{catalogue.plan.title_zh}进展情况通报"
-    return Bulletin(title, as_of, overview_text(progresses), groups, league, behind)
+    doubts = tuple(f"{p.indicator.name_zh}：{p.indicator.doubt_in('zh')}" for p in progresses if p.indicator.doubtful)
+    return Bulletin(title, as_of, overview_text(progresses), groups, league, behind, doubts)
 
 
 def _shade(cell, colour: str) -> None:
@@ -219,4 +221,8 @@ def write_docx(bulletin: Bulletin, out: IO[bytes]) -> None:
     document.add_heading("四、进度滞后的指标", level=1)
     for line in bulletin.behind or ["本期无进度滞后的指标。"]:
         document.add_paragraph(line, style="List Bullet")
+    if bulletin.doubts:  # what the figures above rest on that the plan leaves in doubt
+        document.add_heading("五、存疑指标说明", level=1)
+        for line in bulletin.doubts:
+            document.add_paragraph(line, style="List Bullet")
     document.save(out)

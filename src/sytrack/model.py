@@ -83,6 +83,39 @@ class Target(NamedTuple):
         return self.low if direction == "increase" else self.high
 
 
+# Why a status is what it is (docs/progress.md, section 10), each code with the names of the figures it cites.
+REASONS = {
+    "target-met": (),
+    "target-missed": (),
+    "beyond-far-end": (),
+    "moving-away": (),
+    "below-start": (),
+    "nothing-due": (),
+    "pace-on-track": ("pace", "on_track"),
+    "pace-below": ("pace", "threshold"),
+    "rate-reached": (),
+    "rate-reached-so-far": (),
+    "rate-missed": (),
+    "rate-share": ("share",),
+    "rate-share-below": ("share", "off_track"),
+    "late-only": (),
+    "nothing-after": ("start",),
+    "nothing-since": ("start",),
+    "done": (),
+    "not-yet-due": (),
+    "deadline-unrecorded": (),
+    "not-done": (),
+}
+
+
+class Reason(NamedTuple):
+    """Why a status is what it is: a code of REASONS and the figures it cites (a pace, a threshold,
+    a date), kept apart from any wording so that each language words it at the view layer."""
+
+    code: str
+    figures: tuple[float | dt.date, ...] = ()
+
+
 class Group(NamedTuple):
     id: str
     name_zh: str
@@ -141,10 +174,21 @@ class Indicator(NamedTuple):
     cadence: str | None = None  # None: the plan's
     due_days: int | None = None  # None: the plan's
     warn_days: int | None = None  # None: the plan's
+    # The doubt in each language; `doubt` is the text in whichever language it was written.
+    doubt_zh: str = ""
+    doubt_en: str = ""
     disagreement_tolerance: float | None = None  # None: the plan's
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
+
+    def doubt_in(self, lang: str) -> str:
+        """The doubt in `lang`: the language's own field when the catalogue gives it, else `doubt`."""
+        return (self.doubt_zh if lang == "zh" else self.doubt_en) or self.doubt
+
+    @property
+    def doubtful(self) -> bool:
+        return bool(self.doubt or self.doubt_zh or self.doubt_en)
 
     def unit_in(self, lang: str) -> str:
         return self.unit_en if lang == "en" and self.unit_en else self.unit

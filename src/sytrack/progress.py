@@ -1,25 +1,22 @@
-"""Progress arithmetic, pure: completion, time elapsed, pace, days ahead, forecast and status.
+"""Progress judged, pure: the target in force, its start, pace, days ahead, forecast, status and reason.
 
-Nothing here reads the clock or a file: the as-of date and the observations are parameters.
-The formulas are written out, with a worked example, in docs/progress.md.
+Nothing here reads the clock or a file: the as-of date and the observations are parameters. The
+formulas it judges with are in `arithmetic`; both are written out, with worked examples, in docs/progress.md.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sytrack.model import Indicator, Plan, Target
+from sytrack.arithmetic import Point, completion_and_rule, dated, least_squares, limit, time_elapsed
+from sytrack.model import Indicator, Plan, Reason, Target
 
 DAYS_PER_MONTH = 365.25 / 12
 # Worst first: the order of `status --sort status` and of `--fail-on`.
 SEVERITY = ("missed", "off-track", "behind", "no-data", "pending", "on-track", "achieved")
-Point = tuple[dt.date, float]
-_DAY = operator.itemgetter(0)
 
 
 class Progress(NamedTuple):
@@ -39,7 +36,7 @@ class Progress(NamedTuple):
     forecast: float | None
     forecast_meets: bool | None
     status: str
-    reason: str
+    reason: Reason  # why, as a code and the figures it cites: views word it in each language
     points: tuple[Point, ...]  # the observations since the start point that the figures use
     on_track_threshold: float = 0.95
     off_track_threshold: float = 0.6
@@ -86,86 +83,6 @@ def start_point(indicator: Indicator, number: int, plan: Plan) -> tuple[dt.date,
     return explicit or _beginning(plan.start), None
 
 
-def _month_index(day: dt.date) -> float:
-    """Months since year 0, counting a month as done at its last day (2022-12-31 -> 2023*12)."""
-    import calendar  # only plans that count time by month need it
-
-    return day.year * 12 + (day.month - 1) + day.day / calendar.monthrange(day.year, day.month)[1]
-
-
-def time_elapsed(start: dt.date, deadline: dt.date, as_of: dt.date, basis: str = "day") -> float:
-    """τ = (A − S)/(D − S), clamped to [0, 1]; by day, or by month when the catalogue says so."""
-    if deadline <= start:
-        return 1.0 if as_of >= deadline else 0.0
-    if basis == "month":
-        fraction = (_month_index(as_of) - _month_index(start)) / (_month_index(deadline) - _month_index(start))
-    else:
-        fraction = (as_of - start).days / (deadline - start).days
-    return min(1.0, max(0.0, fraction))
-
-
-def completion(value: float, start_value: float | None, goal: float, direction: str) -> float:
-    """c, the fraction of the way from the start to the goal (see `completion_and_rule`)."""
-    return completion_and_rule(value, start_value, goal, direction)[0]
-
-
-def completion_and_rule(value: float, start_value: float | None, goal: float, direction: str) -> tuple[float, str]:
-    """c and the formula that gave it, for every sign of B, T and V (docs/progress.md, section 4):
-
-    - with B: c = (V − B)/(T − B), also across zero and below it ((B − V)/(B − T) when lower is
-      better: the same number); all or nothing when B already meets T;
-    - without B the way is measured from 0: V/T when T lies the better way from 0 (higher is
-      better and T > 0, or lower is better and T < 0, as in "能耗下降3%" drafted at-most −3);
-      T/V when T lies the worse way (lower is better and T > 0), 1 once V is at or past 0;
-      all or nothing for a goal of exactly 0, which gives no ratio.
-    """
-    sign = 1 if direction == "increase" else -1
-    met = 1.0 if (value - goal) * sign >= 0 else 0.0
-    if start_value is not None:
-        gap = goal - start_value
-        if gap * sign <= 0:
-            # The start already meets the goal: completion is all or nothing, never inverted.
-            return met, "all or nothing: B already meets T"
-        rule = "(V − B) / (T − B)" if sign > 0 else "(B − V) / (B − T)"
-        return (value - start_value) / gap, rule
-    if goal == 0:
-        return met, "all or nothing: no B, and a goal of 0 gives no ratio"
-    if goal * sign > 0:
-        return value / goal, "V / T (no B: measured from 0)" + ("" if goal > 0 else "; both below 0")
-    # T lies the worse way from 0: the ratio T / V grows as V nears T and passes it; past 0 is done.
-    if value * sign >= 0:
-        return 1.0, "1: no B, and V is at or past 0, beyond T"
-    return goal / value, "T / V (no B: " + ("lower is better)" if sign < 0 else "higher is better, T below 0)")
-
-
-def least_squares(points: Sequence[Point], origin: dt.date) -> tuple[float, float] | None:
-    """Intercept and slope per day (days counted from `origin`) of the least-squares line through
-    the points, or None when they do not span two dates."""
-    base = origin.toordinal()
-    count = len(points)
-    # Sums of maps run in C: status fits ten thousand lines of a hundred points.
-    xs = [day.toordinal() - base for day, _ in points]
-    ys = [value for _, value in points]
-    sum_x, sum_y = sum(xs), sum(ys)
-    sum_xx, sum_xy = sum(map(operator.mul, xs, xs)), sum(map(operator.mul, xs, ys))
-    spread = count * sum_xx - sum_x * sum_x  # zero when every point has the same date
-    if count < 2 or spread == 0:
-        return None
-    slope = (count * sum_xy - sum_x * sum_y) / spread
-    return (sum_y - slope * sum_x) / count, slope
-
-
-def _limit(value: float, kind: str) -> float:
-    """Keep a projected value inside what the kind can take (a share within 0–100)."""
-    if kind == "share":
-        return min(100.0, max(0.0, value))
-    if kind == "rank":
-        return max(1.0, value)
-    if kind in ("level", "flow"):
-        return max(0.0, value)
-    return value
-
-
 def _beyond(target: Target, value: float, direction: str) -> bool:
     """Past the far side of a range or an 'about' target: overshooting is not meeting it."""
     if target.comparison == "between":
@@ -178,11 +95,26 @@ def _beyond(target: Target, value: float, direction: str) -> bool:
     return False
 
 
-def _dated(series: Sequence[Point], first: dt.date, last: dt.date, after_first: bool = False) -> Sequence[Point]:
-    """The points of a date-ordered series dated from `first` (or, with `after_first`, after it)
-    to `last`, both inclusive: two binary searches and a slice, not a scan."""
-    begin = (bisect.bisect_right if after_first else bisect.bisect_left)(series, first, key=_DAY)
-    return series[begin : bisect.bisect_right(series, last, key=_DAY)]
+class _Frame(NamedTuple):
+    """Where one evaluation stands: the target judged, where its path starts, what is known by then."""
+
+    indicator: Indicator
+    target: Target
+    number: int  # 0-based, among the indicator's targets
+    as_of: dt.date
+    start: dt.date
+    start_value: float | None
+    known: Sequence[Point]  # the points from the start to the deadline or the as-of date
+    elapsed: float
+    late: bool  # something was recorded after the deadline, and only then
+
+    @property
+    def latest(self) -> float | None:
+        return self.known[-1][1] if self.known else None
+
+    @property
+    def latest_date(self) -> dt.date | None:
+        return self.known[-1][0] if self.known else None
 
 
 def evaluate(
@@ -198,112 +130,124 @@ def evaluate(
     After a deadline, the target is judged on the values dated on or before it: a late success
     does not turn a missed target into an achieved one.
     """
+    frame = _frame(indicator, series, as_of, plan, target_year)
+    target, latest = frame.target, frame.latest
+    if indicator.kind == "milestone":
+        status, reason, figures = _judge_milestone(latest, as_of, target.deadline, frame.late)
+        return _progress(frame, plan, status, reason, figures)
+    if latest is None:
+        return _progress(frame, plan, *_judge_unknown(frame), {})
+    met = target.is_met(latest)
+    done, rule = completion_and_rule(latest, frame.start_value, target.goal(indicator.direction), indicator.direction)
+    past_deadline = as_of > target.deadline
+    if indicator.kind == "rate":
+        final = past_deadline or (frame.latest_date is not None and frame.latest_date >= target.deadline)
+        verdict = _judge_rate(met, final, past_deadline, done, plan)
+        return _progress(frame, plan, *verdict, {"completion": done, "completion_rule": rule})
+    figures, moving_away = _path_figures(frame, series, done, rule, met)
+    pace = figures["pace"]
+    verdict = _judge_path(target, latest, indicator.direction, met, past_deadline, moving_away, done, pace, plan)
+    return _progress(frame, plan, *verdict, figures)
+
+
+def _frame(
+    indicator: Indicator, series: Sequence[Point], as_of: dt.date, plan: Plan, target_year: int | None
+) -> _Frame:
+    """The target judged as of `as_of`, its start point, and the points that count for it."""
     number, target = choose_target(indicator, as_of, target_year)
     number = number if number >= 0 else len(indicator.targets) - 1
     start, start_value = start_point(indicator, number, plan)
     deadline = target.deadline
-    goal = target.goal(indicator.direction)
-    until = min(as_of, deadline)
-    flow = indicator.kind == "flow"
     # A flow counts from zero after its start; a level's value on its start date is part of its path.
-    known = _dated(series, start, until, after_first=flow)
-    latest_date, latest = known[-1] if known else (None, None)
-    elapsed = time_elapsed(start, deadline, as_of, plan.time_basis)
-    thresholds: dict[str, Any] = {
-        "on_track_threshold": plan.on_track,
-        "off_track_threshold": plan.off_track,
-        "time_basis": plan.time_basis,
-    }
-
-    def result(status: str, reason: str, **figures) -> Progress:
-        base: dict[str, Any] = dict(
-            completion=None,
-            pace=None,
-            days_ahead=None,
-            required_per_month=None,
-            forecast=None,
-            forecast_meets=None,
-            completion_rule="",
-        )
-        base.update(figures)
-        return Progress(
-            indicator,
-            target,
-            number + 1,
-            as_of,
-            start,
-            start_value,
-            latest,
-            latest_date,
-            time_elapsed=elapsed,
-            status=status,
-            reason=reason,
-            points=tuple(known),
-            **base,
-            **thresholds,
-            stretch=None if indicator.kind == "milestone" else target.stretch,
-            stretch_met=stretch_met(target, latest, indicator),
-        )
-
+    known = dated(series, start, min(as_of, deadline), after_first=indicator.kind == "flow")
     # Something recorded after the deadline only: late, so the target is missed, not unknown.
-    late = as_of > deadline and len(_dated(series, deadline, as_of, after_first=True)) > 0
+    late = as_of > deadline and len(dated(series, deadline, as_of, after_first=True)) > 0
+    elapsed = time_elapsed(start, deadline, as_of, plan.time_basis)
+    return _Frame(indicator, target, number, as_of, start, start_value, known, elapsed, late)
 
-    if indicator.kind == "milestone":
-        status, reason, done_figures = _judge_milestone(latest, as_of, deadline, late)
-        return result(status, reason, **done_figures)
 
-    if latest is None:
-        if late:
-            return result("missed", "nothing recorded by the deadline, only after it")
-        return result(
-            "no-data",
-            f"nothing recorded after {start.isoformat()}" if flow else f"nothing recorded since {start.isoformat()}",
-        )
+# The figures a judgement leaves unset: a milestone has no pace, a rate no forecast.
+_NO_FIGURES: dict[str, Any] = dict(
+    completion=None,
+    pace=None,
+    days_ahead=None,
+    required_per_month=None,
+    forecast=None,
+    forecast_meets=None,
+    completion_rule="",
+)
 
-    met = target.is_met(latest)
-    done, rule = completion_and_rule(latest, start_value, goal, indicator.direction)
+
+def _progress(frame: _Frame, plan: Plan, status: str, reason: Reason, figures: dict[str, Any]) -> Progress:
+    """The Progress of a judged frame: its status and reason, and the figures the judgement gave."""
+    indicator, target, latest = frame.indicator, frame.target, frame.latest
+    return Progress(
+        indicator,
+        target,
+        frame.number + 1,
+        frame.as_of,
+        frame.start,
+        frame.start_value,
+        latest,
+        frame.latest_date,
+        time_elapsed=frame.elapsed,
+        status=status,
+        reason=reason,
+        points=tuple(frame.known),
+        **{**_NO_FIGURES, **figures},
+        on_track_threshold=plan.on_track,
+        off_track_threshold=plan.off_track,
+        time_basis=plan.time_basis,
+        stretch=None if indicator.kind == "milestone" else target.stretch,
+        stretch_met=stretch_met(target, latest, indicator),
+    )
+
+
+def _path_figures(
+    frame: _Frame, series: Sequence[Point], done: float, rule: str, met: bool
+) -> tuple[dict[str, Any], bool]:
+    """A level's, flow's, share's or rank's figures on the path to its target, and whether its
+    trend moves away from the target."""
+    indicator, target, as_of, start = frame.indicator, frame.target, frame.as_of, frame.start
+    deadline, goal = target.deadline, target.goal(indicator.direction)
+    assert frame.latest is not None
     months_left = (deadline - as_of).days / DAYS_PER_MONTH
-    required = 0.0 if met else ((goal - latest) / months_left if months_left > 0 else None)
-
-    if indicator.kind == "rate":
-        final = as_of > deadline or (latest_date is not None and latest_date >= deadline)
-        return result(*_judge_rate(met, final, as_of > deadline, done, plan), completion=done, completion_rule=rule)
-
-    line = least_squares(_trend_points(indicator, series, known, start, until), start)
+    required = 0.0 if met else ((goal - frame.latest) / months_left if months_left > 0 else None)
+    line = least_squares(_trend_points(indicator, series, frame.known, start, min(as_of, deadline)), start)
     forecast = forecast_meets = None
-    sign = 1 if indicator.direction == "increase" else -1
     if line is not None and as_of < deadline:
-        forecast = _limit(line[0] + line[1] * (deadline - start).days, indicator.kind)
+        forecast = limit(line[0] + line[1] * (deadline - start).days, indicator.kind)
         forecast_meets = target.is_met(forecast)
     span = (deadline - start).days
-    days_ahead = (done - elapsed) * span if span > 0 else None
-    pace = done / elapsed if elapsed > 0 else None
     figures: dict[str, Any] = dict(
         completion=done,
-        pace=pace,
-        days_ahead=days_ahead,
+        pace=done / frame.elapsed if frame.elapsed > 0 else None,
+        days_ahead=(done - frame.elapsed) * span if span > 0 else None,
         required_per_month=required,
         forecast=forecast,
         forecast_meets=forecast_meets,
         completion_rule=rule,
     )
-
-    moving_away = line is not None and line[1] * sign < 0
-    return result(
-        *_judge_path(target, latest, indicator.direction, met, as_of > deadline, moving_away, done, pace, plan),
-        **figures,
-    )
+    sign = 1 if indicator.direction == "increase" else -1
+    return figures, line is not None and line[1] * sign < 0
 
 
-def _judge_milestone(latest: float | None, as_of: dt.date, deadline: dt.date, late: bool) -> tuple[str, str, dict]:
+def _judge_unknown(frame: _Frame) -> tuple[str, Reason]:
+    """Nothing recorded for the target by its deadline or the as-of date: (status, reason)."""
+    if frame.late:
+        return "missed", Reason("late-only")
+    return "no-data", Reason("nothing-after" if frame.indicator.kind == "flow" else "nothing-since", (frame.start,))
+
+
+def _judge_milestone(latest: float | None, as_of: dt.date, deadline: dt.date, late: bool) -> tuple[str, Reason, dict]:
     """A milestone is done or not: (status, reason, figures)."""
     if latest is not None and latest >= 1:
-        return "achieved", "done", {"completion": 1.0, "completion_rule": "1 when done, 0 when not"}
+        return "achieved", Reason("done"), {"completion": 1.0, "completion_rule": "1 when done, 0 when not"}
     if as_of <= deadline:
-        return "pending", "not yet due", {"completion": 0.0 if latest is not None else None}
+        return "pending", Reason("not-yet-due"), {"completion": 0.0 if latest is not None else None}
     if latest is None and not late:
-        return "no-data", "deadline passed with nothing recorded", {}
-    return "missed", "deadline passed, not done by then", {"completion": 0.0}
+        return "no-data", Reason("deadline-unrecorded"), {}
+    return "missed", Reason("not-done"), {"completion": 0.0}
 
 
 def _trend_points(
@@ -317,7 +261,7 @@ def _trend_points(
     origin = indicator.baseline.date if indicator.baseline else start
     return [
         *([(origin, indicator.baseline.value)] if indicator.baseline else []),
-        *_dated(series, origin, until, after_first=indicator.baseline is not None),
+        *dated(series, origin, until, after_first=indicator.baseline is not None),
     ]
 
 
@@ -331,43 +275,43 @@ def _judge_path(
     done: float,
     pace: float | None,
     plan: Plan,
-) -> tuple[str, str]:
+) -> tuple[str, Reason]:
     """A level, flow, share or rank against the path to its target: (status, reason)."""
     if met:
-        return "achieved", "target met"
+        return "achieved", Reason("target-met")
     if past_deadline:
-        return "missed", "deadline passed, target not met"
+        return "missed", Reason("target-missed")
     if _beyond(target, latest, direction):
-        return "off-track", "past the far end of the target"
+        return "off-track", Reason("beyond-far-end")
     if moving_away:
-        return "off-track", "moving away from the target"
+        return "off-track", Reason("moving-away")
     if done < 0:
-        return "off-track", "below where the path to this target starts"
+        return "off-track", Reason("below-start")
     if pace is None:
-        return "on-track", "nothing is due yet"
+        return "on-track", Reason("nothing-due")
     return _judge_pace(pace, plan)
 
 
-def _judge_rate(met: bool, final: bool, past_deadline: bool, done: float, plan: Plan) -> tuple[str, str]:
+def _judge_rate(met: bool, final: bool, past_deadline: bool, done: float, plan: Plan) -> tuple[str, Reason]:
     """A growth rate is judged directly, the latest rate against the target rate: (status, reason)."""
     if met:
-        return ("achieved", "target rate reached") if final else ("on-track", "target rate reached so far")
+        return ("achieved", Reason("rate-reached")) if final else ("on-track", Reason("rate-reached-so-far"))
     if past_deadline:
-        return "missed", "deadline passed, target rate not reached"
+        return "missed", Reason("rate-missed")
     shown = as_shown(done)
     if shown >= plan.off_track:
-        return "behind", f"latest rate is {shown:.1%} of the target rate"
-    return "off-track", f"latest rate is {shown:.1%} of the target rate, below {plan.off_track:.1%}"
+        return "behind", Reason("rate-share", (shown,))
+    return "off-track", Reason("rate-share-below", (shown, plan.off_track))
 
 
-def _judge_pace(pace: float, plan: Plan) -> tuple[str, str]:
+def _judge_pace(pace: float, plan: Plan) -> tuple[str, Reason]:
     """Status and reason by pace against the plan's thresholds, the pace compared as printed."""
     shown = as_shown(pace)
     if shown >= plan.on_track:
-        return "on-track", f"pace {shown:.3f} ≥ {plan.on_track:g}"
+        return "on-track", Reason("pace-on-track", (shown, plan.on_track))
     if shown >= plan.off_track:
-        return "behind", f"pace {shown:.3f} is below {plan.on_track:g}"
-    return "off-track", f"pace {shown:.3f} is below {plan.off_track:g}"
+        return "behind", Reason("pace-below", (shown, plan.on_track))
+    return "off-track", Reason("pace-below", (shown, plan.off_track))
 
 
 # Figures compared with a threshold are compared as shown: rounded to this many decimals, the

@@ -266,11 +266,14 @@ def format_plain(value: float | None) -> str:
     return repr(value) if whole is None else str(whole)  # repr: the shortest text that reads back exactly
 
 
-def format_human(value: float | None, unit: str = "", *, kind: str = "") -> str:
-    """A number for people: digit grouping, at most two decimals, the unit attached."""
+def format_human(value: float | None, unit: str = "", *, kind: str = "", lang: str = "en") -> str:
+    """A number for people: digit grouping, at most two decimals, the unit attached; a milestone's
+    state in words, in `lang` (done / not done, 已完成 / 未完成)."""
     if value is None:
         return ""
     if kind == "milestone":
+        if lang == "zh":
+            return "已完成" if value >= 1 else "未完成"
         return "done" if value >= 1 else "not done"
     whole = whole_number(value)
     text = f"{value:,.2f}".rstrip("0").rstrip(".") if whole is None else f"{whole:,}"

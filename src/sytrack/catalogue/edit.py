@@ -112,43 +112,31 @@ def indicator_entry(
 ) -> dict[str, Any]:
     """The TOML table for a new indicator, from what a user typed; values are read as `record` reads them."""
     entry: dict[str, Any] = {"id": indicator_id, "group": group, "name_zh": name_zh, "name_en": name_en}
-    if unit:
-        entry["unit"] = unit
-    if unit_en:
-        entry["unit_en"] = unit_en
-    entry["kind"] = kind
-    if direction:
-        entry["direction"] = direction
-    if department:
-        entry["department"] = department
-    if quote:
-        entry["quote"] = quote
+    optional = {"unit": unit, "unit_en": unit_en, "kind": kind, "direction": direction}
+    optional |= {"department": department, "quote": quote}
+    entry |= {key: text for key, text in optional.items() if text}  # kind is never empty: it keeps its place
     if baseline:
         value, date = _split_at(baseline, "--baseline")
         entry["baseline"] = {"value": _number(parse_number(value, unit)), "date": date}
     if comparison is None and kind != "milestone":
         comparison = "at-most" if direction == "decrease" else "at-least"
-    entry["target"] = []
-    for text in targets:
-        value, deadline = _split_at(text, "--target")
-        if kind == "milestone":
-            entry["target"].append({"deadline": deadline})
-        elif ".." in value:
-            low, _, high = value.partition("..")
-            entry["target"].append(
-                {
-                    "comparison": "between",
-                    "low": _number(parse_number(low, unit)),
-                    "high": _number(parse_number(high, unit)),
-                    "deadline": deadline,
-                }
-            )
-        else:
-            table = {"comparison": comparison, "value": _number(parse_number(value, unit)), "deadline": deadline}
-            if tolerance is not None:
-                table["tolerance"] = _number(parse_number(tolerance, unit))
-            entry["target"].append(table)
+    entry["target"] = [target_table(text, kind, unit, comparison, tolerance) for text in targets]
     return entry
+
+
+def target_table(text: str, kind: str, unit: str, comparison: str | None, tolerance: str | None) -> dict[str, Any]:
+    """One `--target VALUE@DATE` (or LOW..HIGH@DATE) as its TOML table."""
+    value, deadline = _split_at(text, "--target")
+    if kind == "milestone":
+        return {"deadline": deadline}
+    if ".." in value:
+        low, _, high = value.partition("..")
+        low_value, high_value = _number(parse_number(low, unit)), _number(parse_number(high, unit))
+        return {"comparison": "between", "low": low_value, "high": high_value, "deadline": deadline}
+    table = {"comparison": comparison, "value": _number(parse_number(value, unit)), "deadline": deadline}
+    if tolerance is not None:
+        table["tolerance"] = _number(parse_number(tolerance, unit))
+    return table
 
 
 def _number(value: float) -> int | float:

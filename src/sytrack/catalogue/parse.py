@@ -47,6 +47,8 @@ INDICATOR_FIELDS = {
     "department",
     "quote",
     "doubt",
+    "doubt_zh",
+    "doubt_en",
     "lead",
     "allocation",
     "cadence",
@@ -57,6 +59,9 @@ INDICATOR_FIELDS = {
 BASELINE_FIELDS = {"value", "date"}
 TARGET_FIELDS = {"value", "low", "high", "comparison", "deadline", "tolerance", "start", "stretch"}
 TABLES = ("plan", "group", "org", "indicator")
+# An indicator's free texts, in the order they are checked: each key and the Indicator field it fills.
+_TEXT_KEYS = ("name_zh", "name_en", "unit_en", "department", "quote", "doubt", "doubt_zh", "doubt_en")
+TEXT_FIELDS = {key: "source_text" if key == "quote" else key for key in _TEXT_KEYS}
 
 
 def _build_plan(data: dict, index: LineIndex, problems: list[Problem]) -> Plan | None:
@@ -248,26 +253,17 @@ def _build_indicator(
     cadence = fields.choice("cadence", CADENCES, required=False) or None
     due_days, warn_days = fields.whole("due_days"), fields.whole("warn_days", high=3660)
     tolerance = fields.fraction("disagreement_tolerance")
-    texts = {
-        key: fields.text(key, required=key in ("name_zh", "name_en"))
-        for key in ("name_zh", "name_en", "unit_en", "department", "quote", "doubt")
-    }
+    texts = {field: fields.text(key, required=key in ("name_zh", "name_en")) for key, field in TEXT_FIELDS.items()}
     if len(problems) > before:
         return None
     indicator = Indicator(
         id=indicator_id,
         group=group,
-        name_zh=texts["name_zh"],
-        name_en=texts["name_en"],
         unit=unit,
-        unit_en=texts["unit_en"],
         kind=kind,
         direction=direction,
         targets=tuple(targets),
         baseline=baseline,
-        department=texts["department"],
-        source_text=texts["quote"],
-        doubt=texts["doubt"],
         where=index.at(("indicator", position)),
         lead=lead,
         allocations=allocations,
@@ -275,6 +271,7 @@ def _build_indicator(
         due_days=due_days,
         warn_days=warn_days,
         disagreement_tolerance=tolerance,
+        **texts,
     )
     if shortfalls := allocation_problems(indicator):
         problems.extend(shortfalls)

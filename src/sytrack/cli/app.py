@@ -189,6 +189,11 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# The commands that only read records: from a data file that is not there they show an empty report,
+# which deserves a note (a command that writes creates the file; a refused one changes nothing).
+REPORTS_FROM_THE_STORE = {"status", "show", "log", "export", "explain", "report", "rank", "remind", "diff"}
+
+
 def root(
     ctx: typer.Context,
     catalog: CatalogOption = None,
@@ -199,6 +204,8 @@ def root(
 ) -> None:
     print_help_when_bare(ctx)
     ctx.obj = Session(catalog, db)
+    if ctx.invoked_subcommand in REPORTS_FROM_THE_STORE:
+        ctx.call_on_close(ctx.obj.note_if_no_data_file)
 
 
 app.callback(invoke_without_command=True)(root)

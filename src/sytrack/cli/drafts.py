@@ -20,40 +20,44 @@ from sytrack.cli.output import (
 )
 from sytrack.errors import UsageError
 
+PlanFile = Annotated[
+    str,
+    typer.Argument(
+        metavar="FILE",
+        help="The plan: plain text or Markdown (UTF-8), a Word document (.docx) or a PDF; - reads standard input.",
+    ),
+]
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", help="The year of targets whose sentence names none (default: the year the text names)."),
+]
+GroupByOption = Annotated[
+    str,
+    typer.Option(
+        "--group-by", help="heading: group entries by the nearest heading or bold project name; none: one group."
+    ),
+]
+PlanIdOption = Annotated[
+    str | None, typer.Option("--plan-id", help="The draft's plan id (default: from the file name).")
+]
+DraftFormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Without it, a draft catalogue (TOML); with it, the drafts as a report to review: "
+        "table, csv, tsv, json, jsonl, markdown, xlsx.",
+    ),
+]
+
 
 @command("extract")
 def extract_command(
-    file: Annotated[
-        str,
-        typer.Argument(
-            metavar="FILE",
-            help="The plan: plain text or Markdown (UTF-8), a Word document (.docx) or a PDF; - reads standard input.",
-        ),
-    ],
-    year: Annotated[
-        int | None,
-        typer.Option(
-            "--year", help="The year of targets whose sentence names none (default: the year the text names)."
-        ),
-    ] = None,
-    group_by: Annotated[
-        str,
-        typer.Option(
-            "--group-by", help="heading: group entries by the nearest heading or bold project name; none: one group."
-        ),
-    ] = "heading",
-    plan_id: Annotated[
-        str | None, typer.Option("--plan-id", help="The draft's plan id (default: from the file name).")
-    ] = None,
-    fmt: Annotated[
-        Format | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Without it, a draft catalogue (TOML); with it, the drafts as a report to review: "
-            "table, csv, tsv, json, jsonl, markdown, xlsx.",
-        ),
-    ] = None,
+    file: PlanFile,
+    year: YearOption = None,
+    group_by: GroupByOption = "heading",
+    plan_id: PlanIdOption = None,
+    fmt: DraftFormatOption = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
 ) -> None:
@@ -61,41 +65,34 @@ def extract_command(
     came from. Entries the rules are unsure of carry a doubt; numbers that look like context (a
     2022 result, a count of actions) are listed at the end, commented out. Review, then `sytrack check`.
     """
-    from sytrack.extract import (
-        GROUP_BY,
-        KINDS,
-        draft_rows,
-        draft_to_toml,
-        extract,
-        plan_text,
-        plan_title,
-    )
-    from sytrack.views.drafts import DRAFT_COLUMNS, drafts_table
+    from sytrack.extract import GROUP_BY, KINDS, extract, plan_text
+    from sytrack.views.drafts import DRAFT_COLUMNS, draft_rows, drafts_table
 
     if group_by not in GROUP_BY:
         raise UsageError(f"--group-by must be one of {', '.join(GROUP_BY)}")
     data, _ = read_input(file, "stdin")
-    name = "stdin" if file == "-" else Path(file).stem
     text, kind = plan_text(data, file)
     if kind in ("docx", "pdf"):  # text is read as it is; a converted file says what it was read as
         notify(f"read {'standard input' if file == '-' else file} as {KINDS[kind]}")
     drafts = extract(text, year, group_by)
     if fmt is None:
-        slug = plan_id or (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "draft")
-        toml = draft_to_toml(drafts, slug, plan_title(text, slug), source=file)
-        if output is None:
-            with report_stream(None, Format.csv) as (stream, _terminal):
-                stream.write(toml)
-        else:
-            write_text_atomic(output, toml)
-            tell(f"wrote {output}: {len(drafts)} drafts; review them, then `sytrack check --catalog {output}`")
+        write_draft_catalogue(drafts, text, file, plan_id, output)
         return
     emit(
-        draft_rows(drafts),
-        DRAFT_COLUMNS,
-        fmt,
-        output,
-        excel,
-        lambda rows, _screen: drafts_table(rows, file),
-        sheet="drafts",
+        draft_rows(drafts), DRAFT_COLUMNS, fmt, output, excel, lambda rows, _: drafts_table(rows, file), sheet="drafts"
     )
+
+
+def write_draft_catalogue(drafts: list, text: str, file: str, plan_id: str | None, output: Path | None) -> None:
+    """The draft catalogue, on stdout or into `output`; its plan id from --plan-id or the file's name."""
+    from sytrack.extract import draft_to_toml, plan_title
+
+    name = "stdin" if file == "-" else Path(file).stem
+    slug = plan_id or (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "draft")
+    toml = draft_to_toml(drafts, slug, plan_title(text, slug), source=file)
+    if output is None:
+        with report_stream(None, Format.csv) as (stream, _terminal):
+            stream.write(toml)
+        return
+    write_text_atomic(output, toml)
+    tell(f"wrote {output}: {len(drafts)} drafts; review them, then `sytrack check --catalog {output}`")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +20,7 @@ from sytrack.cli.options import (
     complete_ids,
 )
 from sytrack.cli.output import emit
+from sytrack.cli.session import Session
 from sytrack.errors import UsageError
 
 
@@ -40,44 +42,51 @@ def rank_command(
     allocation, best pace first, then completion; or, with --group, by 达进度率 (the share of its
     indicators on track or achieved), then fewest behind. Equal orgs share a rank; orgs with no
     figure come last, unranked."""
-    from sytrack.districts import groups_league, indicator_league
-    from sytrack.orgs import build_tree
-    from sytrack.queries import indicators_for, require_group
-    from sytrack.views import rank
-
     if (indicator_id is None) == (group is None):
         raise UsageError(
             "rank takes an indicator's ID or --group GROUP (one of the two): e.g. `sytrack rank "
             "smart-factories` or `sytrack rank --group digital`"
         )
     state = session(ctx)
-    catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
-    tree = build_tree(catalogue.orgs)
-    on = "截至" if language == "zh" else "as of"
+    language, day = state.lang(lang), as_of or state.today
     if indicator_id is not None:
-        indicator = require_indicator(catalogue, indicator_id)
-        league = indicator_league(
-            catalogue,
-            indicator,
-            tree,
-            state.store.current(indicator.id).get(indicator.id, ()),
-            state.store.current_of_orgs(indicator.id).get(indicator.id),
-            day,
-        )
-        rows = rank.indicator_rank_rows(catalogue, league, language)
-        title = f"{indicator.name(language)} ({indicator.id}) {on} {day.isoformat()}"
-        emit(
-            rows,
-            rank.INDICATOR_RANK_COLUMNS,
-            fmt,
-            output,
-            excel,
-            rank.indicator_rank_table(indicator, title, rows, language),
-            sheet="rank",
-        )
-        return
+        rows, columns, table = indicator_ranking(state, indicator_id, day, language)
+    else:
+        rows, columns, table = group_ranking(state, group or "", day, language)
+    emit(rows, columns, fmt, output, excel, table, sheet="rank")
+
+
+def indicator_ranking(state: Session, indicator_id: str, day: dt.date, language: str) -> tuple[list, list, Any]:
+    """The orgs on one indicator: rows, columns and the table that shows them."""
+    from sytrack.districts import indicator_league
+    from sytrack.orgs import build_tree
+    from sytrack.views import rank
+
+    catalogue = state.catalogue
+    indicator = require_indicator(catalogue, indicator_id)
+    own = state.store.current(indicator.id).get(indicator.id, ())
+    of_orgs = state.store.current_of_orgs(indicator.id).get(indicator.id)
+    league = indicator_league(catalogue, indicator, build_tree(catalogue.orgs), own, of_orgs, day)
+    rows = rank.indicator_rank_rows(catalogue, league, language)
+    title = f"{indicator.name(language)} ({indicator.id}) {as_of_word(language)} {day.isoformat()}"
+    return rows, rank.INDICATOR_RANK_COLUMNS, rank.indicator_rank_table(indicator, title, rows, language)
+
+
+def group_ranking(state: Session, group: str, day: dt.date, language: str) -> tuple[list, list, Any]:
+    """The orgs on a group's indicators, by 达进度率: rows, columns and the table that shows them."""
+    from sytrack.districts import groups_league
+    from sytrack.orgs import build_tree
+    from sytrack.queries import indicators_for, require_group
+    from sytrack.views import rank
+
+    catalogue = state.catalogue
     require_group(catalogue, group)
+    tree = build_tree(catalogue.orgs)
     league = groups_league(catalogue, indicators_for(catalogue, group), tree, state.store.current_with_orgs(), day)
     rows = rank.group_rank_rows(catalogue, league, language)
-    title = f"{catalogue.group(group).name(language)} ({group}) {on} {day.isoformat()}"
-    emit(rows, rank.GROUP_RANK_COLUMNS, fmt, output, excel, rank.group_rank_table(title, rows, language), sheet="rank")
+    title = f"{catalogue.group(group).name(language)} ({group}) {as_of_word(language)} {day.isoformat()}"
+    return rows, rank.GROUP_RANK_COLUMNS, rank.group_rank_table(title, rows, language)
+
+
+def as_of_word(language: str) -> str:
+    return "截至" if language == "zh" else "as of"

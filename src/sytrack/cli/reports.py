@@ -110,7 +110,10 @@ def status_command(
     # An org's rows carry no cycle figures yet: its reports are judged on the city's rows (remind --org).
     cycle = {} if org_id else cycle_of(state, progresses, day, cutoff)
     emit(
-        [status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id)) for p in progresses],
+        [
+            status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id), language)
+            for p in progresses
+        ],
         STATUS_COLUMNS,
         fmt,
         output,

@@ -55,6 +55,23 @@ class Session:
     def store(self):
         return open_store(self.data_location[0], self.catalogue.plan.id)
 
+    def note_if_no_data_file(self) -> None:
+        """After a report that opened the store: a --db or SYTRACK_DB path that names no file read
+        nothing, which is most often a typo (`--db typo.db status` shows an empty table)."""
+        if "store" not in self.__dict__:
+            return
+        location, how = self.data_location
+        if how not in ("--db", "SYTRACK_DB") or os.path.lexists(location):
+            return
+        from sytrack.cli.output import notify
+        from sytrack.store import is_server_location
+        from sytrack.visible import visible
+
+        if is_server_location(location):  # a server's store is made by the first write, as it should be
+            return
+
+        notify(f"no data file at {visible(location)} ({how}): nothing is recorded there; check the path")
+
     def note_if_packaged(self) -> None:
         """Before a write: say so when the targets are the packaged Shenyang plan's, which a user in
         a folder with no catalogue of their own may not expect (a county's `above-scale-firms`

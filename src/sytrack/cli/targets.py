@@ -251,18 +251,12 @@ def add_command(
 
     The new catalogue is checked before anything is written: on any problem nothing changes.
     """
-    from sytrack.catalogue import append_indicator_text, indicator_entry
-    from sytrack.queries import require_group
+    from sytrack.catalogue import indicator_entry
 
     if kind != "milestone" and (not direction or not unit):
         raise UsageError("--direction (increase or decrease) and --unit are required, except for a milestone")
-    state = session(ctx)
-    path = editable_catalogue(state)
+    path = editable_catalogue(session(ctx))
     text = read_catalogue_text(path)
-    current = parse_catalogue(text, str(path))[0]
-    if current is None:
-        raise SytrackError(f"{path} has problems; fix them first (run `sytrack check`)")
-    require_group(current, group)
     try:
         entry = indicator_entry(
             indicator_id=indicator_id,
@@ -282,11 +276,22 @@ def add_command(
         )
     except SytrackError as error:  # a --target or --baseline that cannot be read: an option's bad value
         raise UsageError(error.message) from None
+    rewrite_catalogue(path, text_with_indicator(text, path, entry))
+    say(f"added {indicator_id} to {path}")
+
+
+def text_with_indicator(text: str, path: Path, entry: dict) -> str:
+    """The catalogue's text with `entry` appended, checked whole: a catalogue with problems of its own, an
+    unknown group or an entry the catalogue refuses changes nothing."""
+    from sytrack.catalogue import append_indicator_text
+    from sytrack.queries import require_group
+
+    current = parse_catalogue(text, str(path))[0]
+    if current is None:
+        raise SytrackError(f"{path} has problems; fix them first (run `sytrack check`)")
+    require_group(current, entry["group"])
     new_text = append_indicator_text(text, entry)
     catalogue, problems = parse_catalogue(new_text, str(path))
     if catalogue is None:  # what is wrong is in the options given: bad usage, as any option's bad value
-        raise UsageError(
-            f"{path}: {indicator_id}: " + "; ".join(p.message for p in problems) + " (nothing was written)"
-        )
-    rewrite_catalogue(path, new_text)
-    say(f"added {indicator_id} to {path}")
+        raise UsageError(f"{path}: {entry['id']}: " + "; ".join(p.message for p in problems) + " (nothing was written)")
+    return new_text

@@ -19,13 +19,12 @@ from sytrack.extract.numbers import chinese_number
 from sytrack.extract.reading import read_blocks
 from sytrack.extract.settling import attach_baselines, attach_stretches, merge_restatements
 from sytrack.extract.sources import KINDS, plan_text, read_plan_text
-from sytrack.extract.writing import draft_rows, draft_to_toml
+from sytrack.extract.writing import draft_to_toml
 
 __all__ = [
     "GROUP_BY",
     "Draft",
     "chinese_number",
-    "draft_rows",
     "draft_to_toml",
     "extract",
     "most_common_year",

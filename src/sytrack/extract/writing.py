@@ -1,10 +1,9 @@
-"""Writing a draft: Drafts -> a draft catalogue (TOML) that `sytrack check` accepts, or rows for a review table."""
+"""Writing a draft: Drafts -> a draft catalogue (TOML) that `sytrack check` accepts."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from sytrack.extract.drafting import Draft
 from sytrack.extract.naming import gloss, title_in_english
@@ -64,6 +63,42 @@ def group_lines(group_id: str, name: str, order: int) -> list[str]:
     ]
 
 
+HEADER = [
+    "# Draft catalogue written by `sytrack extract`: every entry is read by rule from the plan's text.",
+    "# Check each one against its quote. `doubt` says why an entry needs review; name_en is a word-for-word",
+    "# gloss to rewrite. Numbers read as context (past results, counts of the plan's own parts) are at the",
+    "# end, commented out: uncomment any that is a target.",
+    "",
+]
+
+
+def plan_lines(plan_id: str, title: str, title_en: str | None, start: dt.date, source: str) -> list[str]:
+    lines = [
+        "[plan]",
+        f"id = {toml_string(plan_id)}",
+        f"title_zh = {toml_string(title)}",
+        f"title_en = {toml_string(title_en or title_in_english(title))}",
+        f"start = {start.isoformat()}",
+        'language = "zh"',
+    ]
+    return lines + ([f"source = {toml_string(source)}"] if source else [])
+
+
+def aside_lines(aside: list[Draft], names: dict[str, str], declared: set[str]) -> list[str]:
+    """The drafts read as context, commented out; a group none of the live drafts declared comes with them."""
+    if not aside:
+        return []
+    out = ["", "# " + "-" * 96, "# Read as context, not targets (or without a number to track).", "# " + "-" * 96]
+    for draft in aside:
+        if draft.group not in declared:
+            declared.add(draft.group)
+            out += [""] + [f"# {line}" for line in group_lines(draft.group, names[draft.group], len(declared))]
+        out += ["", f"# line {draft.line} · confidence {draft.confidence:.2f} · {draft.reason}"]
+        out += [f"# {note}" for note in draft.notes]
+        out += [f"# {line}" if line else "#" for line in indicator_lines(draft)]
+    return out
+
+
 def draft_to_toml(
     drafts: list[Draft],
     plan_id: str,
@@ -81,22 +116,7 @@ def draft_to_toml(
     if start is None:
         start = dt.date(min((d.deadline.year for d in drafts), default=dt.date.min.year), 1, 1)
     live = [d for d in drafts if d.writable]
-    aside = [d for d in drafts if not d.writable]
-    out = [
-        "# Draft catalogue written by `sytrack extract`: every entry is read by rule from the plan's text.",
-        "# Check each one against its quote. `doubt` says why an entry needs review; name_en is a word-for-word",
-        "# gloss to rewrite. Numbers read as context (past results, counts of the plan's own parts) are at the",
-        "# end, commented out: uncomment any that is a target.",
-        "",
-        "[plan]",
-        f"id = {toml_string(plan_id)}",
-        f"title_zh = {toml_string(title)}",
-        f"title_en = {toml_string(title_en or title_in_english(title))}",
-        f"start = {start.isoformat()}",
-        'language = "zh"',
-    ]
-    if source:
-        out.append(f"source = {toml_string(source)}")
+    out = HEADER + plan_lines(plan_id, title, title_en, start, source)
     names = {draft.group: draft.group_name for draft in reversed(drafts)}
     live_groups = list(dict.fromkeys(draft.group for draft in live))
     for order, group_id in enumerate(live_groups, start=1):
@@ -105,49 +125,5 @@ def draft_to_toml(
         out += ["", f"# line {draft.line} · confidence {draft.confidence:.2f}"]
         out += [f"# {note}" for note in draft.notes]
         out += indicator_lines(draft)
-    if aside:
-        out += ["", "# " + "-" * 96, "# Read as context, not targets (or without a number to track).", "# " + "-" * 96]
-    declared = set(live_groups)
-    for draft in aside:
-        if draft.group not in declared:
-            declared.add(draft.group)
-            out += [""] + [f"# {line}" for line in group_lines(draft.group, names[draft.group], len(declared))]
-        out += ["", f"# line {draft.line} · confidence {draft.confidence:.2f} · {draft.reason}"]
-        out += [f"# {note}" for note in draft.notes]
-        out += [f"# {line}" if line else "#" for line in indicator_lines(draft)]
+    out += aside_lines([d for d in drafts if not d.writable], names, set(live_groups))
     return "\n".join(out) + "\n"
-
-
-def draft_rows(drafts: list[Draft]) -> list[dict[str, Any]]:
-    """One row per draft, in the text's order, for a review table (plain values: the caller formats them)."""
-    rows = []
-    for draft in drafts:
-        if draft.comparison == "between":
-            value = f"{format_plain(draft.low)}..{format_plain(draft.high)}"
-        else:
-            value = format_plain(draft.value)
-        rows.append(
-            {
-                "line": draft.line,
-                "id": draft.id,
-                "group": draft.group,
-                "name_zh": draft.name_zh,
-                "value": value,
-                "unit": draft.unit,
-                "comparison": draft.comparison,
-                "tolerance": format_plain(draft.tolerance),
-                "kind": draft.kind,
-                "direction": draft.direction,
-                "deadline": draft.deadline.isoformat(),
-                "baseline": (
-                    f"{format_plain(draft.baseline.value)}@{draft.baseline.date.isoformat()}" if draft.baseline else ""
-                ),
-                "confidence": draft.confidence,
-                "review": draft.review,
-                "context": draft.context,
-                "reason": draft.reason,
-                "sentence": draft.sentence,
-                "stretch": format_plain(draft.stretch),
-            }
-        )
-    return rows

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sytrack.model import Catalogue, Indicator
 from sytrack.values import format_human, format_plain, target_text
 from sytrack.views.columns import Column
-from sytrack.views.common import status_word
-from sytrack.views.grid import Cell, Grid, GridColumn, centred, wrap
+from sytrack.views.common import KIND_ZH, reason_text, status_word
+from sytrack.views.grid import Cell, Grid, GridColumn, centred, display_width, wrap
 from sytrack.views.text import rich_text, visible
 
 
@@ -76,7 +77,7 @@ def indicator_row(catalogue: Catalogue, indicator: Indicator, lang: str) -> dict
         ],
         "department": indicator.department,
         "quote": indicator.source_text,
-        "doubt": indicator.doubt,
+        "doubt": indicator.doubt_in(lang),
         "source_line": indicator.where.line if indicator.where else None,
     }
 
@@ -106,8 +107,9 @@ def list_table(catalogue: Catalogue, lang: str):
             if indicator.baseline:
                 baseline = f"{format_human(indicator.baseline.value, unit)} ({indicator.baseline.date.year})"
             targets = "\n".join(target_text(t, indicator.kind, unit, lang=lang) for t in indicator.targets)
-            name = indicator.name(lang) + (" (?)" if indicator.doubt else "")
-            body.append(("row", [Cell(visible(text)) for text in (row["id"], name, indicator.kind, baseline, targets)]))
+            name = indicator.name(lang) + (" (?)" if indicator.doubtful else "")
+            kind = KIND_ZH[indicator.kind] if zh else indicator.kind
+            body.append(("row", [Cell(visible(text)) for text in (row["id"], name, kind, baseline, targets)]))
         grid = Grid.fitted(
             columns, [cells for kind, cells in body if kind == "row"], screen.width, screen.box(), screen.colour
         )
@@ -139,7 +141,6 @@ SHOW_LABELS_ZH = {
     "doubt": "存疑",
     "defined at": "定义位置",
 }
-KIND_ZH = {"level": "存量", "flow": "增量", "share": "比重", "rate": "增速", "rank": "排名", "milestone": "里程碑"}
 
 
 def show_fields(catalogue: Catalogue, indicator: Indicator, lang: str) -> list[tuple[str, str]]:
@@ -156,13 +157,14 @@ def show_fields(catalogue: Catalogue, indicator: Indicator, lang: str) -> list[t
     if indicator.baseline:
         on = "，" if zh else " on "
         baseline = f"{format_human(indicator.baseline.value, unit)}{on}{indicator.baseline.date}"
+    # In Chinese, Chinese only: the English name and unit are the English report's.
     fields = [
         ("id", indicator.id),
-        ("name", f"{indicator.name_zh} / {indicator.name_en}"),
-        ("group", f"{group.id}: {group.name_zh} / {group.name_en}"),
-        ("kind", f"{KIND_ZH[indicator.kind]} ({indicator.kind})" if zh else indicator.kind),
+        ("name", indicator.name_zh if zh else f"{indicator.name_zh} / {indicator.name_en}"),
+        ("group", f"{group.name_zh} ({group.id})" if zh else f"{group.id}: {group.name_zh} / {group.name_en}"),
+        ("kind", KIND_ZH[indicator.kind] if zh else indicator.kind),
         ("direction", direction),
-        ("unit", f"{indicator.unit} / {indicator.unit_en}" if indicator.unit_en else indicator.unit),
+        ("unit", f"{indicator.unit} / {indicator.unit_en}" if indicator.unit_en and not zh else indicator.unit),
         ("baseline", baseline),
     ]
     for n, target in enumerate(indicator.targets, start=1):
@@ -171,11 +173,47 @@ def show_fields(catalogue: Catalogue, indicator: Indicator, lang: str) -> list[t
     fields += [
         ("department", indicator.department),
         ("quote", indicator.source_text),
-        ("doubt", indicator.doubt),
+        ("doubt", indicator.doubt_in(lang)),
         ("defined at", str(indicator.where) if indicator.where else ""),
     ]
     label = (lambda key: SHOW_LABELS_ZH.get(key, key)) if zh else (lambda key: key)
     return [(label(key), text) for key, text in fields if text]
+
+
+class FieldText:
+    """A field's text in a Rich table, broken where a reader breaks it: a path only after a '/', any
+    other text at spaces and between Chinese characters (grid.wrap), never inside an id, a date or a
+    number; inside a word only when the word alone is wider than the column."""
+
+    def __init__(self, text: str, path: bool = False) -> None:
+        self.text, self.path = visible(text), path
+
+    def _pieces(self) -> list[str]:
+        if self.path:
+            return re.findall(r"[^/\\]*[/\\]|[^/\\]+", self.text)
+        return self.text.replace("\n", " ").split(" ")
+
+    def lines(self, width: int) -> list[str]:
+        if not self.path:
+            return wrap(self.text, width)
+        lines = [""]
+        for piece in self._pieces():
+            if lines[-1] and display_width(lines[-1] + piece) > width:
+                lines.append("")
+            lines[-1] += piece
+        return lines
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        widest = max(display_width(line) for line in self.text.split("\n"))
+        longest = max(display_width(piece) for piece in self._pieces())
+        return Measurement(min(longest, widest), widest).clamp(max_width=options.max_width)
+
+    def __rich_console__(self, console, options):
+        from rich.text import Text
+
+        yield Text("\n".join(self.lines(options.max_width)), overflow="fold")
 
 
 def fields_table(fields: list[tuple[str, str]], title: str = ""):
@@ -185,8 +223,11 @@ def fields_table(fields: list[tuple[str, str]], title: str = ""):
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for label, text in fields:
-        table.add_row(rich_text(label), rich_text(text))
+        table.add_row(rich_text(label), FieldText(text, path=label in PATH_LABELS))
     return table
+
+
+PATH_LABELS = ("defined at", SHOW_LABELS_ZH["defined at"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,6 +295,6 @@ def show_renderable(
     )
     standing = (
         f"{'截至' if zh else 'as of'} {progress.as_of.isoformat()}{'：' if zh else ': '}"
-        f"{status_word(progress.status, lang)}{done} — {progress.reason}"
+        f"{status_word(progress.status, lang)}{done} — {reason_text(progress.reason, lang)}"
     )
     return show_view(show_fields(catalogue, indicator, lang), indicator.name(lang), chart, standing, colour)

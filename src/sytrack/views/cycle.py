@@ -119,6 +119,14 @@ def plain_table(columns: Sequence[Column], lang: str, names: dict[str, str], wor
 
 
 def diff_words() -> dict[str, dict[str, str]]:
-    """How the diff's warnings and causes read in Chinese."""
-    zh = WARNING_NAMES["zh"]
-    return {"warning_before": zh, "warning_after": zh, "causes": CAUSE_WORDS_ZH}
+    """How the diff's warnings, statuses and causes read in Chinese."""
+    from sytrack.views.common import STATUS_LOOK
+
+    zh, statuses = WARNING_NAMES["zh"], {status: look[2] for status, look in STATUS_LOOK.items()}
+    return {
+        "warning_before": zh,
+        "warning_after": zh,
+        "status_before": statuses,
+        "status_after": statuses,
+        "causes": CAUSE_WORDS_ZH,
+    }

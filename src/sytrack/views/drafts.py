@@ -1,12 +1,55 @@
-"""`sytrack extract --format ...`: the drafts' columns and their review table."""
+"""`sytrack extract --format ...`: the drafts' rows, their columns and their review table."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from sytrack.values import format_plain
 from sytrack.views.columns import Column
 from sytrack.views.text import rich_text
 
+if TYPE_CHECKING:
+    from sytrack.extract.drafting import Draft
+
+
+def draft_row(draft: Draft) -> dict[str, Any]:
+    """One draft as plain values, keyed as DRAFT_COLUMNS below (the caller formats them)."""
+    if draft.comparison == "between":
+        value = f"{format_plain(draft.low)}..{format_plain(draft.high)}"
+    else:
+        value = format_plain(draft.value)
+    baseline = draft.baseline
+    return {
+        "line": draft.line,
+        "id": draft.id,
+        "group": draft.group,
+        "name_zh": draft.name_zh,
+        "value": value,
+        "unit": draft.unit,
+        "comparison": draft.comparison,
+        "tolerance": format_plain(draft.tolerance),
+        "kind": draft.kind,
+        "direction": draft.direction,
+        "deadline": draft.deadline.isoformat(),
+        "baseline": f"{format_plain(baseline.value)}@{baseline.date.isoformat()}" if baseline else "",
+        "confidence": draft.confidence,
+        "review": draft.review,
+        "context": draft.context,
+        "reason": draft.reason,
+        "sentence": draft.sentence,
+        "stretch": format_plain(draft.stretch),
+    }
+
+
+def draft_rows(drafts: list[Draft]) -> list[dict[str, Any]]:
+    """One row per draft, in the text's order, for a review table."""
+    return [draft_row(draft) for draft in drafts]
+
+
+_NUMBERS, _FLAGS = ("line", "confidence"), ("review", "context")
+# Every key of draft_row, in its order (tests/test_extract.py holds the two equal).
 DRAFT_COLUMNS = [
-    Column(key, kind="number" if key in ("line", "confidence") else "bool" if key in ("review", "context") else "text")
+    Column(key, kind="number" if key in _NUMBERS else "bool" if key in _FLAGS else "text")
     for key in (
         "line",
         "id",

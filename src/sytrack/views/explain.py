@@ -7,6 +7,7 @@ from typing import Any
 from sytrack.model import Indicator
 from sytrack.values import format_human, target_text
 from sytrack.views.columns import Column
+from sytrack.views.common import reason_text
 from sytrack.views.grid import Cell, Grid, GridColumn, wrap
 from sytrack.views.text import visible
 
@@ -52,8 +53,21 @@ def explain_rows(indicator: Indicator, catalogue, progress, figures, lang: str, 
     """Every row of `explain`: the figures behind the status, whose figure it is (--org), and the
     roll-up below it."""
     rows = explain_fields(progress, lang)
-    rows[1:1] = org_fields(indicator, catalogue, org, lang)
+    rows[1:1] = _worded(org_fields(indicator, catalogue, org, lang), progress, lang)
     return rows + rollup_fields(indicator, catalogue, figures, progress, lang, org)
+
+
+def _worded(rows: list[dict[str, Any]], p, lang: str) -> list[dict[str, Any]]:
+    """The rows in the report's language: built in English, worded again in Chinese under zh."""
+    from sytrack.views.explain_zh import in_chinese
+
+    return in_chinese(rows, p) if lang == "zh" else rows
+
+
+def _doubt_rows(indicator: Indicator, lang: str) -> list[tuple]:
+    """The catalogue's doubt about the entry, in the report's language: it changes no figure."""
+    doubt = indicator.doubt_in(lang)
+    return [("doubt", None, doubt, "the catalogue's doubt about this entry; it changes no figure")] if doubt else []
 
 
 def explain_fields(p, lang: str) -> list[dict[str, Any]]:
@@ -65,10 +79,11 @@ def explain_fields(p, lang: str) -> list[dict[str, Any]]:
         *_path_rows(p, lang, unit, human),
         *_pace_rows(p),
         *_ahead_rows(p, unit, human),
-        ("status", None, p.status, p.reason),
+        ("status", None, p.status, reason_text(p.reason, lang)),
         *_stretch_rows(p, human),
+        *_doubt_rows(i, lang),
     ]
-    return [{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows]
+    return _worded([{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows], p, lang)
 
 
 def _pct(value: float | None) -> float | None:
@@ -320,4 +335,4 @@ def rollup_fields(indicator: Indicator, catalogue, figures, progress, lang: str,
                     " the own figure counts",
                 )
             )
-    return [{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows]
+    return _worded([{"figure": f, "value": v, "text": t, "how": h} for f, v, t, h in rows], progress, lang)

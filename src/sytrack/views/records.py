@@ -78,7 +78,7 @@ def log_table(catalogue: Catalogue, lang: str, show_all: bool = True):
     unit_of = _units_of(catalogue, lang)
 
     def cells(row: dict[str, Any]) -> list[Cell]:
-        return _log_cells(row, *unit_of(row["indicator"]), zh, show_all)
+        return _log_cells(row, *unit_of(row["indicator"]), lang, show_all)
 
     def build(rows, screen):
         rows = iter(rows)
@@ -106,24 +106,26 @@ def _units_of(catalogue: Catalogue, lang: str):
     return unit_of
 
 
-def _log_cells(row: dict[str, Any], unit: str, kind: str, zh: bool, show_all: bool) -> list[Cell]:
+def _log_cells(row: dict[str, Any], unit: str, kind: str, lang: str, show_all: bool) -> list[Cell]:
     """One record's line of the log; superseded and retracted ones dim."""
+    zh = lang == "zh"
     style = "dim" if row["state"] in ("superseded", "retracted") else ""
     why = " / ".join(part for part in (row["note"], row["source"]) if part)
     about = f"{row['indicator']} @{row['org']}" if row.get("org") else row["indicator"]
-    value, state = _log_value(row, unit, kind, zh), _log_state(row, zh)
+    value, state = _log_value(row, unit, kind, lang), _log_state(row, zh)
     texts = [str(row["id"]), about, str(row["date"]), value, state, row["recorded_at"], row["by"], why]
     if not show_all:
         del texts[4]
     return [Cell(visible(text), style) for text in texts]
 
 
-def _log_value(row: dict[str, Any], unit: str, kind: str, zh: bool) -> str:
+def _log_value(row: dict[str, Any], unit: str, kind: str, lang: str) -> str:
     """A record's value as people read it (with its unit, and its base), or which record it retracts."""
+    zh = lang == "zh"
     if row["retracts"] is not None:
         value = f"{'撤销' if zh else 'retracts'} #{row['retracts']}"
     else:
-        value = format_human(row["value"], unit, kind=kind) if kind else format_plain(row["value"])
+        value = format_human(row["value"], unit, kind=kind, lang=lang) if kind else format_plain(row["value"])
     if row.get("denominator") is not None:
         value += f" {'分母' if zh else 'of'} {format_plain(row['denominator'])}"
     return value

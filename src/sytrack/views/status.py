@@ -7,7 +7,16 @@ from typing import Any
 from sytrack.model import Catalogue
 from sytrack.values import format_human, target_text
 from sytrack.views.columns import Column
-from sytrack.views.common import ASCII_SIGNS, STATUS_LOOK, bar, rounded, sparkline, status_word, summary_text
+from sytrack.views.common import (
+    ASCII_SIGNS,
+    STATUS_LOOK,
+    bar,
+    reason_text,
+    rounded,
+    sparkline,
+    status_word,
+    summary_text,
+)
 from sytrack.views.grid import Cell, Grid, GridColumn, wrap
 from sytrack.views.text import visible
 
@@ -67,9 +76,9 @@ def disagreement_text(node: str, d, indicator, lang: str = "en") -> str:
     return f"{d.date.isoformat()}: {who}'s own figure {own}, its orgs add up to {rolled} ({d.difference:+g}{share})"
 
 
-def status_row(catalogue: Catalogue, p, org: str = "", figures=None, cycle=None) -> dict[str, Any]:
+def status_row(catalogue: Catalogue, p, org: str = "", figures=None, cycle=None, lang: str = "en") -> dict[str, Any]:
     """One judged indicator's row; `figures` (districts.Figures) says what its orgs add, `cycle`
-    (duty.CycleFigures) its warning and reports (None: no warning, no reports)."""
+    (duty.CycleFigures) its warning and reports (None: no warning, no reports); its words in `lang`."""
     indicator, target = p.indicator, p.target
     disagreements = figures.disagreements if figures is not None else ()
     return {
@@ -99,12 +108,12 @@ def status_row(catalogue: Catalogue, p, org: str = "", figures=None, cycle=None)
         "comparison": target.comparison,
         "start_date": p.start_date,
         "start_value": p.start_value,
-        "reason": p.reason,
+        "reason": reason_text(p.reason, lang),
         "stretch": p.stretch,
         "stretch_met": p.stretch_met,
         "org": org,
         "rolled_up": figures.rolled_up_at(p.latest_date) if figures is not None else False,
-        "disagreement": "; ".join(disagreement_text(n, d, indicator) for n, d in disagreements),
+        "disagreement": "; ".join(disagreement_text(n, d, indicator, lang) for n, d in disagreements),
         "warning": cycle.warning if cycle else "",
         "escalation": cycle.escalation if cycle else 0,
         "reports_expected": cycle.reports.expected if cycle else 0,
@@ -142,7 +151,7 @@ def _status_cells(p, lang: str, wide: bool, ascii_only: bool, rolled: bool = Fal
     latest = ""
     if p.latest is not None:
         # Σ: the figure is the orgs' roll-up, the city has none of its own for that date.
-        latest = ("Σ " if rolled else "") + format_human(p.latest, unit, kind=indicator.kind)
+        latest = ("Σ " if rolled else "") + format_human(p.latest, unit, kind=indicator.kind, lang=lang)
         if wide:
             latest += f" ({p.latest_date.isoformat()})"
     _, colour, _ = STATUS_LOOK[p.status]
@@ -152,7 +161,7 @@ def _status_cells(p, lang: str, wide: bool, ascii_only: bool, rolled: bool = Fal
     if ascii_only:  # ≥ ≤ ≈ – ± are drawn double width on Chinese terminals too
         target = target.translate(ASCII_SIGNS)
     texts = [
-        indicator.name(lang) + (" (?)" if indicator.doubt else ""),
+        indicator.name(lang) + (" (?)" if indicator.doubtful else ""),
         latest,
         target,
         done,
