@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 import os
 import sqlite3
 import tempfile
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from sytrack.model import CITY
 
@@ -15,9 +16,36 @@ from sytrack.model import CITY
 SPOOL_CACHE_KIB = 8 * 1024
 _CHUNK = 10_000  # rows sent to SQLite at once: few calls, little memory
 _CITY_DEFAULTS = (CITY, None)  # org and denominator of a record that gives neither
-_RECORD = "file_id, indicator, as_of, value, by, note, source, retracts, recorded_at, org, denominator"
+_FIELDS = (
+    "file_id",
+    "indicator",
+    "as_of",
+    "value",
+    "by",
+    "note",
+    "source",
+    "retracts",
+    "recorded_at",
+    "org",
+    "denominator",
+)
+_RECORD = ", ".join(_FIELDS)
 # "~" sorts after every digit; SQLite sorts this ASCII text as Python would.
 _HISTORY_ORDER = "coalesce(recorded_at, '~'), coalesce(file_id, -1), seq"
+
+
+_PREFIX = "sytrack-import-"
+
+
+def _literal(value: object) -> str | None:
+    """A fixed field's value as an SQL literal; None when it must be sent as a parameter instead."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def _remove(path: str) -> None:
@@ -27,17 +55,44 @@ def _remove(path: str) -> None:
         pass
 
 
+def _sweep(folder: str) -> None:
+    """Remove the spools of imports whose process is gone (killed before it could remove its own):
+    each spool's name carries its process id."""
+    if os.name != "posix":
+        return
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if not (name.startswith(_PREFIX) and name.endswith(".db")):
+                continue
+            pid = name[len(_PREFIX) :].split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                _remove(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
 class RecordSpool:
     """The records of one import file, in file order (`seq`), each with the file (or sheet) and line
     it came from. Each record is the import's 11-tuple (see imports.ImportRow); a place is a
     small number standing for a file or sheet name, kept in `places`.
 
     The spool is a named temporary file (removed when closed, or at the latest when the process
-    ends) so that a data file's connection can ATTACH it and import it in SQL (store/direct.py)."""
+    ends; a killed import's by the next one) so that a data file's connection can ATTACH it and
+    import it in SQL (store/direct.py)."""
 
     def __init__(self) -> None:
-        handle, self.path = tempfile.mkstemp(prefix="sytrack-import-", suffix=".db")
+        handle, self.path = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".db")
         os.close(handle)
+        _sweep(os.path.dirname(self.path))
         self._removal = weakref.finalize(self, _remove, self.path)
         self._db = sqlite3.connect(self.path, isolation_level=None)
         for pragma in (f"cache_size = -{SPOOL_CACHE_KIB}", "journal_mode = OFF", "synchronous = OFF"):
@@ -54,32 +109,60 @@ class RecordSpool:
         self.pairs: set[tuple[str, str]] = set()  # every (indicator, org) of the file: a catalogue's worth at most
         self._pending: list[tuple] = []
         self._count = 0
-        self._timed = False  # whether any record has a recorded_at
-        self._ids = False  # whether any record has a file id
-        self._retractions = False  # whether any record is a retraction
+        self._place: str | None = None
+        self._statement = ""
+        self._pick: Callable[[tuple], tuple] = tuple
+        self._maybe: set[str] = set()  # the optional columns some record may have a value in
+        self._has_cache: dict[str, bool] = {}
         self._repeated: bool | None = None  # whether the table `repeated` holds any key (None: not built)
 
-    def add(self, record: tuple, place: str, line: int | None) -> None:
+    def begin(self, place: str, fixed: Mapping[int, object]) -> None:
+        """The records added next come from `place`, and have in every field at a position of
+        `fixed` (an index into the 11-tuple: a column the table does not have) its value. Those go
+        into the statement as SQL literals, not as a parameter of every row: binding a parameter
+        costs more than writing the row, and most files have only indicator, value and date."""
+        self._flush()
         if not self.places or self.places[-1] != place:
             self.places.append(place)
-        # A record without org and denominator (9 fields, as before schema 3) is the city's own.
-        row = (*record, *_CITY_DEFAULTS[len(record) - 9 :], len(self.places) - 1, line)
-        self._pending.append(row)
-        self.pairs.add((row[1], row[9]))
-        self._timed = self._timed or row[8] is not None
-        self._ids = self._ids or row[0] is not None
-        self._retractions = self._retractions or row[7] is not None
+        self._place = place
+        literal = {n: _literal(value) for n, value in fixed.items()}
+        constant = {n: text for n, text in literal.items() if text is not None}
+        varying = [n for n in range(len(_FIELDS)) if n not in constant]
+        self._pick = operator.itemgetter(*varying)
+        self._maybe.update(_FIELDS[n] for n in varying)
+        self._maybe.update(_FIELDS[n] for n, text in constant.items() if text != "NULL")
+        columns = [_FIELDS[n] for n in varying] + ["line", "place"] + [_FIELDS[n] for n in constant]
+        values = ["?"] * (len(varying) + 1) + [str(len(self.places) - 1)] + list(constant.values())
+        self._statement = f"INSERT INTO record ({', '.join(columns)}) VALUES ({', '.join(values)})"
+
+    def add(self, record: tuple, place: str, line: int | None) -> None:
+        if place != self._place:
+            self.begin(place, {})
+        if len(record) != len(_FIELDS):
+            # A record without org and denominator (9 fields, as before schema 3) is the city's own.
+            record = (*record, *_CITY_DEFAULTS[len(record) - 9 :])
+        self._pending.append((*self._pick(record), line))
+        self.pairs.add((record[1], record[9]))
         if len(self._pending) >= _CHUNK:
             self._flush()
 
     def _flush(self) -> None:
         if self._pending:
-            self._db.executemany(
-                f"INSERT INTO record ({_RECORD}, place, line) VALUES ({', '.join('?' * 13)})", self._pending
-            )
+            self._db.executemany(self._statement, self._pending)
             self._count += len(self._pending)
             self._pending.clear()
             self._repeated = None
+            self._has_cache.clear()
+
+    def _has(self, column: str) -> bool:
+        """Whether any record has a value in this optional column (asked of SQLite once)."""
+        self._flush()
+        if column not in self._maybe:
+            return False
+        if column not in self._has_cache:
+            query = f"SELECT EXISTS (SELECT 1 FROM record WHERE {column} IS NOT NULL)"
+            self._has_cache[column] = bool(self._db.execute(query).fetchone()[0])
+        return self._has_cache[column]
 
     def __len__(self) -> int:
         return self._count + len(self._pending)
@@ -89,7 +172,7 @@ class RecordSpool:
         is recorded now, so after every one with one), ties by the file's id, then file order. A
         file without `recorded_at` keeps its order."""
         self._flush()
-        order = _HISTORY_ORDER if self._timed else "seq"
+        order = _HISTORY_ORDER if self._has("recorded_at") else "seq"
         return self._db.execute(f"SELECT {_RECORD} FROM record ORDER BY {order}")
 
     def _repeated_keys(self) -> bool:
@@ -127,7 +210,7 @@ class RecordSpool:
     def repeated_ids(self) -> Iterator[tuple[int, int, int]]:
         """(file id, place, line) of each record whose id an earlier record has."""
         self._flush()
-        if not self._ids:
+        if not self._has("file_id"):
             return iter(())
         return self._db.execute(
             "SELECT r.file_id, r.place, r.line FROM record AS r JOIN (SELECT file_id, min(seq) AS first FROM record"
@@ -138,7 +221,7 @@ class RecordSpool:
     def dangling_retractions(self) -> Iterator[tuple[int, int, int]]:
         """(target, place, line) of each retraction whose target is no record's id."""
         self._flush()
-        if not self._retractions:
+        if not self._has("retracts"):
             return iter(())
         return self._db.execute(
             "SELECT retracts, place, line FROM record WHERE retracts IS NOT NULL"
@@ -152,7 +235,7 @@ class RecordSpool:
         keys: set[tuple[str, str, str]] = set()
         if self._repeated_keys():
             keys.update(self._db.execute("SELECT indicator, org, as_of FROM repeated"))
-        if not self._retractions:
+        if not self._has("retracts"):
             return keys, set()
         targets = {
             target for (target,) in self._db.execute("SELECT DISTINCT retracts FROM record WHERE retracts IS NOT NULL")
@@ -169,7 +252,7 @@ class RecordSpool:
     def independent(self) -> bool:
         """Whether each record stands alone: no retraction, and no two value records about one
         indicator, org and date. Such a file is written without any plan (store/direct.py)."""
-        return not self._retractions and not self._repeated_keys()
+        return not self._has("retracts") and not self._repeated_keys()
 
     def outside(self, bands: Mapping[tuple[str, str], tuple[float, float]]) -> tuple[int, tuple | None]:
         """How many value records lie outside the (low, high) band of their (indicator, org), and
@@ -186,7 +269,7 @@ class RecordSpool:
         count = self._db.execute(f"SELECT count(*) {outside}").fetchone()[0]
         if not count:
             return 0, None
-        order = _HISTORY_ORDER if self._timed else "seq"
+        order = _HISTORY_ORDER if self._has("recorded_at") else "seq"
         first = self._db.execute(f"SELECT r.indicator, r.org, r.value {outside} ORDER BY {order} LIMIT 1")
         return count, first.fetchone()
 
@@ -196,9 +279,11 @@ class RecordSpool:
         the expression of its number). File order with no gap is the table itself; any other
         order is written once into a table of its own (SQLite sorts it on disk)."""
         self._flush()
-        if not self._timed and self._db.execute("SELECT coalesce(max(seq), 0) FROM record").fetchone()[0] == len(self):
+        if not self._has("recorded_at") and self._db.execute("SELECT coalesce(max(seq), 0) FROM record").fetchone()[
+            0
+        ] == len(self):
             return "spool.record AS r", "r.seq"
-        order = _HISTORY_ORDER if self._timed else "seq"
+        order = _HISTORY_ORDER if self._has("recorded_at") else "seq"
         self._db.execute("DROP TABLE IF EXISTS history")
         self._db.execute("CREATE TABLE history (n INTEGER PRIMARY KEY, seq INTEGER NOT NULL)")
         self._db.execute(f"INSERT INTO history (seq) SELECT seq FROM record ORDER BY {order}")
