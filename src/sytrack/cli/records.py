@@ -238,35 +238,40 @@ def export_command(
         )
 
 
+# import's own options, declared once here so that the command stays a thin shell.
+ImportFileArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="FILE",
+        help="CSV or .xlsx with header indicator,value,date (and optionally note,source,by,org,denominator); "
+        "- reads standard input.",
+    ),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Check every row and say what would be written; write nothing.")
+]
+ImportByOption = Annotated[
+    str | None, typer.Option("--by", help="Who records rows without a 'by' column (default: your login name).")
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option("--encoding", metavar="NAME", help="The CSV's text encoding (default: UTF-8, else GB18030/GBK)."),
+]
+IgnoreExtraOption = Annotated[
+    bool,
+    typer.Option("--ignore-extra", help="Import the file without the columns sytrack does not know (备注, 单位...)."),
+]
+
+
 @command("import")
 def import_command(
     ctx: typer.Context,
-    file: Annotated[
-        str,
-        typer.Argument(
-            metavar="FILE",
-            help="CSV or .xlsx with header indicator,value,date (and optionally note,source,by,"
-            "org,denominator); "
-            "- reads standard input.",
-        ),
-    ],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check every row and say what would be written; write nothing.")
-    ] = False,
-    by: Annotated[
-        str | None, typer.Option("--by", help="Who records rows without a 'by' column (default: your login name).")
-    ] = None,
+    file: ImportFileArgument,
+    dry_run: DryRunOption = False,
+    by: ImportByOption = None,
     strict: StrictOption = False,
-    encoding: Annotated[
-        str | None,
-        typer.Option("--encoding", metavar="NAME", help="The CSV's text encoding (default: UTF-8, else GB18030/GBK)."),
-    ] = None,
-    ignore_extra: Annotated[
-        bool,
-        typer.Option(
-            "--ignore-extra", help="Import the file without the columns sytrack does not know (备注, 单位...)."
-        ),
-    ] = False,
+    encoding: EncodingOption = None,
+    ignore_extra: IgnoreExtraOption = False,
 ) -> None:
     """Import values from a CSV file or an Excel workbook (.xlsx, every sheet): every row is checked
     first, then all are written or none.
