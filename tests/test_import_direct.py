@@ -88,8 +88,9 @@ def test_independent_records_are_written_in_sql_as_the_plan_would_write_them(tmp
         assert [row[0] for row in direct[:2]] == [1, 2] and direct[0][3] == 2999.0
 
 
-def test_new_dates_into_a_store_go_in_sql_and_a_date_already_stored_goes_through_the_plan(tmp_path, statements):
-    first, later = records(300), records(70, first_day=500)
+@pytest.mark.parametrize("timed", [False, True], ids=["file order", "history order"])
+def test_new_dates_into_a_store_go_in_sql_and_a_date_already_stored_goes_through_the_plan(tmp_path, statements, timed):
+    first, later = records(300, timed=timed), records(70, first_day=500, timed=timed)
     revised = [(None, r[1], r[2], r[3] + 0.5, *r[4:]) for r in first[::3]]
     statements.clear()
     direct = imported(tmp_path / "a.db", [first, later], spool=True)

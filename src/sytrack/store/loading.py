@@ -23,8 +23,9 @@ def next_id(connection: Any) -> int:
 
 def _direct(store: Store, connection: Any, records: Iterable[tuple]) -> RecordSpool | None:
     """The spool, attached to `connection`, when it can be written in SQL alone (see direct.py)."""
-    if not isinstance(records, RecordSpool) or store.kind != "sqlite":
+    if not isinstance(records, RecordSpool) or store.kind != "sqlite" or not records.independent:
         return None
+    records.numbered()  # written before the data file's connection reads (and so locks) the spool
     if connection is not None:
         direct.attach(connection, records)
     return records if direct.applies(connection, store.plan, records) else None

@@ -115,6 +115,7 @@ class RecordSpool:
         self._maybe: set[str] = set()  # the optional columns some record may have a value in
         self._has_cache: dict[str, bool] = {}
         self._repeated: bool | None = None  # whether the table `repeated` holds any key (None: not built)
+        self._numbered: tuple[str, str] | None = None
 
     def begin(self, place: str, fixed: Mapping[int, object]) -> None:
         """The records added next come from `place`, and have in every field at a position of
@@ -152,6 +153,7 @@ class RecordSpool:
             self._count += len(self._pending)
             self._pending.clear()
             self._repeated = None
+            self._numbered = None
             self._has_cache.clear()
 
     def _has(self, column: str) -> bool:
@@ -277,17 +279,20 @@ class RecordSpool:
         """The spool's records numbered 1, 2, ... in history order, for a statement on a connection
         that has attached the spool as `spool`: (the FROM clause, giving each record as `r`, and
         the expression of its number). File order with no gap is the table itself; any other
-        order is written once into a table of its own (SQLite sorts it on disk)."""
+        order is written once into a table of its own (SQLite sorts it on disk). Ask before
+        another connection reads the spool: its read lock would hold this write off."""
         self._flush()
-        if not self._has("recorded_at") and self._db.execute("SELECT coalesce(max(seq), 0) FROM record").fetchone()[
-            0
-        ] == len(self):
-            return "spool.record AS r", "r.seq"
-        order = _HISTORY_ORDER if self._has("recorded_at") else "seq"
-        self._db.execute("DROP TABLE IF EXISTS history")
-        self._db.execute("CREATE TABLE history (n INTEGER PRIMARY KEY, seq INTEGER NOT NULL)")
-        self._db.execute(f"INSERT INTO history (seq) SELECT seq FROM record ORDER BY {order}")
-        return "spool.history AS h JOIN spool.record AS r ON r.seq = h.seq", "h.n"
+        if self._numbered is None:
+            timed = self._has("recorded_at")
+            if not timed and self._db.execute("SELECT coalesce(max(seq), 0) FROM record").fetchone()[0] == len(self):
+                self._numbered = ("spool.record AS r", "r.seq")
+            else:
+                self._db.execute("DROP TABLE IF EXISTS history")
+                self._db.execute("CREATE TABLE history (n INTEGER PRIMARY KEY, seq INTEGER NOT NULL)")
+                order = _HISTORY_ORDER if timed else "seq"
+                self._db.execute(f"INSERT INTO history (seq) SELECT seq FROM record ORDER BY {order}")
+                self._numbered = ("spool.history AS h JOIN spool.record AS r ON r.seq = h.seq", "h.n")
+        return self._numbered
 
     def seal(self) -> None:
         """Commit what the spool holds, so that another connection can read it."""
@@ -302,6 +307,7 @@ class RecordSpool:
         self._count -= removed
         if removed > 0:
             self._repeated = None
+            self._numbered = None
 
     def close(self) -> None:
         self._db.close()
