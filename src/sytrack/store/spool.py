@@ -51,7 +51,7 @@ def _literal(value: object) -> str | None:
 def _remove(path: str) -> None:
     try:
         os.unlink(path)
-    except FileNotFoundError:
+    except OSError:  # already gone, or (Windows) still open: the next import's sweep removes it
         pass
 
 
