@@ -290,16 +290,28 @@ def reimport(path: Path, db: Path, env: dict, size: int) -> None:
         f"{again.wall / size * 1e6:6.2f} µs/row   CPU {again.cpu / size * 1e6:6.2f} µs/row   "
         f"peak {again.peak:.0f} MB (target ≤ 150 MB)"
     )
-    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    new_month(path, db, env)
+
+
+def new_month(path: Path, db: Path, env: dict, day: str = "2026-01-31") -> None:
+    """One new value for each indicator of `path` (its first rows, dated a new month) into `db`.
+    Only those lines are read: a whole file held here would count in the child's peak (its
+    resident memory at the fork is this process's)."""
+    import itertools
+
+    with path.open(encoding="utf-8") as lines:
+        header, *rows = (line.rstrip("\n") for line in itertools.islice(lines, 20_001))
+    ids: dict[str, str] = {}
+    for row in rows:
+        ids.setdefault(row.split(",", 1)[0], row)
     month = path.with_name("month.csv")
-    indicators = len({row.split(",", 1)[0] for row in rows[:20_000]})
     month.write_text(
-        "\n".join([header] + [f"{row.rsplit(',', 1)[0]},2026-01-31" for row in rows[:indicators]]) + "\n",
-        encoding="utf-8",
+        "\n".join([header] + [f"{row.rsplit(',', 1)[0]},{day}" for row in ids.values()]) + "\n", encoding="utf-8"
     )
+    del rows
     new = run([*SYTRACK, "import", str(month)], {**env, "SYTRACK_DB": str(db)})
     print(
-        f"{f'  {indicators:,} new rows into that store':<38} {new.wall:8.2f} s   peak {new.peak:.0f} MB (target ≤ 150 MB)"
+        f"{f'  {len(ids):,} new rows into that store':<38} {new.wall:8.2f} s   peak {new.peak:.0f} MB (target ≤ 150 MB)"
     )
     month.unlink()
 
