@@ -59,7 +59,7 @@ def rows(path: Path) -> list[tuple]:
 
 
 def selected(statements: list[str]) -> list[str]:
-    return [s for s in statements if s.startswith("INSERT INTO observation") and "FROM spool." in s]
+    return [s for s in statements if s.startswith("INSERT INTO observation") and "spool.record" in s]
 
 
 def one_by_one(statements: list[str]) -> list[str]:
@@ -89,18 +89,36 @@ def test_independent_records_are_written_in_sql_as_the_plan_would_write_them(tmp
 
 
 @pytest.mark.parametrize("timed", [False, True], ids=["file order", "history order"])
-def test_new_dates_into_a_store_go_in_sql_and_a_date_already_stored_goes_through_the_plan(tmp_path, statements, timed):
+def test_new_dates_revisions_and_rows_already_recorded_go_in_sql_as_the_plan_would_write_them(
+    tmp_path, statements, timed
+):
     first, later = records(300, timed=timed), records(70, first_day=500, timed=timed)
     revised = [(None, r[1], r[2], r[3] + 0.5, *r[4:]) for r in first[::3]]
     statements.clear()
     direct = imported(tmp_path / "a.db", [first, later], spool=True)
     assert len(selected(statements)) == 2 and not one_by_one(statements)
     assert direct == imported(tmp_path / "b.db", [first, later], spool=False)
+    # Revisions of stored dates, mixed with rows already recorded and one new date.
+    mixed = revised + first[1::3] + records(1, first_day=900, timed=timed)
     statements.clear()
-    again = imported(tmp_path / "a.db", [revised], spool=True)
-    assert not selected(statements) and one_by_one(statements)
-    assert again == imported(tmp_path / "b.db", [revised], spool=False)
-    assert sum(row[11] for row in again) == 370  # in force: one record per date
+    store = Store(tmp_path / "a.db", "p")
+    assert store.import_counted(spooled(mixed), NOW, dry_run=True) == (101, 100)
+    assert store.import_counted(spooled(mixed), NOW) == (101, 100)
+    assert selected(statements) and not one_by_one(statements)
+    planned = Store(tmp_path / "b.db", "p")
+    assert planned.import_counted(list(spooled(mixed)), NOW) == (101, 100)
+    assert rows(tmp_path / "a.db") == rows(tmp_path / "b.db")
+    assert sum(row[11] for row in rows(tmp_path / "a.db")) == 371  # in force: one record per date
+
+
+def test_a_file_imported_again_is_skipped_in_sql_and_changes_no_byte(tmp_path, statements):
+    store = Store(tmp_path / "again.db", "p")
+    assert store.import_counted(spooled(records(400)), NOW) == (400, 0)
+    before = (tmp_path / "again.db").read_bytes()
+    statements.clear()
+    assert store.import_counted(spooled(records(400)), NOW) == (0, 400)
+    assert not one_by_one(statements) and not [s for s in statements if s.startswith(("DROP INDEX", "CREATE INDEX"))]
+    assert (tmp_path / "again.db").read_bytes() == before
 
 
 def test_a_dry_run_of_independent_records_counts_what_the_import_writes(tmp_path):
@@ -109,7 +127,7 @@ def test_a_dry_run_of_independent_records_counts_what_the_import_writes(tmp_path
     assert not (tmp_path / "d.db").exists()
     assert store.import_counted(spooled(records(500)), NOW) == (500, 0)
     assert store.import_counted(spooled(records(20, first_day=400)), NOW, dry_run=True) == (20, 0)
-    assert store.import_counted(spooled(records(500)), NOW, dry_run=True) == (0, 500)  # all recorded: the plan
+    assert store.import_counted(spooled(records(500)), NOW, dry_run=True) == (0, 500)  # all recorded
 
 
 def test_the_spool_is_removed_after_an_import_and_a_killed_import_s_by_the_next(tmp_path, monkeypatch):

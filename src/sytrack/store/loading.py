@@ -28,7 +28,7 @@ def _direct(store: Store, connection: Any, records: Iterable[tuple]) -> RecordSp
     records.numbered()  # written before the data file's connection reads (and so locks) the spool
     if connection is not None:
         direct.attach(connection, records)
-    return records if direct.applies(connection, store.plan, records) else None
+    return records
 
 
 def _touched(records: Iterable[tuple]) -> tuple | None:
@@ -41,7 +41,7 @@ def count_import(store: Store, records: Iterable[tuple], timestamp: str) -> Impo
     with store.reading() as connection:
         spool = _direct(store, connection, records)
         if spool is not None:
-            return ImportCounts(len(spool), 0)
+            return direct.count(connection, store.plan, spool)
         first_id = 1 if connection is None else next_id(connection)
         plan = ImportPlan(connection, store.plan, first_id, timestamp, _touched(records))
         written = sum(1 for _ in plan.rows(records))
@@ -58,8 +58,7 @@ def write_import(
         spool = _direct(store, connection, records)
         if spool is not None:
             with store.backend.bulk_load(connection, "observation", IMPORT_COLUMNS, expected, ()) as inserter:
-                written = direct.write(connection, inserter, store.plan, spool, first_id, timestamp, on_row)
-            return ImportCounts(written, 0)
+                return direct.write(connection, inserter, store.plan, spool, first_id, timestamp, on_row)
         plan = ImportPlan(connection, store.plan, first_id, timestamp, _touched(records))
         written = _write_planned(store, connection, plan, records, expected, on_row)
     return ImportCounts(written, plan.skipped)
