@@ -13,8 +13,9 @@ from sytrack.plausibility import (
     RECENT,
     expected_band,
     history_before,
+    import_bands,
+    import_implausible,
     import_summary,
-    import_warnings,
     judge_plausibility,
     plausibility_warning,
 )
@@ -97,14 +98,15 @@ def test_strict_refuses_what_would_be_warned_and_passes_the_rest():
     assert judge_plausibility(1130, LEVEL, [], strict=False).startswith("1,130个 for x")
 
 
-def test_import_warns_per_row_against_what_was_stored_and_sums_up_in_one_line():
-    from sytrack.model import Catalogue, Plan
-
-    plan = Plan(id="p", title_zh="p", title_en="p", start=D(2023, 1, 1))
-    catalogue = Catalogue("c.toml", plan, (), indicators=(LEVEL, SHARE._replace(id="share")))
-    stored = {"share": [(D(2023, 3, 31), 2.4), (D(2023, 6, 30), 2.5), (D(2023, 9, 30), 2.6)]}
-    rows = [("x", 110.0), ("x", 1130.0), ("share", 2.7), ("share", 0.025), ("x", None), ("gone", 5.0)]
-    implausible = import_warnings(rows, catalogue, stored)
+def test_import_judges_each_reporter_by_its_own_yardstick_and_sums_up_in_one_line():
+    share = SHARE._replace(id="share")
+    judged = {("x", ""): LEVEL, ("share", ""): share, ("x", "tiexi"): LEVEL._replace(baseline=None)}
+    stored = {("share", ""): [2.4, 2.5, 2.6], ("x", "tiexi"): [10.0, 11.0, 12.0]}
+    bands = import_bands(judged, stored)
+    assert (round(bands["x", ""][1].low, 1), round(bands["x", ""][1].high)) == (33.3, 339)
+    assert (round(bands["x", "tiexi"][1].low, 2), bands["x", "tiexi"][1].high) == (3.33, 36.0)  # its own values
+    assert bands["share", ""][1].basis == "its last 3 values"
+    implausible = import_implausible(bands, (2, ("x", "", 1130.0)))
     assert implausible == (
         2,
         "1,130个 for x is far outside the expected 33.3个 to 339个 (from its baseline and targets)",
@@ -115,8 +117,11 @@ def test_import_warns_per_row_against_what_was_stored_and_sums_up_in_one_line():
     )
     with pytest.raises(SytrackError, match="--strict refuses the file: nothing was written$"):
         import_summary(implausible, strict=True)
-    assert import_summary(import_warnings(rows[:1], catalogue, stored), strict=True) is None
-    only_share = import_warnings(rows[2:], catalogue, stored)
+    assert import_summary(import_implausible(bands, (0, None)), strict=True) is None
+    assert import_implausible(bands, (1, ("x", "tiexi", 110.0)))[1] == (
+        "110个 for x (tiexi) is far outside the expected 3.33个 to 36个 (from its last 3 values)"
+    )
+    only_share = import_implausible(bands, (1, ("share", "", 0.025)))
     assert import_summary(only_share, strict=False) == (
         "1 row is far outside the expected range (0.025% for share is far outside the expected 0.8% to 7.8% "
         "(from its last 3 values); did you mean 2.5%?); imported as written"

@@ -232,3 +232,38 @@ def test_a_key_value_connection_string_is_a_server_and_its_password_is_never_pri
         assert result.code == 1 and result.stderr.count("\n") == 1, result.stderr
         assert "127.0.0.1:1/teamdb" in result.stderr and "s3cret" not in result.stdout + result.stderr
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(("home", "xdg"))) == ["indicators.toml"]
+
+
+def test_import_sends_its_rows_to_the_server_with_copy_not_one_insert_each(
+    run, catalogue_file, postgres_url, tmp_path, monkeypatch
+):
+    """The PostgreSQL import is fast because its rows travel as one COPY stream: an INSERT per row
+    (executemany) was many times slower. Every COPY and executemany the driver runs is counted."""
+    import psycopg
+
+    copies: list[str] = []
+    inserted: list[str] = []
+    copy, executemany = psycopg.Cursor.copy, psycopg.Cursor.executemany
+
+    def counted_copy(self, statement, *args, **kwargs):
+        copies.append(str(statement))
+        return copy(self, statement, *args, **kwargs)
+
+    def counted_executemany(self, query, params_seq, *args, **kwargs):
+        rows = list(params_seq)
+        if "INSERT INTO observation" in str(query):
+            inserted.extend(map(str, rows))
+        return executemany(self, query, rows, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "copy", counted_copy)
+    monkeypatch.setattr(psycopg.Cursor, "executemany", counted_executemany)
+    rows = ["indicator,value,date"] + [f"5g-base-stations,{30000 + n},2024-{1 + n % 12:02d}-28" for n in range(12)]
+    rows += [f"cnc-rate,{60 + n % 5},2024-{1 + n:02d}-28" for n in range(12)]
+    (tmp_path / "rows.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run(["import", str(tmp_path / "rows.csv")], env={"SYTRACK_DB": postgres_url})
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("imported 24 records from ")
+    assert copies and all(statement.startswith("COPY observation (") for statement in copies)
+    assert inserted == []
+    exported = run(["export", "--format", "csv"], env={"SYTRACK_DB": postgres_url}).stdout.splitlines()
+    assert len(exported) == 1 + 24 and exported[1].startswith("5g-base-stations,30000,2024-01-28,")

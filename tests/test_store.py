@@ -290,8 +290,13 @@ def no_store_below(key, below, retracted):
     return None
 
 
+def stored(*rows):
+    """What a store held in force, as the ledger asks it: key -> id."""
+    return {(indicator, org, as_of): record_id for indicator, org, as_of, record_id in rows}.get
+
+
 def test_the_ledger_supersedes_and_steps_back_past_retracted_records():
-    ledger = InForce([("a", "", "d1", 5)], first_new_id=10, restore=no_store_below)
+    ledger = InForce(stored(("a", "", "d1", 5)), first_new_id=10, restore=no_store_below)
     assert ledger.supersede(("a", "", "d1"), 10) == 5
     assert ledger.supersede(("a", "", "d1"), 11) == 10
     assert ledger.supersede(("b", "", "d1"), 12) is None
@@ -310,7 +315,7 @@ def test_the_ledger_asks_the_store_below_a_stored_record_and_refuses_a_second_re
         asked.append((key, below, 3 in retracted))
         return 3
 
-    ledger = InForce([("a", "", "d1", 5)], first_new_id=10, restore=restore)
+    ledger = InForce(stored(("a", "", "d1", 5)), first_new_id=10, restore=restore)
     ledger.retract(5, ("a", "", "d1"), 10)
     assert ledger.in_force(("a", "", "d1")) == 3 and ledger.came_back == {3} and ledger.left_force == {5}
     assert asked == [(("a", "", "d1"), 5, False)]
@@ -319,7 +324,7 @@ def test_the_ledger_asks_the_store_below_a_stored_record_and_refuses_a_second_re
 
 
 def test_the_ledger_leaves_nothing_in_force_when_nothing_is_left():
-    ledger = InForce([], first_new_id=1, restore=no_store_below)
+    ledger = InForce(stored(), first_new_id=1, restore=no_store_below)
     ledger.supersede(("a", "", "d1"), 1)
     ledger.retract(1, ("a", "", "d1"), 2)
     assert ledger.in_force(("a", "", "d1")) is None and ledger.left_force == {1}
@@ -328,10 +333,30 @@ def test_the_ledger_leaves_nothing_in_force_when_nothing_is_left():
 
 
 def test_the_ledger_keeps_each_org_s_figure_for_a_date_apart_from_the_city_s():
-    ledger = InForce([("a", "", "d1", 5), ("a", "tiexi", "d1", 6)], first_new_id=10, restore=no_store_below)
+    ledger = InForce(stored(("a", "", "d1", 5), ("a", "tiexi", "d1", 6)), first_new_id=10, restore=no_store_below)
     assert ledger.supersede(("a", "tiexi", "d1"), 10) == 6
     assert ledger.supersede(("a", "hunnan", "d1"), 11) is None
     assert ledger.in_force(("a", "", "d1")) == 5 and ledger.left_force == {6}
+
+
+def test_the_ledger_holds_only_the_dates_something_later_touches_and_hands_over_what_left_force():
+    asked = []
+
+    def lookup(key):
+        asked.append(key)
+        return {("a", "", "d1"): 5, ("a", "", "d2"): 6}.get(key)
+
+    tracked = {("a", "", "d1")}
+    ledger = InForce(lookup, first_new_id=10, restore=no_store_below, tracked=tracked)
+    assert ledger.supersede(("a", "", "d2"), 10) == 6  # untracked: the stored one leaves force
+    assert ledger.supersede(("a", "", "d1"), 11) == 5
+    assert sorted(ledger.flushed()) == [5, 6]
+    assert ledger.left_force == set() and ledger.flushed() == []
+    assert ledger.supersede(("a", "", "d1"), 12) == 11  # from memory: the store is not asked again
+    assert asked == [("a", "", "d2"), ("a", "", "d1")]
+    # A written value that left force in a chunk already written comes back when its successor goes.
+    ledger.retract(12, ("a", "", "d1"), 13)
+    assert ledger.in_force(("a", "", "d1")) == 11 and 11 in ledger.came_back
 
 
 # -- one schema, two backends ---------------------------------------------------------------------------

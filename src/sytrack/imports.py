@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, NamedTuple
@@ -12,8 +13,10 @@ from typing import BinaryIO, NamedTuple
 from sytrack.catalogue import require_indicator
 from sytrack.errors import Problem, SytrackError, Where
 from sytrack.formula_guard import unguard_formula
-from sytrack.model import Catalogue, Indicator
-from sytrack.reporters import parse_denominator, require_org
+from sytrack.model import CITY, Catalogue, Indicator
+from sytrack.plausibility import RECENT, Implausible, import_bands, import_implausible
+from sytrack.reporters import judged_for, parse_denominator, require_org, unjudged
+from sytrack.store import Store
 from sytrack.store.spool import RecordSpool, spooled
 from sytrack.values import check_recordable_date, parse_date, parse_value
 
@@ -70,18 +73,7 @@ def read_import_file(
 
     A CSV is read as UTF-8, else GB18030, unless `encoding` names its encoding. A column sytrack
     does not know is refused, or with `ignore_extra` ignored (and named in `ignored`)."""
-    source = io.BytesIO(data) if isinstance(data, bytes) else data
-    if source.read(len(XLSX_MAGIC)) == XLSX_MAGIC:
-        source.seek(0)
-        tables, read_as = _workbook_tables(source.read(), name), "utf-8"
-    else:
-        from sytrack.encodings import text_stream
-
-        try:
-            text, read_as = text_stream(source, encoding)
-        except SytrackError as error:
-            raise SytrackError(f"{name}: {error.message}") from None
-        tables = _csv_tables(text, name)
+    tables, read_as = _tables(data, name, encoding)
     ignored: list[str] = []
     spool = RecordSpool()
     problems: list[Problem] = []
@@ -95,12 +87,44 @@ def read_import_file(
             # sytrack's own CSV exports (they carry ids) quote formula-like text for spreadsheets;
             # a workbook stores text as text, so there is no quote to remove.
             reader = _RowReader(header, catalogue, today, default_by, guarded="id" in header and not from_workbook)
+            spool.begin(where.path, reader.fixed)
             problems.extend(_read_rows(rows, len(header), from_workbook, reader, spool, on_row))
     except SytrackError as error:
         # The file as a whole cannot be read (not UTF-8, not a workbook): one line, no row count.
         raise SytrackError(f"{name}: {error.message}") from None
     repeated = _check_across_rows(spool, problems)
     return ImportFile(spool, problems, repeated, read_as, tuple(ignored) if ignore_extra else ())
+
+
+def _tables(
+    data: bytes | BinaryIO, name: str, encoding: str | None
+) -> tuple[Iterator[tuple[Where, list[str], Iterator[Row], bool]], str]:
+    """The file's tables (a CSV's one, a workbook's sheets) and the encoding its text is read in."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    if source.read(len(XLSX_MAGIC)) == XLSX_MAGIC:
+        source.seek(0)
+        return _workbook_tables(source.read(), name), "utf-8"
+    from sytrack.encodings import text_stream
+
+    try:
+        text, read_as = text_stream(source, encoding)
+    except SytrackError as error:
+        raise SytrackError(f"{name}: {error.message}") from None
+    return _csv_tables(text, name), read_as
+
+
+def implausible_rows(records: RecordSpool, catalogue: Catalogue, store: Store) -> Implausible:
+    """How many of an import's value rows lie far outside the range expected of their indicator
+    and org, and the first one's warning: each (indicator, org) judged as `record --org` judges
+    it (an org by its allocation, else by its own figures alone), against its own values stored
+    before the import; the rows are counted in SQL over the spool."""
+    judged = {}
+    for indicator_id, org in records.pairs:
+        indicator = catalogue.find(indicator_id)
+        if indicator is not None:
+            judged[indicator_id, org] = judged_for(indicator, org) or unjudged(indicator)
+    bands = import_bands(judged, store.latest_values(judged, RECENT))
+    return import_implausible(bands, records.outside({key: (b.low, b.high) for key, (_, b) in bands.items()}))
 
 
 def _read_rows(
@@ -268,67 +292,64 @@ def _workbook_tables(data: bytes, name: str) -> Iterator[tuple[Where, list[str],
 
 
 class _RowReader:
-    """Checks one table's rows as `record` would, fast: column positions are found once, and each
-    distinct date text is read and checked once (a million rows share a few hundred dates)."""
+    """Checks one table's rows as `record` would, fast: column positions are found once (a missing
+    column reads as ""), each distinct date text is read and checked once (a million rows share a
+    few hundred dates), and a cell left empty costs no parsing."""
 
     def __init__(self, header: list[str], catalogue: Catalogue, today: dt.date, default_by: str, guarded: bool) -> None:
         self.catalogue, self.today, self.default_by = catalogue, today, default_by
         self.text = unguard_formula if guarded else None
         position = {name: n for n, name in enumerate(header)}
         self.indicator, self.value, self.date = position["indicator"], position["value"], position["date"]
-        self.optional = [
-            position.get(name)
-            for name in ("by", "note", "source", "id", "retracts", "recorded_at", "org", "denominator")
-        ]
+        missing = len(header)  # each row gets one empty cell more, which every missing column reads
+        # What a column the table lacks gives every row, by its place in the ImportRow.
+        absent = {0: None, 4: default_by, 5: "", 6: "", 7: None, 8: None, 9: CITY, 10: None}
+        names = {0: "id", 4: "by", 5: "note", 6: "source", 7: "retracts", 8: "recorded_at", 9: "org", 10: "denominator"}
+        self.fixed = {n: value for n, value in absent.items() if names[n] not in position}
+        self.optional = operator.itemgetter(
+            *(
+                position.get(name, missing)
+                for name in ("by", "note", "source", "id", "retracts", "recorded_at", "org", "denominator")
+            )
+        )
         self.dates: dict[str, tuple[dt.date, str]] = {}  # as typed -> (date, ISO text shared by every row)
         self.known: dict[str, Indicator] = {}
         self.orgs: dict[str, str] = {}  # as typed -> the org's id
+
+    def _date(self, text: str) -> tuple[dt.date, str]:
+        as_of = parse_date(text)
+        if as_of > self.today:
+            raise SytrackError(f"{as_of.isoformat()} is in the future (today is {self.today.isoformat()})")
+        known = self.dates[text] = (as_of, as_of.isoformat())
+        return known
 
     def read(self, row: list[str]) -> ImportRow:
         name = row[self.indicator].strip()
         indicator = self.known.get(name)
         if indicator is None:
             indicator = self.known[name] = require_indicator(self.catalogue, name)
-        date_text = row[self.date]
-        known_date = self.dates.get(date_text)
-        if known_date is None:
-            as_of = parse_date(date_text)
-            if as_of > self.today:
-                raise SytrackError(f"{as_of.isoformat()} is in the future (today is {self.today.isoformat()})")
-            known_date = self.dates[date_text] = (as_of, as_of.isoformat())
-        as_of, as_of_text = known_date
+        as_of, as_of_text = self.dates.get(row[self.date]) or self._date(row[self.date])
         if indicator.baseline is not None and as_of < indicator.baseline.date:
             check_recordable_date(as_of, indicator, self.today)  # raises, with the message for it
-        by, note, source, file_id, retracts, recorded_at, org, denominator = (
-            row[n] if n is not None else "" for n in self.optional
-        )
+        row.append("")
+        by, note, source, file_id, retracts, recorded_at, org, denominator = self.optional(row)
         org = self.orgs[org] if org in self.orgs else self.orgs.setdefault(org, require_org(self.catalogue, org))
-        file_id, retracts = _whole_number(file_id, "id"), _whole_number(retracts, "retracts")
+        file_id = _whole_number(file_id, "id") if file_id else None
+        retracts = _whole_number(retracts, "retracts") if retracts else None
         if retracts is not None:
             if row[self.value].strip() or denominator.strip():
                 raise SytrackError("a retraction row has no value and no denominator")
             value, denominator = None, None
         else:
             value = parse_value(row[self.value], indicator)
-            denominator = parse_denominator(denominator, indicator)
-        recorded_at = _timestamp(recorded_at)
+            denominator = parse_denominator(denominator, indicator) if denominator else None
+        recorded_at = _timestamp(recorded_at) if recorded_at else None
         if self.text is not None:
             by, note, source = self.text(by), self.text(note), self.text(source)
         if file_id is None and retracts is not None:
             raise SytrackError("a retraction row needs the id column to say what it retracts")
-        return (
-            file_id,
-            indicator.id,
-            as_of_text,
-            value,
-            by.strip() or self.default_by,
-            note,
-            source,
-            retracts,
-            recorded_at,
-            org,
-            denominator,
-        )
+        by = by.strip() or self.default_by
+        return (file_id, indicator.id, as_of_text, value, by, note, source, retracts, recorded_at, org, denominator)
 
 
 def _timestamp(text: str) -> str | None:

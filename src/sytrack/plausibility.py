@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 
 from sytrack.errors import SytrackError
-from sytrack.model import Catalogue, Indicator
+from sytrack.model import Indicator
 from sytrack.values import format_human, format_plain, is_percent_unit
 
 RECENT = 8  # the latest values the range is drawn from
@@ -128,10 +128,10 @@ def _as_typed(value: float, unit: str) -> str:
     return format_human(1.0, unit).replace("1", format_plain(value), 1)
 
 
-def _warning(value: float, indicator: Indicator, band: Band) -> str:
+def _warning(value: float, indicator: Indicator, band: Band, whose: str | None = None) -> str:
     unit = indicator.unit
     text = (
-        f"{_as_typed(value, unit)} for {indicator.id} is far outside the expected "
+        f"{_as_typed(value, unit)} for {whose or indicator.id} is far outside the expected "
         f"{_shown(band.low, unit)} to {_shown(band.high, unit)} (from {band.basis})"
     )
     if is_percent_unit(unit) and 0 < abs(value) < 1 and band.low <= value * 100 <= band.high:
@@ -163,31 +163,35 @@ def judge_plausibility(value: float, indicator: Indicator, history: Sequence[flo
 
 # What `import` says about its implausible rows: how many, and the first one's warning.
 Implausible = tuple[int, str | None]
+Reporter = tuple[str, str]  # (indicator id, org): whose figures a row of an import is judged among
 
 
-def import_warnings(
-    rows: Iterable[tuple[str, float | None]],
-    catalogue: Catalogue,
-    series: Mapping[str, Sequence[tuple[dt.date, float]]],
+def import_bands(
+    judged: Mapping[Reporter, Indicator], histories: Mapping[Reporter, Sequence[float]]
+) -> dict[Reporter, tuple[Indicator, Band]]:
+    """The range each (indicator, org) of an import is expected in: drawn once, by the yardstick
+    it is judged by (`judged`: the indicator for the city, an org's allocation for an org, as
+    `record --org` judges it) from that reporter's own values stored before the import (oldest
+    first); the file's own rows are judged, not used as history. None kept for no range."""
+    bands = {}
+    for reporter, indicator in judged.items():
+        band = expected_band(indicator, histories.get(reporter, ()))
+        if band is not None:
+            bands[reporter] = (indicator, band)
+    return bands
+
+
+def import_implausible(
+    bands: Mapping[Reporter, tuple[Indicator, Band]], outside: tuple[int, tuple[str, str, float] | None]
 ) -> Implausible:
-    """The (indicator id, value) rows of an import far outside their indicator's range, drawn once
-    per indicator from what was stored before the import; the file's own rows are judged, not used
-    as history. Only the first is worded: a million rows cost two comparisons each."""
-    bands: dict[str, tuple[Indicator, Band] | None] = {}
-    count, first = 0, None
-    for indicator_id, value in rows:
-        if value is None:
-            continue  # a retraction
-        try:
-            judged = bands[indicator_id]
-        except KeyError:  # the first row of this indicator: its band, once
-            indicator = catalogue.find(indicator_id)
-            band = expected_band(indicator, [v for _, v in series.get(indicator_id, ())]) if indicator else None
-            judged = bands[indicator_id] = (indicator, band) if indicator and band else None
-        if judged is not None and not judged[1].low <= value <= judged[1].high:
-            count += 1
-            first = first or _warning(value, *judged)
-    return count, first
+    """`outside` (how many rows lie outside their band, and the first as (indicator, org, value))
+    as the count and the first one's warning, naming its org. Only the first is worded."""
+    count, first = outside
+    if not count or first is None:
+        return 0, None
+    indicator_id, org, value = first
+    indicator, band = bands[indicator_id, org]
+    return count, _warning(value, indicator, band, f"{indicator_id} ({org})" if org else None)
 
 
 def import_summary(implausible: Implausible, strict: bool) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -29,6 +29,11 @@ from sytrack.cli.options import (
 from sytrack.cli.output import emit, format_for, notify, open_input, say, tell
 from sytrack.cli.session import Session
 from sytrack.errors import SytrackError
+
+if TYPE_CHECKING:
+    from sytrack.imports import ImportFile
+    from sytrack.store import ImportCounts
+    from sytrack.store.spool import RecordSpool
 
 
 def standing_line(state: Session, indicator_id: str, as_of: dt.date, today: dt.date, org: str = "") -> str:
@@ -257,35 +262,40 @@ def export_command(
         )
 
 
+# import's own options, declared once here so that the command stays a thin shell.
+ImportFileArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="FILE",
+        help="CSV or .xlsx with header indicator,value,date (and optionally note,source,by,org,denominator); "
+        "- reads standard input.",
+    ),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Check every row and say what would be written; write nothing.")
+]
+ImportByOption = Annotated[
+    str | None, typer.Option("--by", help="Who records rows without a 'by' column (default: your login name).")
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option("--encoding", metavar="NAME", help="The CSV's text encoding (default: UTF-8, else GB18030/GBK)."),
+]
+IgnoreExtraOption = Annotated[
+    bool,
+    typer.Option("--ignore-extra", help="Import the file without the columns sytrack does not know (备注, 单位...)."),
+]
+
+
 @command("import")
 def import_command(
     ctx: typer.Context,
-    file: Annotated[
-        str,
-        typer.Argument(
-            metavar="FILE",
-            help="CSV or .xlsx with header indicator,value,date (and optionally note,source,by,"
-            "org,denominator); "
-            "- reads standard input.",
-        ),
-    ],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check every row and say what would be written; write nothing.")
-    ] = False,
-    by: Annotated[
-        str | None, typer.Option("--by", help="Who records rows without a 'by' column (default: your login name).")
-    ] = None,
+    file: ImportFileArgument,
+    dry_run: DryRunOption = False,
+    by: ImportByOption = None,
     strict: StrictOption = False,
-    encoding: Annotated[
-        str | None,
-        typer.Option("--encoding", metavar="NAME", help="The CSV's text encoding (default: UTF-8, else GB18030/GBK)."),
-    ] = None,
-    ignore_extra: Annotated[
-        bool,
-        typer.Option(
-            "--ignore-extra", help="Import the file without the columns sytrack does not know (备注, 单位...)."
-        ),
-    ] = False,
+    encoding: EncodingOption = None,
+    ignore_extra: IgnoreExtraOption = False,
 ) -> None:
     """Import values from a CSV file or an Excel workbook (.xlsx, every sheet): every row is checked
     first, then all are written or none.
@@ -296,16 +306,45 @@ def import_command(
     Rows far outside their indicator's expected range are imported with one summary line (--strict
     refuses the file).
     """
-    from sytrack.cli.progress_bar import ProgressBar
     from sytrack.encodings import check_encoding
-    from sytrack.imports import lines_in, read_import_file, skipped_note
-    from sytrack.plausibility import import_summary, import_warnings
+    from sytrack.imports import implausible_rows, skipped_note
+    from sytrack.plausibility import import_summary
 
     state = session(ctx)
     encoding = None if encoding is None else check_encoding(encoding)
+    imported, name = _read_import(state, file, by, encoding, ignore_extra)
+    with imported.records as records:
+        _refuse_bad_rows(imported.problems, name)
+        if not records:
+            raise SytrackError(f"{name} has a header but no rows: nothing to import")
+        implausible = import_summary(implausible_rows(records, state.catalogue, state.store), strict)
+        if implausible:
+            tell(f"sytrack: warning: {implausible}")
+        state.note_if_packaged()
+        if dry_run:
+            counts = state.store.import_counted(records, state.now_utc(), dry_run=True)
+            say(
+                f"{counts.written} records would be written to {state.store.location} (dry run: nothing written)"
+                f"{skipped_note(counts.skipped + imported.repeated)}"
+            )
+            return
+        counts = _write_import(state, records)
+    say(
+        f"imported {counts.written} record{'s' * (counts.written != 1)} from {name} into {state.store.location}"
+        f"{skipped_note(counts.skipped + imported.repeated)}"
+    )
+
+
+def _read_import(
+    state: Session, file: str, by: str | None, encoding: str | None, ignore_extra: bool
+) -> tuple[ImportFile, str]:
+    """The import file read and checked, a progress bar following; its notes said on stderr."""
+    from sytrack.cli.progress_bar import ProgressBar
+    from sytrack.imports import lines_in, read_import_file
+
     source, name = open_input(file, "<stdin>")
     with source, ProgressBar("checking", lines_in(source), state.progress_wanted) as bar:
-        records, problems, repeated, read_as, ignored = read_import_file(
+        imported = read_import_file(
             source,
             name,
             state.catalogue,
@@ -315,35 +354,25 @@ def import_command(
             encoding=encoding,
             ignore_extra=ignore_extra,
         )
-    if read_as != (encoding or "utf-8"):
-        notify(f"{name} is not UTF-8: read it as {read_as.upper()} (--encoding names another)")
-    if ignored:
-        notify(f"{name}: ignored the column{'s' * (len(ignored) != 1)} {', '.join(ignored)}")
+    if imported.encoding != (encoding or "utf-8"):
+        notify(f"{name} is not UTF-8: read it as {imported.encoding.upper()} (--encoding names another)")
+    if imported.ignored:
+        notify(f"{name}: ignored the column{'s' * (len(imported.ignored) != 1)} {', '.join(imported.ignored)}")
+    return imported, name
+
+
+def _refuse_bad_rows(problems: list, name: str) -> None:
+    """Every bad row on stderr and the file refused, or nothing when there is none."""
     if len(problems) == 1:
         raise SytrackError(f"{problems[0]}; nothing was written")
     for problem in problems:
         tell(str(problem))
     if problems:
         raise SytrackError(f"{len(problems)} bad rows in {name}; nothing was written")
-    if not records:
-        raise SytrackError(f"{name} has a header but no rows: nothing to import")
-    # An org's figure is a part of the city's: judged against the city's history it would always look small.
-    implausible = import_summary(
-        import_warnings(((r[1], r[3]) for r in records if not r[9]), state.catalogue, state.store.current()), strict
-    )
-    if implausible:
-        tell(f"sytrack: warning: {implausible}")
-    state.note_if_packaged()
-    if dry_run:
-        counts = state.store.import_counted(records, state.now_utc(), dry_run=True)
-        say(
-            f"{counts.written} records would be written to {state.store.location} (dry run: nothing written)"
-            f"{skipped_note(counts.skipped + repeated)}"
-        )
-        return
+
+
+def _write_import(state: Session, records: RecordSpool) -> ImportCounts:
+    from sytrack.cli.progress_bar import ProgressBar
+
     with ProgressBar("writing", len(records), state.progress_wanted) as bar:
-        counts = state.store.import_counted(records, state.now_utc(), bar.advance)
-    say(
-        f"imported {counts.written} record{'s' * (counts.written != 1)} from {name} into {state.store.location}"
-        f"{skipped_note(counts.skipped + repeated)}"
-    )
+        return state.store.import_counted(records, state.now_utc(), bar.advance)

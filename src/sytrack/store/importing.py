@@ -42,24 +42,48 @@ class _Stored:
     """What the store held before the import, asked only about the dates the file touches.
     A row is already recorded when a stored record has the same indicator, org, date, value,
     denominator, note and source (and the same recorded_at when the row has one); each stored
-    record matches one row."""
+    record matches one row. Memory holds only each (indicator, org)'s first and last stored date
+    (a catalogue's worth), never the store's records: a date outside them needs no query."""
 
-    def __init__(self, connection: Any, plan: str, first_new_id: int) -> None:
+    def __init__(self, connection: Any, plan: str, first_new_id: int, tracked: Container[Key] | None) -> None:
         self.connection, self.plan, self.first_new_id = connection, plan, first_new_id
-        self.keys: set[Key] = (
-            set()
+        self.spans: dict[tuple[str, str], tuple[str, str]] = (
+            {}
             if connection is None
-            else set(
-                connection.execute("SELECT DISTINCT indicator, org, as_of FROM observation WHERE plan = ?", (plan,))
-            )
+            else {
+                (indicator, org): (first, last)
+                for indicator, org, first, last in connection.execute(
+                    "SELECT indicator, org, min(as_of), max(as_of) FROM observation WHERE plan = ?"
+                    " GROUP BY indicator, org",
+                    (plan,),
+                )
+            }
         )
-        self.claimed: set[int] = set()
+        self._tracked = tracked
+        self.claimed: set[int] = set()  # matched stored ids of keys a second row may also match
+
+    def holds(self, key: Key) -> bool:
+        """Whether the store may hold a record of `key` (False: it surely does not)."""
+        span = self.spans.get(key[:2])
+        return span is not None and span[0] <= key[2] <= span[1]
+
+    def in_force(self, key: Key) -> int | None:
+        """The stored record in force for `key` when the import began."""
+        if not self.holds(key):
+            return None
+        row = self.connection.execute(
+            "SELECT id FROM observation WHERE plan = ? AND indicator = ? AND org = ? AND as_of = ?"
+            " AND in_force = 1 AND id < ?",
+            (self.plan, *key, self.first_new_id),
+        ).fetchone()
+        return row[0] if row else None
 
     def same_value(
         self, key: Key, value: float, denominator: float | None, note: str, source: str, recorded_at: str | None
     ) -> int | None:
-        if key not in self.keys:
+        if not self.holds(key):
             return None
+        shared = self._tracked is None or key in self._tracked  # a later row of the file may match too
         for record_id, stored_at, stored_denominator in self.connection.execute(
             "SELECT id, recorded_at, denominator FROM observation WHERE plan = ? AND indicator = ? AND org = ?"
             " AND as_of = ? AND value = ? AND note = ? AND source = ? AND id < ? ORDER BY id",
@@ -71,7 +95,8 @@ class _Stored:
                 and stored_denominator == denominator
                 and record_id not in self.claimed
             ):
-                self.claimed.add(record_id)
+                if shared:
+                    self.claimed.add(record_id)
                 return record_id
         return None
 
@@ -87,13 +112,6 @@ class _Stored:
             "SELECT indicator, org, as_of, retracts FROM observation WHERE id = ?", (record_id,)
         ).fetchone()
         return None if retracts is not None else (indicator, org, as_of)
-
-    def in_force(self) -> Iterable[tuple[str, str, str, int]]:
-        if self.connection is None:
-            return ()
-        return self.connection.execute(
-            "SELECT indicator, org, as_of, id FROM observation WHERE plan = ? AND in_force = 1", (self.plan,)
-        )
 
     def restore(self, key: Key, below: int, retracted: Container[int]) -> int | None:
         """The latest stored value of `key` before `below` that no one has retracted."""
@@ -124,9 +142,9 @@ class ImportPlan:
         them is about or that a retraction targets, and the file ids retractions target. Only
         those are remembered while writing; without it, every record is."""
         self.plan, self.first_new_id, self.timestamp = plan, first_new_id, timestamp
-        self.stored = _Stored(connection, plan, first_new_id)
         keys, self._targets = touched if touched is not None else (None, None)
-        self.ledger = InForce(self.stored.in_force(), first_new_id, self.stored.restore, keys)
+        self.stored = _Stored(connection, plan, first_new_id, keys)
+        self.ledger = InForce(self.stored.in_force, first_new_id, self.stored.restore, keys)
         self.skipped = 0
         self._file_ids: dict[int, int] = {}  # the file's id -> the store's id (written or matched)
         self._keys: dict[int, Key] = {}  # written ids a later row may retract -> what they are about
@@ -135,7 +153,7 @@ class ImportPlan:
     def indexes_read(self) -> frozenset[str]:
         """The indexes this plan reads while rows are written: none when the store holds no record
         of the plan (nothing stored to match, restore or retract), else those of its queries."""
-        return _INDEXES_READ if self.stored.keys else frozenset()
+        return _INDEXES_READ if self.stored.spans else frozenset()
 
     def rows(self, records: Iterable[tuple]) -> Iterator[tuple]:
         """The rows to insert, in the INSERT's column order (see store.import_counted). A record may

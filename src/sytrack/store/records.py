@@ -4,118 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from sytrack.errors import SytrackError
 from sytrack.model import CITY, Observation
-from sytrack.store.backend import Backend, Connection
-from sytrack.store.importing import IMPORT_COLUMNS, ImportCounts, ImportPlan
+from sytrack.store import writes
+from sytrack.store.as_known import EXPORT_SELECT, KNOWN_TABLE, known_parameters
+from sytrack.store.backend import Backend
+from sytrack.store.importing import ImportCounts
+from sytrack.store.rows import COLUMNS as _COLUMNS
+from sytrack.store.rows import Dates as _Dates
+from sytrack.store.rows import NewObservation, utc_timestamp
+from sytrack.store.rows import observation as _observation
 
-_COLUMNS = (
-    "id, indicator, value, as_of, recorded_at, recorded_by, note, source, supersedes, retracts, in_force,"
-    " retracted_by, org, denominator"
-)
-
-
-def _whole(column: str) -> str:
-    """values.whole_number in SQL, for the million-row export: a whole number as an integer (41000, not 41000.0), any other
-    as the exact float."""
-    return (
-        f"CASE WHEN abs({column}) >= 1e15 THEN {column} WHEN {column} = CAST({column} AS BIGINT)"
-        f" THEN CAST({column} AS BIGINT) ELSE {column} END"
-    )
-
-
-# The export's column order: the import's six first, org and denominator last (see views.OBSERVATION_COLUMNS).
-EXPORT_SELECT = (
-    f"SELECT indicator, {_whole('value')}, as_of, note, source, recorded_by, id, recorded_at, supersedes,"
-    " retracts, CASE WHEN retracts IS NOT NULL THEN 'retraction' WHEN retracted_by IS NOT NULL THEN 'retracted'"
-    f" WHEN in_force = 1 THEN 'current' ELSE 'superseded' END, org, {_whole('denominator')}"
-    # "plan || ''" keeps SQLite from choosing an index on plan and then sorting a million ids:
-    # reading the table in id order and skipping other plans is faster.
-    " FROM observation WHERE plan || '' = ?"
-)
-# The observation table as it stood when everything recorded before a cutoff (`cycle.day_end`) was
-# known and nothing after: later rows left out, a retraction recorded later not yet seen, and the
-# record in force per (indicator, org, date) the latest value not retracted then, as `_retract` chooses.
-# It has the table's columns and name, so every read query runs on it unchanged; its parameters
-# (cutoff four times, plan, cutoff) come before the query's own.
-KNOWN_TABLE = (
-    "(SELECT o.id, o.plan, o.indicator, o.value, o.as_of, o.recorded_at, o.recorded_by, o.note, o.source,"
-    " o.supersedes, o.retracts, o.org, o.denominator,"
-    # In force: a value not retracted then, with no later such value for its date (one index probe).
-    " CASE WHEN o.value IS NOT NULL AND (r.id IS NULL OR r.recorded_at >= ?) AND NOT EXISTS (SELECT 1"
-    "  FROM observation k LEFT JOIN observation kr ON kr.id = k.retracted_by"
-    "  WHERE k.plan = o.plan AND k.indicator = o.indicator AND k.org = o.org AND k.as_of = o.as_of AND k.id > o.id"
-    "  AND k.value IS NOT NULL AND k.recorded_at < ? AND (kr.id IS NULL OR kr.recorded_at >= ?))"
-    " THEN 1 ELSE 0 END AS in_force,"
-    " CASE WHEN r.recorded_at < ? THEN o.retracted_by END AS retracted_by"
-    " FROM observation o LEFT JOIN observation r ON r.id = o.retracted_by"
-    " WHERE o.plan = ? AND o.recorded_at < ?) AS observation"
-)
-
-
-class NewObservation(NamedTuple):
-    """What a user asks to store: a value, or (with `retracts`) the retraction of an earlier record."""
-
-    indicator: str
-    as_of: dt.date
-    value: float | None
-    recorded_by: str
-    note: str = ""
-    source: str = ""
-    retracts: int | None = None
-    recorded_at: str | None = None  # kept from an imported export; else the time of writing
-    add_since: dt.date | None = None  # --add: the value is an increment on the latest after this date
-    org: str = CITY  # who reported it: an org's id, or CITY for the city's own figure
-    denominator: float | None = None  # a share's or rate's base, for the city's roll-up
-
-
-def utc_timestamp(now: dt.datetime) -> str:
-    return now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class _Dates(dict):
-    """ISO text -> date, each parsed on first use."""
-
-    def __missing__(self, text: str) -> dt.date:
-        day = self[text] = dt.date.fromisoformat(text)
-        return day
-
-
-def _state(retracts: int | None, retracted_by: int | None, in_force: int) -> str:
-    if retracts is not None:
-        return "retraction"
-    if retracted_by is not None:
-        return "retracted"
-    return "current" if in_force else "superseded"
-
-
-def _observation(row: tuple, dates: dict | None = None) -> Observation:
-    return Observation(
-        id=row[0],
-        indicator=row[1],
-        value=row[2],
-        as_of=dates[row[3]] if dates is not None else dt.date.fromisoformat(row[3]),
-        recorded_at=row[4],
-        recorded_by=row[5],
-        note=row[6],
-        source=row[7],
-        supersedes=row[8],
-        retracts=row[9],
-        state=_state(row[9], row[11], row[10]),
-        org=row[12],
-        denominator=row[13],
-    )
-
-
-def _touched(records: Iterable[tuple]) -> tuple | None:
-    """What a spool of records says the import must remember (RecordSpool.touched); None for a list."""
-    from sytrack.store.spool import RecordSpool
-
-    return records.touched() if isinstance(records, RecordSpool) else None
+__all__ = ["EXPORT_SELECT", "KNOWN_TABLE", "NewObservation", "Store", "utc_timestamp"]
 
 
 class Store:
@@ -161,7 +65,7 @@ class Store:
         UTC timestamp, `cycle.day_end(DATE)`) the table as it was known before then."""
         if known_by is None or known_by > self._newest_recorded_at():
             return "observation", []  # known after the newest record: everything, as it stands now
-        return KNOWN_TABLE, [known_by, known_by, known_by, known_by, self.plan, known_by]
+        return KNOWN_TABLE, known_parameters(known_by, self.plan)
 
     def _newest_recorded_at(self) -> str:
         """When the newest record was made ("" with none), read once per Store: a cutoff after it
@@ -397,90 +301,7 @@ class Store:
         """Store one observation; a value for a date that already has one supersedes it.
         `validate` sees the final value (after --add) inside the transaction and may refuse it."""
         with self.writing() as connection:
-            return self._insert(connection, new, utc_timestamp(now), validate)
-
-    def _in_force(self, connection: Connection, indicator: str, org: str, as_of: str) -> int | None:
-        row = connection.execute(
-            "SELECT id FROM observation WHERE plan = ? AND in_force = 1 AND org = ? AND indicator = ? AND as_of = ?",
-            (self.plan, org, indicator, as_of),
-        ).fetchone()
-        return row[0] if row else None
-
-    def _insert(
-        self,
-        connection: Connection,
-        new: NewObservation,
-        timestamp: str,
-        validate: Callable[[float], None] | None = None,
-    ) -> Observation:
-        value, as_of = new.value, new.as_of.isoformat()
-        if new.add_since is not None and value is not None:
-            latest = connection.execute(
-                "SELECT value FROM observation WHERE plan = ? AND in_force = 1 AND org = ? AND indicator = ?"
-                " AND as_of > ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1",
-                (self.plan, new.org, new.indicator, new.add_since.isoformat(), as_of),
-            ).fetchone()
-            value = (latest[0] if latest else 0.0) + value
-        if validate is not None and value is not None:
-            validate(value)
-        supersedes = None
-        if new.retracts is None:
-            supersedes = self._in_force(connection, new.indicator, new.org, as_of)
-            if supersedes is not None:
-                connection.execute("UPDATE observation SET in_force = 0 WHERE id = ?", (supersedes,))
-        # Ids are given here, under the write lock, the same way on every kind of store.
-        new_id = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[0]
-        connection.execute(
-            "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note, source,"
-            " supersedes, retracts, in_force, org, denominator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                new_id,
-                self.plan,
-                new.indicator,
-                value,
-                as_of,
-                new.recorded_at or timestamp,
-                new.recorded_by,
-                new.note,
-                new.source,
-                supersedes,
-                new.retracts,
-                int(new.retracts is None),
-                new.org,
-                None if new.retracts is not None else new.denominator,
-            ),
-        )
-        if new.retracts is not None:
-            self._retract(connection, new.retracts, new_id)
-        return Observation(
-            new_id,
-            new.indicator,
-            value,
-            new.as_of,
-            new.recorded_at or timestamp,
-            new.recorded_by,
-            new.note,
-            new.source,
-            supersedes,
-            new.retracts,
-            "retraction" if new.retracts is not None else "current",
-            new.org,
-            None if new.retracts is not None else new.denominator,
-        )
-
-    def _retract(self, connection: Connection, target: int, by: int) -> None:
-        """Mark `target` retracted; if it was in force, the latest earlier value of the same org for
-        its date returns."""
-        indicator, org, as_of, was_in_force = connection.execute(
-            "SELECT indicator, org, as_of, in_force FROM observation WHERE id = ?", (target,)
-        ).fetchone()
-        connection.execute("UPDATE observation SET retracted_by = ?, in_force = 0 WHERE id = ?", (by, target))
-        if was_in_force:
-            connection.execute(
-                "UPDATE observation SET in_force = 1 WHERE id = (SELECT max(id) FROM observation WHERE plan = ?"
-                " AND indicator = ? AND org = ? AND as_of = ? AND value IS NOT NULL AND retracted_by IS NULL)",
-                (self.plan, indicator, org, as_of),
-            )
+            return writes.insert(connection, self.plan, new, utc_timestamp(now), validate)
 
     def undo(
         self, record_id: int | None, recorded_by: str, now: dt.datetime, note: str = ""
@@ -491,39 +312,18 @@ class Store:
         # Check first without writing, so that a refused undo leaves the file byte for byte as it was.
         with self.reading() as connection:
             if connection is not None:
-                self._choose_retractable(connection, record_id)
+                writes.choose_retractable(connection, self.plan, record_id)
         with self.writing() as connection:
-            target = self._choose_retractable(connection, record_id)
-            retraction = self._insert(
+            target = writes.choose_retractable(connection, self.plan, record_id)
+            retraction = writes.insert(
                 connection,
+                self.plan,
                 NewObservation(
                     target.indicator, target.as_of, None, recorded_by, note=note, retracts=target.id, org=target.org
                 ),
                 utc_timestamp(now),
             )
             return target, retraction
-
-    def _choose_retractable(self, connection: Connection, record_id: int | None) -> Observation:
-        """The record `undo` would retract, or a one-line refusal."""
-        if record_id is None:
-            row = connection.execute(
-                f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND value IS NOT NULL AND retracted_by IS NULL"
-                " ORDER BY id DESC LIMIT 1",
-                (self.plan,),
-            ).fetchone()
-            if row is None:
-                raise SytrackError("nothing to undo: no record in force")
-        else:
-            row = connection.execute(
-                f"SELECT {_COLUMNS} FROM observation WHERE plan = ? AND id = ?", (self.plan, record_id)
-            ).fetchone()
-            if row is None:
-                raise SytrackError(f"no record #{record_id} (see `sytrack log --all`)")
-            if row[9] is not None:
-                raise SytrackError(f"#{record_id} is itself a retraction; record the value again instead")
-            if row[11] is not None:
-                raise SytrackError(f"#{record_id} was already retracted by #{row[11]}")
-        return _observation(row)
 
     def import_records(
         self, records: Iterable[tuple], now: dt.datetime, on_row: Callable[[int], None] | None = None
@@ -540,100 +340,38 @@ class Store:
     ) -> ImportCounts:
         """Write all records in one transaction, or none; with `dry_run`, only read and count.
         Each record is a tuple (file id, indicator, as-of ISO date, value or None, by, note, source,
-        file id it retracts, recorded-at or None[, org, denominator or None]): file ids let later records retract earlier ones
-        by the ids an export gave them. Rows already recorded are skipped and counted.
+        file id it retracts, recorded-at or None[, org, denominator or None]): file ids let later
+        records retract earlier ones by the ids an export gave them. Rows already recorded are
+        skipped and counted. See loading.py: a spool of independent records is written in SQL;
+        any other import row by row through its plan (importing.py)."""
+        from sytrack.store.loading import count_import, write_import
 
-        Rows are written as they come, in chunks, each value record in force when written; what
-        later records of the file change (a supersession, a retraction) is kept by the plan's
-        ledger and applied at the end of the same transaction."""
         if dry_run:
-            with self.reading() as connection:
-                first_id = 1 if connection is None else self._next_id(connection)
-                plan = ImportPlan(connection, self.plan, first_id, utc_timestamp(now), _touched(records))
-                written = sum(1 for _ in plan.rows(records))
-            return ImportCounts(written, plan.skipped)
-        with self.writing() as connection:
-            plan = ImportPlan(connection, self.plan, self._next_id(connection), utc_timestamp(now), _touched(records))
-            written = 0
-            chunk = 20_000  # written in chunks, so a progress bar can follow without slowing each row
-            generator = plan.rows(records)
-            expected = len(records) if isinstance(records, Sized) else 0
-            with self.backend.bulk_load(
-                connection, "observation", IMPORT_COLUMNS, expected, plan.indexes_read
-            ) as insert:
-                while batch := list(itertools.islice(generator, chunk)):
-                    insert(batch)
-                    written += len(batch)
-                    if on_row is not None:
-                        on_row(len(batch))
-            ledger = plan.ledger
-            connection.executemany(
-                "UPDATE observation SET in_force = 0 WHERE id = ?", ((i,) for i in ledger.left_force)
-            )
-            connection.executemany("UPDATE observation SET in_force = 1 WHERE id = ?", ((i,) for i in ledger.came_back))
-            connection.executemany("UPDATE observation SET retracted_by = ? WHERE id = ?", ledger.retractions())
-        return ImportCounts(written, plan.skipped)
+            return count_import(self, records, utc_timestamp(now))
+        return write_import(self, records, utc_timestamp(now), on_row)
 
-    @staticmethod
-    def _next_id(connection: Any) -> int:
-        return connection.execute("SELECT coalesce(max(id), 0) + 1 FROM observation").fetchone()[0]
+    def latest_values(self, pairs: Iterable[tuple[str, str]], count: int) -> dict[tuple[str, str], list[float]]:
+        """The last `count` values in force of each (indicator, org), oldest first: one connection, and
+        one probe of the in-force index per pair (an import judges its rows by them)."""
+        with self.reading() as connection:
+            if connection is None:
+                return {}
+            found = {}
+            for indicator, org in pairs:
+                values = connection.execute(
+                    "SELECT value FROM observation WHERE plan = ? AND in_force = 1 AND indicator = ? AND org = ?"
+                    " ORDER BY as_of DESC LIMIT ?",
+                    (self.plan, indicator, org, count),
+                ).fetchall()
+                if values:
+                    found[indicator, org] = [value for (value,) in reversed(values)]
+            return found
 
     # -- copying -------------------------------------------------------------------------------
-
-    _COPY_COLUMNS = (
-        "id",
-        "indicator",
-        "value",
-        "as_of",
-        "recorded_at",
-        "recorded_by",
-        "note",
-        "source",
-        "supersedes",
-        "retracts",
-        "in_force",
-        "retracted_by",
-        "org",
-        "denominator",
-    )
 
     def copy_to(self, target: Store) -> int:
         """Copy this plan's records into `target` in one transaction, ids renumbered after the
         target's own, links kept; refuse if the target has records of the plan; verify the count."""
-        columns = ", ".join(self._COPY_COLUMNS)
-        with self.reading() as connection:
-            rows = (
-                []
-                if connection is None
-                else connection.execute(
-                    f"SELECT {columns} FROM observation WHERE plan = ? ORDER BY id", (self.plan,)
-                ).fetchall()
-            )
-        with target.writing() as connection:
-            already = connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (target.plan,)).fetchone()[
-                0
-            ]
-            if already:
-                raise SytrackError(
-                    f"{target.location} already holds {already} records of {target.plan}; nothing was copied"
-                )
-            offset = connection.execute("SELECT coalesce(max(id), 0) FROM observation").fetchone()[0]
-            new_id = {row[0]: offset + n for n, row in enumerate(rows, start=1)}
+        from sytrack.store.copying import copy_plan
 
-            def renumbered(row: tuple) -> tuple:
-                link = lambda old: None if old is None else new_id[old]  # noqa: E731
-                return (new_id[row[0]], target.plan, *row[1:8], link(row[8]), link(row[9]), row[10], None, *row[12:])
-
-            connection.executemany(
-                f"INSERT INTO observation (id, plan, {columns[4:]}) VALUES ({', '.join('?' * 15)})",
-                [renumbered(row) for row in rows],
-            )
-            # retracted_by points at later rows: set once every row is there.
-            connection.executemany(
-                "UPDATE observation SET retracted_by = ? WHERE id = ?",
-                [(new_id[row[11]], new_id[row[0]]) for row in rows if row[11] is not None],
-            )
-            copied = connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (target.plan,)).fetchone()[0]
-            if copied != len(rows):
-                raise SytrackError(f"copied {copied} records but read {len(rows)}; nothing was copied")
-        return len(rows)
+        return copy_plan(self, target)

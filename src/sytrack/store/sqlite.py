@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Container, Iterator
 from pathlib import Path
 
 from sytrack.errors import SytrackError
@@ -18,6 +18,7 @@ BUSY_TIMEOUT_SECONDS = 30.0
 # indexes' upper levels in memory, and the sort of a rebuild (which may use as much again) stays within
 # the import's 150 MB budget.
 IMPORT_CACHE_KIB = 32 * 1024
+IMPORT_PRAGMAS = (f"cache_size = -{IMPORT_CACHE_KIB}",)
 
 
 def rebuild_indexes(stored_rows: int, new_rows: int) -> bool:
@@ -25,6 +26,44 @@ def rebuild_indexes(stored_rows: int, new_rows: int) -> bool:
     when it at least doubles the table, one sort of every row costs less than a random insert into
     each index per new row (the classic bulk-load rule; below it the indexes are kept)."""
     return new_rows >= max(stored_rows, 1)
+
+
+class _BulkInsert:
+    """Rows into one table: given as tuples (`insert(rows)`) or selected by SQL (`select`). With
+    `droppable` (the indexes to keep), the table's other secondary indexes are dropped at the
+    first row written, so an import that writes nothing changes no byte; `dropped` is how to
+    build them again."""
+
+    def __init__(
+        self, connection: sqlite3.Connection, table: str, columns: tuple[str, ...], keep: Container[str] | None
+    ) -> None:
+        self.connection, self.table, self.keep = connection, table, keep
+        self.statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        self.dropped: list[str] = []
+        self._started = False
+
+    def _start(self) -> None:
+        self._started = True
+        if self.keep is None:
+            return
+        for name, sql in self.connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            (self.table,),
+        ).fetchall():
+            if name not in self.keep:
+                self.connection.execute(f'DROP INDEX "{name}"')
+                self.dropped.append(sql)
+
+    def __call__(self, rows: list[tuple]) -> None:
+        if not self._started:
+            self._start()
+        self.connection.executemany(self.statement, rows)
+
+    def select(self, statement: str, parameters: tuple) -> None:
+        """Run an INSERT INTO the table ... SELECT statement."""
+        if not self._started:
+            self._start()
+        self.connection.execute(statement, parameters)
 
 
 class SQLiteBackend:
@@ -95,32 +134,17 @@ class SQLiteBackend:
     @contextlib.contextmanager
     def bulk_load(
         self, connection: sqlite3.Connection, table: str, columns: tuple[str, ...], new_rows: int, keep: Container[str]
-    ) -> Iterator[Callable[[list[tuple]], None]]:
+    ) -> Iterator[_BulkInsert]:
         """Inserting about `new_rows` rows into `table` in the caller's transaction: a larger page
         cache, and (see rebuild_indexes) the secondary indexes other than `keep` dropped and built
-        again when the block ends. A block that raises leaves them to the transaction's rollback."""
-        connection.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        again when the block ends. A block that raises leaves them to the transaction's rollback.
+        The connection is the import's own, closed at its end: the pragmas end with it."""
+        for pragma in IMPORT_PRAGMAS:
+            connection.execute(f"PRAGMA {pragma}")
         rebuild = rebuild_indexes(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0], new_rows)
-        dropped: list[tuple[str, str]] = []
-        statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-
-        def insert(rows: list[tuple]) -> None:
-            # Dropped at the first row written, so an import that writes nothing changes no byte.
-            if rebuild and not dropped:
-                dropped.extend(
-                    (name, sql)
-                    for name, sql in connection.execute(
-                        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                        (table,),
-                    ).fetchall()
-                    if name not in keep
-                )
-                for name, _ in dropped:
-                    connection.execute(f'DROP INDEX "{name}"')
-            connection.executemany(statement, rows)
-
-        yield insert
-        for _, sql in dropped:
+        inserter = _BulkInsert(connection, table, columns, keep if rebuild else None)
+        yield inserter
+        for sql in inserter.dropped:
             connection.execute(sql)
 
     def _build(self, connection: sqlite3.Connection) -> None:
