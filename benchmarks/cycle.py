@@ -87,7 +87,7 @@ def make_catalogue(count: int, folder: Path, orgs: tuple[str, ...]) -> Path:
             f'\n[[indicator]]\nid = "i{n}"\ngroup = "g"\nname_zh = "指标{n}"\nname_en = "Indicator {n}"\n'
             f'unit = "个"\nkind = "flow"\ndirection = "increase"\n\n[[indicator.target]]\n'
             f'comparison = "at-least"\nvalue = {target_of(n)}\ndeadline = 2024-12-31\n'
-            + share.format(*[-(-target_of(n) // len(orgs))] * len(orgs))
+            + share.format(*[-(-target_of(n) // max(len(orgs), 1))] * len(orgs))
         )
     path = folder / "indicators.toml"
     path.write_text("".join(lines), encoding="utf-8")

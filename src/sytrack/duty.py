@@ -15,7 +15,6 @@ from sytrack.cycle import (
     Timeliness,
     add_up,
     day_end,
-    escalation,
     indicator_periods,
     is_overdue,
     overdue_rows,
@@ -25,10 +24,11 @@ from sytrack.cycle import (
     tally,
     warn_days_of,
 )
+from sytrack.escalation import escalation_count
 from sytrack.model import CITY, Indicator, Observation, Plan
 from sytrack.orgs import org_indicator
 from sytrack.progress import Progress, evaluate
-from sytrack.replay import DiffRow, Snapshot, change_causes, diff_row, receipts_as_known, series_as_known
+from sytrack.replay import DiffRow, Snapshot, change_causes, diff_row
 
 ReceiptsByOrg = Mapping[str, Sequence[Receipt]]
 
@@ -73,33 +73,14 @@ def cycle_figures(
     indicator, as_of = progress.indicator, progress.as_of
     found = reports_of(indicator, plan, receipts, as_of)
     overdue = any(is_overdue(r) for r in found.values())
-    warn_days = warn_days_of(indicator, plan)
     count = 0
     expected = indicator_periods(indicator, plan)
     if records is not None and expected:
-        count = escalation([p.end for p in expected], as_of, city_warning_as_known(indicator, plan, records))
+        # The city's row as known at each period end: red when any org expected to report had a
+        # report overdue then (see sytrack.escalation for the definition and the fast path).
+        count = escalation_count(indicator, plan, records, as_of, expected, CITY, reporters(indicator), plan_zone(plan))
+    warn_days = warn_days_of(indicator, plan)
     return CycleFigures(progress_warning(progress, warn_days, overdue), count, add_up(tally(r) for r in found.values()))
-
-
-def city_warning_as_known(indicator: Indicator, plan: Plan, records: Sequence[Observation]):
-    """A judge for `cycle.escalation`: the city's row of status as known at the end of a day, red
-    when any org expected to report (every allocated org, else the city) had a report overdue then.
-    `replay.warning_as_known` judges one reporter's own row; this is the row status shows."""
-    expected, zone, warn_days = indicator_periods(indicator, plan), plan_zone(plan), warn_days_of(indicator, plan)
-
-    def warning_at(day: dt.date) -> str:
-        known_by = day_end(day, zone)
-        progress = evaluate(indicator, series_as_known(records, known_by).get((indicator.id, CITY), []), day, plan)
-        if progress.status in RED_ANYWAY:  # red whatever the reports: skip reading them
-            return progress_warning(progress, warn_days, False)
-        receipts = receipts_as_known(records, known_by)
-        overdue = any(
-            is_overdue(reports(expected, receipts.get((indicator.id, org), []), day, zone))
-            for org in reporters(indicator)
-        )
-        return progress_warning(progress, warn_days, overdue)
-
-    return warning_at
 
 
 def needs_escalation(indicator: Indicator, plan: Plan, as_of: dt.date) -> bool:

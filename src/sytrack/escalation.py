@@ -1,0 +1,180 @@
+"""Escalation at scale: one reporter's row judged at each period end as known then, from one sorted pass over its records.
+
+The definition is `cycle.escalation` asked with `duty.city_warning_as_known` (the city's row) or
+`replay.warning_as_known` (an org's row): rebuild what was known at each period end and judge the
+row from scratch, `progress.evaluate` and all. That costs about 60 µs a judgement, 24 judgements
+for an indicator behind all along: 14 s for 10,000 indicators, nine times status itself.
+`escalation_count` gives the same count cheaper: each date's versions are grouped once, a report
+overdue at a period end is read from one running maximum of when each period's first report came
+in, and the status is settled from the latest figure alone whenever the pace already says behind
+or worse (or the target is met); only the remaining ends (on track, where a trend moving away could
+still make it off track) are judged by `evaluate`. An indicator with a retraction among its records
+takes the definition itself: retractions are rare, and they make "known then" non-monotonic.
+tests/test_escalation.py compares the two on random histories.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Sequence
+
+from sytrack.cycle import ESCALATING, Period, day_end, escalation, warning
+from sytrack.model import CITY, STATUSES, Indicator, Observation, Plan
+from sytrack.progress import as_shown, choose_target, completion, evaluate, start_point, time_elapsed
+
+# The statuses whose warning escalates whatever the reports (cycle.warning, nothing overdue).
+ESCALATING_STATUSES = frozenset(
+    s for s in STATUSES if warning(s, dt.date(2000, 1, 1), dt.date(2000, 1, 1), 0, False) in ESCALATING
+)
+NEVER = "\uffff"  # sorts after every timestamp, and after day_end's end of time: a report not in
+Versions = dict[dt.date, list[tuple[int, str, float]]]  # per date: (id, recorded_at, value), by id
+
+
+def reference_escalation(
+    judged: Indicator,
+    plan: Plan,
+    records: Sequence[Observation],
+    as_of: dt.date,
+    expected: Sequence[Period],
+    org: str = CITY,
+    reporting: Sequence[str] = (CITY,),
+    zone: dt.tzinfo | None = None,
+) -> int:
+    """The definition: every period end judged from scratch (see the module's docstring)."""
+    from sytrack.cycle import is_overdue, progress_warning, reports
+    from sytrack.replay import receipts_as_known, series_as_known
+
+    def warning_at(day: dt.date) -> str:
+        known_by = day_end(day, zone)
+        progress = evaluate(judged, series_as_known(records, known_by).get((judged.id, org), []), day, plan)
+        receipts = receipts_as_known(records, known_by)
+        overdue = any(
+            is_overdue(reports(expected, receipts.get((judged.id, name), []), day, zone)) for name in reporting
+        )
+        return progress_warning(progress, 0, overdue)
+
+    return escalation([p.end for p in expected], as_of, warning_at)
+
+
+def escalation_count(
+    judged: Indicator,
+    plan: Plan,
+    records: Sequence[Observation],
+    as_of: dt.date,
+    expected: Sequence[Period],
+    org: str = CITY,
+    reporting: Sequence[str] = (CITY,),
+    zone: dt.tzinfo | None = None,
+) -> int:
+    """How many consecutive period ends of `expected`, the last on or before `as_of` backwards,
+    `org`'s row of `judged` was yellow or red at, as known at the end of each: red when one of
+    `reporting` had a report of `expected` overdue then. Equal to `reference_escalation`."""
+    ends = sorted((p.end for p in expected if p.end <= as_of), reverse=True)
+    if not ends:
+        return 0
+    if any(r.retracts is not None or r.value is None for r in records):
+        return reference_escalation(judged, plan, records, as_of, expected, org, reporting, zone)
+    versions = _versions(records, judged.id, org)
+    dates = sorted(versions)
+    dues, latest_in = _latest_receipts(records, judged.id, expected, reporting)
+    count, paths = 0, {}  # type: ignore[var-annotated]
+    for end in ends:
+        known_by = day_end(end, zone)
+        before = bisect.bisect_left(dues, end)  # the periods due before `end`: past due there
+        overdue = before > 0 and latest_in[before - 1] >= known_by
+        if not overdue and not _status_escalates(judged, plan, dates, versions, end, known_by, paths):
+            break
+        count += 1
+    return count
+
+
+def _versions(records: Sequence[Observation], indicator: str, org: str) -> Versions:
+    """`org`'s values by date, each date's in the order of their ids (the latest id is in force)."""
+    found: Versions = {}
+    for r in sorted(records, key=lambda r: r.id):
+        if r.org == org and r.value is not None and r.indicator == indicator:
+            found.setdefault(r.as_of, []).append((r.id, r.recorded_at, r.value))
+    return found
+
+
+def _latest_receipts(
+    records: Sequence[Observation], indicator: str, expected: Sequence[Period], reporting: Sequence[str]
+) -> tuple[list[dt.date], list[str]]:
+    """The due dates of `expected`, and for each, the latest over it and the periods before it of
+    when their first report came in from each of `reporting` (NEVER: one has not): a report is
+    overdue at a day exactly when this, for the periods due before the day, is not known by then."""
+    first: dict[tuple[str, int], str] = {}
+    begins = [p.begin for p in expected]
+    wanted = set(reporting)
+    for r in records:
+        if r.org not in wanted or r.indicator != indicator:
+            continue
+        number = bisect.bisect_right(begins, r.as_of) - 1
+        if number >= 0 and r.as_of <= expected[number].end:
+            key = (r.org, number)
+            if key not in first or r.recorded_at < first[key]:
+                first[key] = r.recorded_at
+    latest, running = [], ""
+    for number in range(len(expected)):
+        running = max(running, *(first.get((name, number), NEVER) for name in reporting)) if reporting else ""
+        latest.append(running)
+    return [p.due for p in expected], latest
+
+
+def _in_force(versions: list[tuple[int, str, float]], known_by: str) -> float | None:
+    for _, recorded_at, value in reversed(versions):
+        if recorded_at < known_by:
+            return value
+    return None
+
+
+def _status_escalates(
+    indicator: Indicator, plan: Plan, dates: list[dt.date], versions: Versions, day: dt.date, known_by: str, paths: dict
+) -> bool:
+    settled = _settled(indicator, plan, dates, versions, day, known_by, paths)
+    if settled is not None:
+        return settled
+    series = [(date, value) for date in dates if (value := _in_force(versions[date], known_by)) is not None]
+    return evaluate(indicator, series, day, plan).status in ESCALATING_STATUSES
+
+
+def _path(indicator: Indicator, plan: Plan, number: int, paths: dict) -> tuple[dt.date, float | None, float]:
+    """(start, start value, goal) of target `number`, kept in `paths`: the same at every period
+    end the target is current at."""
+    if number not in paths:
+        start, start_value = start_point(indicator, number, plan)
+        paths[number] = start, start_value, indicator.targets[number].goal(indicator.direction)
+    return paths[number]
+
+
+def _settled(
+    indicator: Indicator, plan: Plan, dates: list[dt.date], versions: Versions, day: dt.date, known_by: str, paths: dict
+) -> bool | None:
+    """Whether the status at `day` escalates, when `progress.evaluate`'s first steps settle it
+    without a trend line: nothing shown before the deadline (no-data), the target met (achieved),
+    the deadline passed (missed), or a pace below on-track (behind, or off-track by whichever rule).
+    None: only `evaluate` can tell. Milestones and rates are judged otherwise: always None."""
+    if indicator.kind in ("milestone", "rate"):
+        return None
+    number, target = choose_target(indicator, day)
+    start, start_value, goal = _path(indicator, plan, number, paths)
+    deadline = target.deadline
+    # evaluate's `known`: a flow counts after its start, a level from its start, to the deadline.
+    low = (bisect.bisect_right if indicator.kind == "flow" else bisect.bisect_left)(dates, start)
+    latest = None
+    for position in range(bisect.bisect_right(dates, min(day, deadline)) - 1, low - 1, -1):
+        latest = _in_force(versions[dates[position]], known_by)
+        if latest is not None:
+            break
+    if latest is None:
+        return False if day <= deadline else None  # no-data; after the deadline a late figure may be missed
+    if target.is_met(latest):
+        return False
+    if day > deadline:
+        return True
+    elapsed = time_elapsed(start, deadline, day, plan.time_basis)
+    if elapsed <= 0:
+        return None
+    pace = completion(latest, start_value, goal, indicator.direction) / elapsed
+    return True if as_shown(pace) < plan.on_track else None
