@@ -187,15 +187,43 @@ def status_cycle(
     plan: Plan,
     receipts: Mapping[str, ReceiptsByOrg],
     records: Mapping[str, Sequence[Observation]] | None,
+    org: str = CITY,
+    indicators: Mapping[str, Indicator] | None = None,
 ) -> dict[str, CycleFigures]:
-    """The cycle figures of every row of status, by indicator id. `records` (by indicator) are read
-    only when some indicator `needs_escalation`; None: none does."""
-    return {
-        p.indicator.id: cycle_figures(
-            p, plan, receipts.get(p.indicator.id, {}), None if records is None else records.get(p.indicator.id, ())
-        )
-        for p in progresses
-    }
+    """The cycle figures of every row of status, by indicator id: the city's rows, or with `org`
+    that org's rows (`status --org`), each of the catalogue's indicator in `indicators` by id.
+    `records` (by indicator) are read only when some indicator `needs_escalation`; None: none does."""
+    found = {}
+    for p in progresses:
+        own = None if records is None else records.get(p.indicator.id, ())
+        mine = receipts.get(p.indicator.id, {})
+        if org == CITY:
+            found[p.indicator.id] = cycle_figures(p, plan, mine, own)
+        else:
+            found[p.indicator.id] = org_cycle_figures(p, (indicators or {})[p.indicator.id], org, plan, mine, own)
+    return found
+
+
+def org_cycle_figures(
+    progress: Progress,
+    indicator: Indicator,
+    org: str,
+    plan: Plan,
+    receipts: ReceiptsByOrg,
+    records: Sequence[Observation] | None,
+) -> CycleFigures:
+    """The figures of `org`'s row of `indicator` (its row judged on its allocation, `progress`):
+    its own reports (none expected unless the indicator is allocated to it), red when one of them
+    is overdue, and its escalation: its own figures and reports as known at each period end."""
+    as_of, zone = progress.as_of, plan_zone(plan)
+    expected = indicator_periods(indicator, plan)
+    reporting = (org,) if org in reporters(indicator) else ()
+    found = reports(expected, receipts.get(org, ()), as_of, zone) if reporting else []
+    count = 0
+    if records is not None and expected:
+        count = escalation_count(progress.indicator, plan, records, as_of, expected, org, reporting, zone)
+    warn_days = warn_days_of(indicator, plan)
+    return CycleFigures(progress_warning(progress, warn_days, is_overdue(found)), count, tally(found))
 
 
 def any_cadence(indicators: Iterable[Indicator], plan: Plan) -> bool:

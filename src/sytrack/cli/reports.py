@@ -106,8 +106,7 @@ def status_command(
         judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
     progresses = select_progress(judged, statuses, worst_first=sort == SortBy.status)
     title = f"{catalogue.org(org_id).name(language)} ({org_id})" if org_id else ""
-    # An org's rows carry no cycle figures yet: its reports are judged on the city's rows (remind --org).
-    cycle = {} if org_id else cycle_of(state, progresses, day, cutoff)
+    cycle = cycle_of(state, progresses, day, cutoff, org_id, indicators)
     emit(
         [status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id)) for p in progresses],
         STATUS_COLUMNS,
@@ -127,16 +126,19 @@ def status_command(
         )
 
 
-def cycle_of(state, progresses: list, day, cutoff: str | None) -> dict:
-    """Each row's warning, escalation and reports, from the store's receipts and (only when some
-    indicator has a period end to judge escalation at) the records behind them."""
+def cycle_of(state, progresses: list, day, cutoff: str | None, org: str = "", indicators=None) -> dict:
+    """Each row's warning, escalation and reports (the city's, or `org`'s rows of `indicators`),
+    from the store's receipts and (only when some indicator has a period end to judge escalation
+    at) the records behind them."""
     from sytrack.duty import any_cadence, needs_escalation, status_cycle
 
-    plan, indicators = state.catalogue.plan, [p.indicator for p in progresses]
-    receipts = state.store.receipts(cutoff) if any_cadence(indicators, plan) else {}
-    escalating = any(needs_escalation(i, plan, day) for i in indicators)
+    plan = state.catalogue.plan
+    by_id = {i.id: i for i in indicators or [p.indicator for p in progresses]}
+    shown = [by_id[p.indicator.id] for p in progresses]
+    receipts = state.store.receipts(cutoff) if any_cadence(shown, plan) else {}
+    escalating = any(needs_escalation(i, plan, day) for i in shown)
     records = state.store.replay_records(known_by=cutoff) if escalating else None
-    return status_cycle(progresses, plan, receipts, records)
+    return status_cycle(progresses, plan, receipts, records, org, by_id)
 
 
 @command("report")
