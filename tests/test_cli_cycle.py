@@ -553,3 +553,20 @@ def test_status_of_an_org_as_known_and_on_a_table(orgs):
 def test_an_org_with_nothing_allocated_expects_no_reports(orgs, tmp_path):
     # smart-factories is the city's own: an org's status leaves it out, and expects nothing of it
     assert "smart-factories" not in org_rows(orgs, "2023-10-20T02:00:00Z", "tiexi")
+
+
+def test_escalation_of_orgs_reports_reads_no_record_until_one_is_revised(orgs, monkeypatch):
+    """Every org reporting once a quarter and nothing revised: the receipts stand for the records,
+    and no record is read to judge the city's row at each period end. A revision makes the records
+    of its indicator (and only its) needed."""
+    from sytrack.store.records import Store
+
+    read: list = []
+    real_history = Store.history
+    monkeypatch.setattr(Store, "replay_records", lambda self, *a, **k: read.append("all") or {})
+    monkeypatch.setattr(Store, "history", lambda self, name=None, *a: read.append(name) or real_history(self, name, *a))
+    row = status_of(orgs, "2023-10-20T02:00:00Z", indicator="allocated")
+    assert (row["warning"], row["escalation"], read) == ("red", "1", [])
+    orgs("2023-10-25T02:00:00Z", "record", "allocated", "6", "--date", "2023-Q2", "--org", "hunnan")
+    row = status_of(orgs, "2023-10-26T02:00:00Z", indicator="allocated")
+    assert (row["warning"], row["escalation"], read) == ("red", "1", ["allocated"])

@@ -7,7 +7,7 @@ the series in force, the records of the indicators that changed) and the dates a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from sytrack.cycle import (
@@ -24,7 +24,7 @@ from sytrack.cycle import (
     tally,
     warn_days_of,
 )
-from sytrack.escalation import escalation_count
+from sytrack.escalation import escalation_count, receipts_stand
 from sytrack.model import CITY, Indicator, Observation, Plan
 from sytrack.orgs import org_indicator
 from sytrack.progress import Progress, evaluate
@@ -65,22 +65,46 @@ def reports_of(indicator: Indicator, plan: Plan, receipts: ReceiptsByOrg, as_of:
 
 
 def cycle_figures(
-    progress: Progress, plan: Plan, receipts: ReceiptsByOrg, records: Sequence[Observation] | None
+    progress: Progress,
+    plan: Plan,
+    receipts: ReceiptsByOrg,
+    records: Sequence[Observation] | None,
+    receipts_stand: bool = False,
 ) -> CycleFigures:
     """The warning of a row of status (red when any org's report is overdue), its escalation and
     its reports. `records` are the indicator's own (`Store.replay_records`), needed only to judge
-    escalation; None when the indicator has no period end to judge it at."""
+    escalation; None when the indicator has no period end to judge it at, or when its receipts
+    stand for them (`receipts_stand`, see `escalation.receipts_stand`)."""
     indicator, as_of = progress.indicator, progress.as_of
     found = reports_of(indicator, plan, receipts, as_of)
     overdue = any(is_overdue(r) for r in found.values())
     count = 0
     expected = indicator_periods(indicator, plan)
-    if records is not None and expected:
+    if (records is not None or receipts_stand) and expected:
         # The city's row as known at each period end: red when any org expected to report had a
         # report overdue then (see sytrack.escalation for the definition and the fast path).
-        count = escalation_count(indicator, plan, records, as_of, expected, CITY, reporters(indicator), plan_zone(plan))
+        count = escalation_count(
+            indicator,
+            plan,
+            None if receipts_stand else records,
+            as_of,
+            expected,
+            CITY,
+            reporters(indicator),
+            plan_zone(plan),
+            receipts,
+        )
     warn_days = warn_days_of(indicator, plan)
     return CycleFigures(progress_warning(progress, warn_days, overdue), count, add_up(tally(r) for r in found.values()))
+
+
+def receipts_standing(
+    indicators: Iterable[Indicator], counts: Mapping[str, int], receipts: Mapping[str, ReceiptsByOrg]
+) -> set[str]:
+    """The ids of the indicators whose city rows can be judged at every period end from their
+    receipts alone (`escalation.receipts_stand`), given how many records each has: the others'
+    records must be read."""
+    return {i.id for i in indicators if receipts_stand(counts.get(i.id, 0), receipts.get(i.id, {}))}
 
 
 def needs_escalation(indicator: Indicator, plan: Plan, as_of: dt.date) -> bool:
@@ -189,16 +213,18 @@ def status_cycle(
     records: Mapping[str, Sequence[Observation]] | None,
     org: str = CITY,
     indicators: Mapping[str, Indicator] | None = None,
+    standing: Collection[str] = (),
 ) -> dict[str, CycleFigures]:
     """The cycle figures of every row of status, by indicator id: the city's rows, or with `org`
     that org's rows (`status --org`), each of the catalogue's indicator in `indicators` by id.
-    `records` (by indicator) are read only when some indicator `needs_escalation`; None: none does."""
+    `records` (by indicator) are read only when some indicator `needs_escalation`; None: none does.
+    `standing` names the indicators whose receipts stand for their records (`receipts_standing`)."""
     found = {}
     for p in progresses:
         own = None if records is None else records.get(p.indicator.id, ())
         mine = receipts.get(p.indicator.id, {})
         if org == CITY:
-            found[p.indicator.id] = cycle_figures(p, plan, mine, own)
+            found[p.indicator.id] = cycle_figures(p, plan, mine, own, p.indicator.id in standing)
         else:
             found[p.indicator.id] = org_cycle_figures(p, (indicators or {})[p.indicator.id], org, plan, mine, own)
     return found

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from sytrack.cycle import ESCALATING, Period, day_end, escalation, warning
+from sytrack.cycle import ESCALATING, Period, Receipt, day_end, escalation, warning
 from sytrack.model import CITY, STATUSES, Indicator, Observation, Plan
 from sytrack.progress import as_shown, choose_target, completion, evaluate, start_point, time_elapsed
 
@@ -60,24 +60,32 @@ def reference_escalation(
 def escalation_count(
     judged: Indicator,
     plan: Plan,
-    records: Sequence[Observation],
+    records: Sequence[Observation] | None,
     as_of: dt.date,
     expected: Sequence[Period],
     org: str = CITY,
     reporting: Sequence[str] = (CITY,),
     zone: dt.tzinfo | None = None,
+    receipts: Mapping[str, Sequence[Receipt]] | None = None,
 ) -> int:
     """How many consecutive period ends of `expected`, the last on or before `as_of` backwards,
     `org`'s row of `judged` was yellow or red at, as known at the end of each: red when one of
-    `reporting` had a report of `expected` overdue then. Equal to `reference_escalation`."""
+    `reporting` had a report of `expected` overdue then. Equal to `reference_escalation`.
+    `records` None: `receipts` (per org, `Store.receipts`) stand for them, which they do exactly
+    when every record is a standing value of its own date and `org` has none (`receipts_stand`)."""
     ends = sorted((p.end for p in expected if p.end <= as_of), reverse=True)
     if not ends:
         return 0
-    if any(r.retracts is not None or r.value is None for r in records):
+    if records is None:
+        versions: Versions = {}
+        came_in = ((name, day, first) for name in reporting for day, first in (receipts or {}).get(name, ()))
+    elif any(r.retracts is not None or r.value is None for r in records):
         return reference_escalation(judged, plan, records, as_of, expected, org, reporting, zone)
-    versions = _versions(records, judged.id, org)
+    else:
+        versions = _versions(records, judged.id, org)
+        came_in = ((r.org, r.as_of, r.recorded_at) for r in records if r.indicator == judged.id)
     dates = sorted(versions)
-    dues, latest_in = _latest_receipts(records, judged.id, expected, reporting)
+    dues, latest_in = _latest_receipts(came_in, expected, reporting)
     count, paths = 0, {}  # type: ignore[var-annotated]
     for end in ends:
         known_by = day_end(end, zone)
@@ -87,6 +95,13 @@ def escalation_count(
             break
         count += 1
     return count
+
+
+def receipts_stand(records_counted: int, receipts: Mapping[str, Sequence[Receipt]], org: str = CITY) -> bool:
+    """Whether an indicator's receipts can stand for its records in `escalation_count`: as many
+    records as dates with a standing value (so none revised, retracted or a retraction), none of
+    them `org`'s own (whose figures would be judged). Cheaper than reading millions of records."""
+    return org not in receipts and records_counted == sum(len(days) for days in receipts.values())
 
 
 def _versions(records: Sequence[Observation], indicator: str, org: str) -> Versions:
@@ -99,22 +114,26 @@ def _versions(records: Sequence[Observation], indicator: str, org: str) -> Versi
 
 
 def _latest_receipts(
-    records: Sequence[Observation], indicator: str, expected: Sequence[Period], reporting: Sequence[str]
+    came_in: Iterable[tuple[str, dt.date, str]], expected: Sequence[Period], reporting: Sequence[str]
 ) -> tuple[list[dt.date], list[str]]:
     """The due dates of `expected`, and for each, the latest over it and the periods before it of
-    when their first report came in from each of `reporting` (NEVER: one has not): a report is
-    overdue at a day exactly when this, for the periods due before the day, is not known by then."""
+    when their first report came in from each of `reporting` (NEVER: one has not), from (org,
+    date, recorded at) of every value: a report is overdue at a day exactly when this, for the
+    periods due before the day, is not known by then."""
     first: dict[tuple[str, int], str] = {}
     begins = [p.begin for p in expected]
-    wanted = set(reporting)
-    for r in records:
-        if r.org not in wanted or r.indicator != indicator:
+    wanted, numbers = set(reporting), {}  # type: ignore[var-annotated]
+    for name, day, recorded_at in came_in:
+        if name not in wanted:
             continue
-        number = bisect.bisect_right(begins, r.as_of) - 1
-        if number >= 0 and r.as_of <= expected[number].end:
-            key = (r.org, number)
-            if key not in first or r.recorded_at < first[key]:
-                first[key] = r.recorded_at
+        if day not in numbers:  # the orgs report for the same few dates: each placed once
+            number = bisect.bisect_right(begins, day) - 1
+            numbers[day] = number if number >= 0 and day <= expected[number].end else None
+        number = numbers[day]
+        if number is not None:
+            key = (name, number)
+            if key not in first or recorded_at < first[key]:
+                first[key] = recorded_at
     latest, running = [], ""
     for number in range(len(expected)):
         running = max(running, *(first.get((name, number), NEVER) for name in reporting)) if reporting else ""

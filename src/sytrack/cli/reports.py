@@ -137,8 +137,25 @@ def cycle_of(state, progresses: list, day, cutoff: str | None, org: str = "", in
     shown = [by_id[p.indicator.id] for p in progresses]
     receipts = state.store.receipts(cutoff) if any_cadence(shown, plan) else {}
     escalating = any(needs_escalation(i, plan, day) for i in shown)
-    records = state.store.replay_records(known_by=cutoff) if escalating else None
-    return status_cycle(progresses, plan, receipts, records, org, by_id)
+    records, standing = (
+        _escalation_records(state.store, plan, shown, receipts, day, cutoff, org) if escalating else (None, ())
+    )
+    return status_cycle(progresses, plan, receipts, records, org, by_id, standing)
+
+
+def _escalation_records(store, plan, shown: list, receipts: dict, day, cutoff: str | None, org: str) -> tuple:
+    """The records escalation is judged on, and the ids of the city's rows whose receipts stand
+    for theirs: with every org reporting and no revision, the city's rows need no record read.
+    The few others are read one indicator at a time; many, in one pass over the table."""
+    from sytrack.duty import needs_escalation, receipts_standing
+
+    if org:
+        return store.replay_records(known_by=cutoff), set()
+    standing = receipts_standing(shown, store.records_per_indicator(), receipts)
+    rest = [i.id for i in shown if i.id not in standing and needs_escalation(i, plan, day)]
+    if cutoff is None and len(rest) <= max(16, len(shown) // 4):
+        return {name: store.history(name) for name in rest}, standing
+    return store.replay_records(known_by=cutoff), standing
 
 
 @command("report")
