@@ -24,6 +24,7 @@ from sytrack.cycle import (
     tally,
     warn_days_of,
 )
+from sytrack.errors import UsageError
 from sytrack.escalation import escalation_count, receipts_stand
 from sytrack.model import CITY, Indicator, Observation, Plan
 from sytrack.orgs import org_indicator
@@ -178,6 +179,13 @@ def row_reading(progress: Progress, plan: Plan, receipts: ReceiptsByOrg) -> tupl
         is_overdue(found) for found in reports_of(indicator, plan, receipts, progress.as_of).values()
     )
     return progress.latest, progress.status, progress_warning(progress, warn_days_of(indicator, plan), overdue)
+
+
+def require_order(before: dt.date, after: dt.date) -> dt.date:
+    """`diff --from` after `--to` is bad usage; else the later date."""
+    if before > after:
+        raise UsageError(f"--from {before.isoformat()} is after --to {after.isoformat()}; swap them")
+    return after
 
 
 def targets_changed(before: Indicator | None, after: Indicator) -> bool:

@@ -27,6 +27,49 @@ class RemindFailOn(str, Enum):
     overdue = "overdue"
 
 
+# remind's and diff's own options, declared once here so that each command reads as its steps.
+RemindOrgOption = Annotated[
+    str | None,
+    typer.Option(
+        "--org",
+        metavar="ORG",
+        autocompletion=complete_orgs,
+        help="Only this org's reports (its id or name); --org '' the city's own. Default: every org's.",
+    ),
+]
+SummaryOption = Annotated[
+    bool, typer.Option("--summary", help="Per org: reports expected, received and on time, and the rates.")
+]
+RemindFailOnOption = Annotated[
+    RemindFailOn | None,
+    typer.Option("--fail-on", help="overdue: exit 1 if any report is past its due date and not in (for scripts)."),
+]
+FromOption = Annotated[
+    dt.date,
+    typer.Option(
+        "--from", metavar="DATE", parser=_date, help="The earlier report: as of this date, as known at its end."
+    ),
+]
+ToOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--to",
+        metavar="DATE",
+        parser=_date,
+        help="The later report: as of this date, as known at its end. Default: today.",
+    ),
+]
+FromCatalogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--from-catalog",
+        metavar="PATH",
+        dir_okay=False,
+        help="The catalogue as it was for the earlier report, to name changed targets (default: the same one).",
+    ),
+]
+
+
 def _names(catalogue, lang: str) -> dict[str, str]:
     return {o.id: (o.name_zh if lang == "zh" else o.name_en) for o in catalogue.orgs}
 
@@ -35,22 +78,9 @@ def _names(catalogue, lang: str) -> dict[str, str]:
 def remind_command(
     ctx: typer.Context,
     as_of: AsOfOption = None,
-    org: Annotated[
-        str | None,
-        typer.Option(
-            "--org",
-            metavar="ORG",
-            autocompletion=complete_orgs,
-            help="Only this org's reports (its id or name); --org '' the city's own. Default: every org's.",
-        ),
-    ] = None,
-    summary: Annotated[
-        bool, typer.Option("--summary", help="Per org: reports expected, received and on time, and the rates.")
-    ] = False,
-    fail_on: Annotated[
-        RemindFailOn | None,
-        typer.Option("--fail-on", help="overdue: exit 1 if any report is past its due date and not in (for scripts)."),
-    ] = None,
+    org: RemindOrgOption = None,
+    summary: SummaryOption = False,
+    fail_on: RemindFailOnOption = None,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
@@ -64,60 +94,27 @@ def remind_command(
     list to paste into a message: `sytrack remind --org ORG --format markdown`.
     """
     from sytrack.cli.output import emit
-    from sytrack.duty import chase_list, known_by, org_summary
+    from sytrack.duty import known_by
     from sytrack.reporters import require_org
-    from sytrack.views.cycle import REMIND_COLUMNS, SUMMARY_COLUMNS, plain_table, remind_row, summary_row
+    from sytrack.views.cycle import plain_table, remind_report
 
     state = session(ctx)
     catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
     org = None if org is None else require_org(catalogue, org)
     receipts = state.store.receipts(known_by(day, catalogue.plan))
-    chase = chase_list(catalogue.indicators, catalogue.plan, receipts, day, org)
-    if summary:
-        rows = [summary_row(t) for t in org_summary(catalogue.indicators, catalogue.plan, receipts, day, org)]
-        columns = SUMMARY_COLUMNS
-    else:
-        rows, columns = [remind_row(c) for c in chase], REMIND_COLUMNS
-    emit(
-        rows,
-        columns,
-        fmt,
-        output,
-        excel,
-        plain_table(columns, language, _names(catalogue, language), {}),
-        sheet="remind",
-    )
-    if fail_on is not None and any(c.days_overdue > 0 for c in chase):
+    report = remind_report(catalogue.indicators, catalogue.plan, receipts, day, org, summary)
+    table = plain_table(report.columns, language, _names(catalogue, language), {})
+    emit(report.rows, report.columns, fmt, output, excel, table, sheet="remind")
+    if fail_on is not None and report.overdue:
         raise typer.Exit(1)
 
 
 @command("diff")
 def diff_command(
     ctx: typer.Context,
-    before_day: Annotated[
-        dt.date,
-        typer.Option(
-            "--from", metavar="DATE", parser=_date, help="The earlier report: as of this date, as known at its end."
-        ),
-    ],
-    after_day: Annotated[
-        dt.date | None,
-        typer.Option(
-            "--to",
-            metavar="DATE",
-            parser=_date,
-            help="The later report: as of this date, as known at its end. Default: today.",
-        ),
-    ] = None,
-    before_catalog: Annotated[
-        Path | None,
-        typer.Option(
-            "--from-catalog",
-            metavar="PATH",
-            dir_okay=False,
-            help="The catalogue as it was for the earlier report, to name changed targets (default: the same one).",
-        ),
-    ] = None,
+    before_day: FromOption,
+    after_day: ToOption = None,
+    before_catalog: FromCatalogOption = None,
     group: GroupOption = None,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
@@ -132,24 +129,15 @@ def diff_command(
     changed and nothing was recorded are left out.
     """
     from sytrack.cli.output import emit
-    from sytrack.errors import UsageError
+    from sytrack.duty import require_order
     from sytrack.views.cycle import DIFF_COLUMNS, diff_row_dict, diff_words, plain_table
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
-    after_day = after_day or state.today
-    if before_day > after_day:
-        raise UsageError(f"--from {before_day.isoformat()} is after --to {after_day.isoformat()}; swap them")
-    rows = diff_report(state, before_day, after_day, before_catalog, group)
-    emit(
-        [diff_row_dict(r) for r in rows],
-        DIFF_COLUMNS,
-        fmt,
-        output,
-        excel,
-        plain_table(DIFF_COLUMNS, language, _names(catalogue, language), diff_words()),
-        sheet="diff",
-    )
+    after_day = require_order(before_day, after_day or state.today)
+    rows = [diff_row_dict(r) for r in diff_report(state, before_day, after_day, before_catalog, group)]
+    table = plain_table(DIFF_COLUMNS, language, _names(catalogue, language), diff_words())
+    emit(rows, DIFF_COLUMNS, fmt, output, excel, table, sheet="diff")
 
 
 def diff_report(state, before_day, after_day, before_catalog: Path | None, group: str | None) -> list:

@@ -28,6 +28,36 @@ from sytrack.cli.options import (
 from sytrack.cli.output import atomic_writer, emit, tell, write_text_atomic
 from sytrack.errors import SytrackError, UsageError
 
+# status's own options, declared once here so that the command reads as its steps.
+StatusesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        metavar="STATUS,...",
+        autocompletion=complete_statuses,
+        help="Only these statuses, comma-separated, e.g. behind,off-track (any of: achieved, on-track, behind, "
+        "off-track, missed, pending, no-data).",
+    ),
+]
+SortOption = Annotated[SortBy, typer.Option("--sort", help="catalogue order, or status: worst first.")]
+StatusFailOnOption = Annotated[
+    FailOn | None,
+    typer.Option("--fail-on", help="Exit 1 if any indicator is at this status or worse: behind, off-track or missed."),
+]
+AsciiOption = Annotated[
+    bool,
+    typer.Option("--ascii", help="ASCII borders and bars, for terminals that draw box characters double-width."),
+]
+StatusOrgOption = Annotated[
+    str | None,
+    typer.Option(
+        "--org",
+        metavar="ORG",
+        autocompletion=complete_orgs,
+        help="Only this district or department: every indicator it takes part in, against its allocation.",
+    ),
+]
+
 
 @command("status")
 def status_command(
@@ -35,41 +65,16 @@ def status_command(
     as_of: AsOfOption = None,
     as_known: AsKnownOption = None,
     group: GroupOption = None,
-    only: Annotated[
-        str | None,
-        typer.Option(
-            "--status",
-            metavar="STATUS,...",
-            autocompletion=complete_statuses,
-            help="Only these statuses, comma-separated, e.g. behind,off-track (any of: achieved, on-track, behind, "
-            "off-track, missed, pending, no-data).",
-        ),
-    ] = None,
-    sort: Annotated[SortBy, typer.Option("--sort", help="catalogue order, or status: worst first.")] = SortBy.catalogue,
+    only: StatusesOption = None,
+    sort: SortOption = SortBy.catalogue,
     target_year: TargetYearOption = None,
-    fail_on: Annotated[
-        FailOn | None,
-        typer.Option(
-            "--fail-on", help="Exit 1 if any indicator is at this status or worse: behind, off-track or missed."
-        ),
-    ] = None,
-    ascii_only: Annotated[
-        bool,
-        typer.Option("--ascii", help="ASCII borders and bars, for terminals that draw box characters double-width."),
-    ] = False,
+    fail_on: StatusFailOnOption = None,
+    ascii_only: AsciiOption = False,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     excel: ExcelOption = False,
-    org: Annotated[
-        str | None,
-        typer.Option(
-            "--org",
-            metavar="ORG",
-            autocompletion=complete_orgs,
-            help="Only this district or department: every indicator it takes part in, against its allocation.",
-        ),
-    ] = None,
+    org: StatusOrgOption = None,
 ) -> None:
     """Show every target's progress: completion, time elapsed, pace, status, forecast.
 
@@ -80,9 +85,7 @@ def status_command(
     away), missed (deadline passed), pending (a milestone not yet due), no-data. Pace is
     completion divided by time elapsed; `sytrack explain ID` shows every step for one indicator.
     """
-    from sytrack.districts import judge_city, judge_org
-    from sytrack.progress import evaluate, is_at_or_worse
-    from sytrack.queries import indicators_for, parse_statuses, select_progress
+    from sytrack.queries import failing_check, indicators_for, parse_statuses, select_progress
     from sytrack.reporters import require_org
     from sytrack.views.status import STATUS_COLUMNS, status_row, status_tables
 
@@ -91,39 +94,39 @@ def status_command(
     statuses = parse_statuses(only)
     org_id = require_org(catalogue, org) if org is not None else ""
     indicators = indicators_for(catalogue, group, target_year)
-    figures: dict = {}
     cutoff = state.known_by(as_known)
-    if org_id:
-        series, of_orgs = state.store.current(known_by=cutoff), state.store.current_of_orgs(known_by=cutoff)
-        judged = judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year)
-    elif catalogue.orgs:
-        # The city's and every org's figures from one query, rolled up one indicator at a time.
-        judged, figures = judge_city(
-            catalogue, indicators, state.store.current_with_orgs(known_by=cutoff), day, target_year
-        )
-    else:  # a plan without districts: the city's own figures, as before
-        series = state.store.current(known_by=cutoff)
-        judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
+    judged, figures = _judged(state, indicators, org_id, day, cutoff, target_year)
     progresses = select_progress(judged, statuses, worst_first=sort == SortBy.status)
     title = f"{catalogue.org(org_id).name(language)} ({org_id})" if org_id else ""
     cycle = cycle_of(state, progresses, day, cutoff, org_id, indicators)
-    emit(
-        [status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id)) for p in progresses],
-        STATUS_COLUMNS,
-        fmt,
-        output,
-        excel,
-        lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged, figures, title, cycle),
-        sheet="status",
-        ascii_only=ascii_only,
-    )
-    failing = [p for p in progresses if fail_on is not None and is_at_or_worse(p.status, fail_on.value)]
-    if failing:  # a failed check says why, in one line, after the report
-        raise SytrackError(
-            f"{len(failing)} indicator{'s' * (len(failing) != 1)} {fail_on.value} or worse"
-            f" (--fail-on {fail_on.value}): {', '.join(p.indicator.id for p in failing[:5])}"
-            f"{', ...' if len(failing) > 5 else ''}"
-        )
+    rows = [
+        status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id)) for p in progresses
+    ]
+
+    def table(_rows, screen):
+        return status_tables(catalogue, progresses, language, screen, judged, figures, title, cycle)
+
+    emit(rows, STATUS_COLUMNS, fmt, output, excel, table, sheet="status", ascii_only=ascii_only)
+    failed = failing_check(progresses, fail_on.value if fail_on is not None else None)
+    if failed:  # a failed check says why, in one line, after the report
+        raise SytrackError(failed)
+
+
+def _judged(state, indicators: list, org_id: str, day, cutoff: str | None, target_year: int | None) -> tuple:
+    """(every indicator judged, the orgs' Figures by id): on an org's allocation, on the city's
+    figure rolled up from its orgs, or on the city's own figures in a plan without orgs."""
+    from sytrack.districts import judge_city, judge_org
+    from sytrack.progress import evaluate
+
+    catalogue, store = state.catalogue, state.store
+    if org_id:
+        series, of_orgs = store.current(known_by=cutoff), store.current_of_orgs(known_by=cutoff)
+        return judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year), {}
+    if catalogue.orgs:
+        # The city's and every org's figures from one query, rolled up one indicator at a time.
+        return judge_city(catalogue, indicators, store.current_with_orgs(known_by=cutoff), day, target_year)
+    series = store.current(known_by=cutoff)  # a plan without districts: the city's own figures, as before
+    return [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators], {}
 
 
 def cycle_of(state, progresses: list, day, cutoff: str | None, org: str = "", indicators=None) -> dict:
