@@ -122,21 +122,22 @@ def _latest_receipts(
     periods due before the day, is not known by then."""
     first: dict[tuple[str, int], str] = {}
     begins = [p.begin for p in expected]
-    wanted, numbers = set(reporting), {}  # type: ignore[var-annotated]
+    wanted = set(reporting)
+    numbers: dict[dt.date, int | None] = {}  # the orgs report for the same few dates: each placed once
     for name, day, recorded_at in came_in:
         if name not in wanted:
             continue
-        if day not in numbers:  # the orgs report for the same few dates: each placed once
-            number = bisect.bisect_right(begins, day) - 1
-            numbers[day] = number if number >= 0 and day <= expected[number].end else None
+        if day not in numbers:
+            found = bisect.bisect_right(begins, day) - 1
+            numbers[day] = found if found >= 0 and day <= expected[found].end else None
         number = numbers[day]
         if number is not None:
             key = (name, number)
             if key not in first or recorded_at < first[key]:
                 first[key] = recorded_at
     latest, running = [], ""
-    for number in range(len(expected)):
-        running = max(running, *(first.get((name, number), NEVER) for name in reporting)) if reporting else ""
+    for period in range(len(expected)):
+        running = max(running, *(first.get((name, period), NEVER) for name in reporting)) if reporting else ""
         latest.append(running)
     return [p.due for p in expected], latest
 
