@@ -155,9 +155,26 @@ def diff_report(state, before_day, after_day, before_catalog: Path | None, group
     changed = {i.id for i in indicators if targets_changed(earlier.get(i.id), i)}
     cycles = any_cadence(indicators, plan)
     receipts = tuple(store.receipts(s.known_by) if cycles else {} for s in (before, after))
-    series = (store.current(known_by=before.known_by), store.current(known_by=after.known_by))
-    allocated = any(i.allocations for i in indicators)
-    org_series = tuple(store.current_of_orgs(known_by=s.known_by) if allocated else {} for s in (before, after))
+    if any(i.allocations for i in indicators):
+        series, org_series = _split(_series_with_orgs(store, s.known_by) for s in (before, after))
+    else:
+        series, org_series = (store.current(known_by=before.known_by), store.current(known_by=after.known_by)), ({}, {})
     records = store.replay_records(recorded_from=before.known_by, known_by=after.known_by)
     readings = diff_readings(indicators, plan, series, receipts, before, after, earlier, org_series)
     return diff_rows(readings, records, before, after, changed)
+
+
+def _series_with_orgs(store, known_by: str) -> tuple[dict, dict]:
+    """The city's own series and every org's, as known before `known_by`, from one query."""
+    own, of_orgs = {}, {}
+    for name, points, orgs in store.current_with_orgs(known_by=known_by):
+        if points:
+            own[name] = points
+        if orgs:
+            of_orgs[name] = orgs
+    return own, of_orgs
+
+
+def _split(pairs) -> tuple[tuple, tuple]:
+    (own_before, orgs_before), (own_after, orgs_after) = pairs
+    return (own_before, own_after), (orgs_before, orgs_after)
