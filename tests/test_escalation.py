@@ -184,22 +184,22 @@ def test_a_report_recorded_the_instant_a_day_ends_is_not_known_that_day():
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(indicators(), histories(retractions=False), days)
 def test_receipts_that_stand_for_the_records_count_as_the_definition(indicator, records, as_of):
-    """The orgs' values alone, one a date: the receipts the store gives count as the records do."""
-    from sytrack.replay import receipts_as_known
+    """One value a date: the receipts and the city's series the store gives count as the records do."""
+    from sytrack.replay import receipts_as_known, series_as_known
 
     seen: set = set()
-    records = [r for r in records if r.org != CITY and not ((r.org, r.as_of) in seen or seen.add((r.org, r.as_of)))]
+    records = [r for r in records if not ((r.org, r.as_of) in seen or seen.add((r.org, r.as_of)))]
     receipts = {org: found for (_, org), found in receipts_as_known(records, "99999").items()}
+    series = series_as_known(records, "99999").get(("i", CITY), [])
     assert receipts_stand(len(records), receipts)
     indicator = indicator._replace(allocations=tuple(Allocation(org, 10.0) for org in ORGS))
     plan = plan_of("day")
     expected = indicator_periods(indicator, plan)
-    fast = escalation_count(indicator, plan, None, as_of, expected, CITY, ORGS, ZONE, receipts)
+    fast = escalation_count(indicator, plan, None, as_of, expected, CITY, ORGS, ZONE, receipts, series)
     assert fast == reference_escalation(indicator, plan, records, as_of, expected, CITY, ORGS, ZONE)
 
 
-def test_receipts_do_not_stand_for_a_revision_a_retraction_or_the_citys_own():
+def test_receipts_do_not_stand_for_a_revision_or_a_retraction():
     receipts = {"east": [(dt.date(2023, 1, 31), "2023-02-05T00:00:00Z")]}
     assert receipts_stand(1, receipts)
     assert not receipts_stand(2, receipts)  # a revision, or a retracted value and its retraction
-    assert not receipts_stand(1, {CITY: receipts["east"]})

@@ -71,11 +71,12 @@ def cycle_figures(
     receipts: ReceiptsByOrg,
     records: Sequence[Observation] | None,
     receipts_stand: bool = False,
+    series: Sequence[tuple] = (),
 ) -> CycleFigures:
     """The warning of a row of status (red when any org's report is overdue), its escalation and
     its reports. `records` are the indicator's own (`Store.replay_records`), needed only to judge
     escalation; None when the indicator has no period end to judge it at, or when its receipts
-    stand for them (`receipts_stand`, see `escalation.receipts_stand`)."""
+    stand for them (`receipts_stand`, with the city's own `series`: see `escalation.receipts_stand`)."""
     indicator, as_of = progress.indicator, progress.as_of
     found = reports_of(indicator, plan, receipts, as_of)
     overdue = any(is_overdue(r) for r in found.values())
@@ -94,6 +95,7 @@ def cycle_figures(
             reporters(indicator),
             plan_zone(plan),
             receipts,
+            series,
         )
     warn_days = warn_days_of(indicator, plan)
     return CycleFigures(progress_warning(progress, warn_days, overdue), count, add_up(tally(r) for r in found.values()))
@@ -222,19 +224,25 @@ def status_cycle(
     org: str = CITY,
     indicators: Mapping[str, Indicator] | None = None,
     standing: Collection[str] = (),
+    own: Mapping[str, Sequence[tuple]] | None = None,
 ) -> dict[str, CycleFigures]:
     """The cycle figures of every row of status, by indicator id: the city's rows, or with `org`
     that org's rows (`status --org`), each of the catalogue's indicator in `indicators` by id.
     `records` (by indicator) are read only when some indicator `needs_escalation`; None: none does.
-    `standing` names the indicators whose receipts stand for their records (`receipts_standing`)."""
+    `standing` names the indicators whose receipts, with the city's `own` series, stand for their
+    records (`receipts_standing`)."""
     found = {}
     for p in progresses:
-        own = None if records is None else records.get(p.indicator.id, ())
+        records_of = None if records is None else records.get(p.indicator.id, ())
         mine = receipts.get(p.indicator.id, {})
         if org == CITY:
-            found[p.indicator.id] = cycle_figures(p, plan, mine, own, p.indicator.id in standing)
+            stands = p.indicator.id in standing
+            series = (own or {}).get(p.indicator.id, ()) if stands else ()
+            found[p.indicator.id] = cycle_figures(p, plan, mine, records_of, stands, series)
         else:
-            found[p.indicator.id] = org_cycle_figures(p, (indicators or {})[p.indicator.id], org, plan, mine, own)
+            found[p.indicator.id] = org_cycle_figures(
+                p, (indicators or {})[p.indicator.id], org, plan, mine, records_of
+            )
     return found
 
 

@@ -67,17 +67,20 @@ def escalation_count(
     reporting: Sequence[str] = (CITY,),
     zone: dt.tzinfo | None = None,
     receipts: Mapping[str, Sequence[Receipt]] | None = None,
+    series: Sequence[tuple] = (),
 ) -> int:
     """How many consecutive period ends of `expected`, the last on or before `as_of` backwards,
     `org`'s row of `judged` was yellow or red at, as known at the end of each: red when one of
     `reporting` had a report of `expected` overdue then. Equal to `reference_escalation`.
-    `records` None: `receipts` (per org, `Store.receipts`) stand for them, which they do exactly
-    when every record is a standing value of its own date and `org` has none (`receipts_stand`)."""
+    `records` None: `receipts` (per org, `Store.receipts`) and `org`'s values in force (`series`)
+    stand for them, which they do exactly when every record is a standing value of its own date
+    (`receipts_stand`): each date's one record came in when its receipt says."""
     ends = sorted((p.end for p in expected if p.end <= as_of), reverse=True)
     if not ends:
         return 0
     if records is None:
-        versions: Versions = {}
+        came = dict((receipts or {}).get(org, ()))
+        versions: Versions = {point[0]: [(0, came[point[0]], point[1])] for point in series}
         came_in = ((name, day, first) for name in reporting for day, first in (receipts or {}).get(name, ()))
     elif any(r.retracts is not None or r.value is None for r in records):
         return reference_escalation(judged, plan, records, as_of, expected, org, reporting, zone)
@@ -97,11 +100,11 @@ def escalation_count(
     return count
 
 
-def receipts_stand(records_counted: int, receipts: Mapping[str, Sequence[Receipt]], org: str = CITY) -> bool:
-    """Whether an indicator's receipts can stand for its records in `escalation_count`: as many
-    records as dates with a standing value (so none revised, retracted or a retraction), none of
-    them `org`'s own (whose figures would be judged). Cheaper than reading millions of records."""
-    return org not in receipts and records_counted == sum(len(days) for days in receipts.values())
+def receipts_stand(records_counted: int, receipts: Mapping[str, Sequence[Receipt]]) -> bool:
+    """Whether an indicator's receipts (with its values in force) can stand for its records in
+    `escalation_count`: as many records as dates with a standing value, so none revised, retracted
+    or a retraction. Cheaper than reading millions of records."""
+    return records_counted == sum(len(days) for days in receipts.values())
 
 
 def _versions(records: Sequence[Observation], indicator: str, org: str) -> Versions:

@@ -27,6 +27,7 @@ from sytrack.cli.options import (
 )
 from sytrack.cli.output import atomic_writer, emit, tell, write_text_atomic
 from sytrack.errors import SytrackError, UsageError
+from sytrack.model import CITY
 
 # status's own options, declared once here so that the command reads as its steps.
 StatusesOption = Annotated[
@@ -95,10 +96,10 @@ def status_command(
     org_id = require_org(catalogue, org) if org is not None else ""
     indicators = indicators_for(catalogue, group, target_year)
     cutoff = state.known_by(as_known)
-    judged, figures = _judged(state, indicators, org_id, day, cutoff, target_year)
+    judged, figures, own = _judged(state, indicators, org_id, day, cutoff, target_year)
     progresses = select_progress(judged, statuses, worst_first=sort == SortBy.status)
     title = f"{catalogue.org(org_id).name(language)} ({org_id})" if org_id else ""
-    cycle = cycle_of(state, progresses, day, cutoff, org_id, indicators)
+    cycle = cycle_of(state, progresses, day, cutoff, org_id, indicators, own)
     rows = [
         status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id)) for p in progresses
     ]
@@ -113,26 +114,27 @@ def status_command(
 
 
 def _judged(state, indicators: list, org_id: str, day, cutoff: str | None, target_year: int | None) -> tuple:
-    """(every indicator judged, the orgs' Figures by id): on an org's allocation, on the city's
-    figure rolled up from its orgs, or on the city's own figures in a plan without orgs."""
+    """(every indicator judged, the orgs' Figures by id, the city's own series when read): on an
+    org's allocation, on the city's figure rolled up from its orgs, or on the city's own figures in
+    a plan without orgs."""
     from sytrack.districts import judge_city, judge_org
     from sytrack.progress import evaluate
 
     catalogue, store = state.catalogue, state.store
     if org_id:
         series, of_orgs = store.current(known_by=cutoff), store.current_of_orgs(known_by=cutoff)
-        return judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year), {}
+        return judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year), {}, series
     if catalogue.orgs:
         # The city's and every org's figures from one query, rolled up one indicator at a time.
-        return judge_city(catalogue, indicators, store.current_with_orgs(known_by=cutoff), day, target_year)
+        return (*judge_city(catalogue, indicators, store.current_with_orgs(known_by=cutoff), day, target_year), None)
     series = store.current(known_by=cutoff)  # a plan without districts: the city's own figures, as before
-    return [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators], {}
+    return [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators], {}, series
 
 
-def cycle_of(state, progresses: list, day, cutoff: str | None, org: str = "", indicators=None) -> dict:
+def cycle_of(state, progresses: list, day, cutoff: str | None, org: str = "", indicators=None, own=None) -> dict:
     """Each row's warning, escalation and reports (the city's, or `org`'s rows of `indicators`),
     from the store's receipts and (only when some indicator has a period end to judge escalation
-    at) the records behind them."""
+    at) the records behind them, or the city's `own` series where the receipts stand for them."""
     from sytrack.duty import any_cadence, needs_escalation, status_cycle
 
     plan = state.catalogue.plan
@@ -143,13 +145,15 @@ def cycle_of(state, progresses: list, day, cutoff: str | None, org: str = "", in
     records, standing = (
         _escalation_records(state.store, plan, shown, receipts, day, cutoff, org) if escalating else (None, ())
     )
-    return status_cycle(progresses, plan, receipts, records, org, by_id, standing)
+    if own is None and any(CITY in receipts.get(name, {}) for name in standing):
+        own = state.store.current(known_by=cutoff)  # the orgs' path read the city's series as a stream
+    return status_cycle(progresses, plan, receipts, records, org, by_id, standing, own)
 
 
 def _escalation_records(store, plan, shown: list, receipts: dict, day, cutoff: str | None, org: str) -> tuple:
     """The records escalation is judged on, and the ids of the city's rows whose receipts stand
-    for theirs: with every org reporting and no revision, the city's rows need no record read.
-    The few others are read one indicator at a time; many, in one pass over the table."""
+    for theirs: with nothing revised or retracted, the city's rows need no record read. The few
+    others are read one indicator at a time; many, in one pass over the table."""
     from sytrack.duty import needs_escalation, receipts_standing
 
     if org:
