@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sytrack.cycle import ESCALATING, Period, Receipt, day_end, escalation, warning
 from sytrack.model import CITY, STATUSES, Indicator, Observation, Plan
@@ -87,14 +87,14 @@ def escalation_count(
     else:
         versions = _versions(records, judged.id, org)
         came_in = ((r.org, r.as_of, r.recorded_at) for r in records if r.indicator == judged.id)
-    dates = sorted(versions)
     dues, latest_in = _latest_receipts(came_in, expected, reporting)
-    count, paths = 0, {}  # type: ignore[var-annotated]
+    escalates = _status_judge(judged, plan, versions)
+    count = 0
     for end in ends:
         known_by = day_end(end, zone)
         before = bisect.bisect_left(dues, end)  # the periods due before `end`: past due there
         overdue = before > 0 and latest_in[before - 1] >= known_by
-        if not overdue and not _status_escalates(judged, plan, dates, versions, end, known_by, paths):
+        if not overdue and not escalates(end, known_by):
             break
         count += 1
     return count
@@ -152,52 +152,58 @@ def _in_force(versions: list[tuple[int, str, float]], known_by: str) -> float | 
     return None
 
 
-def _status_escalates(
-    indicator: Indicator, plan: Plan, dates: list[dt.date], versions: Versions, day: dt.date, known_by: str, paths: dict
-) -> bool:
-    settled = _settled(indicator, plan, dates, versions, day, known_by, paths)
-    if settled is not None:
-        return settled
-    series = [(date, value) for date in dates if (value := _in_force(versions[date], known_by)) is not None]
-    return evaluate(indicator, series, day, plan).status in ESCALATING_STATUSES
+def _status_judge(indicator: Indicator, plan: Plan, versions: Versions) -> Callable[[dt.date, str], bool]:
+    """Whether `indicator`'s status at a day, on the values known before a cutoff, escalates:
+    settled by `_settler` where it can be, else by `evaluate` on the series known then."""
+    dates = sorted(versions)
+    settled = _settler(indicator, plan, dates, versions)
+
+    def escalates(day: dt.date, known_by: str) -> bool:
+        found = settled(day, known_by)
+        if found is not None:
+            return found
+        series = [(date, value) for date in dates if (value := _in_force(versions[date], known_by)) is not None]
+        return evaluate(indicator, series, day, plan).status in ESCALATING_STATUSES
+
+    return escalates
 
 
-def _path(indicator: Indicator, plan: Plan, number: int, paths: dict) -> tuple[dt.date, float | None, float]:
-    """(start, start value, goal) of target `number`, kept in `paths`: the same at every period
-    end the target is current at."""
-    if number not in paths:
-        start, start_value = start_point(indicator, number, plan)
-        paths[number] = start, start_value, indicator.targets[number].goal(indicator.direction)
-    return paths[number]
-
-
-def _settled(
-    indicator: Indicator, plan: Plan, dates: list[dt.date], versions: Versions, day: dt.date, known_by: str, paths: dict
-) -> bool | None:
-    """Whether the status at `day` escalates, when `progress.evaluate`'s first steps settle it
+def _settler(
+    indicator: Indicator, plan: Plan, dates: list[dt.date], versions: Versions
+) -> Callable[[dt.date, str], bool | None]:
+    """Whether the status at a day escalates, when `progress.evaluate`'s first steps settle it
     without a trend line: nothing shown before the deadline (no-data), the target met (achieved),
     the deadline passed (missed), or a pace below on-track (behind, or off-track by whichever rule).
-    None: only `evaluate` can tell. Milestones and rates are judged otherwise: always None."""
+    None: only `evaluate` can tell. Milestones and rates are judged otherwise: always None. What
+    depends on the target alone (its start, start value, goal) is worked out once per target."""
     if indicator.kind in ("milestone", "rate"):
-        return None
-    number, target = choose_target(indicator, day)
-    start, start_value, goal = _path(indicator, plan, number, paths)
-    deadline = target.deadline
+        return lambda day, known_by: None
     # evaluate's `known`: a flow counts after its start, a level from its start, to the deadline.
-    low = (bisect.bisect_right if indicator.kind == "flow" else bisect.bisect_left)(dates, start)
-    latest = None
-    for position in range(bisect.bisect_right(dates, min(day, deadline)) - 1, low - 1, -1):
-        latest = _in_force(versions[dates[position]], known_by)
-        if latest is not None:
-            break
-    if latest is None:
-        return False if day <= deadline else None  # no-data; after the deadline a late figure may be missed
-    if target.is_met(latest):
-        return False
-    if day > deadline:
-        return True
-    elapsed = time_elapsed(start, deadline, day, plan.time_basis)
-    if elapsed <= 0:
-        return None
-    pace = completion(latest, start_value, goal, indicator.direction) / elapsed
-    return True if as_shown(pace) < plan.on_track else None
+    first_after = bisect.bisect_right if indicator.kind == "flow" else bisect.bisect_left
+    paths: dict[int, tuple] = {}
+
+    def settled(day: dt.date, known_by: str) -> bool | None:
+        number, target = choose_target(indicator, day)
+        if number not in paths:
+            start, start_value = start_point(indicator, number, plan)
+            paths[number] = start, start_value, target.goal(indicator.direction), first_after(dates, start)
+        start, start_value, goal, low = paths[number]
+        deadline = target.deadline
+        latest = None
+        for position in range(bisect.bisect_right(dates, min(day, deadline)) - 1, low - 1, -1):
+            latest = _in_force(versions[dates[position]], known_by)
+            if latest is not None:
+                break
+        if latest is None:
+            return False if day <= deadline else None  # no-data; after the deadline a late figure may be missed
+        if target.is_met(latest):
+            return False
+        if day > deadline:
+            return True
+        elapsed = time_elapsed(start, deadline, day, plan.time_basis)
+        if elapsed <= 0:
+            return None
+        pace = completion(latest, start_value, goal, indicator.direction) / elapsed
+        return True if as_shown(pace) < plan.on_track else None
+
+    return settled
