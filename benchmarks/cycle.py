@@ -3,6 +3,7 @@
     python benchmarks/cycle.py                    # 13 orgs × 10,000 indicators × 24 months (3,120,000 reports)
     python benchmarks/cycle.py --orgs 0           # the city's own reports only
     python benchmarks/cycle.py --indicators 1000
+    python benchmarks/cycle.py --only diff --diff-parts   # and where diff's time goes
 
 Each figure is printed beside its reference (the simplest correct Python doing the same I/O: the
 aggregate the command needs, read in one query and written as CSV) plus the start-up floor, and
@@ -87,7 +88,7 @@ def make_catalogue(count: int, folder: Path, orgs: tuple[str, ...]) -> Path:
             f'\n[[indicator]]\nid = "i{n}"\ngroup = "g"\nname_zh = "指标{n}"\nname_en = "Indicator {n}"\n'
             f'unit = "个"\nkind = "flow"\ndirection = "increase"\n\n[[indicator.target]]\n'
             f'comparison = "at-least"\nvalue = {target_of(n)}\ndeadline = 2024-12-31\n'
-            + share.format(*[-(-target_of(n) // len(orgs))] * len(orgs))
+            + share.format(*[-(-target_of(n) // max(len(orgs), 1))] * len(orgs))
         )
     path = folder / "indicators.toml"
     path.write_text("".join(lines), encoding="utf-8")
@@ -148,6 +149,39 @@ def make_store(count: int, db: Path, orgs: tuple[str, ...]) -> int:
     return connection.execute("SELECT count(*) FROM observation").fetchone()[0]
 
 
+def diff_parts(catalogue: Path, db: Path) -> None:
+    """Where `diff --from 2024-10-31 --to 2024-12-31` spends its time, in one process: the store's
+    reads at the two cutoffs, then the judging in Python (`sytrack.duty`)."""
+    import time
+
+    from sytrack.catalogue import load_catalogue
+    from sytrack.cli.cycle import _series_with_orgs
+    from sytrack.duty import diff_readings, diff_rows, known_by
+    from sytrack.replay import Snapshot
+    from sytrack.store import open_store
+
+    loaded = load_catalogue(catalogue)
+    plan, store = loaded.plan, open_store(str(db), loaded.plan.id)
+    before, after = (Snapshot(day, known_by(day, plan)) for day in (dt.date(2024, 10, 31), dt.date(2024, 12, 31)))
+    began = time.perf_counter()
+
+    def lap(label: str) -> None:
+        nonlocal began
+        print(f"  diff: {label:44s} {time.perf_counter() - began:7.2f} s", flush=True)
+        began = time.perf_counter()
+
+    receipts = tuple(store.receipts(s.known_by) for s in (before, after))
+    lap("receipts as known at both cutoffs")
+    both = [_series_with_orgs(store, s.known_by) for s in (before, after)]
+    lap("series in force as known at both cutoffs")
+    records = store.replay_records(recorded_from=before.known_by, known_by=after.known_by)
+    lap("records of the dates recorded between")
+    series, org_series = (both[0][0], both[1][0]), (both[0][1], both[1][1])
+    readings = diff_readings(loaded.indicators, plan, series, receipts, before, after, {}, org_series)
+    rows = diff_rows(readings, records, before, after, set())
+    lap(f"judging both reports ({len(rows):,} rows)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--indicators", type=int, default=10_000)
@@ -156,6 +190,7 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="only the cases whose label starts with one of these, comma-separated"
     )
+    parser.add_argument("--diff-parts", action="store_true", help="then time diff's store reads and judging apart")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="sytrack-cycle-"))
     try:
@@ -196,6 +231,8 @@ def main() -> None:
                 continue
             measured = run([*SYTRACK, *args], env)
             line(label, measured.wall, reference + floor, 3, extra=f"   peak {measured.peak:.0f} MB")
+        if options.diff_parts:
+            diff_parts(catalogue, db)
     finally:
         if options.keep:
             print(f"files kept in {folder}")

@@ -514,3 +514,59 @@ def test_escalation_of_an_allocated_indicator_counts_its_orgs_overdue_reports(or
     # three, hunnan late); Q3 end (30 September): dadong's Q2, due 15 July, overdue: red
     row = status_of(orgs, "2023-10-20T02:00:00Z", indicator="allocated")
     assert (row["warning"], row["escalation"]) == ("red", "1")
+
+
+def org_rows(sy, at: str, org: str, *args: str) -> dict:
+    return {r["id"]: r for r in rows(sy(at, "status", "--org", org, "--format", "csv", *args))}
+
+
+CYCLE_FIELDS = ("status", "warning", "escalation", "reports_expected", "reports_received", "reports_on_time")
+
+
+def test_status_of_an_org_carries_its_own_warning_escalation_and_reports(orgs):
+    # As of 20 October, on its allocation, each judged at the ends of June and September as known then
+    # (nothing was known at the end of March): tiexi 9 of 12 (pace 0.93), off track at both ends
+    # (2 of 12, 5 of 12); hunnan 5 of 10 behind, its Q3 report overdue, off track in June, behind
+    # in September; dadong 1 of 8, off track, its Q2 report overdue since 15 July.
+    at = "2023-10-20T02:00:00Z"
+    found = {org: org_rows(orgs, at, org)["allocated"] for org in ("tiexi", "hunnan", "dadong")}
+    assert {org: tuple(row[f] for f in CYCLE_FIELDS) for org, row in found.items()} == {
+        "tiexi": ("behind", "yellow", "2", "3", "3", "3"),
+        "hunnan": ("behind", "red", "2", "3", "2", "1"),
+        "dadong": ("off-track", "red", "2", "3", "1", "1"),
+    }
+    assert found["tiexi"]["org"] == "tiexi"
+    # the same columns as the city's rows, in the same order
+    header = orgs(at, "status", "--org", "tiexi", "--format", "csv").stdout.splitlines()[0]
+    assert header == orgs(at, "status", "--format", "csv").stdout.splitlines()[0]
+
+
+def test_status_of_an_org_as_known_and_on_a_table(orgs):
+    # The report of 14 October, rebuilt on the 20th: hunnan's Q3 was not yet due (the 15th), so not red
+    row = org_rows(orgs, "2023-10-20T02:00:00Z", "hunnan", "--as-known", "2023-10-14")["allocated"]
+    assert tuple(row[f] for f in CYCLE_FIELDS) == ("behind", "yellow", "2", "2", "2", "1")
+    table = orgs("2023-10-20T02:00:00Z", "status", "--org", "dadong")
+    assert table.code == 0 and "red ×2" in table.stdout and table.stderr == ""
+    assert "红 ×2" in orgs("2023-10-20T02:00:00Z", "status", "--org", "大东区", "--lang", "zh").stdout
+
+
+def test_an_org_with_nothing_allocated_expects_no_reports(orgs, tmp_path):
+    # smart-factories is the city's own: an org's status leaves it out, and expects nothing of it
+    assert "smart-factories" not in org_rows(orgs, "2023-10-20T02:00:00Z", "tiexi")
+
+
+def test_escalation_of_orgs_reports_reads_no_record_until_one_is_revised(orgs, monkeypatch):
+    """Every org reporting once a quarter and nothing revised: the receipts stand for the records,
+    and no record is read to judge the city's row at each period end. A revision makes the records
+    of its indicator (and only its) needed."""
+    from sytrack.store.records import Store
+
+    read: list = []
+    real_history = Store.history
+    monkeypatch.setattr(Store, "replay_records", lambda self, *a, **k: read.append("all") or {})
+    monkeypatch.setattr(Store, "history", lambda self, name=None, *a: read.append(name) or real_history(self, name, *a))
+    row = status_of(orgs, "2023-10-20T02:00:00Z", indicator="allocated")
+    assert (row["warning"], row["escalation"], read) == ("red", "1", [])
+    orgs("2023-10-25T02:00:00Z", "record", "allocated", "6", "--date", "2023-Q2", "--org", "hunnan")
+    row = status_of(orgs, "2023-10-26T02:00:00Z", indicator="allocated")
+    assert (row["warning"], row["escalation"], read) == ("red", "1", ["allocated"])

@@ -7,7 +7,7 @@ the series in force, the records of the indicators that changed) and the dates a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from sytrack.cycle import (
@@ -15,7 +15,6 @@ from sytrack.cycle import (
     Timeliness,
     add_up,
     day_end,
-    escalation,
     indicator_periods,
     is_overdue,
     overdue_rows,
@@ -25,10 +24,12 @@ from sytrack.cycle import (
     tally,
     warn_days_of,
 )
+from sytrack.errors import UsageError
+from sytrack.escalation import escalation_count, receipts_stand
 from sytrack.model import CITY, Indicator, Observation, Plan
 from sytrack.orgs import org_indicator
 from sytrack.progress import Progress, evaluate
-from sytrack.replay import DiffRow, Snapshot, change_causes, diff_row, receipts_as_known, series_as_known
+from sytrack.replay import DiffRow, Snapshot, change_causes, diff_row
 
 ReceiptsByOrg = Mapping[str, Sequence[Receipt]]
 
@@ -65,41 +66,48 @@ def reports_of(indicator: Indicator, plan: Plan, receipts: ReceiptsByOrg, as_of:
 
 
 def cycle_figures(
-    progress: Progress, plan: Plan, receipts: ReceiptsByOrg, records: Sequence[Observation] | None
+    progress: Progress,
+    plan: Plan,
+    receipts: ReceiptsByOrg,
+    records: Sequence[Observation] | None,
+    receipts_stand: bool = False,
+    series: Sequence[tuple] = (),
 ) -> CycleFigures:
     """The warning of a row of status (red when any org's report is overdue), its escalation and
     its reports. `records` are the indicator's own (`Store.replay_records`), needed only to judge
-    escalation; None when the indicator has no period end to judge it at."""
+    escalation; None when the indicator has no period end to judge it at, or when its receipts
+    stand for them (`receipts_stand`, with the city's own `series`: see `escalation.receipts_stand`)."""
     indicator, as_of = progress.indicator, progress.as_of
     found = reports_of(indicator, plan, receipts, as_of)
     overdue = any(is_overdue(r) for r in found.values())
-    warn_days = warn_days_of(indicator, plan)
     count = 0
     expected = indicator_periods(indicator, plan)
-    if records is not None and expected:
-        count = escalation([p.end for p in expected], as_of, city_warning_as_known(indicator, plan, records))
+    if (records is not None or receipts_stand) and expected:
+        # The city's row as known at each period end: red when any org expected to report had a
+        # report overdue then (see sytrack.escalation for the definition and the fast path).
+        count = escalation_count(
+            indicator,
+            plan,
+            None if receipts_stand else records,
+            as_of,
+            expected,
+            CITY,
+            reporters(indicator),
+            plan_zone(plan),
+            receipts,
+            series,
+        )
+    warn_days = warn_days_of(indicator, plan)
     return CycleFigures(progress_warning(progress, warn_days, overdue), count, add_up(tally(r) for r in found.values()))
 
 
-def city_warning_as_known(indicator: Indicator, plan: Plan, records: Sequence[Observation]):
-    """A judge for `cycle.escalation`: the city's row of status as known at the end of a day, red
-    when any org expected to report (every allocated org, else the city) had a report overdue then.
-    `replay.warning_as_known` judges one reporter's own row; this is the row status shows."""
-    expected, zone, warn_days = indicator_periods(indicator, plan), plan_zone(plan), warn_days_of(indicator, plan)
-
-    def warning_at(day: dt.date) -> str:
-        known_by = day_end(day, zone)
-        progress = evaluate(indicator, series_as_known(records, known_by).get((indicator.id, CITY), []), day, plan)
-        if progress.status in RED_ANYWAY:  # red whatever the reports: skip reading them
-            return progress_warning(progress, warn_days, False)
-        receipts = receipts_as_known(records, known_by)
-        overdue = any(
-            is_overdue(reports(expected, receipts.get((indicator.id, org), []), day, zone))
-            for org in reporters(indicator)
-        )
-        return progress_warning(progress, warn_days, overdue)
-
-    return warning_at
+def receipts_standing(
+    indicators: Iterable[Indicator], counts: Mapping[str, int], receipts: Mapping[str, ReceiptsByOrg]
+) -> set[str]:
+    """The ids of the indicators whose city rows can be judged at every period end from their
+    receipts alone (`escalation.receipts_stand`), given how many records each has: the others'
+    records must be read."""
+    return {i.id for i in indicators if receipts_stand(counts.get(i.id, 0), receipts.get(i.id, {}))}
 
 
 def needs_escalation(indicator: Indicator, plan: Plan, as_of: dt.date) -> bool:
@@ -175,6 +183,13 @@ def row_reading(progress: Progress, plan: Plan, receipts: ReceiptsByOrg) -> tupl
     return progress.latest, progress.status, progress_warning(progress, warn_days_of(indicator, plan), overdue)
 
 
+def require_order(before: dt.date, after: dt.date) -> dt.date:
+    """`diff --from` after `--to` is bad usage; else the later date."""
+    if before > after:
+        raise UsageError(f"--from {before.isoformat()} is after --to {after.isoformat()}; swap them")
+    return after
+
+
 def targets_changed(before: Indicator | None, after: Indicator) -> bool:
     """Whether the catalogue changed what an indicator is judged against between two reports."""
     return before is not None and (before.targets != after.targets or before.allocations != after.allocations)
@@ -206,15 +221,51 @@ def status_cycle(
     plan: Plan,
     receipts: Mapping[str, ReceiptsByOrg],
     records: Mapping[str, Sequence[Observation]] | None,
+    org: str = CITY,
+    indicators: Mapping[str, Indicator] | None = None,
+    standing: Collection[str] = (),
+    own: Mapping[str, Sequence[tuple]] | None = None,
 ) -> dict[str, CycleFigures]:
-    """The cycle figures of every row of status, by indicator id. `records` (by indicator) are read
-    only when some indicator `needs_escalation`; None: none does."""
-    return {
-        p.indicator.id: cycle_figures(
-            p, plan, receipts.get(p.indicator.id, {}), None if records is None else records.get(p.indicator.id, ())
-        )
-        for p in progresses
-    }
+    """The cycle figures of every row of status, by indicator id: the city's rows, or with `org`
+    that org's rows (`status --org`), each of the catalogue's indicator in `indicators` by id.
+    `records` (by indicator) are read only when some indicator `needs_escalation`; None: none does.
+    `standing` names the indicators whose receipts, with the city's `own` series, stand for their
+    records (`receipts_standing`)."""
+    found = {}
+    for p in progresses:
+        records_of = None if records is None else records.get(p.indicator.id, ())
+        mine = receipts.get(p.indicator.id, {})
+        if org == CITY:
+            stands = p.indicator.id in standing
+            series = (own or {}).get(p.indicator.id, ()) if stands else ()
+            found[p.indicator.id] = cycle_figures(p, plan, mine, records_of, stands, series)
+        else:
+            found[p.indicator.id] = org_cycle_figures(
+                p, (indicators or {})[p.indicator.id], org, plan, mine, records_of
+            )
+    return found
+
+
+def org_cycle_figures(
+    progress: Progress,
+    indicator: Indicator,
+    org: str,
+    plan: Plan,
+    receipts: ReceiptsByOrg,
+    records: Sequence[Observation] | None,
+) -> CycleFigures:
+    """The figures of `org`'s row of `indicator` (its row judged on its allocation, `progress`):
+    its own reports (none expected unless the indicator is allocated to it), red when one of them
+    is overdue, and its escalation: its own figures and reports as known at each period end."""
+    as_of, zone = progress.as_of, plan_zone(plan)
+    expected = indicator_periods(indicator, plan)
+    reporting = (org,) if org in reporters(indicator) else ()
+    found = reports(expected, receipts.get(org, ()), as_of, zone) if reporting else []
+    count = 0
+    if records is not None and expected:
+        count = escalation_count(progress.indicator, plan, records, as_of, expected, org, reporting, zone)
+    warn_days = warn_days_of(indicator, plan)
+    return CycleFigures(progress_warning(progress, warn_days, is_overdue(found)), count, tally(found))
 
 
 def any_cadence(indicators: Iterable[Indicator], plan: Plan) -> bool:

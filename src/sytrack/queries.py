@@ -70,6 +70,22 @@ def select_progress(progresses: Sequence, statuses: set[str] | None, worst_first
     return chosen
 
 
+def failing_check(progresses: Sequence, threshold: str | None) -> str | None:
+    """`--fail-on STATUS`: why the check failed, in one line (the first five ids), or None."""
+    from sytrack.progress import is_at_or_worse
+
+    if threshold is None:
+        return None
+    failing = [p for p in progresses if is_at_or_worse(p.status, threshold)]
+    if not failing:
+        return None
+    return (
+        f"{len(failing)} indicator{'s' * (len(failing) != 1)} {threshold} or worse"
+        f" (--fail-on {threshold}): {', '.join(p.indicator.id for p in failing[:5])}"
+        f"{', ...' if len(failing) > 5 else ''}"
+    )
+
+
 def known_records(records: Iterable[Observation], known: set[str]) -> Iterator[Observation]:
     """Records of indicators the catalogue has, lazily (`check` reports the others)."""
     return (o for o in records if o.indicator in known)

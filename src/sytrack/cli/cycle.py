@@ -27,6 +27,49 @@ class RemindFailOn(str, Enum):
     overdue = "overdue"
 
 
+# remind's and diff's own options, declared once here so that each command reads as its steps.
+RemindOrgOption = Annotated[
+    str | None,
+    typer.Option(
+        "--org",
+        metavar="ORG",
+        autocompletion=complete_orgs,
+        help="Only this org's reports (its id or name); --org '' the city's own. Default: every org's.",
+    ),
+]
+SummaryOption = Annotated[
+    bool, typer.Option("--summary", help="Per org: reports expected, received and on time, and the rates.")
+]
+RemindFailOnOption = Annotated[
+    RemindFailOn | None,
+    typer.Option("--fail-on", help="overdue: exit 1 if any report is past its due date and not in (for scripts)."),
+]
+FromOption = Annotated[
+    dt.date,
+    typer.Option(
+        "--from", metavar="DATE", parser=_date, help="The earlier report: as of this date, as known at its end."
+    ),
+]
+ToOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--to",
+        metavar="DATE",
+        parser=_date,
+        help="The later report: as of this date, as known at its end. Default: today.",
+    ),
+]
+FromCatalogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--from-catalog",
+        metavar="PATH",
+        dir_okay=False,
+        help="The catalogue as it was for the earlier report, to name changed targets (default: the same one).",
+    ),
+]
+
+
 def _names(catalogue, lang: str) -> dict[str, str]:
     return {o.id: (o.name_zh if lang == "zh" else o.name_en) for o in catalogue.orgs}
 
@@ -35,22 +78,9 @@ def _names(catalogue, lang: str) -> dict[str, str]:
 def remind_command(
     ctx: typer.Context,
     as_of: AsOfOption = None,
-    org: Annotated[
-        str | None,
-        typer.Option(
-            "--org",
-            metavar="ORG",
-            autocompletion=complete_orgs,
-            help="Only this org's reports (its id or name); --org '' the city's own. Default: every org's.",
-        ),
-    ] = None,
-    summary: Annotated[
-        bool, typer.Option("--summary", help="Per org: reports expected, received and on time, and the rates.")
-    ] = False,
-    fail_on: Annotated[
-        RemindFailOn | None,
-        typer.Option("--fail-on", help="overdue: exit 1 if any report is past its due date and not in (for scripts)."),
-    ] = None,
+    org: RemindOrgOption = None,
+    summary: SummaryOption = False,
+    fail_on: RemindFailOnOption = None,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
@@ -64,60 +94,27 @@ def remind_command(
     list to paste into a message: `sytrack remind --org ORG --format markdown`.
     """
     from sytrack.cli.output import emit
-    from sytrack.duty import chase_list, known_by, org_summary
+    from sytrack.duty import known_by
     from sytrack.reporters import require_org
-    from sytrack.views.cycle import REMIND_COLUMNS, SUMMARY_COLUMNS, plain_table, remind_row, summary_row
+    from sytrack.views.cycle import plain_table, remind_report
 
     state = session(ctx)
     catalogue, language, day = state.catalogue, state.lang(lang), as_of or state.today
     org = None if org is None else require_org(catalogue, org)
     receipts = state.store.receipts(known_by(day, catalogue.plan))
-    chase = chase_list(catalogue.indicators, catalogue.plan, receipts, day, org)
-    if summary:
-        rows = [summary_row(t) for t in org_summary(catalogue.indicators, catalogue.plan, receipts, day, org)]
-        columns = SUMMARY_COLUMNS
-    else:
-        rows, columns = [remind_row(c) for c in chase], REMIND_COLUMNS
-    emit(
-        rows,
-        columns,
-        fmt,
-        output,
-        excel,
-        plain_table(columns, language, _names(catalogue, language), {}),
-        sheet="remind",
-    )
-    if fail_on is not None and any(c.days_overdue > 0 for c in chase):
+    report = remind_report(catalogue.indicators, catalogue.plan, receipts, day, org, summary)
+    table = plain_table(report.columns, language, _names(catalogue, language), {})
+    emit(report.rows, report.columns, fmt, output, excel, table, sheet="remind")
+    if fail_on is not None and report.overdue:
         raise typer.Exit(1)
 
 
 @command("diff")
 def diff_command(
     ctx: typer.Context,
-    before_day: Annotated[
-        dt.date,
-        typer.Option(
-            "--from", metavar="DATE", parser=_date, help="The earlier report: as of this date, as known at its end."
-        ),
-    ],
-    after_day: Annotated[
-        dt.date | None,
-        typer.Option(
-            "--to",
-            metavar="DATE",
-            parser=_date,
-            help="The later report: as of this date, as known at its end. Default: today.",
-        ),
-    ] = None,
-    before_catalog: Annotated[
-        Path | None,
-        typer.Option(
-            "--from-catalog",
-            metavar="PATH",
-            dir_okay=False,
-            help="The catalogue as it was for the earlier report, to name changed targets (default: the same one).",
-        ),
-    ] = None,
+    before_day: FromOption,
+    after_day: ToOption = None,
+    before_catalog: FromCatalogOption = None,
     group: GroupOption = None,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
@@ -132,24 +129,15 @@ def diff_command(
     changed and nothing was recorded are left out.
     """
     from sytrack.cli.output import emit
-    from sytrack.errors import UsageError
+    from sytrack.duty import require_order
     from sytrack.views.cycle import DIFF_COLUMNS, diff_row_dict, diff_words, plain_table
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
-    after_day = after_day or state.today
-    if before_day > after_day:
-        raise UsageError(f"--from {before_day.isoformat()} is after --to {after_day.isoformat()}; swap them")
-    rows = diff_report(state, before_day, after_day, before_catalog, group)
-    emit(
-        [diff_row_dict(r) for r in rows],
-        DIFF_COLUMNS,
-        fmt,
-        output,
-        excel,
-        plain_table(DIFF_COLUMNS, language, _names(catalogue, language), diff_words()),
-        sheet="diff",
-    )
+    after_day = require_order(before_day, after_day or state.today)
+    rows = [diff_row_dict(r) for r in diff_report(state, before_day, after_day, before_catalog, group)]
+    table = plain_table(DIFF_COLUMNS, language, _names(catalogue, language), diff_words())
+    emit(rows, DIFF_COLUMNS, fmt, output, excel, table, sheet="diff")
 
 
 def diff_report(state, before_day, after_day, before_catalog: Path | None, group: str | None) -> list:
@@ -167,9 +155,26 @@ def diff_report(state, before_day, after_day, before_catalog: Path | None, group
     changed = {i.id for i in indicators if targets_changed(earlier.get(i.id), i)}
     cycles = any_cadence(indicators, plan)
     receipts = tuple(store.receipts(s.known_by) if cycles else {} for s in (before, after))
-    series = (store.current(known_by=before.known_by), store.current(known_by=after.known_by))
-    allocated = any(i.allocations for i in indicators)
-    org_series = tuple(store.current_of_orgs(known_by=s.known_by) if allocated else {} for s in (before, after))
+    if any(i.allocations for i in indicators):
+        series, org_series = _split(_series_with_orgs(store, s.known_by) for s in (before, after))
+    else:
+        series, org_series = (store.current(known_by=before.known_by), store.current(known_by=after.known_by)), ({}, {})
     records = store.replay_records(recorded_from=before.known_by, known_by=after.known_by)
     readings = diff_readings(indicators, plan, series, receipts, before, after, earlier, org_series)
     return diff_rows(readings, records, before, after, changed)
+
+
+def _series_with_orgs(store, known_by: str) -> tuple[dict, dict]:
+    """The city's own series and every org's, as known before `known_by`, from one query."""
+    own, of_orgs = {}, {}
+    for name, points, orgs in store.current_with_orgs(known_by=known_by):
+        if points:
+            own[name] = points
+        if orgs:
+            of_orgs[name] = orgs
+    return own, of_orgs
+
+
+def _split(pairs) -> tuple[tuple, tuple]:
+    (own_before, orgs_before), (own_after, orgs_after) = pairs
+    return (own_before, own_after), (orgs_before, orgs_after)

@@ -28,6 +28,37 @@ from sytrack.cli.options import (
 )
 from sytrack.cli.output import atomic_writer, emit, tell, write_text_atomic
 from sytrack.errors import SytrackError, UsageError
+from sytrack.model import CITY
+
+# status's own options, declared once here so that the command reads as its steps.
+StatusesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        metavar="STATUS,...",
+        autocompletion=complete_statuses,
+        help="Only these statuses, comma-separated, e.g. behind,off-track (any of: achieved, on-track, behind, "
+        "off-track, missed, pending, no-data).",
+    ),
+]
+SortOption = Annotated[SortBy, typer.Option("--sort", help="catalogue order, or status: worst first.")]
+StatusFailOnOption = Annotated[
+    FailOn | None,
+    typer.Option("--fail-on", help="Exit 1 if any indicator is at this status or worse: behind, off-track or missed."),
+]
+AsciiOption = Annotated[
+    bool,
+    typer.Option("--ascii", help="ASCII borders and bars, for terminals that draw box characters double-width."),
+]
+StatusOrgOption = Annotated[
+    str | None,
+    typer.Option(
+        "--org",
+        metavar="ORG",
+        autocompletion=complete_orgs,
+        help="Only this district or department: every indicator it takes part in, against its allocation.",
+    ),
+]
 
 
 @command("status")
@@ -36,41 +67,16 @@ def status_command(
     as_of: AsOfOption = None,
     as_known: AsKnownOption = None,
     group: GroupOption = None,
-    only: Annotated[
-        str | None,
-        typer.Option(
-            "--status",
-            metavar="STATUS,...",
-            autocompletion=complete_statuses,
-            help="Only these statuses, comma-separated, e.g. behind,off-track (any of: achieved, on-track, behind, "
-            "off-track, missed, pending, no-data).",
-        ),
-    ] = None,
-    sort: Annotated[SortBy, typer.Option("--sort", help="catalogue order, or status: worst first.")] = SortBy.catalogue,
+    only: StatusesOption = None,
+    sort: SortOption = SortBy.catalogue,
     target_year: TargetYearOption = None,
-    fail_on: Annotated[
-        FailOn | None,
-        typer.Option(
-            "--fail-on", help="Exit 1 if any indicator is at this status or worse: behind, off-track or missed."
-        ),
-    ] = None,
-    ascii_only: Annotated[
-        bool,
-        typer.Option("--ascii", help="ASCII borders and bars, for terminals that draw box characters double-width."),
-    ] = False,
+    fail_on: StatusFailOnOption = None,
+    ascii_only: AsciiOption = False,
     lang: LangOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     excel: ExcelOption = False,
-    org: Annotated[
-        str | None,
-        typer.Option(
-            "--org",
-            metavar="ORG",
-            autocompletion=complete_orgs,
-            help="Only this district or department: every indicator it takes part in, against its allocation.",
-        ),
-    ] = None,
+    org: StatusOrgOption = None,
 ) -> None:
     """Show every target's progress: completion, time elapsed, pace, status, forecast.
 
@@ -81,9 +87,7 @@ def status_command(
     away), missed (deadline passed), pending (a milestone not yet due), no-data. Pace is
     completion divided by time elapsed; `sytrack explain ID` shows every step for one indicator.
     """
-    from sytrack.districts import judge_city, judge_org
-    from sytrack.progress import evaluate, is_at_or_worse
-    from sytrack.queries import indicators_for, parse_statuses, select_progress
+    from sytrack.queries import failing_check, indicators_for, parse_statuses, select_progress
     from sytrack.reporters import require_org
     from sytrack.views.status import STATUS_COLUMNS, status_row, status_tables
 
@@ -92,55 +96,75 @@ def status_command(
     statuses = parse_statuses(only)
     org_id = require_org(catalogue, org) if org is not None else ""
     indicators = indicators_for(catalogue, group, target_year)
-    figures: dict = {}
     cutoff = state.known_by(as_known)
-    if org_id:
-        series, of_orgs = state.store.current(known_by=cutoff), state.store.current_of_orgs(known_by=cutoff)
-        judged = judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year)
-    elif catalogue.orgs:
-        # The city's and every org's figures from one query, rolled up one indicator at a time.
-        judged, figures = judge_city(
-            catalogue, indicators, state.store.current_with_orgs(known_by=cutoff), day, target_year
-        )
-    else:  # a plan without districts: the city's own figures, as before
-        series = state.store.current(known_by=cutoff)
-        judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
+    judged, figures, own = _judged(state, indicators, org_id, day, cutoff, target_year)
     progresses = select_progress(judged, statuses, worst_first=sort == SortBy.status)
     title = f"{catalogue.org(org_id).name(language)} ({org_id})" if org_id else ""
-    # An org's rows carry no cycle figures yet: its reports are judged on the city's rows (remind --org).
-    cycle = {} if org_id else cycle_of(state, progresses, day, cutoff)
-    emit(
-        [
-            status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id), language)
-            for p in progresses
-        ],
-        STATUS_COLUMNS,
-        fmt,
-        output,
-        excel,
-        lambda _rows, screen: status_tables(catalogue, progresses, language, screen, judged, figures, title, cycle),
-        sheet="status",
-        ascii_only=ascii_only,
-    )
-    failing = [p for p in progresses if fail_on is not None and is_at_or_worse(p.status, fail_on.value)]
-    if failing:  # a failed check says why, in one line, after the report
-        raise SytrackError(
-            f"{len(failing)} indicator{'s' * (len(failing) != 1)} {fail_on.value} or worse"
-            f" (--fail-on {fail_on.value}): {', '.join(p.indicator.id for p in failing[:5])}"
-            f"{', ...' if len(failing) > 5 else ''}"
-        )
+    cycle = cycle_of(state, progresses, day, cutoff, org_id, indicators, own)
+    rows = [
+        status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id), language)
+        for p in progresses
+    ]
+
+    def table(_rows, screen):
+        return status_tables(catalogue, progresses, language, screen, judged, figures, title, cycle)
+
+    emit(rows, STATUS_COLUMNS, fmt, output, excel, table, sheet="status", ascii_only=ascii_only)
+    failed = failing_check(progresses, fail_on.value if fail_on is not None else None)
+    if failed:  # a failed check says why, in one line, after the report
+        raise SytrackError(failed)
 
 
-def cycle_of(state, progresses: list, day, cutoff: str | None) -> dict:
-    """Each row's warning, escalation and reports, from the store's receipts and (only when some
-    indicator has a period end to judge escalation at) the records behind them."""
+def _judged(state, indicators: list, org_id: str, day, cutoff: str | None, target_year: int | None) -> tuple:
+    """(every indicator judged, the orgs' Figures by id, the city's own series when read): on an
+    org's allocation, on the city's figure rolled up from its orgs, or on the city's own figures in
+    a plan without orgs."""
+    from sytrack.districts import judge_city, judge_org
+    from sytrack.progress import evaluate
+
+    catalogue, store = state.catalogue, state.store
+    if org_id:
+        series, of_orgs = store.current(known_by=cutoff), store.current_of_orgs(known_by=cutoff)
+        return judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year), {}, series
+    if catalogue.orgs:
+        # The city's and every org's figures from one query, rolled up one indicator at a time.
+        return (*judge_city(catalogue, indicators, store.current_with_orgs(known_by=cutoff), day, target_year), None)
+    series = store.current(known_by=cutoff)  # a plan without districts: the city's own figures, as before
+    return [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators], {}, series
+
+
+def cycle_of(state, progresses: list, day, cutoff: str | None, org: str = "", indicators=None, own=None) -> dict:
+    """Each row's warning, escalation and reports (the city's, or `org`'s rows of `indicators`),
+    from the store's receipts and (only when some indicator has a period end to judge escalation
+    at) the records behind them, or the city's `own` series where the receipts stand for them."""
     from sytrack.duty import any_cadence, needs_escalation, status_cycle
 
-    plan, indicators = state.catalogue.plan, [p.indicator for p in progresses]
-    receipts = state.store.receipts(cutoff) if any_cadence(indicators, plan) else {}
-    escalating = any(needs_escalation(i, plan, day) for i in indicators)
-    records = state.store.replay_records(known_by=cutoff) if escalating else None
-    return status_cycle(progresses, plan, receipts, records)
+    plan = state.catalogue.plan
+    by_id = {i.id: i for i in indicators or [p.indicator for p in progresses]}
+    shown = [by_id[p.indicator.id] for p in progresses]
+    receipts = state.store.receipts(cutoff) if any_cadence(shown, plan) else {}
+    escalating = any(needs_escalation(i, plan, day) for i in shown)
+    records, standing = (
+        _escalation_records(state.store, plan, shown, receipts, day, cutoff, org) if escalating else (None, ())
+    )
+    if own is None and any(CITY in receipts.get(name, {}) for name in standing):
+        own = state.store.current(known_by=cutoff)  # the orgs' path read the city's series as a stream
+    return status_cycle(progresses, plan, receipts, records, org, by_id, standing, own)
+
+
+def _escalation_records(store, plan, shown: list, receipts: dict, day, cutoff: str | None, org: str) -> tuple:
+    """The records escalation is judged on, and the ids of the city's rows whose receipts stand
+    for theirs: with nothing revised or retracted, the city's rows need no record read. The few
+    others are read one indicator at a time; many, in one pass over the table."""
+    from sytrack.duty import needs_escalation, receipts_standing
+
+    if org:
+        return store.replay_records(known_by=cutoff), set()
+    standing = receipts_standing(shown, store.records_per_indicator(), receipts)
+    rest = [i.id for i in shown if i.id not in standing and needs_escalation(i, plan, day)]
+    if cutoff is None and len(rest) <= max(16, len(shown) // 4):
+        return {name: store.history(name) for name in rest}, standing
+    return store.replay_records(known_by=cutoff), standing
 
 
 @command("report")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sytrack.cycle import WARNING_NAMES
 from sytrack.views.columns import Column
@@ -77,6 +77,25 @@ def summary_row(org_tally) -> dict[str, Any]:
         "reporting_rate_pct": _percent(reports.reporting_rate),
         "on_time_rate_pct": _percent(reports.on_time_rate),
     }
+
+
+class RemindReport(NamedTuple):
+    rows: list[dict[str, Any]]
+    columns: tuple[Column, ...]
+    overdue: bool  # whether a report is past its due date and not in (`remind --fail-on overdue`)
+
+
+def remind_report(indicators, plan, receipts, as_of, org: str | None, summary: bool) -> RemindReport:
+    """remind's rows: the chase list, or with `summary` the tally per org (`duty`), and whether
+    anything is overdue either way."""
+    from sytrack.duty import chase_list, org_summary
+
+    chase = chase_list(indicators, plan, receipts, as_of, org)
+    overdue = any(c.days_overdue > 0 for c in chase)
+    if summary:
+        tallies = org_summary(indicators, plan, receipts, as_of, org)
+        return RemindReport([summary_row(t) for t in tallies], SUMMARY_COLUMNS, overdue)
+    return RemindReport([remind_row(c) for c in chase], REMIND_COLUMNS, overdue)
 
 
 def diff_row_dict(row) -> dict[str, Any]:

@@ -208,21 +208,8 @@ def status_tables(
     # The warning column goes only where it can be read: below 60 columns, seven would wrap to slivers.
     shown = 10 if wide else 7 if screen.width >= 60 else 6
     zh = lang == "zh"
-    columns = [
-        GridColumn(
-            zh_header if zh else en_header,
-            "right" if en_header in ("time", "ahead") else "left",
-            wrap={"indicator": 1, "latest": 2, "target": 2, "forecast": 2}.get(en_header, 0),
-        )
-        for zh_header, en_header in STATUS_HEADERS[:shown]
-    ]
-    by_group: dict[str, list] = {}
-    for p in progresses:
-        rolled = (
-            figures is not None and p.indicator.id in figures and figures[p.indicator.id].rolled_up_at(p.latest_date)
-        )
-        cells = _status_cells(p, lang, wide, screen.ascii_only, rolled, (cycle or {}).get(p.indicator.id))[:shown]
-        by_group.setdefault(p.indicator.group, []).append(cells)
+    columns = _grid_columns(shown, zh)
+    by_group = _cells_by_group(progresses, lang, wide, screen.ascii_only, shown, figures, cycle)
     grid = Grid.fitted(
         columns,
         [cells for rows in by_group.values() for cells in rows],
@@ -247,6 +234,31 @@ def status_tables(
     if len(shown_groups) > 1:
         yield from text_lines(f"{'合计' if zh else 'All'}: {summary_text(summarise(judged), lang)}", bold=True)
     yield from _figure_notes(progresses, figures, lang, text_lines)
+
+
+def _grid_columns(shown: int, zh: bool) -> list[GridColumn]:
+    return [
+        GridColumn(
+            zh_header if zh else en_header,
+            "right" if en_header in ("time", "ahead") else "left",
+            wrap={"indicator": 1, "latest": 2, "target": 2, "forecast": 2}.get(en_header, 0),
+        )
+        for zh_header, en_header in STATUS_HEADERS[:shown]
+    ]
+
+
+def _cells_by_group(
+    progresses: list, lang: str, wide: bool, ascii_only: bool, shown: int, figures: dict | None, cycle: dict | None
+) -> dict[str, list]:
+    """Each shown row's cells (its first `shown`), by group, in the order given."""
+    by_group: dict[str, list] = {}
+    for p in progresses:
+        rolled = (
+            figures is not None and p.indicator.id in figures and figures[p.indicator.id].rolled_up_at(p.latest_date)
+        )
+        cells = _status_cells(p, lang, wide, ascii_only, rolled, (cycle or {}).get(p.indicator.id))[:shown]
+        by_group.setdefault(p.indicator.group, []).append(cells)
+    return by_group
 
 
 def _figure_notes(progresses: list, figures: dict | None, lang: str, text_lines):

@@ -1,0 +1,209 @@
+"""Escalation at scale: one reporter's row judged at each period end as known then, from one sorted pass over its records.
+
+The definition is `cycle.escalation` asked with `duty.city_warning_as_known` (the city's row) or
+`replay.warning_as_known` (an org's row): rebuild what was known at each period end and judge the
+row from scratch, `progress.evaluate` and all. That costs about 60 µs a judgement, 24 judgements
+for an indicator behind all along: 14 s for 10,000 indicators, nine times status itself.
+`escalation_count` gives the same count cheaper: each date's versions are grouped once, a report
+overdue at a period end is read from one running maximum of when each period's first report came
+in, and the status is settled from the latest figure alone whenever the pace already says behind
+or worse (or the target is met); only the remaining ends (on track, where a trend moving away could
+still make it off track) are judged by `evaluate`. An indicator with a retraction among its records
+takes the definition itself: retractions are rare, and they make "known then" non-monotonic.
+tests/test_escalation.py compares the two on random histories.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from sytrack.cycle import ESCALATING, Period, Receipt, day_end, escalation, warning
+from sytrack.model import CITY, STATUSES, Indicator, Observation, Plan
+from sytrack.progress import as_shown, choose_target, completion, evaluate, start_point, time_elapsed
+
+# The statuses whose warning escalates whatever the reports (cycle.warning, nothing overdue).
+ESCALATING_STATUSES = frozenset(
+    s for s in STATUSES if warning(s, dt.date(2000, 1, 1), dt.date(2000, 1, 1), 0, False) in ESCALATING
+)
+NEVER = "\uffff"  # sorts after every timestamp, and after day_end's end of time: a report not in
+Versions = dict[dt.date, list[tuple[int, str, float]]]  # per date: (id, recorded_at, value), by id
+
+
+def reference_escalation(
+    judged: Indicator,
+    plan: Plan,
+    records: Sequence[Observation],
+    as_of: dt.date,
+    expected: Sequence[Period],
+    org: str = CITY,
+    reporting: Sequence[str] = (CITY,),
+    zone: dt.tzinfo | None = None,
+) -> int:
+    """The definition: every period end judged from scratch (see the module's docstring)."""
+    from sytrack.cycle import is_overdue, progress_warning, reports
+    from sytrack.replay import receipts_as_known, series_as_known
+
+    def warning_at(day: dt.date) -> str:
+        known_by = day_end(day, zone)
+        progress = evaluate(judged, series_as_known(records, known_by).get((judged.id, org), []), day, plan)
+        receipts = receipts_as_known(records, known_by)
+        overdue = any(
+            is_overdue(reports(expected, receipts.get((judged.id, name), []), day, zone)) for name in reporting
+        )
+        return progress_warning(progress, 0, overdue)
+
+    return escalation([p.end for p in expected], as_of, warning_at)
+
+
+def escalation_count(
+    judged: Indicator,
+    plan: Plan,
+    records: Sequence[Observation] | None,
+    as_of: dt.date,
+    expected: Sequence[Period],
+    org: str = CITY,
+    reporting: Sequence[str] = (CITY,),
+    zone: dt.tzinfo | None = None,
+    receipts: Mapping[str, Sequence[Receipt]] | None = None,
+    series: Sequence[tuple] = (),
+) -> int:
+    """How many consecutive period ends of `expected`, the last on or before `as_of` backwards,
+    `org`'s row of `judged` was yellow or red at, as known at the end of each: red when one of
+    `reporting` had a report of `expected` overdue then. Equal to `reference_escalation`.
+    `records` None: `receipts` (per org, `Store.receipts`) and `org`'s values in force (`series`)
+    stand for them, which they do exactly when every record is a standing value of its own date
+    (`receipts_stand`): each date's one record came in when its receipt says."""
+    ends = sorted((p.end for p in expected if p.end <= as_of), reverse=True)
+    if not ends:
+        return 0
+    if records is None:
+        came = dict((receipts or {}).get(org, ()))
+        versions: Versions = {point[0]: [(0, came[point[0]], point[1])] for point in series}
+        came_in = ((name, day, first) for name in reporting for day, first in (receipts or {}).get(name, ()))
+    elif any(r.retracts is not None or r.value is None for r in records):
+        return reference_escalation(judged, plan, records, as_of, expected, org, reporting, zone)
+    else:
+        versions = _versions(records, judged.id, org)
+        came_in = ((r.org, r.as_of, r.recorded_at) for r in records if r.indicator == judged.id)
+    dues, latest_in = _latest_receipts(came_in, expected, reporting)
+    escalates = _status_judge(judged, plan, versions)
+    count = 0
+    for end in ends:
+        known_by = day_end(end, zone)
+        before = bisect.bisect_left(dues, end)  # the periods due before `end`: past due there
+        overdue = before > 0 and latest_in[before - 1] >= known_by
+        if not overdue and not escalates(end, known_by):
+            break
+        count += 1
+    return count
+
+
+def receipts_stand(records_counted: int, receipts: Mapping[str, Sequence[Receipt]]) -> bool:
+    """Whether an indicator's receipts (with its values in force) can stand for its records in
+    `escalation_count`: as many records as dates with a standing value, so none revised, retracted
+    or a retraction. Cheaper than reading millions of records."""
+    return records_counted == sum(len(days) for days in receipts.values())
+
+
+def _versions(records: Sequence[Observation], indicator: str, org: str) -> Versions:
+    """`org`'s values by date, each date's in the order of their ids (the latest id is in force)."""
+    found: Versions = {}
+    for r in sorted(records, key=lambda r: r.id):
+        if r.org == org and r.value is not None and r.indicator == indicator:
+            found.setdefault(r.as_of, []).append((r.id, r.recorded_at, r.value))
+    return found
+
+
+def _latest_receipts(
+    came_in: Iterable[tuple[str, dt.date, str]], expected: Sequence[Period], reporting: Sequence[str]
+) -> tuple[list[dt.date], list[str]]:
+    """The due dates of `expected`, and for each, the latest over it and the periods before it of
+    when their first report came in from each of `reporting` (NEVER: one has not), from (org,
+    date, recorded at) of every value: a report is overdue at a day exactly when this, for the
+    periods due before the day, is not known by then."""
+    first: dict[tuple[str, int], str] = {}
+    begins = [p.begin for p in expected]
+    wanted = set(reporting)
+    numbers: dict[dt.date, int | None] = {}  # the orgs report for the same few dates: each placed once
+    for name, day, recorded_at in came_in:
+        if name not in wanted:
+            continue
+        if day not in numbers:
+            found = bisect.bisect_right(begins, day) - 1
+            numbers[day] = found if found >= 0 and day <= expected[found].end else None
+        number = numbers[day]
+        if number is not None:
+            key = (name, number)
+            if key not in first or recorded_at < first[key]:
+                first[key] = recorded_at
+    latest, running = [], ""
+    for period in range(len(expected)):
+        running = max(running, *(first.get((name, period), NEVER) for name in reporting)) if reporting else ""
+        latest.append(running)
+    return [p.due for p in expected], latest
+
+
+def _in_force(versions: list[tuple[int, str, float]], known_by: str) -> float | None:
+    for _, recorded_at, value in reversed(versions):
+        if recorded_at < known_by:
+            return value
+    return None
+
+
+def _status_judge(indicator: Indicator, plan: Plan, versions: Versions) -> Callable[[dt.date, str], bool]:
+    """Whether `indicator`'s status at a day, on the values known before a cutoff, escalates:
+    settled by `_settler` where it can be, else by `evaluate` on the series known then."""
+    dates = sorted(versions)
+    settled = _settler(indicator, plan, dates, versions)
+
+    def escalates(day: dt.date, known_by: str) -> bool:
+        found = settled(day, known_by)
+        if found is not None:
+            return found
+        series = [(date, value) for date in dates if (value := _in_force(versions[date], known_by)) is not None]
+        return evaluate(indicator, series, day, plan).status in ESCALATING_STATUSES
+
+    return escalates
+
+
+def _settler(
+    indicator: Indicator, plan: Plan, dates: list[dt.date], versions: Versions
+) -> Callable[[dt.date, str], bool | None]:
+    """Whether the status at a day escalates, when `progress.evaluate`'s first steps settle it
+    without a trend line: nothing shown before the deadline (no-data), the target met (achieved),
+    the deadline passed (missed), or a pace below on-track (behind, or off-track by whichever rule).
+    None: only `evaluate` can tell. Milestones and rates are judged otherwise: always None. What
+    depends on the target alone (its start, start value, goal) is worked out once per target."""
+    if indicator.kind in ("milestone", "rate"):
+        return lambda day, known_by: None
+    # evaluate's `known`: a flow counts after its start, a level from its start, to the deadline.
+    first_after = bisect.bisect_right if indicator.kind == "flow" else bisect.bisect_left
+    paths: dict[int, tuple] = {}
+
+    def settled(day: dt.date, known_by: str) -> bool | None:
+        number, target = choose_target(indicator, day)
+        if number not in paths:
+            start, start_value = start_point(indicator, number, plan)
+            paths[number] = start, start_value, target.goal(indicator.direction), first_after(dates, start)
+        start, start_value, goal, low = paths[number]
+        deadline = target.deadline
+        latest = None
+        for position in range(bisect.bisect_right(dates, min(day, deadline)) - 1, low - 1, -1):
+            latest = _in_force(versions[dates[position]], known_by)
+            if latest is not None:
+                break
+        if latest is None:
+            return False if day <= deadline else None  # no-data; after the deadline a late figure may be missed
+        if target.is_met(latest):
+            return False
+        if day > deadline:
+            return True
+        elapsed = time_elapsed(start, deadline, day, plan.time_basis)
+        if elapsed <= 0:
+            return None
+        pace = completion(latest, start_value, goal, indicator.direction) / elapsed
+        return True if as_shown(pace) < plan.on_track else None
+
+    return settled
