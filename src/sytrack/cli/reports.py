@@ -80,8 +80,8 @@ def status_command(
 ) -> None:
     """Show every target's progress: completion, time elapsed, pace, status, forecast.
 
-    Where the city has no figure of its own, its figure is rolled up from its districts and
-    departments (Σ); where its own and theirs differ by more than 1%, status says so.
+    Where the city has no figure of its own, it is rolled up from its districts and departments (Σ);
+    where its own and theirs differ beyond [plan] disagreement_tolerance (1%), status says so.
 
     Status: achieved, on-track (pace >= 0.95), behind (pace >= 0.6), off-track (slower, or moving
     away), missed (deadline passed), pending (a milestone not yet due), no-data. Pace is
