@@ -19,9 +19,10 @@ import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from sytrack.arithmetic import completion, time_elapsed
 from sytrack.cycle import ESCALATING, Period, Receipt, day_end, escalation, warning
 from sytrack.model import CITY, STATUSES, Indicator, Observation, Plan
-from sytrack.progress import as_shown, choose_target, completion, evaluate, start_point, time_elapsed
+from sytrack.progress import as_shown, choose_target, evaluate, start_point
 
 # The statuses whose warning escalates whatever the reports (cycle.warning, nothing overdue).
 ESCALATING_STATUSES = frozenset(
