@@ -153,8 +153,6 @@ COMMANDS = [
 @pytest.mark.parametrize("columns", ["80", "200"])
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
 def test_every_table_under_zh_is_chinese(run, every_reason: Path, args: list[str], columns: str):
-    if args[0] == "diff" and columns == "80":
-        pytest.skip("diff's nine columns do not fit 80 and its table folds ids there (views/cycle.py): words cut")
     result = run([*args, "--lang", "zh"], env={"COLUMNS": columns})
     assert result.code == 0, result.stderr
     assert result.stdout.strip()
@@ -262,3 +260,15 @@ def test_explain_under_zh_is_chinese_for_every_kind_that_rolls_up(run, tmp_path:
         result = run(["explain", indicator, "--as-of", AS_OF, "--lang", "zh"], env={"COLUMNS": "160"})
         assert result.code == 0, result.stderr
         assert english_words(result.stdout, tmp_path) == [], result.stdout
+
+
+@pytest.mark.parametrize(
+    "args", [c for c in COMMANDS if c[0] in ("diff", "remind") and "--summary" not in c], ids=" ".join
+)
+def test_cycle_tables_at_80_columns_keep_every_id_whole(run, every_reason: Path, args: list[str]):
+    table = run([*args, "--lang", "en"], env={"COLUMNS": "80"})
+    csv_rows = run([*args, "--lang", "en", "--format", "csv"]).stdout.splitlines()[1:]
+    assert table.code == 0 and csv_rows
+    assert all(len(line) <= 80 for line in table.stdout.splitlines())
+    for indicator in {row.split(",")[0] for row in csv_rows}:
+        assert indicator in table.stdout, f"{indicator} broken across lines:\n{table.stdout}"

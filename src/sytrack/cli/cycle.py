@@ -130,14 +130,13 @@ def diff_command(
     """
     from sytrack.cli.output import emit
     from sytrack.duty import require_order
-    from sytrack.views.cycle import DIFF_COLUMNS, diff_row_dict, diff_words, plain_table
+    from sytrack.views.cycle import DIFF_COLUMNS, diff_row_dict, diff_table
 
     state = session(ctx)
     catalogue, language = state.catalogue, state.lang(lang)
     after_day = require_order(before_day, after_day or state.today)
     rows = [diff_row_dict(r) for r in diff_report(state, before_day, after_day, before_catalog, group)]
-    table = plain_table(DIFF_COLUMNS, language, _names(catalogue, language), diff_words())
-    emit(rows, DIFF_COLUMNS, fmt, output, excel, table, sheet="diff")
+    emit(rows, DIFF_COLUMNS, fmt, output, excel, diff_table(language, _names(catalogue, language)), sheet="diff")
 
 
 def diff_report(state, before_day, after_day, before_catalog: Path | None, group: str | None) -> list:

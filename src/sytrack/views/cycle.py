@@ -37,6 +37,16 @@ DIFF_COLUMNS = (
     Column("warning_after", "新预警", "warning after"),
     Column("causes", "原因", "causes"),
 )
+# The diff for people: each before and after in one cell ("no-data → achieved"), so that nine
+# columns become six and fit 80 columns without breaking an id.
+DIFF_TABLE_COLUMNS = (
+    Column("indicator", "指标", "indicator"),
+    Column("org", "单位", "org"),
+    Column("figure", "数值", "figure", kind="number"),
+    Column("status", "状态", "status"),
+    Column("warning", "预警", "warning"),
+    Column("causes", "原因", "causes"),
+)
 CAUSE_WORDS_ZH = {
     "new-data": "新数据",
     "revision": "修订",
@@ -112,10 +122,17 @@ def diff_row_dict(row) -> dict[str, Any]:
     }
 
 
+WRAPPING = ("org", "causes", "figure", "status", "warning")
+
+
 def plain_table(columns: Sequence[Column], lang: str, names: dict[str, str], words: dict[str, dict[str, str]]):
     """A table for people of any of these reports: the columns' titles, user text shown never obeyed,
     org ids as names, and `words` translating the cells of some columns (warnings, causes) in Chinese."""
-    grid_columns = [GridColumn(c.title(lang), "right" if c.kind == "number" else "left") for c in columns]
+    # Names and causes wrap at their spaces; ids, periods, dates and numbers never break.
+    grid_columns = [
+        GridColumn(c.title(lang), "right" if c.kind == "number" else "left", wrap=1 if c.key in WRAPPING else 0)
+        for c in columns
+    ]
 
     def text(column: Column, value: Any) -> str:
         if value is None:
@@ -127,6 +144,8 @@ def plain_table(columns: Sequence[Column], lang: str, names: dict[str, str], wor
         table = words.get(column.key)
         if table and lang == "zh":
             return "、".join(table.get(part, part) for part in str(value).split(","))
+        if table:  # a list of causes breaks after its commas on a narrow terminal
+            return ", ".join(str(value).split(","))
         return str(value)
 
     def build(rows, screen):
@@ -135,6 +154,28 @@ def plain_table(columns: Sequence[Column], lang: str, names: dict[str, str], wor
         yield from grid.lines(cells)
 
     return build
+
+
+def diff_table(lang: str, names: dict[str, str]):
+    """The diff's table: figure, status and warning as "before → after", in the report's language."""
+    words = diff_words() if lang == "zh" else {}
+
+    def shown(key: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, float):
+            return f"{value:g}"
+        return words.get(key, {}).get(str(value), str(value))
+
+    def paired(row: dict[str, Any]) -> dict[str, Any]:
+        pairs = {
+            key: f"{shown(f'{key}_before', row[f'{key}_before'])} → {shown(f'{key}_after', row[f'{key}_after'])}"
+            for key in ("figure", "status", "warning")
+        }
+        return {"indicator": row["indicator"], "org": row["org"], **pairs, "causes": row["causes"]}
+
+    build = plain_table(DIFF_TABLE_COLUMNS, lang, names, {"causes": CAUSE_WORDS_ZH})
+    return lambda rows, screen: build([paired(row) for row in rows], screen)
 
 
 def diff_words() -> dict[str, dict[str, str]]:

@@ -152,6 +152,8 @@ def layout(
                 break
             widths[widest] -= 1
             excess -= 1
+    if excess > 0:  # then headers wrap at their spaces ("figure before" over two lines), cells kept whole
+        excess = _wrap_headers(columns, rows, shown, widths, excess)
     if excess > 0:  # the last resort: fold the widest columns
         for n in sorted(shown, key=lambda n: -widths[n]):
             give = min(excess, widths[n] - 4)
@@ -161,6 +163,28 @@ def layout(
             if excess <= 0:
                 break
     return shown, [widths[n] for n in shown]
+
+
+def _wrap_headers(
+    columns: Sequence[GridColumn],
+    rows: Sequence[Sequence[Cell]],
+    shown: Sequence[int],
+    widths: dict[int, int],
+    excess: int,
+) -> int:
+    """Narrow the columns whose header is wider than every cell, down to the header's longest word:
+    the excess left."""
+    for n in sorted(shown, key=lambda n: -widths[n]):
+        cells = max(
+            (display_width(line) for row in rows if n < len(row) for line in row[n].text.split("\n")), default=0
+        )
+        give = min(excess, widths[n] - max(cells, _longest_word(columns[n].header)))
+        if give > 0:
+            widths[n] -= give
+            excess -= give
+        if excess <= 0:
+            break
+    return excess
 
 
 def _paint(text: str, style: str, colour: bool) -> str:
