@@ -155,14 +155,18 @@ def layout(
     if excess > 0:  # then headers wrap at their spaces ("figure before" over two lines), cells kept whole
         excess = _wrap_headers(columns, rows, shown, widths, excess)
     if excess > 0:  # the last resort: fold the widest columns
-        for n in sorted(shown, key=lambda n: -widths[n]):
-            give = min(excess, widths[n] - 4)
-            if give > 0:
-                widths[n] -= give
-                excess -= give
-            if excess <= 0:
-                break
+        _fold_widest(shown, widths, excess)
     return shown, [widths[n] for n in shown]
+
+
+def _fold_widest(shown: Sequence[int], widths: dict[int, int], excess: int) -> None:
+    for n in sorted(shown, key=lambda n: -widths[n]):
+        give = min(excess, widths[n] - 4)
+        if give > 0:
+            widths[n] -= give
+            excess -= give
+        if excess <= 0:
+            break
 
 
 def _wrap_headers(
