@@ -178,7 +178,7 @@ AsKnownOption = Annotated[
         parser=_date,
         help="Count only what had been recorded by the end of this date (in the plan's timezone, else "
         "UTC): later values, revisions and retractions are ignored, so a past report comes out "
-        "as it was. --as-of defaults to it.",
+        "as it was. A command that takes --as-of defaults it to this date.",
     ),
 ]
 GroupOption = Annotated[
