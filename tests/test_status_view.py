@@ -87,3 +87,22 @@ def test_any_target_table_gives_problems_never_an_exception(table):
     except (TypeError, ValueError):
         return  # not representable in TOML (NaN is, for tomli-w; other oddities are not)
     parse_catalogue(text, "fuzz.toml")
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_the_fast_paths_of_a_cells_width_and_longest_word_agree_with_the_rules(text):
+    """Latin text's longest unbreakable piece, and any text's width, as the character-by-character
+    rules give them (grid.py takes shortcuts for ASCII and caches each character's width)."""
+    from sytrack.views import grid
+
+    by_rule = max(
+        (
+            sum(grid.char_width.__wrapped__(c) for c in w.strip())
+            for line in text.split("\n")
+            for w in grid._words(line)
+        ),
+        default=0,
+    )
+    assert grid._longest_word(text) == by_rule
+    assert grid.display_width(text) == sum(grid.char_width.__wrapped__(c) for c in text)

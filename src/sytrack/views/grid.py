@@ -3,6 +3,7 @@ id, a date or a number, and the box styles of Rich's tables, without Rich's per-
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
@@ -32,6 +33,7 @@ class Cell(NamedTuple):
     style: str = ""
 
 
+@functools.cache  # a table of 10,000 rows asks about the same few hundred characters millions of times
 def char_width(char: str) -> int:
     if unicodedata.combining(char):
         return 0
@@ -42,7 +44,7 @@ def display_width(text: str) -> int:
     """How many terminal columns `text` takes: a Chinese character takes two."""
     if text.isascii():
         return len(text)
-    return sum(char_width(c) for c in text)
+    return sum(map(char_width, text))
 
 
 # Chinese line-breaking rules (禁则): these never begin a line, those never end one.
@@ -108,6 +110,8 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def _longest_word(text: str) -> int:
+    if text.isascii():  # Latin text breaks only at spaces (its one unbreakable mark, %, follows a word)
+        return max((len(word.strip()) for line in text.split("\n") for word in line.split(" ")), default=0)
     return max((display_width(w.strip()) for line in text.split("\n") for w in _words(line)), default=0)
 
 
@@ -117,14 +121,15 @@ def layout(
     """The shown columns (indexes) and their widths. Without a width, every column as wide as its
     content. Within one: wrapping columns give way first, down to their longest word; then columns
     are dropped by their `drop` order; cells that still do not fit fold as a last resort."""
-    natural = [display_width(c.header) for c in columns]
-    shortest = list(natural)
+    cell_widths = [0] * len(columns)
+    shortest = [display_width(c.header) for c in columns]
     for row in rows:
         for n, cell in enumerate(row):
             lines = cell.text.split("\n") if "\n" in cell.text else (cell.text,)
-            natural[n] = max(natural[n], *(display_width(line) for line in lines))
+            cell_widths[n] = max(cell_widths[n], *(display_width(line) for line in lines))
             if columns[n].wrap:
                 shortest[n] = max(shortest[n], min(_longest_word(cell.text), 20))
+    natural = [max(cells, display_width(c.header)) for cells, c in zip(cell_widths, columns)]
     for n, column in enumerate(columns):
         if not column.wrap:
             shortest[n] = natural[n]
@@ -153,7 +158,7 @@ def layout(
             widths[widest] -= 1
             excess -= 1
     if excess > 0:  # then headers wrap at their spaces ("figure before" over two lines), cells kept whole
-        excess = _wrap_headers(columns, rows, shown, widths, excess)
+        excess = _wrap_headers(columns, cell_widths, shown, widths, excess)
     if excess > 0:  # the last resort: fold the widest columns
         _fold_widest(shown, widths, excess)
     return shown, [widths[n] for n in shown]
@@ -170,19 +175,12 @@ def _fold_widest(shown: Sequence[int], widths: dict[int, int], excess: int) -> N
 
 
 def _wrap_headers(
-    columns: Sequence[GridColumn],
-    rows: Sequence[Sequence[Cell]],
-    shown: Sequence[int],
-    widths: dict[int, int],
-    excess: int,
+    columns: Sequence[GridColumn], cell_widths: Sequence[int], shown: Sequence[int], widths: dict[int, int], excess: int
 ) -> int:
     """Narrow the columns whose header is wider than every cell, down to the header's longest word:
     the excess left."""
     for n in sorted(shown, key=lambda n: -widths[n]):
-        cells = max(
-            (display_width(line) for row in rows if n < len(row) for line in row[n].text.split("\n")), default=0
-        )
-        give = min(excess, widths[n] - max(cells, _longest_word(columns[n].header)))
+        give = min(excess, widths[n] - max(cell_widths[n], _longest_word(columns[n].header)))
         if give > 0:
             widths[n] -= give
             excess -= give
