@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # C0 and C1 controls (ESC starts terminal sequences, BEL rings, CR overwrites), DEL, the bidi
@@ -26,8 +27,18 @@ def display_width(text: str) -> int:
     万, full-width punctuation) take two, combining marks none, everything else one."""
     if text.isascii():  # the common case, and a workbook of a million rows measures every cell
         return len(text)
+    return _wide_text_width(text)
+
+
+@functools.cache  # a table of 10,000 rows asks about the same few hundred characters millions of times
+def char_width(char: str) -> int:
     import unicodedata
 
-    return sum(
-        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text
-    )
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+@functools.lru_cache(maxsize=65536)  # the same names (orgs, groups, units) fill whole columns
+def _wide_text_width(text: str) -> int:
+    return sum(map(char_width, text))

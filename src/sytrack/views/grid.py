@@ -4,9 +4,10 @@ id, a date or a number, and the box styles of Rich's tables, without Rich's per-
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
+
+from sytrack.visible import char_width, display_width
 
 # Rich's box styles, as its tables draw them: (top, header row, header rule, row, bottom) as
 # (left, fill, between, right) each. HEAVY_HEAD is Rich's default; SIMPLE_HEAD has only a rule.
@@ -31,20 +32,6 @@ class GridColumn(NamedTuple):
 class Cell(NamedTuple):
     text: str
     style: str = ""
-
-
-@functools.cache  # a table of 10,000 rows asks about the same few hundred characters millions of times
-def char_width(char: str) -> int:
-    if unicodedata.combining(char):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
-
-
-def display_width(text: str) -> int:
-    """How many terminal columns `text` takes: a Chinese character takes two."""
-    if text.isascii():
-        return len(text)
-    return sum(map(char_width, text))
 
 
 # Chinese line-breaking rules (禁则): these never begin a line, those never end one.
@@ -112,6 +99,11 @@ def wrap(text: str, width: int) -> list[str]:
 def _longest_word(text: str) -> int:
     if text.isascii():  # Latin text breaks only at spaces (its one unbreakable mark, %, follows a word)
         return max((len(word.strip()) for line in text.split("\n") for word in line.split(" ")), default=0)
+    return _longest_wide_word(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _longest_wide_word(text: str) -> int:
     return max((display_width(w.strip()) for line in text.split("\n") for w in _words(line)), default=0)
 
 
@@ -123,12 +115,15 @@ def layout(
     are dropped by their `drop` order; cells that still do not fit fold as a last resort."""
     cell_widths = [0] * len(columns)
     shortest = [display_width(c.header) for c in columns]
+    wrapping = [bool(column.wrap) for column in columns]
     for row in rows:
         for n, cell in enumerate(row):
-            lines = cell.text.split("\n") if "\n" in cell.text else (cell.text,)
-            cell_widths[n] = max(cell_widths[n], *(display_width(line) for line in lines))
-            if columns[n].wrap:
-                shortest[n] = max(shortest[n], min(_longest_word(cell.text), 20))
+            text = cell.text
+            wide = max(map(display_width, text.split("\n"))) if "\n" in text else display_width(text)
+            if wide > cell_widths[n]:
+                cell_widths[n] = wide
+            if wrapping[n] and wide > shortest[n]:  # a cell no wider than the shortest has no longer word
+                shortest[n] = max(shortest[n], min(_longest_word(text), 20))
     natural = [max(cells, display_width(c.header)) for cells, c in zip(cell_widths, columns)]
     for n, column in enumerate(columns):
         if not column.wrap:
@@ -249,13 +244,16 @@ class Grid:
         return left + " " + f" {between} ".join(cells) + " " + right
 
     def _row_lines(self, row: Sequence[Cell], parts: str) -> Iterator[str]:
-        wrapped = []
-        for n, width in zip(self.shown, self.widths):
-            text = row[n].text if n < len(row) else ""
-            fits = "\n" not in text and display_width(text) <= width
-            wrapped.append([text] if fits else wrap(text, width))
-        height = max(len(lines) for lines in wrapped)
+        texts = [row[n].text if n < len(row) else "" for n in self.shown]
         styles = [(row[n].style or self.columns[n].style) if n < len(row) else "" for n in self.shown]
+        if all("\n" not in text and display_width(text) <= width for text, width in zip(texts, self.widths)):
+            yield self._line(texts, styles, parts)  # most rows: one line each, nothing to wrap
+            return
+        wrapped = [
+            [text] if "\n" not in text and display_width(text) <= width else wrap(text, width)
+            for text, width in zip(texts, self.widths)
+        ]
+        height = max(map(len, wrapped))
         for k in range(height):
             yield self._line([lines[k] if k < len(lines) else "" for lines in wrapped], styles, parts)
 
