@@ -47,9 +47,7 @@ def run_steps(steps: list[tuple[str, str]], folder: Path) -> list[str]:
     }
     for name in ("SYTRACK_CATALOG", "SYTRACK_DB"):
         env.pop(name, None)
-    result = subprocess.run(
-        ["bash", "-c", "\n".join(script)], cwd=folder, env=env, capture_output=True, text=True
-    )
+    result = subprocess.run(["bash", "-c", "\n".join(script)], cwd=folder, env=env, capture_output=True, text=True)
     outputs = re.split(r"^@@step \d+\n", result.stdout, flags=re.M)[1:]
     return [output.replace(str(folder), "/tmp/ana") for output in outputs]
 
