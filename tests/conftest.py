@@ -251,3 +251,61 @@ def recorded(run, catalogue_file: Path, tmp_path: Path, recorded_template: Path)
             if (recorded_template / name).exists():
                 shutil.copyfile(recorded_template / name, tmp_path / name)
     return tmp_path
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every SQL statement the data file's connections run, in order."""
+    from sytrack.store.sqlite import SQLiteBackend
+
+    seen: list[str] = []
+    original = SQLiteBackend._connect
+
+    def traced(self, read_only):
+        connection = original(self, read_only)
+        connection.set_trace_callback(seen.append)
+        return connection
+
+    monkeypatch.setattr(SQLiteBackend, "_connect", traced)
+    return seen
+
+
+def in_a_terminal(args: Sequence[str], folder: Path, columns: int = 80, encoding: str = "utf-8") -> str:
+    """What the installed `sytrack ARGS` draws on a pseudo-terminal `columns` wide whose encoding is
+    `encoding`, run in `folder` (skipped where the script is not installed next to this Python)."""
+    import fcntl
+    import pty
+    import shutil
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    sytrack = shutil.which("sytrack", path=str(Path(sys.executable).parent))
+    if sytrack is None:
+        pytest.skip("the sytrack script is not installed next to this Python")
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {
+        **os.environ,
+        "HOME": str(folder / "home"),
+        "COLUMNS": str(columns),
+        "TERM": "xterm-256color",
+        "PYTHONIOENCODING": encoding,
+        "NO_COLOR": "1",
+    }
+    env.pop("SYTRACK_DB", None)
+    process = subprocess.Popen([sytrack, *args], cwd=folder, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the command is done
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=60) == 0, b"".join(chunks)
+    return b"".join(chunks).decode(encoding).replace("\r\n", "\n")

@@ -6,17 +6,13 @@ import datetime as dt
 import itertools
 import json
 import math
-import os
 import re
-import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, display_width
+from conftest import AS_OF, display_width, in_a_terminal
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -359,50 +355,13 @@ def test_show_in_chinese_labels_its_chart_in_chinese(run, recorded: Path):
     assert result.stdout.splitlines()[-1] == UNICODE_GLYPHS.legend["zh"]
 
 
-def in_a_terminal(args: list[str], folder: Path, encoding: str) -> str:
-    """What `sytrack ARGS` draws on a pseudo-terminal 80 columns wide whose encoding is `encoding`."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    sytrack = shutil.which("sytrack", path=str(Path(sys.executable).parent))
-    if sytrack is None:
-        pytest.skip("the sytrack script is not installed next to this Python")
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 80, 0, 0))
-    env = {
-        **os.environ,
-        "HOME": str(folder / "home"),
-        "COLUMNS": "80",
-        "TERM": "xterm-256color",
-        "PYTHONIOENCODING": encoding,
-        "NO_COLOR": "1",
-    }
-    env.pop("SYTRACK_DB", None)
-    process = subprocess.Popen([sytrack, *args], cwd=folder, stdin=follower, stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the command is done
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert process.wait(timeout=60) == 0, b"".join(chunks)
-    return b"".join(chunks).decode(encoding).replace("\r\n", "\n")
-
-
 def test_show_on_an_80_column_terminal_uses_braille_in_utf8_and_ascii_otherwise(recorded: Path):
-    drawn = in_a_terminal(["show", "cnc-rate", "--as-of", AS_OF], recorded, "utf-8")
+    drawn = in_a_terminal(["show", "cnc-rate", "--as-of", AS_OF], recorded, encoding="utf-8")
     plot = "".join(line.split("|", 1)[1] for line in chart_lines(drawn))
     assert "◉" in plot and any(0x2800 < ord(char) <= 0x28FF for char in plot)
     # The fields table's "defined at" holds this test's long temporary path; every other line fits.
     assert max(display_width(line.rstrip()) for line in drawn.splitlines() if "defined" not in line) <= 80, drawn
-    drawn = in_a_terminal(["show", "cnc-rate", "--as-of", AS_OF], recorded, "gbk")  # a Chinese Windows console
+    drawn = in_a_terminal(["show", "cnc-rate", "--as-of", AS_OF], recorded, encoding="gbk")  # a Chinese Windows console
     plot = "".join(line.split("|", 1)[1] for line in chart_lines(drawn))
     assert {"o", ".", "T"} <= set(plot) and plot.isascii()
     assert ASCII_GLYPHS.legend["en"] in drawn

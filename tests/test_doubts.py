@@ -4,14 +4,12 @@ shown per language in list, show, explain and the HTML report; and show's long p
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import in_a_terminal
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "src" / "sytrack" / "indicators.toml"
@@ -92,36 +90,9 @@ def test_the_chinese_report_carries_the_chinese_doubt_and_the_english_one_the_en
 # show's fields on an 80-column terminal: a path breaks only after a '/'
 
 
-def in_a_terminal(args: list[str], folder: Path, columns: int = 80) -> str:
-    """What `sytrack ARGS` draws on a UTF-8 pseudo-terminal `columns` wide."""
-    import fcntl
-    import pty
-    import struct
-    import subprocess
-    import termios
-
-    sytrack = shutil.which("sytrack", path=str(Path(sys.executable).parent))
-    if sytrack is None:
-        pytest.skip("the sytrack script is not installed next to this Python")
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    env = {**os.environ, "HOME": str(folder / "home"), "COLUMNS": str(columns), "TERM": "xterm-256color"}
-    env.update({"PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"})
-    env.pop("SYTRACK_DB", None)
-    process = subprocess.Popen([sytrack, *args], cwd=folder, stdin=follower, stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the command is done
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert process.wait(timeout=60) == 0, b"".join(chunks)
-    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+def in_a_utf8_terminal(args: list[str], folder: Path, columns: int = 80) -> str:
+    """What `sytrack ARGS` draws on a UTF-8 pseudo-terminal `columns` wide, styles left out."""
+    text = in_a_terminal(args, folder, columns)
     return re.sub(r"\x1b\[[0-9;]*m", "", text)  # bold and dim are styles NO_COLOR leaves: not text
 
 
@@ -135,7 +106,7 @@ def test_show_at_80_columns_breaks_a_long_path_only_after_a_slash(
     folder.mkdir(parents=True)
     (folder / "indicators.toml").write_text(catalogue_text, encoding="utf-8")
     path = f"{folder / 'indicators.toml'}:"
-    drawn = in_a_terminal(["show", "5g-base-stations", "--lang", lang], folder)
+    drawn = in_a_utf8_terminal(["show", "5g-base-stations", "--lang", lang], folder)
     lines = drawn.splitlines()
     assert max(display_width(line.rstrip()) for line in lines) <= 80, drawn
     start = next(n for n, line in enumerate(lines) if line.strip().startswith(label))

@@ -13,7 +13,6 @@ import pytest
 
 from sytrack.store import Store
 from sytrack.store.spool import spooled
-from sytrack.store.sqlite import SQLiteBackend
 
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
@@ -36,21 +35,6 @@ def records(count: int, first_day: int = 0, timed: bool = False, org: str = "") 
         )
         for n in range(count)
     ]
-
-
-@pytest.fixture
-def statements(monkeypatch):
-    """Every SQL statement the data file's connections run, in order."""
-    seen: list[str] = []
-    original = SQLiteBackend._connect
-
-    def traced(self, read_only):
-        connection = original(self, read_only)
-        connection.set_trace_callback(seen.append)
-        return connection
-
-    monkeypatch.setattr(SQLiteBackend, "_connect", traced)
-    return seen
 
 
 def rows(path: Path) -> list[tuple]:

@@ -5,10 +5,8 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from sytrack.store import Store
-from sytrack.store.sqlite import IMPORT_CACHE_KIB, SQLiteBackend, rebuild_indexes
+from sytrack.store.sqlite import IMPORT_CACHE_KIB, rebuild_indexes
 
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
@@ -29,21 +27,6 @@ def records(count: int, first_day: int = 0) -> list[tuple]:
         )
         for n in range(count)
     ]
-
-
-@pytest.fixture
-def statements(monkeypatch):
-    """Every SQL statement the data file's connections run, in order."""
-    seen: list[str] = []
-    original = SQLiteBackend._connect
-
-    def traced(self, read_only):
-        connection = original(self, read_only)
-        connection.set_trace_callback(seen.append)
-        return connection
-
-    monkeypatch.setattr(SQLiteBackend, "_connect", traced)
-    return seen
 
 
 def indexes(path: Path) -> list[tuple[str, str]]:
