@@ -364,14 +364,14 @@ def test_a_cutoff_after_the_newest_record_reads_the_table_itself_and_agrees(sy, 
     from sytrack.catalogue import load_catalogue
     from sytrack.duty import known_by
     from sytrack.store import open_store
-    from sytrack.store.records import KNOWN_TABLE
+    from sytrack.store.records import KNOWN_PLAN
 
     monthly_history(sy, {"2023-05": 14, "2023-06": 15})
     sy("2023-08-10T02:00:00Z", "undo")
     plan = load_catalogue(tmp_path / "indicators.toml").plan
     store = open_store(store_env.get("SYTRACK_DB") or str(tmp_path / "indicators.db"), plan.id)
     assert store._source(known_by(dt.date(2023, 8, 10), plan))[0] == "observation"
-    assert store._source(known_by(dt.date(2023, 8, 9), plan))[0] == KNOWN_TABLE
+    assert store._source(known_by(dt.date(2023, 8, 9), plan))[0] == KNOWN_PLAN
     now = "2023-12-01T00:00:00Z"
     for args in (
         ["status", "--format", "csv", "--as-of", "2023-08-10"],

@@ -160,10 +160,10 @@ def _escalation_records(store, plan, shown: list, receipts: dict, day, cutoff: s
 
     if org:
         return store.replay_records(known_by=cutoff), set()
-    standing = receipts_standing(shown, store.records_per_indicator(), receipts)
+    standing = receipts_standing(shown, store.records_per_indicator(known_by=cutoff), receipts)
     rest = [i.id for i in shown if i.id not in standing and needs_escalation(i, plan, day)]
-    if cutoff is None and len(rest) <= max(16, len(shown) // 4):
-        return {name: store.history(name) for name in rest}, standing
+    if len(rest) <= max(16, len(shown) // 4):
+        return {name: store.history(name, known_by=cutoff) for name in rest}, standing
     return store.replay_records(known_by=cutoff), standing
 
 

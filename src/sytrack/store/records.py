@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator
@@ -11,7 +12,7 @@ from typing import Any
 from sytrack.errors import SytrackError
 from sytrack.model import CITY, Observation
 from sytrack.store import writes
-from sytrack.store.as_known import EXPORT_SELECT, KNOWN_TABLE, known_parameters
+from sytrack.store.as_known import EXPORT_SELECT, KNOWN_PLAN, KNOWN_TABLE, known_parameters
 from sytrack.store.backend import Backend
 from sytrack.store.importing import ImportCounts
 from sytrack.store.rows import COLUMNS as _COLUMNS
@@ -19,7 +20,7 @@ from sytrack.store.rows import Dates as _Dates
 from sytrack.store.rows import NewObservation, utc_timestamp
 from sytrack.store.rows import observation as _observation
 
-__all__ = ["EXPORT_SELECT", "KNOWN_TABLE", "NewObservation", "Store", "utc_timestamp"]
+__all__ = ["EXPORT_SELECT", "KNOWN_PLAN", "KNOWN_TABLE", "NewObservation", "Store", "utc_timestamp"]
 
 
 class Store:
@@ -54,18 +55,25 @@ class Store:
     def reading(self) -> Any:
         return self.backend.reading()
 
-    def writing(self) -> Any:
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Any]:
+        """One write transaction; whatever it wrote, the columns "as known" reads rest on are
+        brought up to date for it before it commits (`writes.settle_known`)."""
         self._newest = None  # a write may add a newer record
-        return self.backend.writing()
+        with self.backend.writing() as connection:
+            newest_before = writes.newest_id(connection)
+            yield connection
+            writes.settle_known(connection, newest_before)
 
     # -- reading -------------------------------------------------------------------------------
 
-    def _source(self, known_by: str | None) -> tuple[str, list]:
+    def _source(self, known_by: str | None, one_indicator: bool = False) -> tuple[str, list]:
         """The table to read and the parameters it takes: the table itself, or with `known_by` (a
-        UTC timestamp, `cycle.day_end(DATE)`) the table as it was known before then."""
+        UTC timestamp, `cycle.day_end(DATE)`) the table as it was known before then, built to be
+        read for one indicator or for the whole plan."""
         if known_by is None or known_by > self._newest_recorded_at():
             return "observation", []  # known after the newest record: everything, as it stands now
-        return KNOWN_TABLE, known_parameters(known_by, self.plan)
+        return KNOWN_TABLE if one_indicator else KNOWN_PLAN, known_parameters(known_by, self.plan)
 
     def _newest_recorded_at(self) -> str:
         """When the newest record was made ("" with none), read once per Store: a cutoff after it
@@ -89,7 +97,7 @@ class Store:
         with self.reading() as connection:
             if connection is None:
                 return []
-            source, parameters = self._source(known_by)
+            source, parameters = self._source(known_by, indicator is not None)
             query = f"SELECT {_COLUMNS} FROM {source} WHERE plan = ?"
             parameters.append(self.plan)
             if indicator is not None:
@@ -113,7 +121,7 @@ class Store:
         # For the whole plan, `plan || ''` and `in_force + 0` keep SQLite off the indexes on those
         # columns: walking the table backwards by id finds the newest at once, where an index would
         # sort every record. One indicator's few records come by its index, then sorted.
-        source, parameters = self._source(known_by)
+        source, parameters = self._source(known_by, indicator is not None)
         conditions = ["plan = ?" if indicator else "plan || '' = ?"]
         parameters.append(self.plan)
         if indicator is not None:
@@ -168,7 +176,7 @@ class Store:
         with self.reading() as connection:
             if connection is None:
                 return {}
-            source, parameters = self._source(known_by)
+            source, parameters = self._source(known_by, indicator is not None)
             query = f"SELECT indicator, as_of, value FROM {source} WHERE plan = ? AND in_force = 1 AND org = ?"
             parameters += [self.plan, org]
             if indicator is not None:
@@ -202,7 +210,7 @@ class Store:
         with self.reading() as connection:
             if connection is None:
                 return
-            source, parameters = self._source(known_by)
+            source, parameters = self._source(known_by, indicator is not None)
             query = f"SELECT indicator, org, as_of, value, denominator FROM {source} WHERE plan = ? AND in_force = 1"
             parameters.append(self.plan)
             if indicator is not None:
@@ -234,17 +242,17 @@ class Store:
             # value was retracted by then. "plan || ''" keeps SQLite reading the table in order
             # rather than the indicator index and then every row (three times faster here).
             query = (
-                "SELECT o.indicator, o.org, o.as_of, min(o.recorded_at) FROM observation o"
-                " LEFT JOIN observation r ON r.id = o.retracted_by WHERE o.plan || '' = ? AND o.value IS NOT NULL"
+                "SELECT indicator, org, as_of, min(recorded_at) FROM observation"
+                " WHERE plan || '' = ? AND value IS NOT NULL"
             )
             parameters: list = [self.plan]
             if known_by is None:
-                query += " AND o.retracted_by IS NULL"
+                query += " AND retracted_by IS NULL"
             else:
-                query += " AND o.recorded_at < ? AND (r.id IS NULL OR r.recorded_at >= ?)"
+                query += " AND recorded_at < ? AND (retracted_at IS NULL OR retracted_at >= ?)"
                 parameters += [known_by, known_by]
             rows = connection.execute(
-                query + " GROUP BY o.indicator, o.org, o.as_of ORDER BY o.indicator, o.org, o.as_of", parameters
+                query + " GROUP BY indicator, org, as_of ORDER BY indicator, org, as_of", parameters
             )
             dates = _Dates()
             found: dict[str, dict[str, list[tuple[dt.date, str]]]] = {}
@@ -283,15 +291,17 @@ class Store:
                 return 0
             return connection.execute("SELECT count(*) FROM observation WHERE plan = ?", (self.plan,)).fetchone()[0]
 
-    def records_per_indicator(self) -> dict[str, int]:
+    def records_per_indicator(self, known_by: str | None = None) -> dict[str, int]:
+        """How many records (values and retractions) each indicator has; with `known_by`, how many
+        had been recorded before it."""
+        query, parameters = "SELECT indicator, count(*) FROM observation WHERE plan = ?", [self.plan]
+        if known_by is not None:
+            query += " AND recorded_at < ?"
+            parameters.append(known_by)
         with self.reading() as connection:
             if connection is None:
                 return {}
-            return dict(
-                connection.execute(
-                    "SELECT indicator, count(*) FROM observation WHERE plan = ? GROUP BY indicator", (self.plan,)
-                )
-            )
+            return dict(connection.execute(query + " GROUP BY indicator", parameters))
 
     # -- writing -------------------------------------------------------------------------------
 

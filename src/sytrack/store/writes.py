@@ -8,11 +8,25 @@ from sytrack.errors import SytrackError
 from sytrack.model import Observation
 from sytrack.store.backend import Connection
 from sytrack.store.rows import COLUMNS, NewObservation, observation
+from sytrack.store.schema import SETTLE_KNOWN
 
 _INSERT = (
     "INSERT INTO observation (id, plan, indicator, value, as_of, recorded_at, recorded_by, note, source,"
     " supersedes, retracts, in_force, org, denominator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+def newest_id(connection: Connection) -> int:
+    """The highest id in the table (0 when empty): every record written after this has a higher one."""
+    return connection.execute("SELECT coalesce(max(id), 0) FROM observation").fetchone()[0]
+
+
+def settle_known(connection: Connection, newest_before: int) -> None:
+    """Bring superseded_at and retracted_at up to date for what the records after id
+    `newest_before` changed, in the writer's transaction: however a record was written (recorded,
+    retracted, imported, copied), these are derived from the facts the same way."""
+    for statement in SETTLE_KNOWN:
+        connection.execute(statement, (newest_before,))
 
 
 def record_in_force(connection: Connection, plan: str, indicator: str, org: str, as_of: str) -> int | None:
