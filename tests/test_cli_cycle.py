@@ -564,7 +564,9 @@ def test_escalation_of_orgs_reports_reads_no_record_until_one_is_revised(orgs, m
     read: list = []
     real_history = Store.history
     monkeypatch.setattr(Store, "replay_records", lambda self, *a, **k: read.append("all") or {})
-    monkeypatch.setattr(Store, "history", lambda self, name=None, *a: read.append(name) or real_history(self, name, *a))
+    monkeypatch.setattr(
+        Store, "history", lambda self, name=None, *a, **k: read.append(name) or real_history(self, name, *a, **k)
+    )
     row = status_of(orgs, "2023-10-20T02:00:00Z", indicator="allocated")
     assert (row["warning"], row["escalation"], read) == ("red", "1", [])
     orgs("2023-10-25T02:00:00Z", "record", "allocated", "6", "--date", "2023-Q2", "--org", "hunnan")

@@ -119,7 +119,7 @@ def _assert_as_known_matches_the_definition(store: Store) -> None:
             assert one == {i: s for i, s in states.items() if i in one}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(writes)
 def test_a_data_file_as_known_at_any_moment_is_its_history_replayed(operations):
     with tempfile.TemporaryDirectory() as folder:
@@ -186,3 +186,17 @@ def test_a_data_file_at_schema_four_is_upgraded_with_the_columns_filled_from_its
     upgraded = Store(path, "p")
     _assert_as_known_matches_the_definition(upgraded)
     assert upgraded.schema_version() == 5
+
+
+def test_a_value_written_after_its_dates_only_value_was_retracted_but_carrying_an_earlier_time(tmp_path):
+    """#1 retracted on the 3rd; #3 written after that, so it supersedes nothing, but it says it
+    was recorded on the 2nd: as known on the 2nd, before the retraction, #3 is the one in force."""
+    store = Store(tmp_path / "data.db", "p")
+    day = [(START + dt.timedelta(days=n)).strftime("%Y-%m-%dT%H:%M:%SZ") for n in range(5)]
+    store.record(NewObservation("a", DAYS[0], 5.0, "li"), START)
+    store.undo(1, "li", START + dt.timedelta(days=2))
+    store.record(NewObservation("a", DAYS[0], 7.0, "li", recorded_at=day[1]), START + dt.timedelta(days=3))
+    store.record(NewObservation("b", DAYS[0], 1.0, "li"), START + dt.timedelta(days=4))  # the table as known is read
+    assert store.current(known_by=day[1]) == {"a": [(DAYS[0], 5.0)]}
+    assert store.current(known_by=day[2]) == {"a": [(DAYS[0], 7.0)]}
+    assert store.current("a", known_by=day[2]) == {"a": [(DAYS[0], 7.0)]}

@@ -27,12 +27,14 @@ EXPORT_SELECT = (
 # It has the table's columns and name, so every read query runs on it unchanged; its parameters
 # (cutoff five times, plan, cutoff) come before the query's own. A value is in force then when it
 # was not retracted by then and no later value of its date was: `superseded_at` (schema 5) says at
-# once that none was for all but the revised dates, and only those probe the index for one.
+# once that none was for all but the revised dates and the retracted values, and only those probe
+# the index for one.
 _KNOWN_TABLE = (
     "(SELECT o.id, o.plan{whole} AS plan, o.indicator, o.value, o.as_of, o.recorded_at, o.recorded_by, o.note, o.source,"
     " o.supersedes, o.retracts, o.org, o.denominator, o.superseded_at, o.retracted_at,"
     " CASE WHEN o.value IS NOT NULL AND (o.retracted_at IS NULL OR o.retracted_at >= ?)"
-    " AND (o.superseded_at IS NULL OR o.superseded_at >= ? OR NOT EXISTS (SELECT 1 FROM observation k"
+    " AND ((o.retracted_at IS NULL AND (o.superseded_at IS NULL OR o.superseded_at >= ?)) OR NOT EXISTS (SELECT 1"
+    "  FROM observation k"
     "  WHERE k.plan = o.plan AND k.indicator = o.indicator AND k.org = o.org AND k.as_of = o.as_of AND k.id > o.id"
     "  AND k.value IS NOT NULL AND k.recorded_at < ? AND (k.retracted_at IS NULL OR k.retracted_at >= ?)))"
     " THEN 1 ELSE 0 END AS in_force,"

@@ -15,26 +15,35 @@ class Types(NamedTuple):
 SQLITE_TYPES = Types(id="INTEGER", number="REAL")
 POSTGRES_TYPES = Types(id="BIGINT", number="DOUBLE PRECISION")
 
-# The two columns "as known" reads rest on (schema 5), brought up to date for every record with an
-# id after `?` by one pair of statements, so that every write keeps them the same way
-# (`settle_known`, at the end of each write transaction) and the upgrade fills them (`?` = 0).
-# superseded_at is a lower bound, which is all KNOWN_TABLE needs: no later value of the record's
-# date was recorded before it (NULL: there is no later value).
-SETTLE_KNOWN = (
-    # The values of every date that has a new value: each gets the earliest recorded_at of the
-    # values after it, one window over those dates' values (never a scan per value: a date may
-    # have been revised thousands of times).
+# The two columns "as known" reads rest on (schema 5), derived from the facts. retracted_at: when
+# the record was retracted. superseded_at: for a value not retracted, when a later value of its
+# date was first recorded (NULL: none was); a retracted value's may be missing, and reads ask the
+# index for those (as_known.KNOWN_TABLE). Every write keeps them the same way, whatever wrote it
+# (`writes.settle_known`, at the end of each write transaction, for the records after id `?`): a
+# value written while its date had one in force names it in `supersedes`, and only those dates'
+# values are worked out again, one window over them (never a scan per value: a date may have been
+# revised thousands of times). The upgrade works out every date with more than one value.
+_SETTLE_SUPERSEDED = (
     "UPDATE observation SET superseded_at = later.at FROM (SELECT o.id, min(o.recorded_at) OVER (PARTITION BY"
     " o.plan, o.indicator, o.org, o.as_of ORDER BY o.id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS at"
-    # The new records by id, then each date's values by the index: `|| ''` keeps SQLite from
-    # reading the whole index for DISTINCT, CROSS JOIN from reading the whole table for the join.
-    " FROM (SELECT DISTINCT plan || '' AS plan, indicator || '' AS indicator, org || '' AS org, as_of || '' AS as_of"
-    " FROM observation WHERE id > ? AND value IS NOT NULL) AS n CROSS JOIN observation o"
+    " FROM ({dates}) AS n CROSS JOIN observation o"
     " WHERE o.plan = n.plan AND o.indicator = n.indicator AND o.org = n.org AND o.as_of = n.as_of"
-    " AND o.value IS NOT NULL) AS later WHERE observation.id = later.id AND later.at IS NOT NULL",
+    " AND o.value IS NOT NULL) AS later WHERE observation.id = later.id AND later.at IS NOT NULL"
+)
+SETTLE_KNOWN = (
+    # The dates of the new records that superseded one: by id, then each date's values by the index
+    # (`|| ''` keeps SQLite from reading the whole index for DISTINCT, CROSS JOIN the whole table).
+    _SETTLE_SUPERSEDED.format(
+        dates="SELECT DISTINCT plan || '' AS plan, indicator || '' AS indicator, org || '' AS org,"
+        " as_of || '' AS as_of FROM observation WHERE id > ? AND supersedes IS NOT NULL"
+    ),
     # Every record a new retraction retracts: when it was retracted.
     "UPDATE observation SET retracted_at = (SELECT r.recorded_at FROM observation r WHERE r.id = observation.retracted_by)"
     " WHERE id IN (SELECT retracts FROM observation WHERE id > ? AND retracts IS NOT NULL)",
+)
+_UPGRADE_SUPERSEDED = _SETTLE_SUPERSEDED.format(
+    dates="SELECT plan, indicator, org, as_of FROM observation WHERE value IS NOT NULL"
+    " GROUP BY plan, indicator, org, as_of HAVING count(*) > 1"
 )
 
 # Each entry upgrades the schema by one version; a backend keeps how many have run (SQLite in
@@ -91,13 +100,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX observation_in_force ON observation(plan, in_force, indicator, org, as_of, value, denominator)",
     ),
     # 5: what was known at a moment, read as plain conditions (as_known.KNOWN_TABLE): when each
-    # record was retracted, and when a later value of its date was first recorded (SETTLE_KNOWN);
+    # record was retracted, and when a later value of its date was first recorded (see above);
     # and the records by when they were made, for the newest one and for what was recorded
     # between two reports (`diff`).
     (
         "ALTER TABLE observation ADD COLUMN superseded_at TEXT",
         "ALTER TABLE observation ADD COLUMN retracted_at TEXT",
-        *(statement.replace("?", "0") for statement in SETTLE_KNOWN),
+        _UPGRADE_SUPERSEDED,
+        SETTLE_KNOWN[1].replace("?", "0"),
         "CREATE INDEX observation_by_recorded_at ON observation(plan, recorded_at)",
     ),
 )
