@@ -182,9 +182,9 @@ def test_an_org_not_allocated_makes_an_earlier_date_undefined_from_its_first_fig
     changes = row_changes(indicator, TREE, record_changes(records, "i"))
     assert changes == {
         march: [
-            ("2023-04-06T02:00:00Z", 5.0, None),
-            ("2023-05-02T02:00:00Z", None, None),
-            ("2023-05-03T02:00:00Z", 9.0, None),
+            ("2023-04-06T02:00:00Z", (march, 5.0)),
+            ("2023-05-02T02:00:00Z", None),
+            ("2023-05-03T02:00:00Z", (march, 9.0)),
         ]
     }
 
@@ -207,9 +207,9 @@ def test_a_share_rolls_up_at_each_instant_and_a_street_holds_its_district_back()
         Observation(3, "i", 10.0, march, "2023-04-08T02:00:00Z", "t", org="street", denominator=900.0),
     ]
     changes = row_changes(indicator, TREE, record_changes(records, "i"))
-    assert changes == {march: [("2023-04-08T02:00:00Z", 14.0, None)]}
+    assert changes == {march: [("2023-04-08T02:00:00Z", (march, 14.0))]}
     assert row_changes(indicator, TREE, record_changes(records, "i"), "east") == {
-        march: [("2023-04-08T02:00:00Z", 10.0, None)]
+        march: [("2023-04-08T02:00:00Z", (march, 10.0))]
     }
 
 

@@ -1,8 +1,9 @@
 """The roll-up as known at any instant, pure: each date's figure of the city (or an org) as the list of its changes.
 
-A date's changes are (instant, value, denominator) in the order of their instants: for a cutoff
-after `instant` (a record counts when it was recorded before the cutoff), up to the next change,
-the date's figure is `value` (None: it has none). From them a row can be judged at any cutoff
+A date's changes are (instant, point) in the order of their instants: for a cutoff after
+`instant` (a record counts when it was recorded before the cutoff), up to the next change, the
+date's figure is `point`, (date, value) or (date, value, denominator) as `orgs.roll_up` reads it
+(None: it has none). From them a row can be judged at any cutoff
 without its series being rebuilt (`sytrack.escalation`). A node's changes are worked out from its
 orgs' by evaluating the roll-up only at the instants something under it changed, and only at the
 dates that change can reach (a flow's or rate's own date; for a level or share, carried forward,
@@ -21,20 +22,20 @@ import datetime as dt
 import itertools
 import operator
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 from sytrack.model import CITY, Indicator, Observation
 from sytrack.orgs import NOT_ROLLED, SAME_DATE_KINDS, OrgTree, combine, depth
 
-Change = tuple[str, float | None, float | None]  # (instant, value or None, denominator or None)
+Change = tuple[str, tuple | None]  # (instant, the date's point from then on, or None)
 Changes = dict[dt.date, list[Change]]
-NONE: tuple[None, None] = (None, None)
 
 
 def value_at(changes: Sequence[Change], known_by: str) -> float | None:
     """A date's figure as known before `known_by`: its last change made before then."""
-    for instant, value, _ in reversed(changes):
+    for instant, point in reversed(changes):
         if instant < known_by:
-            return value
+            return None if point is None else point[1]
     return None
 
 
@@ -55,8 +56,9 @@ def record_changes(records: Sequence[Observation], indicator: str) -> dict[str, 
             best = record if record.id > best.id else best
             if n + 1 < len(group) and group[n + 1].recorded_at == record.recorded_at:
                 continue  # records made at the same instant count together
-            if not changes or changes[-1][1:] != (best.value, best.denominator):
-                changes.append((record.recorded_at, best.value, best.denominator))
+            point = (day, best.value) if best.denominator is None else (day, best.value, best.denominator)
+            if not changes or changes[-1][1] != point:
+                changes.append((record.recorded_at, point))
         found.setdefault(org, {})[day] = changes
     return found
 
@@ -71,7 +73,7 @@ def standing_changes(
     found: dict[str, Changes] = {}
     for org, points in ((CITY, own), *reported.items()):
         came = dict(receipts.get(org, ()))
-        changes = {p[0]: [(came[p[0]], p[1], p[2] if len(p) > 2 else None)] for p in points if p[0] in came}
+        changes: Changes = {point[0]: [(came[point[0]], point)] for point in points if point[0] in came}
         if changes:
             found[org] = changes
     return found
@@ -103,111 +105,217 @@ def _node_changes(
     allocated: Collection[str],
     weights: Mapping[str, float],
 ) -> Changes:
-    """One node's changes from its own and its children's: one sweep over their instants in order,
-    each date its changes can reach evaluated after each instant."""
-    state = _Below(kind, [name for name, _ in below], allocated, weights)
-    sources = [(-1, own), *enumerate(changes for _, changes in below)]
-    events = sorted(
-        (
-            (instant, slot, day, value, denominator)
-            for slot, changes in sources
-            for day, found in changes.items()
-            for instant, value, denominator in found
-        ),
-        key=operator.itemgetter(0),
+    """One node's changes from its own and its children's."""
+    taking_part = _taking_part(below, allocated)
+    if kind in SAME_DATE_KINDS:
+        return _same_date_changes(kind, own, below, taking_part, weights)
+    return _carried_changes(kind, own, below, taking_part, weights)
+
+
+def _taking_part(below: Sequence[tuple[str, Changes]], allocated: Collection[str]) -> list[tuple[str, tuple[int, ...]]]:
+    """Who takes part in the roll-up from each instant on, as (instant, the children's positions),
+    the first from the start (""): every allocated child, and any other while it has a figure of
+    some date (a node's roll-up may lose every figure again when an org joins below it)."""
+    members = {n for n, (name, _) in enumerate(below) if name in allocated}
+    flips = sorted(
+        (instant, n, present)
+        for n, (name, changes) in enumerate(below)
+        if name not in allocated
+        for instant, present in _presence(changes)
     )
+    found = [("", tuple(sorted(members)))]
+    for instant, group in itertools.groupby(flips, key=operator.itemgetter(0)):
+        for _, n, present in group:
+            (members.add if present else members.discard)(n)
+        found.append((instant, tuple(sorted(members))))
+    return found
+
+
+def _presence(changes: Changes) -> list[tuple[str, bool]]:
+    """When a node comes to have a figure of some date, and when it has none again."""
+    events = sorted((instant, day, point is not None) for day, found in changes.items() for instant, point in found)
+    held: set[dt.date] = set()
+    flips: list[tuple[str, bool]] = []
+    for instant, group in itertools.groupby(events, key=operator.itemgetter(0)):
+        for _, day, has in group:
+            (held.add if has else held.discard)(day)
+        if (not flips and held) or (flips and flips[-1][1] != bool(held)):
+            flips.append((instant, bool(held)))
+    return flips
+
+
+def _same_date_changes(
+    kind: str,
+    own: Changes,
+    below: Sequence[tuple[str, Changes]],
+    taking_part: list[tuple[str, tuple[int, ...]]],
+    weights: Mapping[str, float],
+) -> Changes:
+    """A flow's or rate's figure of a date is its children's of that date: each date swept alone,
+    over its own changes, its children's and every change of who takes part."""
+    names = [name for name, _ in below]
+    members = taking_part[0][1]
     out: Changes = {}
-    shown: dict[dt.date, tuple] = {}
+    for day in set(own).union(*(changes for _, changes in below)):
+        if len(taking_part) == 1 and day not in own:
+            # The common case, every report in once and never revised: the date rolls up when the
+            # last of its members' figures came in. Others (none taking part) have no figure at all.
+            points, latest = [], ""
+            for n in members:
+                changes = below[n][1].get(day)
+                if changes is None or len(changes) != 1:
+                    break
+                points.append(changes[0][1])
+                latest = max(latest, changes[0][0])
+            else:
+                now = _rolled(kind, day, names, members, points, weights)
+                if now is not None:
+                    out[day] = [(latest, now)]
+                continue
+        found = _date_changes(kind, day, own.get(day, ()), below, taking_part, names, weights)
+        if found:
+            out[day] = found
+    return out
+
+
+def _date_changes(
+    kind: str,
+    day: dt.date,
+    own: Sequence[Change],
+    below: Sequence[tuple[str, Changes]],
+    taking_part: list[tuple[str, tuple[int, ...]]],
+    names: Sequence[str],
+    weights: Mapping[str, float],
+) -> list[Change]:
+    """One date's changes, swept over the instants of its own changes, its children's and who takes part."""
+    events: list[tuple[Any, ...]] = [(instant, -1, point) for instant, point in own]
+    for n, (_, changes) in enumerate(below):
+        events += [(instant, n, point) for instant, point in changes.get(day, ())]
+    events += [(instant, -2, members) for instant, members in taking_part[1:]]
+    events.sort(key=operator.itemgetter(0))
+    mine: tuple | None = None
+    points: list[tuple | None] = [None] * len(below)
+    members, shown = taking_part[0][1], None
+    found: list[Change] = []
+    for instant, group in itertools.groupby(events, key=operator.itemgetter(0)):
+        for _, slot, value in group:
+            if slot == -2:
+                members = value
+            elif slot == -1:
+                mine = value
+            else:
+                points[slot] = value
+        now = mine or _rolled(kind, day, names, members, [points[n] for n in members], weights)
+        if now != shown:
+            shown = now
+            found.append((instant, now))
+    return found
+
+
+def _rolled(
+    kind: str, day: dt.date, names: Sequence[str], members: tuple[int, ...], points: list, weights: Mapping[str, float]
+) -> tuple | None:
+    """The point of the roll-up of the members' points of one date; None when it does not roll up."""
+    if not members or None in points:
+        return None  # no one takes part, or one that does has no figure yet: the date does not roll up
+    total = combine(kind, [names[n] for n in members], points, weights)[0]
+    return None if total is None else (day, total)
+
+
+def _carried_changes(
+    kind: str,
+    own: Changes,
+    below: Sequence[tuple[str, Changes]],
+    taking_part: list[tuple[str, tuple[int, ...]]],
+    weights: Mapping[str, float],
+) -> Changes:
+    """A level's or share's figure of a date is made of each child's latest figure on or before it:
+    one sweep over every instant, each date a change can reach evaluated after it."""
+    state = _Below(kind, [name for name, _ in below], weights, taking_part[0][1])
+    sources = [(-1, own), *enumerate(changes for _, changes in below)]
+    events: list[tuple[Any, ...]] = [
+        (instant, slot, day, point)
+        for slot, changes in sources
+        for day, found in changes.items()
+        for instant, point in found
+    ]
+    events += [(instant, -2, None, members) for instant, members in taking_part[1:]]
+    events.sort(key=operator.itemgetter(0))
+    out: Changes = {}
+    shown: dict[dt.date, tuple | None] = {}
     for instant, group in itertools.groupby(events, key=operator.itemgetter(0)):
         touched: set[dt.date] = set()
-        for _, slot, day, value, denominator in group:
-            touched.update(state.put(slot, day, value, denominator))
-        if state.regroup():
-            touched = state.every_date() | shown.keys()
+        for _, slot, day, value in group:
+            if slot == -2:
+                state.members = value
+                touched.update(state.every_date(), shown)  # who takes part changed: every date again
+            else:
+                touched.update(state.put(slot, day, value))
         for day in touched:
             now = state.figure(day)
-            if now != shown.get(day, NONE):
+            if now != shown.get(day):
                 shown[day] = now
-                out.setdefault(day, []).append((instant, *now))
+                out.setdefault(day, []).append((instant, now))
     return out
 
 
 class _Below:
-    """A node as the sweep passes an instant: its own figures and each child's points then, who
-    takes part, and (for the kinds carried forward) each child's dates in order."""
+    """A node as the sweep passes an instant: its own points and each child's, who takes part
+    (`members`, positions among the children), and each child's dates in order."""
 
-    def __init__(self, kind: str, children: Sequence[str], allocated: Collection[str], weights: Mapping[str, float]):
-        self.kind, self.children, self.allocated, self.weights = kind, tuple(children), allocated, weights
-        self.same_date = kind in SAME_DATE_KINDS
+    def __init__(self, kind: str, children: Sequence[str], weights: Mapping[str, float], members: tuple[int, ...]):
+        self.kind, self.children, self.weights, self.members = kind, tuple(children), weights, members
         self.own: dict[dt.date, tuple] = {}
         self.points: list[dict[dt.date, tuple]] = [{} for _ in self.children]
-        self.dates: list[list[dt.date]] = [[] for _ in self.children]  # kept for carried kinds only
+        self.dates: list[list[dt.date]] = [[] for _ in self.children]
         self.count: dict[dt.date, int] = {}  # how many children have a point of the date
-        self.union: list[dt.date] = []  # the dates some child has a point of, in order (carried kinds)
-        self.members = self._members()
-
-    def _members(self) -> tuple[int, ...]:
-        return tuple(n for n, c in enumerate(self.children) if c in self.allocated or self.points[n])
-
-    def regroup(self) -> bool:
-        """Whether who takes part changed: every date is then evaluated again."""
-        members = self._members()
-        changed, self.members = members != self.members, members
-        return changed
+        self.union: list[dt.date] = []  # the dates some child has a point of, in order
 
     def every_date(self) -> set[dt.date]:
         return {day for day, n in self.count.items() if n} | self.own.keys()
 
-    def put(self, slot: int, day: dt.date, value: float | None, denominator: float | None) -> list[dt.date]:
+    def put(self, slot: int, day: dt.date, point: tuple | None) -> list[dt.date]:
         """Take one change (slot -1: the node's own figure) and say which dates it can reach."""
         if slot < 0:
-            if value is None:
+            if point is None:
                 self.own.pop(day, None)
             else:
-                self.own[day] = (value, denominator)
+                self.own[day] = point
             return [day]
         points, had = self.points[slot], day in self.points[slot]
-        if value is not None:
-            points[day] = (day, value) if denominator is None else (day, value, denominator)
+        if point is not None:
+            points[day] = point
         elif had:
             del points[day]
-        if had != (value is not None):
-            self._count(slot, day, 1 if value is not None else -1)
-        if self.same_date:
-            return [day]
+        if had != (point is not None):
+            self._count(slot, day, 1 if point is not None else -1)
         dates = self.dates[slot]
-        after = dates[bisect.bisect_right(dates, day)] if bisect.bisect_right(dates, day) < len(dates) else None
+        position = bisect.bisect_right(dates, day)
+        after = dates[position] if position < len(dates) else None
         low = bisect.bisect_left(self.union, day)
         high = len(self.union) if after is None else bisect.bisect_left(self.union, after)
         return [day, *self.union[low:high]]
 
     def _count(self, slot: int, day: dt.date, step: int) -> None:
         count = self.count[day] = self.count.get(day, 0) + step
-        if not self.same_date:
-            if step > 0:
-                bisect.insort(self.dates[slot], day)
-            else:
-                self.dates[slot].remove(day)
-            if count == 1 and step > 0:
-                bisect.insort(self.union, day)
-            elif count == 0:
-                self.union.remove(day)
+        if step > 0:
+            bisect.insort(self.dates[slot], day)
+        else:
+            self.dates[slot].remove(day)
+        if count == 1 and step > 0:
+            bisect.insort(self.union, day)
+        elif count == 0:
+            self.union.remove(day)
 
-    def figure(self, day: dt.date) -> tuple:
-        """(value, denominator) of the node's figure of `day` now: its own, else the roll-up."""
+    def figure(self, day: dt.date) -> tuple | None:
+        """The node's point of `day` now: its own, else the roll-up's (None: it has none)."""
         own = self.own.get(day)
         if own is not None:
             return own
-        if not self.members or not self.count.get(day):
-            return NONE  # no one below takes part, or none of them has a figure of this date
-        if self.same_date:
-            found = [self.points[n].get(day) for n in self.members]
-        else:
-            found = [self._latest(n, day) for n in self.members]
-        if None in found:
-            return NONE  # an org that takes part has no figure yet: the date does not roll up
-        total = combine(self.kind, [self.children[n] for n in self.members], found, self.weights)[0]
-        return NONE if total is None else (total, None)
+        if not self.count.get(day):
+            return None  # none below has a figure of this date: it is no date of the roll-up
+        found = [self._latest(n, day) for n in self.members]
+        return _rolled(self.kind, day, self.children, self.members, found, self.weights)
 
     def _latest(self, slot: int, day: dt.date) -> tuple | None:
         dates = self.dates[slot]
