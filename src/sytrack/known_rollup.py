@@ -73,7 +73,11 @@ def standing_changes(
     found: dict[str, Changes] = {}
     for org, points in ((CITY, own), *reported.items()):
         came = dict(receipts.get(org, ()))
-        changes: Changes = {point[0]: [(came[point[0]], point)] for point in points if point[0] in came}
+        changes: Changes
+        try:  # every point with its receipt, the common case: 3,000,000 of them in a big plan
+            changes = {point[0]: [(came[point[0]], point)] for point in points}
+        except KeyError:
+            changes = {point[0]: [(came[point[0]], point)] for point in points if point[0] in came}
         if changes:
             found[org] = changes
     return found
@@ -155,22 +159,19 @@ def _same_date_changes(
     over its own changes, its children's and every change of who takes part."""
     names = [name for name, _ in below]
     members = taking_part[0][1]
+    steady = len(taking_part) == 1  # who takes part never changes
+    of_members = [below[n][1] for n in members]
     out: Changes = {}
     for day in set(own).union(*(changes for _, changes in below)):
-        if len(taking_part) == 1 and day not in own:
+        if steady and day not in own:
             # The common case, every report in once and never revised: the date rolls up when the
             # last of its members' figures came in. Others (none taking part) have no figure at all.
-            points, latest = [], ""
-            for n in members:
-                changes = below[n][1].get(day)
-                if changes is None or len(changes) != 1:
-                    break
-                points.append(changes[0][1])
-                latest = max(latest, changes[0][0])
-            else:
-                now = _rolled(kind, day, names, members, points, weights)
+            lists = [changes[day] for changes in of_members if day in changes]
+            if len(lists) == len(of_members) and (not lists or max(map(len, lists)) == 1):
+                firsts = [changes[0] for changes in lists]
+                now = _rolled(kind, day, names, members, [change[1] for change in firsts], weights)
                 if now is not None:
-                    out[day] = [(latest, now)]
+                    out[day] = [(max(change[0] for change in firsts), now)]
                 continue
         found = _date_changes(kind, day, own.get(day, ()), below, taking_part, names, weights)
         if found:

@@ -210,9 +210,9 @@ def _weights(points: Sequence[Point], members: Sequence[str], declared: Mapping[
 def combine(kind: str, members: Sequence[str], points: Sequence, declared: Mapping[str, float]) -> tuple:
     """(total, values, weights, note) at one date from the members' points there (None: the member
     has none): the rule of `roll_up`, also applied at any instant by `known_rollup`."""
-    values = tuple(point[1] if point is not None else None for point in points)
-    missing = [m for m, point in zip(members, points) if point is None]
-    if missing:
+    values = tuple([None if point is None else point[1] for point in points])
+    if None in points:
+        missing = [m for m, point in zip(members, points) if point is None]
         return None, values, None, "no figure yet from " + ", ".join(missing)
     if kind in SUMMED_KINDS:
         return sum(values), values, None, ""
