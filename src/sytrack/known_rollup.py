@@ -91,15 +91,26 @@ def row_changes(indicator: Indicator, tree: OrgTree, leaves: Mapping[str, Change
         return leaves.get(node, {})
     allocated = {a.org for a in indicator.allocations}
     weights = {a.org: a.weight for a in indicator.allocations if a.weight is not None}
+    return _effective(indicator.kind, tree, leaves, node, allocated, weights)
 
-    def effective(name: str) -> Changes:
-        own = leaves.get(name, {})
-        below = [(child, effective(child)) for child in tree.children.get(name, ())]
-        if not any(child in allocated or found for child, found in below):
-            return own  # no org under it takes part at any instant
-        return _node_changes(indicator.kind, own, below, allocated, weights)
 
-    return effective(node)
+def _effective(
+    kind: str,
+    tree: OrgTree,
+    leaves: Mapping[str, Changes],
+    node: str,
+    allocated: Collection[str],
+    weights: Mapping[str, float],
+) -> Changes:
+    # A function of its own, not a closure calling itself: that would be a reference cycle, kept
+    # with every reporter's changes until the cycle collector runs, which a command pauses.
+    own = leaves.get(node, {})
+    below = [
+        (child, _effective(kind, tree, leaves, child, allocated, weights)) for child in tree.children.get(node, ())
+    ]
+    if not any(child in allocated or found for child, found in below):
+        return own  # no org under it takes part at any instant
+    return _node_changes(kind, own, below, allocated, weights)
 
 
 def _node_changes(
