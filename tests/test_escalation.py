@@ -213,6 +213,28 @@ def test_a_share_rolls_up_at_each_instant_and_a_street_holds_its_district_back()
     }
 
 
+def test_the_roll_up_and_the_count_leave_no_reference_cycle_behind():
+    """A command pauses the cycle collector (cli.app): a cycle made per indicator would keep every
+    reporter's changes until the command ends, as a closure calling itself once did (1 GB)."""
+    import gc
+
+    indicator = behind_all_along()[0]._replace(allocations=(Allocation("east", 100.0), Allocation("west", 140.0)))
+    months = [(m, day, org) for m, day in enumerate(MONTH_ENDS[:12]) for org in ("east", "west", "street")]
+    records = [  # each org 4 a month, on the 5th of the next: the city 8 of its 10 a month, behind
+        Observation(n, "i", 4.0 * (m + 1), day, f"{day + dt.timedelta(days=5)}T02:00:00Z", "t", org=org)
+        for n, (m, day, org) in enumerate(months, 1)
+    ]
+    plan = plan_of("day")
+    gc.collect()
+    gc.disable()
+    try:
+        assert escalation_count(row_of(indicator, plan), plan, dt.date(2024, 1, 20), records) > 0
+        assert row_changes(indicator, TREE, record_changes(records, "i"), "east")
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
 def behind_all_along() -> tuple[Indicator, list[Observation]]:
     """A flow at half its pace every month of 2023-2024, each month reported on the 5th of the next."""
     indicator = Indicator(
