@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from sytrack.arithmetic import completion, time_elapsed
@@ -98,14 +98,13 @@ def escalation_count(
         return 0
     if records is None:
         versions = known or {}
-        came_in = ((org, day, first) for org in row.reporting for day, first in (receipts or {}).get(org, ()))
     elif any(r.retracts is not None or r.value is None for r in records):
         return reference_escalation(row, plan, records, as_of)
     else:
         name = row.indicator.id
         versions = row_changes(row.indicator, row.tree, record_changes(records, name), row.org)
-        came_in = ((r.org, r.as_of, r.recorded_at) for r in records if r.indicator == name)
-    dues, latest_in = _latest_receipts(came_in, row.expected, row.reporting)
+        receipts = _receipts_of(records, name)
+    dues, latest_in = _latest_receipts(receipts or {}, row.expected, row.reporting)
     escalates = _status_judge(row.judged, plan, versions)
     count = 0
     for end in ends:
@@ -125,33 +124,48 @@ def receipts_stand(records_counted: int, receipts: Mapping[str, Sequence[Receipt
     return records_counted == sum(len(days) for days in receipts.values())
 
 
+def _receipts_of(records: Sequence[Observation], indicator: str) -> dict[str, list[Receipt]]:
+    """Per org, each date with the first time a value for it was recorded, in date order, as
+    `Store.receipts` gives them: from records none of which is retracted."""
+    first: dict[tuple[str, dt.date], str] = {}
+    for r in records:
+        if r.indicator == indicator:
+            key = (r.org, r.as_of)
+            if key not in first or r.recorded_at < first[key]:
+                first[key] = r.recorded_at
+    found: dict[str, list[Receipt]] = {}
+    for (org, day), recorded_at in sorted(first.items()):
+        found.setdefault(org, []).append((day, recorded_at))
+    return found
+
+
 def _latest_receipts(
-    came_in: Iterable[tuple[str, dt.date, str]], expected: Sequence[Period], reporting: Sequence[str]
+    receipts: Mapping[str, Sequence[Receipt]], expected: Sequence[Period], reporting: Sequence[str]
 ) -> tuple[list[dt.date], list[str]]:
     """The due dates of `expected`, and for each, the latest over it and the periods before it of
-    when their first report came in from each of `reporting` (NEVER: one has not), from (org,
-    date, recorded at) of every value: a report is overdue at a day exactly when this, for the
-    periods due before the day, is not known by then."""
-    first: dict[tuple[str, int], str] = {}
-    begins = [p.begin for p in expected]
-    wanted = set(reporting)
-    numbers: dict[dt.date, int | None] = {}  # the orgs report for the same few dates: each placed once
-    for name, day, recorded_at in came_in:
-        if name not in wanted:
-            continue
-        if day not in numbers:
-            found = bisect.bisect_right(begins, day) - 1
-            numbers[day] = found if found >= 0 and day <= expected[found].end else None
-        number = numbers[day]
-        if number is not None:
-            key = (name, number)
-            if key not in first or recorded_at < first[key]:
-                first[key] = recorded_at
+    when their first report came in from each of `reporting` (NEVER: one has not), from each org's
+    receipts in date order: a report is overdue at a day exactly when this, for the periods due
+    before the day, is not known by then."""
+    if not reporting:
+        return [p.due for p in expected], [""] * len(expected)
     latest, running = [], ""
-    for period in range(len(expected)):
-        running = max(running, *(first.get((name, period), NEVER) for name in reporting)) if reporting else ""
+    for firsts in zip(*(_first_in(receipts.get(name, ()), expected) for name in reporting)):
+        running = max(running, *firsts)
         latest.append(running)
     return [p.due for p in expected], latest
+
+
+def _first_in(receipts: Sequence[Receipt], expected: Sequence[Period]) -> list[str]:
+    """When each period's first report came in (NEVER: it has not), from one walk over both."""
+    first, position, count = [NEVER] * len(expected), 0, len(expected)
+    for day, recorded_at in receipts:
+        while position < count and expected[position].end < day:
+            position += 1
+        if position == count:
+            break
+        if day >= expected[position].begin and recorded_at < first[position]:
+            first[position] = recorded_at
+    return first
 
 
 def _status_judge(indicator: Indicator, plan: Plan, versions: Changes) -> Callable[[dt.date, str], bool]:
