@@ -159,6 +159,7 @@ def diff_parts(catalogue: Path, db: Path) -> None:
     from sytrack.catalogue import load_catalogue
     from sytrack.cli.cycle import _series_with_orgs
     from sytrack.duty import diff_readings, diff_rows, known_by
+    from sytrack.orgs import build_tree
     from sytrack.replay import Snapshot
     from sytrack.store import open_store
 
@@ -179,8 +180,9 @@ def diff_parts(catalogue: Path, db: Path) -> None:
     records = store.replay_records(recorded_from=before.known_by, known_by=after.known_by)
     lap("records of the dates recorded between")
     series, org_series = (both[0][0], both[1][0]), (both[0][1], both[1][1])
-    readings = diff_readings(loaded.indicators, plan, series, receipts, before, after, {}, org_series)
-    rows = diff_rows(readings, records, before, after, set())
+    trees = (build_tree(loaded.orgs),) * 2
+    readings = diff_readings(loaded.indicators, plan, series, receipts, before, after, {}, org_series, trees=trees)
+    rows = diff_rows(readings, records, before, after, set(), trees[0])
     lap(f"judging both reports ({len(rows):,} rows)")
 
 

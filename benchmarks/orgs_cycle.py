@@ -17,7 +17,7 @@ import time
 from cycle import ORGS as DISTRICTS  # benchmarks/cycle.py: the shipped catalogue's 13 districts
 
 from sytrack.cycle import indicator_periods, overdue_rows, periods, reports, tally
-from sytrack.escalation import escalation_count, reference_escalation
+from sytrack.escalation import Row, escalation_count, reference_escalation
 from sytrack.model import CITY, Allocation, Indicator, Observation, Org, Plan, Target
 from sytrack.orgs import build_tree, league, org_indicator, roll_up_tree
 from sytrack.progress import evaluate
@@ -84,15 +84,15 @@ def escalation_figures(indicators: list[Indicator], ends: list[dt.date], as_of: 
             for m, day in enumerate(ends)
         ]
     city = [i._replace(allocations=()) for i in indicators]
+    tree = build_tree(())
+    rows = [Row(i, i, tree, indicator_periods(i, PLAN), CITY, (CITY,), zone) for i in city]
     began = time.perf_counter()
-    counts = [
-        escalation_count(i, PLAN, records[i.id], as_of, indicator_periods(i, PLAN), CITY, (CITY,), zone) for i in city
-    ]
+    counts = [escalation_count(row, PLAN, as_of, records[row.indicator.id]) for row in rows]
     fast = time.perf_counter() - began
-    tenth = city[: max(1, len(city) // 10)]
+    tenth = rows[: max(1, len(rows) // 10)]
     began = time.perf_counter()
-    for i in tenth:
-        reference_escalation(i, PLAN, records[i.id], as_of, indicator_periods(i, PLAN), CITY, (CITY,), zone)
+    for row in tenth:
+        reference_escalation(row, PLAN, records[row.indicator.id], as_of)
     definition = (time.perf_counter() - began) * len(city) / len(tenth)
     print(
         f"escalation ({sum(counts)} period ends)  {fast:6.2f} s   definition {definition:6.2f} s   {definition / fast:5.1f}×"

@@ -510,10 +510,12 @@ def test_diff_has_a_row_per_org_with_its_own_cause(orgs):
 
 
 def test_escalation_of_an_allocated_indicator_counts_its_orgs_overdue_reports(orgs):
-    # Q1 ends: nothing due yet; Q2 end (30 June): nothing overdue (Q1 due 15 April was in from all
-    # three, hunnan late); Q3 end (30 September): dadong's Q2, due 15 July, overdue: red
+    # The city's row judged on its orgs' roll-up as known at each quarter end, as status judges it:
+    # Q1 end: nothing known, nothing due: no warning; Q2 end (30 June): nothing overdue (Q1, due 15
+    # April, was in from all three, hunnan late), but Q1 rolled up to 2 + 2 + 1 = 5 of 30 at half
+    # time (pace 0.34): off track, red; Q3 end (30 September): dadong's Q2, due 15 July, overdue: red
     row = status_of(orgs, "2023-10-20T02:00:00Z", indicator="allocated")
-    assert (row["warning"], row["escalation"]) == ("red", "1")
+    assert (row["latest"], row["status"], row["warning"], row["escalation"]) == ("5", "off-track", "red", "2")
 
 
 def org_rows(sy, at: str, org: str, *args: str) -> dict:
@@ -568,7 +570,7 @@ def test_escalation_of_orgs_reports_reads_no_record_until_one_is_revised(orgs, m
         Store, "history", lambda self, name=None, *a, **k: read.append(name) or real_history(self, name, *a, **k)
     )
     row = status_of(orgs, "2023-10-20T02:00:00Z", indicator="allocated")
-    assert (row["warning"], row["escalation"], read) == ("red", "1", [])
+    assert (row["warning"], row["escalation"], read) == ("red", "2", [])
     orgs("2023-10-25T02:00:00Z", "record", "allocated", "6", "--date", "2023-Q2", "--org", "hunnan")
     row = status_of(orgs, "2023-10-26T02:00:00Z", indicator="allocated")
-    assert (row["warning"], row["escalation"], read) == ("red", "1", ["allocated"])
+    assert (row["warning"], row["escalation"], read) == ("red", "2", ["allocated"])

@@ -200,6 +200,12 @@ def test_a_share_with_neither_is_not_rolled_up_and_says_why():
         rolled.reason
         == "hunnan's figure has no denominator and its allocation declares no weight; a share or rate is never averaged"
     )
+    # each has one or the other: a denominator and a weight are never mixed (this once raised StopIteration)
+    mixed = roll_up("share", {"tiexi": [(JUN, 10.0, 900.0)], "hunnan": [(JUN, 50.0)]}, {"hunnan": 1})
+    assert (mixed.series, mixed.reason) == (
+        (),
+        "hunnan's figure has no denominator and tiexi's allocation declares no weight; a share or rate is never averaged",
+    )
     negative = roll_up("share", {"tiexi": [(JUN, 10.0, -900.0)], "hunnan": [(JUN, 50.0, 1000.0)]})
     assert negative.series == () and negative.reason == "tiexi's denominator is negative"
     weighed = roll_up("share", {"tiexi": [(JUN, 10.0)], "hunnan": [(JUN, 50.0)]}, {"tiexi": 1, "hunnan": -1})

@@ -24,12 +24,15 @@ from sytrack.cycle import (
     tally,
     warn_days_of,
 )
+from sytrack.districts import figures_for
+from sytrack.districts import org_series as judged_series
 from sytrack.errors import UsageError
-from sytrack.escalation import escalation_count, receipts_stand
+from sytrack.escalation import Row, escalation_count, receipts_stand
+from sytrack.known_rollup import Changes, row_changes, standing_changes
 from sytrack.model import CITY, Indicator, Observation, Plan
-from sytrack.orgs import org_indicator
+from sytrack.orgs import OrgTree, org_indicator, reporters_under
 from sytrack.progress import Progress, evaluate
-from sytrack.replay import DiffRow, Snapshot, change_causes, diff_row
+from sytrack.replay import CAUSES, DiffRow, Snapshot, change_causes, diff_row
 
 ReceiptsByOrg = Mapping[str, Sequence[Receipt]]
 
@@ -70,35 +73,60 @@ def cycle_figures(
     plan: Plan,
     receipts: ReceiptsByOrg,
     records: Sequence[Observation] | None,
+    tree: OrgTree,
     receipts_stand: bool = False,
-    series: Sequence[tuple] = (),
+    known: Changes | None = None,
 ) -> CycleFigures:
     """The warning of a row of status (red when any org's report is overdue), its escalation and
-    its reports. `records` are the indicator's own (`Store.replay_records`), needed only to judge
-    escalation; None when the indicator has no period end to judge it at, or when its receipts
-    stand for them (`receipts_stand`, with the city's own `series`: see `escalation.receipts_stand`)."""
+    its reports. `records` are the indicator's own, every org's (`Store.replay_records`), needed
+    only to judge escalation; None when the indicator has no period end to judge it at, or when its
+    receipts stand for them (`receipts_stand`, with the changes of the city's figure `known`:
+    `city_changes`)."""
     indicator, as_of = progress.indicator, progress.as_of
     found = reports_of(indicator, plan, receipts, as_of)
     overdue = any(is_overdue(r) for r in found.values())
     count = 0
     expected = indicator_periods(indicator, plan)
     if (records is not None or receipts_stand) and expected:
-        # The city's row as known at each period end: red when any org expected to report had a
-        # report overdue then (see sytrack.escalation for the definition and the fast path).
-        count = escalation_count(
-            indicator,
-            plan,
-            None if receipts_stand else records,
-            as_of,
-            expected,
-            CITY,
-            reporters(indicator),
-            plan_zone(plan),
-            receipts,
-            series,
-        )
+        # The city's row as known at each period end, on its own figure else its orgs' roll-up: red
+        # when any org expected to report had a report overdue then (see sytrack.escalation).
+        row = Row(indicator, indicator, tree, expected, CITY, reporters(indicator), plan_zone(plan))
+        count = escalation_count(row, plan, as_of, None if receipts_stand else records, receipts, known)
     warn_days = warn_days_of(indicator, plan)
     return CycleFigures(progress_warning(progress, warn_days, overdue), count, add_up(tally(r) for r in found.values()))
+
+
+def city_changes(
+    stream: Iterable[tuple[str, Sequence[tuple], Mapping[str, Sequence[tuple]]]],
+    indicators: Mapping[str, Indicator],
+    tree: OrgTree,
+    receipts: Mapping[str, ReceiptsByOrg],
+    found: dict[str, Changes],
+) -> Iterator[tuple[str, Sequence[tuple], Mapping[str, Sequence[tuple]]]]:
+    """`stream` (`Store.current_with_orgs`'s (indicator, the city's points, the orgs' points)) passed
+    on as it comes, the changes of the city's figure of each of `indicators` put into `found` on the
+    way, as its receipts and values in force give them (`known_rollup.standing_changes`): what
+    `cycle_figures` judges escalation on where the receipts stand for the records. Only a few
+    changes a date are kept, never the series of 10,000 indicators × 13 districts."""
+    for item in stream:
+        name, own, reported = item
+        indicator = indicators.get(name)
+        if indicator is not None and name in receipts:
+            found[name] = row_changes(indicator, tree, standing_changes(own, reported, receipts[name]))
+        yield item
+
+
+def known_city_changes(
+    stream: Iterable[tuple[str, Sequence[tuple], Mapping[str, Sequence[tuple]]]],
+    indicators: Mapping[str, Indicator],
+    tree: OrgTree,
+    receipts: Mapping[str, ReceiptsByOrg],
+) -> dict[str, Changes]:
+    """`city_changes` of series already read: the changes alone, by indicator id."""
+    found: dict[str, Changes] = {}
+    for _ in city_changes(stream, indicators, tree, receipts, found):
+        pass
+    return found
 
 
 def receipts_standing(
@@ -201,19 +229,39 @@ def diff_rows(
     before: Snapshot,
     after: Snapshot,
     changed: set[str],
+    tree: OrgTree,
 ) -> list[DiffRow]:
     """One row per indicator and org whose reading changed or that had something recorded between
     the two reports, with the causes: `readings` gives (indicator, org, before, after) readings
     (`row_reading`); `records` holds, by indicator, the records of every date with a record between
-    the two cutoffs (the others can have changed only with time); `changed` the ids whose targets changed."""
+    the two cutoffs (the others can have changed only with time); `changed` the ids whose targets
+    changed. A row's causes are found in the records of every reporter whose figure makes its
+    figure: its own, and those of the orgs under it (`orgs.reporters_under`) that it rolls up."""
     rows = []
+    by_org: dict[str, list[Observation]] = {}
+    grouped = None
     for indicator, org, then, now in readings:
-        own = [r for r in records.get(indicator.id, ()) if r.org == org]  # the row's own reporter's records
-        causes = change_causes(own, before, after, indicator.id in changed) if own or indicator.id in changed else ()
+        if grouped != indicator.id:  # the readings come indicator by indicator
+            grouped, by_org = indicator.id, {}
+            for record in records.get(indicator.id, ()):
+                by_org.setdefault(record.org, []).append(record)
+        causes = _causes(by_org, reporters_under(tree, org), before, after, indicator.id in changed)
         row = diff_row(indicator.id, org, then, now, causes)
         if row is not None:
             rows.append(row)
     return rows
+
+
+def _causes(
+    by_org: Mapping[str, Sequence[Observation]], feeding: Iterable[str], before: Snapshot, after: Snapshot, target: bool
+) -> tuple[str, ...]:
+    """The causes found in the records of each reporter feeding a row, in CAUSES order."""
+    found = {"target"} if target else set()
+    for name in feeding:
+        own = by_org.get(name)
+        if own:  # one reporter's records at a time: change_causes knows them by date alone
+            found.update(change_causes(own, before, after))
+    return tuple(c for c in CAUSES if c in found)
 
 
 def status_cycle(
@@ -221,28 +269,28 @@ def status_cycle(
     plan: Plan,
     receipts: Mapping[str, ReceiptsByOrg],
     records: Mapping[str, Sequence[Observation]] | None,
+    tree: OrgTree,
     org: str = CITY,
     indicators: Mapping[str, Indicator] | None = None,
     standing: Collection[str] = (),
-    own: Mapping[str, Sequence[tuple]] | None = None,
+    known: Mapping[str, Changes] | None = None,
 ) -> dict[str, CycleFigures]:
     """The cycle figures of every row of status, by indicator id: the city's rows, or with `org`
     that org's rows (`status --org`), each of the catalogue's indicator in `indicators` by id.
     `records` (by indicator) are read only when some indicator `needs_escalation`; None: none does.
-    `standing` names the indicators whose receipts, with the city's `own` series, stand for their
-    records (`receipts_standing`)."""
+    `standing` names the indicators whose receipts, with the changes of the city's figure `known`
+    (`city_changes`), stand for their records (`receipts_standing`)."""
     found = {}
     for p in progresses:
         records_of = None if records is None else records.get(p.indicator.id, ())
         mine = receipts.get(p.indicator.id, {})
         if org == CITY:
             stands = p.indicator.id in standing
-            series = (own or {}).get(p.indicator.id, ()) if stands else ()
-            found[p.indicator.id] = cycle_figures(p, plan, mine, records_of, stands, series)
+            changes = (known or {}).get(p.indicator.id, {}) if stands else None
+            found[p.indicator.id] = cycle_figures(p, plan, mine, records_of, tree, stands, changes)
         else:
-            found[p.indicator.id] = org_cycle_figures(
-                p, (indicators or {})[p.indicator.id], org, plan, mine, records_of
-            )
+            indicator = (indicators or {})[p.indicator.id]
+            found[p.indicator.id] = org_cycle_figures(p, indicator, org, plan, mine, records_of, tree)
     return found
 
 
@@ -253,17 +301,21 @@ def org_cycle_figures(
     plan: Plan,
     receipts: ReceiptsByOrg,
     records: Sequence[Observation] | None,
+    tree: OrgTree,
 ) -> CycleFigures:
     """The figures of `org`'s row of `indicator` (its row judged on its allocation, `progress`):
     its own reports (none expected unless the indicator is allocated to it), red when one of them
-    is overdue, and its escalation: its own figures and reports as known at each period end."""
+    is overdue, and its escalation: judged at each period end, as known then, on its own figure
+    else the roll-up of the orgs under it (`districts.org_series`), red when its own report was
+    overdue then."""
     as_of, zone = progress.as_of, plan_zone(plan)
     expected = indicator_periods(indicator, plan)
     reporting = (org,) if org in reporters(indicator) else ()
     found = reports(expected, receipts.get(org, ()), as_of, zone) if reporting else []
     count = 0
     if records is not None and expected:
-        count = escalation_count(progress.indicator, plan, records, as_of, expected, org, reporting, zone)
+        row = Row(indicator, progress.indicator, tree, expected, org, reporting, zone)
+        count = escalation_count(row, plan, as_of, records)
     warn_days = warn_days_of(indicator, plan)
     return CycleFigures(progress_warning(progress, warn_days, is_overdue(found)), count, tally(found))
 
@@ -282,40 +334,42 @@ def diff_readings(
     after: Snapshot,
     before_indicators: Mapping[str, Indicator] | None = None,
     org_series: tuple[Mapping, Mapping] = ({}, {}),
+    *,
+    trees: tuple[OrgTree, OrgTree],
 ) -> Iterator[tuple[Indicator, str, tuple, tuple]]:
     """(indicator, org, reading before, reading after) for `diff_rows`: the city's row of each
     indicator, then a row per org it is allocated to (judged on its allocation, `orgs.org_indicator`),
     each judged as of each report's date on what was known then (`series`, `org_series` and
-    `receipts` as the store gave them at each cutoff), the earlier report on the earlier
-    catalogue's indicator when one is given."""
+    `receipts` as the store gave them at each cutoff) and on the figure status shows then: the
+    city's own else its orgs' roll-up (`districts.figures_for`, along each report's org tree in
+    `trees`), an org's own else the roll-up of the orgs under it (`districts.org_series`). The
+    earlier report is judged on the earlier catalogue's indicator when one is given."""
     for indicator in indicators:
         earlier = (before_indicators or {}).get(indicator.id, indicator)
-        readings = [
-            _reading(
-                judged_on, plan, known_series.get(indicator.id, []), snapshot, known_receipts.get(indicator.id, {})
-            )
-            for judged_on, snapshot, known_series, known_receipts in (
-                (earlier, before, series[0], receipts[0]),
-                (indicator, after, series[1], receipts[1]),
-            )
+        reports = ((earlier, before, 0), (indicator, after, 1))
+        figures = [
+            figures_for(judged_on, trees[n], series[n].get(indicator.id, ()), org_series[n].get(indicator.id), plan)
+            for judged_on, _, n in reports
         ]
-        yield indicator, CITY, readings[0], readings[1]
+        city = [
+            _reading(judged_on, plan, figures[n].series, snapshot, receipts[n].get(indicator.id, {}))
+            for judged_on, snapshot, n in reports
+        ]
+        yield indicator, CITY, city[0], city[1]
         for org in (a.org for a in indicator.allocations):
             judged = [org_indicator(earlier, org) or org_indicator(indicator, org), org_indicator(indicator, org)]
             # An org's indicator has no allocations: it reports as itself, so its receipts are the org's.
-            org_readings = [
+            readings = [
                 _reading(
                     judged[n],
                     plan,
-                    [p[:2] for p in known.get(indicator.id, {}).get(org, [])],
+                    judged_series(figures[n], org_series[n].get(indicator.id), org),
                     snapshot,
-                    {CITY: known_receipts.get(indicator.id, {}).get(org, [])},
+                    {CITY: receipts[n].get(indicator.id, {}).get(org, [])},
                 )
-                for n, (snapshot, known, known_receipts) in enumerate(
-                    ((before, org_series[0], receipts[0]), (after, org_series[1], receipts[1]))
-                )
+                for _, snapshot, n in reports
             ]
-            yield indicator, org, org_readings[0], org_readings[1]
+            yield indicator, org, readings[0], readings[1]
 
 
 def _reading(indicator: Indicator, plan: Plan, points: Sequence, snapshot: Snapshot, receipts: ReceiptsByOrg) -> tuple:

@@ -1,27 +1,33 @@
-"""Escalation at scale: one reporter's row judged at each period end as known then, from one sorted pass over its records.
+"""Escalation at scale: a row of status judged at each period end as known then, from one sorted pass over its records.
 
-The definition is `cycle.escalation` asked with `duty.city_warning_as_known` (the city's row) or
-`replay.warning_as_known` (an org's row): rebuild what was known at each period end and judge the
-row from scratch, `progress.evaluate` and all. That costs about 60 µs a judgement, 24 judgements
-for an indicator behind all along: 14 s for 10,000 indicators, nine times status itself.
-`escalation_count` gives the same count cheaper: each date's versions are grouped once, a report
-overdue at a period end is read from one running maximum of when each period's first report came
-in, and the status is settled from the latest figure alone whenever the pace already says behind
-or worse (or the target is met); only the remaining ends (on track, where a trend moving away could
-still make it off track) are judged by `evaluate`. An indicator with a retraction among its records
-takes the definition itself: retractions are rare, and they make "known then" non-monotonic.
-tests/test_escalation.py compares the two on random histories.
+The definition is `reference_escalation`: rebuild what was known at each period end and judge the
+row from scratch on the figure status shows (the city's own figure where it has one, else the
+roll-up of its orgs' figures, `districts.figures_for`; an org's own, else its orgs' roll-up),
+`progress.evaluate` and all. That costs about 60 µs a judgement, more with districts to roll up,
+24 judgements for an indicator behind all along: 14 s for 10,000 indicators, nine times status
+itself. `escalation_count` gives the same count cheaper: the row's figure of each date is known
+at any instant from one sweep over its orgs' records (`known_rollup`, the roll-up evaluated only
+where something changed), a report overdue at a period end is read from one running maximum of
+when each period's first report came in, and the status is settled from the latest figure alone
+whenever the pace already says behind or worse (or the target is met); only the remaining ends
+(on track, where a trend moving away could still make it off track) are judged by `evaluate`. An
+indicator with a retraction among its records takes the definition itself: retractions are rare,
+and they make "known then" non-monotonic. tests/test_escalation.py compares the two on random
+histories of the city and nested orgs.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
 
 from sytrack.arithmetic import completion, time_elapsed
 from sytrack.cycle import ESCALATING, Period, Receipt, day_end, escalation, warning
+from sytrack.known_rollup import Changes, record_changes, row_changes, value_at
 from sytrack.model import CITY, STATUSES, Indicator, Observation, Plan
+from sytrack.orgs import OrgTree
 from sytrack.progress import as_shown, choose_target, evaluate, start_point
 
 # The statuses whose warning escalates whatever the reports (cycle.warning, nothing overdue).
@@ -29,70 +35,80 @@ ESCALATING_STATUSES = frozenset(
     s for s in STATUSES if warning(s, dt.date(2000, 1, 1), dt.date(2000, 1, 1), 0, False) in ESCALATING
 )
 NEVER = "\uffff"  # sorts after every timestamp, and after day_end's end of time: a report not in
-Versions = dict[dt.date, list[tuple[int, str, float]]]  # per date: (id, recorded_at, value), by id
 
 
-def reference_escalation(
-    judged: Indicator,
-    plan: Plan,
-    records: Sequence[Observation],
-    as_of: dt.date,
-    expected: Sequence[Period],
-    org: str = CITY,
-    reporting: Sequence[str] = (CITY,),
-    zone: dt.tzinfo | None = None,
-) -> int:
-    """The definition: every period end judged from scratch (see the module's docstring)."""
+class Row(NamedTuple):
+    """A row of status whose escalation is counted: `org`'s (CITY: the city's) row of `indicator`,
+    the catalogue's (its allocations say who rolls up into whom along `tree`), judged against
+    `judged` (the indicator itself for the city, the org's allocation for an org), red when one of
+    `reporting` had a report of `expected` overdue."""
+
+    indicator: Indicator
+    judged: Indicator
+    tree: OrgTree
+    expected: Sequence[Period]
+    org: str = CITY
+    reporting: Sequence[str] = (CITY,)
+    zone: dt.tzinfo | None = None
+
+
+def reference_escalation(row: Row, plan: Plan, records: Sequence[Observation], as_of: dt.date) -> int:
+    """The definition: at every period end, what was known by its end rebuilt from the records,
+    the row judged from scratch on exactly the series status would judge it on then (the city on
+    `districts.figures_for(...).series`, its own figure else its orgs' roll-up; an org on
+    `districts.org_series`), yellow or red as `cycle.progress_warning` says (see the module's docstring)."""
     from sytrack.cycle import is_overdue, progress_warning, reports
-    from sytrack.replay import receipts_as_known, series_as_known
+    from sytrack.districts import figures_for, org_series
+    from sytrack.replay import points_as_known, receipts_as_known
+
+    name = row.indicator.id
 
     def warning_at(day: dt.date) -> str:
-        known_by = day_end(day, zone)
-        progress = evaluate(judged, series_as_known(records, known_by).get((judged.id, org), []), day, plan)
+        known_by = day_end(day, row.zone)
+        known = points_as_known(records, known_by)
+        own = [point[:2] for point in known.get((name, CITY), [])]
+        of_orgs = {org: points for (i, org), points in known.items() if i == name and org != CITY}
+        figures = figures_for(row.indicator, row.tree, own, of_orgs, plan)
+        series = figures.series if row.org == CITY else org_series(figures, of_orgs, row.org)
+        progress = evaluate(row.judged, series, day, plan)
         receipts = receipts_as_known(records, known_by)
         overdue = any(
-            is_overdue(reports(expected, receipts.get((judged.id, name), []), day, zone)) for name in reporting
+            is_overdue(reports(row.expected, receipts.get((name, org), []), day, row.zone)) for org in row.reporting
         )
         return progress_warning(progress, 0, overdue)
 
-    return escalation([p.end for p in expected], as_of, warning_at)
+    return escalation([p.end for p in row.expected], as_of, warning_at)
 
 
 def escalation_count(
-    judged: Indicator,
+    row: Row,
     plan: Plan,
-    records: Sequence[Observation] | None,
     as_of: dt.date,
-    expected: Sequence[Period],
-    org: str = CITY,
-    reporting: Sequence[str] = (CITY,),
-    zone: dt.tzinfo | None = None,
+    records: Sequence[Observation] | None,
     receipts: Mapping[str, Sequence[Receipt]] | None = None,
-    series: Sequence[tuple] = (),
+    known: Changes | None = None,
 ) -> int:
-    """How many consecutive period ends of `expected`, the last on or before `as_of` backwards,
-    `org`'s row of `judged` was yellow or red at, as known at the end of each: red when one of
-    `reporting` had a report of `expected` overdue then. Equal to `reference_escalation`.
-    `records` None: `receipts` (per org, `Store.receipts`) and `org`'s values in force (`series`)
-    stand for them, which they do exactly when every record is a standing value of its own date
-    (`receipts_stand`): each date's one record came in when its receipt says."""
-    ends = sorted((p.end for p in expected if p.end <= as_of), reverse=True)
+    """How many consecutive period ends of the row's, the last on or before `as_of` backwards, the
+    row was yellow or red at, as known at the end of each. Equal to `reference_escalation`.
+    `records` None: `receipts` (per org, `Store.receipts`) and the changes of the row's figure
+    (`known`, `known_rollup.row_changes` of `known_rollup.standing_changes`) stand for them, which
+    they do exactly when every record is a standing value of its own date (`receipts_stand`)."""
+    ends = sorted((p.end for p in row.expected if p.end <= as_of), reverse=True)
     if not ends:
         return 0
     if records is None:
-        came = dict((receipts or {}).get(org, ()))
-        versions: Versions = {point[0]: [(0, came[point[0]], point[1])] for point in series}
-        came_in = ((name, day, first) for name in reporting for day, first in (receipts or {}).get(name, ()))
+        versions = known or {}
     elif any(r.retracts is not None or r.value is None for r in records):
-        return reference_escalation(judged, plan, records, as_of, expected, org, reporting, zone)
+        return reference_escalation(row, plan, records, as_of)
     else:
-        versions = _versions(records, judged.id, org)
-        came_in = ((r.org, r.as_of, r.recorded_at) for r in records if r.indicator == judged.id)
-    dues, latest_in = _latest_receipts(came_in, expected, reporting)
-    escalates = _status_judge(judged, plan, versions)
+        name = row.indicator.id
+        versions = row_changes(row.indicator, row.tree, record_changes(records, name), row.org)
+        receipts = _receipts_of(records, name)
+    dues, latest_in = _latest_receipts(receipts or {}, row.expected, row.reporting)
+    escalates = _status_judge(row.judged, plan, versions)
     count = 0
     for end in ends:
-        known_by = day_end(end, zone)
+        known_by = day_end(end, row.zone)
         before = bisect.bisect_left(dues, end)  # the periods due before `end`: past due there
         overdue = before > 0 and latest_in[before - 1] >= known_by
         if not overdue and not escalates(end, known_by):
@@ -108,52 +124,51 @@ def receipts_stand(records_counted: int, receipts: Mapping[str, Sequence[Receipt
     return records_counted == sum(len(days) for days in receipts.values())
 
 
-def _versions(records: Sequence[Observation], indicator: str, org: str) -> Versions:
-    """`org`'s values by date, each date's in the order of their ids (the latest id is in force)."""
-    found: Versions = {}
-    for r in sorted(records, key=lambda r: r.id):
-        if r.org == org and r.value is not None and r.indicator == indicator:
-            found.setdefault(r.as_of, []).append((r.id, r.recorded_at, r.value))
+def _receipts_of(records: Sequence[Observation], indicator: str) -> dict[str, list[Receipt]]:
+    """Per org, each date with the first time a value for it was recorded, in date order, as
+    `Store.receipts` gives them: from records none of which is retracted."""
+    first: dict[tuple[str, dt.date], str] = {}
+    for r in records:
+        if r.indicator == indicator:
+            key = (r.org, r.as_of)
+            if key not in first or r.recorded_at < first[key]:
+                first[key] = r.recorded_at
+    found: dict[str, list[Receipt]] = {}
+    for (org, day), recorded_at in sorted(first.items()):
+        found.setdefault(org, []).append((day, recorded_at))
     return found
 
 
 def _latest_receipts(
-    came_in: Iterable[tuple[str, dt.date, str]], expected: Sequence[Period], reporting: Sequence[str]
+    receipts: Mapping[str, Sequence[Receipt]], expected: Sequence[Period], reporting: Sequence[str]
 ) -> tuple[list[dt.date], list[str]]:
     """The due dates of `expected`, and for each, the latest over it and the periods before it of
-    when their first report came in from each of `reporting` (NEVER: one has not), from (org,
-    date, recorded at) of every value: a report is overdue at a day exactly when this, for the
-    periods due before the day, is not known by then."""
-    first: dict[tuple[str, int], str] = {}
-    begins = [p.begin for p in expected]
-    wanted = set(reporting)
-    numbers: dict[dt.date, int | None] = {}  # the orgs report for the same few dates: each placed once
-    for name, day, recorded_at in came_in:
-        if name not in wanted:
-            continue
-        if day not in numbers:
-            found = bisect.bisect_right(begins, day) - 1
-            numbers[day] = found if found >= 0 and day <= expected[found].end else None
-        number = numbers[day]
-        if number is not None:
-            key = (name, number)
-            if key not in first or recorded_at < first[key]:
-                first[key] = recorded_at
+    when their first report came in from each of `reporting` (NEVER: one has not), from each org's
+    receipts in date order: a report is overdue at a day exactly when this, for the periods due
+    before the day, is not known by then."""
+    if not reporting:
+        return [p.due for p in expected], [""] * len(expected)
     latest, running = [], ""
-    for period in range(len(expected)):
-        running = max(running, *(first.get((name, period), NEVER) for name in reporting)) if reporting else ""
+    for firsts in zip(*(_first_in(receipts.get(name, ()), expected) for name in reporting)):
+        running = max(running, *firsts)
         latest.append(running)
     return [p.due for p in expected], latest
 
 
-def _in_force(versions: list[tuple[int, str, float]], known_by: str) -> float | None:
-    for _, recorded_at, value in reversed(versions):
-        if recorded_at < known_by:
-            return value
-    return None
+def _first_in(receipts: Sequence[Receipt], expected: Sequence[Period]) -> list[str]:
+    """When each period's first report came in (NEVER: it has not), from one walk over both."""
+    first, position, count = [NEVER] * len(expected), 0, len(expected)
+    for day, recorded_at in receipts:
+        while position < count and expected[position].end < day:
+            position += 1
+        if position == count:
+            break
+        if day >= expected[position].begin and recorded_at < first[position]:
+            first[position] = recorded_at
+    return first
 
 
-def _status_judge(indicator: Indicator, plan: Plan, versions: Versions) -> Callable[[dt.date, str], bool]:
+def _status_judge(indicator: Indicator, plan: Plan, versions: Changes) -> Callable[[dt.date, str], bool]:
     """Whether `indicator`'s status at a day, on the values known before a cutoff, escalates:
     settled by `_settler` where it can be, else by `evaluate` on the series known then."""
     dates = sorted(versions)
@@ -163,14 +178,14 @@ def _status_judge(indicator: Indicator, plan: Plan, versions: Versions) -> Calla
         found = settled(day, known_by)
         if found is not None:
             return found
-        series = [(date, value) for date in dates if (value := _in_force(versions[date], known_by)) is not None]
+        series = [(date, value) for date in dates if (value := value_at(versions[date], known_by)) is not None]
         return evaluate(indicator, series, day, plan).status in ESCALATING_STATUSES
 
     return escalates
 
 
 def _settler(
-    indicator: Indicator, plan: Plan, dates: list[dt.date], versions: Versions
+    indicator: Indicator, plan: Plan, dates: list[dt.date], versions: Changes
 ) -> Callable[[dt.date, str], bool | None]:
     """Whether the status at a day escalates, when `progress.evaluate`'s first steps settle it
     without a trend line: nothing shown before the deadline (no-data), the target met (achieved),
@@ -192,7 +207,7 @@ def _settler(
         deadline = target.deadline
         latest = None
         for position in range(bisect.bisect_right(dates, min(day, deadline)) - 1, low - 1, -1):
-            latest = _in_force(versions[dates[position]], known_by)
+            latest = value_at(versions[dates[position]], known_by)
             if latest is not None:
                 break
         if latest is None:

@@ -87,6 +87,18 @@ def ancestors(tree: OrgTree, org_id: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def reporters_under(tree: OrgTree, node: str) -> tuple[str, ...]:
+    """`node` (CITY or an org) and every org under it that its figure can be rolled up from,
+    nearest first: the reporters whose records can change its figure. A stranded org has none."""
+    if node != CITY and depth(tree, node) is None:
+        return (node,)
+    found, level = [node], list(tree.children.get(node, ()))
+    while level:
+        found += level
+        level = [child for org_id in level for child in tree.children.get(org_id, ())]
+    return tuple(found)
+
+
 def depth(tree: OrgTree, org_id: str) -> int | None:
     """1 for an org directly under the city, 2 for one under it ...; None when it is stranded."""
     return next((n for n, level in enumerate(tree.levels, 1) if org_id in level), None)
@@ -176,9 +188,17 @@ def _weights(points: Sequence[Point], members: Sequence[str], declared: Mapping[
     elif all(declared.get(m) is not None for m in members):
         weights, what = tuple(declared[m] for m in members), "weight"
     else:
-        lacking = next(m for m, d in zip(members, denominators) if d is None and declared.get(m) is None)
+        lacking = next((m for m, d in zip(members, denominators) if d is None and declared.get(m) is None), None)
+        if lacking is not None:
+            return None, (
+                f"{lacking}'s figure has no denominator and its allocation declares no weight;"
+                " a share or rate is never averaged"
+            )
+        # Each member has one or the other, but neither is complete: they are never mixed.
+        no_base = next(m for m, d in zip(members, denominators) if d is None)
+        unweighed = next(m for m in members if declared.get(m) is None)
         return None, (
-            f"{lacking}'s figure has no denominator and its allocation declares no weight;"
+            f"{no_base}'s figure has no denominator and {unweighed}'s allocation declares no weight;"
             " a share or rate is never averaged"
         )
     negative = next((m for m, w in zip(members, weights) if w < 0), None)
@@ -187,11 +207,12 @@ def _weights(points: Sequence[Point], members: Sequence[str], declared: Mapping[
     return weights, ""
 
 
-def _combine(kind: str, members: Sequence[str], points: Sequence, declared: Mapping[str, float]) -> tuple:
-    """(total, values, weights, note) at one date from the members' points there."""
-    values = tuple(point[1] if point is not None else None for point in points)
-    missing = [m for m, point in zip(members, points) if point is None]
-    if missing:
+def combine(kind: str, members: Sequence[str], points: Sequence, declared: Mapping[str, float]) -> tuple:
+    """(total, values, weights, note) at one date from the members' points there (None: the member
+    has none): the rule of `roll_up`, also applied at any instant by `known_rollup`."""
+    values = tuple([None if point is None else point[1] for point in points])
+    if None in points:
+        missing = [m for m, point in zip(members, points) if point is None]
         return None, values, None, "no figure yet from " + ", ".join(missing)
     if kind in SUMMED_KINDS:
         return sum(values), values, None, ""
@@ -225,7 +246,7 @@ def roll_up(
     dates = sorted({point[0] for series in series_by_member.values() for point in series})
     columns = [_entries(kind, dates, series_by_member[m]) for m in members]
     declared = declared_weights or {}
-    rows = tuple((day, *_combine(kind, members, points, declared)) for day, points in zip(dates, zip(*columns)))
+    rows = tuple((day, *combine(kind, members, points, declared)) for day, points in zip(dates, zip(*columns)))
     reason = "" if any(row[1] is not None for row in rows) else (rows[-1][4] if rows else "no org has a figure for it")
     return RollUp(kind, members, rows, reason)
 

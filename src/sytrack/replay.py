@@ -43,6 +43,16 @@ def series_as_known(records: Iterable[Observation], known_by: str) -> dict[Key, 
     return series
 
 
+def points_as_known(records: Iterable[Observation], known_by: str) -> dict[Key, list[tuple]]:
+    """As `series_as_known`, each point with its record's denominator where it has one: (date,
+    value, denominator), as `Store.current_with_orgs` gives an org's points for the roll-up."""
+    points: dict[Key, list[tuple]] = {}
+    for (indicator, org, day), record in sorted(in_force_as_known(records, known_by).items(), key=lambda kv: kv[0][2]):
+        point = (day, record.value) if record.denominator is None else (day, record.value, record.denominator)
+        points.setdefault((indicator, org), []).append(point)
+    return points
+
+
 def receipts_as_known(records: Iterable[Observation], known_by: str) -> dict[Key, list[tuple[dt.date, str]]]:
     """Per (indicator, org), each date with the first time a value for it was recorded, among the
     values known before `known_by` and not retracted by then: a revision does not make a report late."""

@@ -144,23 +144,26 @@ def diff_report(state, before_day, after_day, before_catalog: Path | None, group
     of the indicators with something recorded between the two; the rest is `sytrack.duty`'s."""
     from sytrack.catalogue import load_catalogue
     from sytrack.duty import any_cadence, diff_readings, diff_rows, known_by, targets_changed
+    from sytrack.orgs import build_tree
     from sytrack.queries import indicators_for
     from sytrack.replay import Snapshot
 
     catalogue, plan, store = state.catalogue, state.catalogue.plan, state.store
     indicators = indicators_for(catalogue, group, None)
     before, after = Snapshot(before_day, known_by(before_day, plan)), Snapshot(after_day, known_by(after_day, plan))
-    earlier = {i.id: i for i in load_catalogue(before_catalog).indicators} if before_catalog else {}
+    then = load_catalogue(before_catalog) if before_catalog else catalogue
+    earlier = {i.id: i for i in then.indicators} if before_catalog else {}
     changed = {i.id for i in indicators if targets_changed(earlier.get(i.id), i)}
+    trees = (build_tree(then.orgs), build_tree(catalogue.orgs))  # each report rolls up along its own tree
     cycles = any_cadence(indicators, plan)
     receipts = tuple(store.receipts(s.known_by) if cycles else {} for s in (before, after))
-    if any(i.allocations for i in indicators):
+    if catalogue.orgs:
         series, org_series = _split(_series_with_orgs(store, s.known_by) for s in (before, after))
     else:
         series, org_series = (store.current(known_by=before.known_by), store.current(known_by=after.known_by)), ({}, {})
     records = store.replay_records(recorded_from=before.known_by, known_by=after.known_by)
-    readings = diff_readings(indicators, plan, series, receipts, before, after, earlier, org_series)
-    return diff_rows(readings, records, before, after, changed)
+    readings = diff_readings(indicators, plan, series, receipts, before, after, earlier, org_series, trees=trees)
+    return diff_rows(readings, records, before, after, changed, trees[1])
 
 
 def _series_with_orgs(store, known_by: str) -> tuple[dict, dict]:

@@ -28,7 +28,6 @@ from sytrack.cli.options import (
 )
 from sytrack.cli.output import atomic_writer, emit, tell, write_text_atomic
 from sytrack.errors import SytrackError, UsageError
-from sytrack.model import CITY
 
 # status's own options, declared once here so that the command reads as its steps.
 StatusesOption = Annotated[
@@ -97,10 +96,10 @@ def status_command(
     org_id = require_org(catalogue, org) if org is not None else ""
     indicators = indicators_for(catalogue, group, target_year)
     cutoff = state.known_by(as_known)
-    judged, figures, own = _judged(state, indicators, org_id, day, cutoff, target_year)
+    judged, figures, known, receipts = _judged(state, indicators, org_id, day, cutoff, target_year)
     progresses = select_progress(judged, statuses, worst_first=sort == SortBy.status)
     title = f"{catalogue.org(org_id).name(language)} ({org_id})" if org_id else ""
-    cycle = cycle_of(state, progresses, day, cutoff, org_id, indicators, own)
+    cycle = cycle_of(state, progresses, day, cutoff, receipts, known, org_id, indicators)
     rows = [
         status_row(catalogue, p, org_id, figures.get(p.indicator.id), cycle.get(p.indicator.id), language)
         for p in progresses
@@ -116,40 +115,56 @@ def status_command(
 
 
 def _judged(state, indicators: list, org_id: str, day, cutoff: str | None, target_year: int | None) -> tuple:
-    """(every indicator judged, the orgs' Figures by id, the city's own series when read): on an
-    org's allocation, on the city's figure rolled up from its orgs, or on the city's own figures in
-    a plan without orgs."""
+    """(every indicator judged, the orgs' Figures by id, the changes of the city's figure by id as
+    its receipts give them (`duty.city_changes`), the receipts): on an org's allocation, on the
+    city's figure rolled up from its orgs, or on the city's own figures in a plan without orgs.
+    The receipts are read first: the city's changes are worked out as its figures stream past."""
     from sytrack.districts import judge_city, judge_org
+    from sytrack.duty import city_changes, known_city_changes, needs_escalation
+    from sytrack.orgs import build_tree
     from sytrack.progress import evaluate
 
     catalogue, store = state.catalogue, state.store
+    receipts = receipts_of(state, indicators, cutoff)
     if org_id:
         series, of_orgs = store.current(known_by=cutoff), store.current_of_orgs(known_by=cutoff)
-        return judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year), {}, series
+        return judge_org(catalogue, indicators, org_id, series, of_orgs, day, target_year), {}, {}, receipts
+    tree, known = build_tree(catalogue.orgs), {}
+    escalating = {i.id: i for i in indicators if needs_escalation(i, catalogue.plan, day)}
     if catalogue.orgs:
         # The city's and every org's figures from one query, rolled up one indicator at a time.
-        return (*judge_city(catalogue, indicators, store.current_with_orgs(known_by=cutoff), day, target_year), None)
+        stream = city_changes(store.current_with_orgs(known_by=cutoff), escalating, tree, receipts, known)
+        return (*judge_city(catalogue, indicators, stream, day, target_year), known, receipts)
     series = store.current(known_by=cutoff)  # a plan without districts: the city's own figures, as before
-    return [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators], {}, series
+    known = known_city_changes(((name, own, {}) for name, own in series.items()), escalating, tree, receipts)
+    judged = [evaluate(i, series.get(i.id, []), day, catalogue.plan, target_year) for i in indicators]
+    return judged, {}, known, receipts
 
 
-def cycle_of(state, progresses: list, day, cutoff: str | None, org: str = "", indicators=None, own=None) -> dict:
+def receipts_of(state, indicators: list, cutoff: str | None) -> dict:
+    """The store's receipts as known before `cutoff`, when any of `indicators` expects reports."""
+    from sytrack.duty import any_cadence
+
+    return state.store.receipts(cutoff) if any_cadence(indicators, state.catalogue.plan) else {}
+
+
+def cycle_of(state, progresses: list, day, cutoff: str | None, receipts, known, org: str = "", indicators=None) -> dict:
     """Each row's warning, escalation and reports (the city's, or `org`'s rows of `indicators`),
-    from the store's receipts and (only when some indicator has a period end to judge escalation
-    at) the records behind them, or the city's `own` series where the receipts stand for them."""
-    from sytrack.duty import any_cadence, needs_escalation, status_cycle
+    from the store's `receipts` and (only when some indicator has a period end to judge escalation
+    at) the records behind them, or the changes of the city's figure (`known`) where the receipts
+    stand for them."""
+    from sytrack.duty import needs_escalation, status_cycle
+    from sytrack.orgs import build_tree
 
     plan = state.catalogue.plan
     by_id = {i.id: i for i in indicators or [p.indicator for p in progresses]}
     shown = [by_id[p.indicator.id] for p in progresses]
-    receipts = state.store.receipts(cutoff) if any_cadence(shown, plan) else {}
     escalating = any(needs_escalation(i, plan, day) for i in shown)
     records, standing = (
         _escalation_records(state.store, plan, shown, receipts, day, cutoff, org) if escalating else (None, ())
     )
-    if own is None and any(CITY in receipts.get(name, {}) for name in standing):
-        own = state.store.current(known_by=cutoff)  # the orgs' path read the city's series as a stream
-    return status_cycle(progresses, plan, receipts, records, org, by_id, standing, own)
+    tree = build_tree(state.catalogue.orgs)
+    return status_cycle(progresses, plan, receipts, records, tree, org, by_id, standing, known)
 
 
 def _escalation_records(store, plan, shown: list, receipts: dict, day, cutoff: str | None, org: str) -> tuple:
@@ -208,10 +223,23 @@ def report_command(
     indicators = catalogue.in_group_order()
     progresses, figures = judge_city(catalogue, indicators, _stream(series, of_orgs), day, keep_series=True)
     if html_file is not None:
-        cycle = cycle_of(state, progresses, day, cutoff)
+        cycle = _report_cycle(state, progresses, day, cutoff, series, of_orgs)
         _write_html(state, html_file, progresses, figures, series, of_orgs, language, day, cycle)
     if docx_file is not None:
         _write_docx(state, docx_file, progresses, series, of_orgs, day)
+
+
+def _report_cycle(state, progresses: list, day, cutoff: str | None, series: dict, of_orgs: dict) -> dict:
+    """The cycle figures of the report's rows, the city's figures already read (see `cycle_of`)."""
+    from sytrack.duty import known_city_changes, needs_escalation
+    from sytrack.orgs import build_tree
+
+    indicators = [p.indicator for p in progresses]
+    receipts = receipts_of(state, indicators, cutoff)
+    escalating = {i.id: i for i in indicators if needs_escalation(i, state.catalogue.plan, day)}
+    tree = build_tree(state.catalogue.orgs)
+    known = known_city_changes(_stream(series, of_orgs), escalating, tree, receipts)
+    return cycle_of(state, progresses, day, cutoff, receipts, known)
 
 
 def _stream(series: dict, of_orgs: dict):

@@ -151,6 +151,13 @@ PATTERNS = (
         ),
         r"\1 的数值没有分母，其任务分解也未声明权重；比重或增速不做简单平均",
     ),
+    (
+        re.compile(
+            r"(\S+)'s figure has no denominator and (\S+)'s allocation declares no weight;"
+            r" a share or rate is never averaged"
+        ),
+        r"\1 的数值没有分母，\2 的任务分解未声明权重；比重或增速不做简单平均",
+    ),
 )
 
 
