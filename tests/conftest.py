@@ -129,13 +129,23 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.setenv(name, value)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The environment of a test run on each kind of store: a data file, then a PostgreSQL
+    database (SYTRACK_DB). A module runs every test on both with
+    `pytestmark = pytest.mark.usefixtures("store_env")`; `run` applies it to every command."""
+    if request.param == "sqlite":
+        return {}
+    return {"SYTRACK_DB": request.getfixturevalue("postgres_url")}
+
+
 @pytest.fixture
 def run(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[..., Run]:
     """run(args, env=None, cwd=tmp_path, input=None) -> Run(code, stdout, stderr, stdout_bytes).
 
     Unexpected exceptions are not caught: a traceback from the CLI fails the test that caused it.
-    A test module that defines a `store_env` fixture (e.g. SYTRACK_DB pointing at PostgreSQL) has
-    it applied to every run.
+    A test that uses `store_env` (SYTRACK_DB pointing at PostgreSQL, or nothing) has it applied to
+    every run.
     """
     runner = CliRunner()
     store_env = request.getfixturevalue("store_env") if "store_env" in request.fixturenames else {}

@@ -14,11 +14,7 @@ from sytrack.cli.session import Session
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"], autouse=True)
-def store_env(request):
-    if request.param == "sqlite":
-        return {}
-    return {"SYTRACK_DB": request.getfixturevalue("postgres_url")}
+pytestmark = pytest.mark.usefixtures("store_env")  # every test on both stores (conftest)
 
 
 @pytest.fixture(autouse=True)

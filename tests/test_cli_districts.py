@@ -14,11 +14,7 @@ DISTRICTS = Path(__file__).parent / "data" / "districts.toml"
 AS_OF = "2024-06-30"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"], autouse=True)
-def store_env(request):
-    if request.param == "sqlite":
-        return {}
-    return {"SYTRACK_DB": request.getfixturevalue("postgres_url")}
+pytestmark = pytest.mark.usefixtures("store_env")  # every test on both stores (conftest)
 
 
 @pytest.fixture(autouse=True)

@@ -16,11 +16,7 @@ AS_OF = "2024-06-30"
 FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown", "xlsx")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"], autouse=True)
-def store_env(request):
-    if request.param == "sqlite":
-        return {}
-    return {"SYTRACK_DB": request.getfixturevalue("postgres_url")}
+pytestmark = pytest.mark.usefixtures("store_env")  # every test on both stores (conftest)
 
 
 @pytest.fixture(autouse=True)

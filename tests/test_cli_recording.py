@@ -7,13 +7,7 @@ from pathlib import Path
 
 import pytest
 
-
-@pytest.fixture(params=["sqlite", "postgresql"], autouse=True)
-def store_env(request):
-    """Every test here runs on a data file and on a PostgreSQL database."""
-    if request.param == "sqlite":
-        return {}
-    return {"SYTRACK_DB": request.getfixturevalue("postgres_url")}
+pytestmark = pytest.mark.usefixtures("store_env")  # every test on both stores (conftest)
 
 
 @pytest.fixture

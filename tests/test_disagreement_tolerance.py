@@ -116,13 +116,6 @@ def test_figures_are_compared_within_the_tolerance_of_the_indicator_else_of_the_
 # --- the setting at work: status and explain, both stores ---------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_env(request):
-    if request.param == "sqlite":
-        return {}
-    return {"SYTRACK_DB": request.getfixturevalue("postgres_url")}
-
-
 def disagree(run, tmp_path, catalogue: str) -> tuple[dict, dict]:
     """The city's own 15 against its districts' 8 + 5 + 1 = 14 (6.7% apart; tiexi's own 8 counts for
     it), tiexi's own 8 against its streets' 3 + 4 = 7 (12.5% apart): status's row and explain's, under

@@ -17,11 +17,7 @@ from sytrack.imports import in_history_order, read_import_file
 TODAY = dt.date(2025, 1, 1)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"], autouse=True)
-def store_env(request):
-    if request.param == "sqlite":
-        return {}
-    return {"SYTRACK_DB": request.getfixturevalue("postgres_url")}
+pytestmark = pytest.mark.usefixtures("store_env")  # every test on both stores (conftest)
 
 
 def current(run) -> list[tuple[str, str, str]]:

@@ -12,11 +12,7 @@ import pytest
 DISTRICTS = Path(__file__).parent / "data" / "districts.toml"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"], autouse=True)
-def store_env(request):
-    if request.param == "sqlite":
-        return {}
-    return {"SYTRACK_DB": request.getfixturevalue("postgres_url")}
+pytestmark = pytest.mark.usefixtures("store_env")  # every test on both stores (conftest)
 
 
 @pytest.fixture(autouse=True)
