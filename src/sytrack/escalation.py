@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -34,6 +35,8 @@ from sytrack.progress import as_shown, choose_target, evaluate, start_point
 ESCALATING_STATUSES = frozenset(
     s for s in STATUSES if warning(s, dt.date(2000, 1, 1), dt.date(2000, 1, 1), 0, False) in ESCALATING
 )
+# τ at a period end, the same for every indicator sharing a target's span: worked out once each.
+_elapsed = functools.lru_cache(maxsize=4096)(time_elapsed)
 NEVER = "\uffff"  # sorts after every timestamp, and after day_end's end of time: a report not in
 
 
@@ -207,7 +210,12 @@ def _settler(
         deadline = target.deadline
         latest = None
         for position in range(bisect.bisect_right(dates, min(day, deadline)) - 1, low - 1, -1):
-            latest = value_at(versions[dates[position]], known_by)
+            changes = versions[dates[position]]
+            if len(changes) == 1:  # most dates: one report, never revised (value_at, without the call)
+                instant, point = changes[0]
+                latest = point[1] if point is not None and instant < known_by else None
+            else:
+                latest = value_at(changes, known_by)
             if latest is not None:
                 break
         if latest is None:
@@ -216,7 +224,7 @@ def _settler(
             return False
         if day > deadline:
             return True
-        elapsed = time_elapsed(start, deadline, day, plan.time_basis)
+        elapsed = _elapsed(start, deadline, day, plan.time_basis)
         if elapsed <= 0:
             return None
         pace = completion(latest, start_value, goal, indicator.direction) / elapsed
