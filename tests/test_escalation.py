@@ -259,6 +259,19 @@ def test_a_row_behind_all_along_escalates_without_judging_any_end_from_scratch(m
     assert calls == []
 
 
+def test_a_second_row_with_the_same_span_reuses_each_ends_elapsed_time_and_reads_dates_without_a_call(monkeypatch):
+    """The two shortcuts of the settling loop: τ at a period end is worked out once for every row
+    sharing a target's span, and a date with one change is read without `value_at`."""
+    indicator, records = behind_all_along()
+    monkeypatch.setattr(escalation, "value_at", lambda *a: pytest.fail("value_at called for a date of one change"))
+    escalation._elapsed.cache_clear()
+    plan = plan_of("day")
+    for _ in range(2):
+        assert escalation_count(row_of(indicator, plan), plan, dt.date(2025, 1, 20), records) == 23
+    cached = escalation._elapsed.cache_info()
+    assert cached.misses <= 24 and cached.hits >= cached.misses
+
+
 def test_a_retraction_takes_the_definition(monkeypatch):
     indicator, records = behind_all_along()
     records.append(Observation(99, "i", None, records[-1].as_of, "2025-01-10T00:00:00Z", "t", retracts=24))
