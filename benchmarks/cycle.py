@@ -133,8 +133,7 @@ def records_of(count: int, orgs: tuple[str, ...]):
 
 def make_store(count: int, db: Path, orgs: tuple[str, ...]) -> int:
     """The records, straight into the data file at sytrack's schema; returns how many."""
-    from sytrack.store.schema import SCHEMA_VERSION, SQLITE_TYPES, statements
-    from sytrack.store.writes import settle_known
+    from sytrack.store.schema import DERIVE_KNOWN, SCHEMA_VERSION, SQLITE_TYPES, statements
 
     connection = sqlite3.connect(db, isolation_level=None)
     for statement in statements(SQLITE_TYPES):
@@ -146,7 +145,8 @@ def make_store(count: int, db: Path, orgs: tuple[str, ...]) -> int:
         " in_force, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         records_of(count, orgs),
     )
-    settle_known(connection, 0)  # what every write of sytrack's does: the revised dates marked
+    for statement in DERIVE_KNOWN:  # as the upgrade does: the revised dates marked, from the facts
+        connection.execute(statement)
     connection.execute("COMMIT")
     return connection.execute("SELECT count(*) FROM observation").fetchone()[0]
 

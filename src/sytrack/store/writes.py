@@ -25,8 +25,11 @@ def settle_known(connection: Connection, newest_before: int) -> None:
     """Bring superseded_at and retracted_at up to date for what the records after id
     `newest_before` changed, in the writer's transaction: however a record was written (recorded,
     retracted, imported, copied), these are derived from the facts the same way."""
+    newest = newest_id(connection)
+    if newest == newest_before:
+        return  # nothing written (a refusal, a dry run, an import of rows already there)
     for statement in SETTLE_KNOWN:
-        connection.execute(statement, (newest_before,))
+        connection.execute(statement, (newest_before, newest))
 
 
 def record_in_force(connection: Connection, plan: str, indicator: str, org: str, as_of: str) -> int | None:
