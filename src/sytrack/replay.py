@@ -37,10 +37,7 @@ def in_force_as_known(records: Iterable[Observation], known_by: str) -> dict[tup
 
 def series_as_known(records: Iterable[Observation], known_by: str) -> dict[Key, list[tuple[dt.date, float]]]:
     """The date-ordered series of each (indicator, org) as known before `known_by`, for `evaluate`."""
-    series: dict[Key, list[tuple[dt.date, float]]] = {}
-    for (indicator, org, day), record in sorted(in_force_as_known(records, known_by).items(), key=lambda kv: kv[0][2]):
-        series.setdefault((indicator, org), []).append((day, record.value))
-    return series
+    return {key: [point[:2] for point in points] for key, points in points_as_known(records, known_by).items()}
 
 
 def points_as_known(records: Iterable[Observation], known_by: str) -> dict[Key, list[tuple]]:
